@@ -1,0 +1,230 @@
+"""Flat facts stated in the body: money lines (万元), funds, staffing, organisation counts and
+the self-score. Each value keeps the span it was read from.
+
+Binding rule for money: an amount belongs to the fact keyword that heads its clause — only
+"filler" (其中, 本年度, 我局, numbering …) may stand before the keyword — and keywords introduced
+by 用于/包括 describe a purpose, not the amount. Section scoping keeps a fund's own 支出 or a
+project's 年初预算 from being read as the department's.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from jixiao.extract.context import Context
+from jixiao.extract.lexicon import load_yaml
+from jixiao.extract.numbers import Quantity
+from jixiao.model import Fact
+
+_PURPOSE = re.compile(r"用于|包括|包含|具体包括|主要为|含")
+
+
+@lru_cache(maxsize=1)
+def _lex():
+    lx = load_yaml("facts.yaml")
+    money = [{**f, "_re": re.compile(f["label"])} for f in lx["money"]]
+    filler = re.compile(r"^" + lx["filler"] + r"$")
+    staff = {k: re.compile(v["before"]) for k, v in lx["staff"].items()}
+    units = {k: (re.compile(v["before"]), re.compile(v["after"])) for k, v in lx["units"].items()}
+    return lx, money, filler, staff, units
+
+
+def _fact(ctx: Context, key: str, q: Quantity, label_start: int, value=None) -> Fact:
+    return Fact(key=key, value=q.value if value is None else value, decimals=q.decimals,
+                evidence=[ctx.span(label_start, q.end)])
+
+
+def _add(found: dict[str, list[tuple[int, Fact]]], key: str, prio: int, fact: Fact) -> None:
+    found.setdefault(key, []).append((prio, fact))
+
+
+def money_facts(ctx: Context, found: dict) -> None:
+    lx, money, filler, _, _ = _lex()
+    fund_sections = lx["fund_sections"]
+    for qi, q in enumerate(ctx.quantities):
+        if q.kind != "money" or q.approx:
+            continue
+        keys = ctx.index.keys(q.start)
+        fund = next((fund_sections[k] for k in reversed(keys) if k in fund_sections), None)
+        cs = max(ctx.clause_start(q.num_start), ctx.prev_quantity_end(qi))
+        window = ctx.text[cs:q.num_start]
+        if fund:
+            # inside a fund's section only the fund's own expenditure is read
+            if "支出" in window and not re.search(r"基本支出|项目支出", window):
+                _add(found, fund, 0, _fact(ctx, fund, q, cs))
+                ctx.consumed.add(qi)
+            continue
+        best = None
+        for f in money:
+            if any(k in f.get("not_in", []) for k in keys):
+                continue
+            for m in f["_re"].finditer(window):
+                head = window[: m.start()]
+                if _PURPOSE.search(head):
+                    continue
+                if not filler.match(head):
+                    continue
+                if best is None or m.start() < best[1]:
+                    best = (f, m.start())
+                break
+        if best is None:
+            # "X主要用于A和B开支总计N万元": the subject before the purpose clause
+            continue
+        f, start = best
+        prio = 0 if any(k in f.get("home", keys) for k in keys) else 1
+        _add(found, f["key"], prio, _fact(ctx, f["key"], q, cs + start))
+        ctx.consumed.add(qi)
+
+
+def fund_none_facts(ctx: Context, found: dict) -> None:
+    """"本单位未安排政府性基金预算支出" / a fund section that says only "无" → 0."""
+    lx = _lex()[0]
+    none = lx["none_words"]
+    by_key = {v: k for k, v in lx["fund_sections"].items()}
+    for key, word in lx["fund_keywords"].items():
+        if key in found:
+            continue
+        m = re.search(rf"(?:{none})[^。；\n]{{0,12}}{word}|{word}[^。；\n]{{0,12}}(?:{none})", ctx.text)
+        if m and not _in_heading(ctx, m.start()):
+            _add(found, key, 0, Fact(key=key, value=Decimal(0), decimals=0, evidence=[ctx.span(m.start(), m.end())]))
+            continue
+        for s in ctx.sections:
+            if s.key == by_key[key]:
+                body = ctx.text[s.body_start:s.end]
+                mm = re.search(rf"^\s*(?:{none})\s*[。.]?\s*$", body)
+                if mm:
+                    a = s.body_start + len(body) - len(body.lstrip())
+                    b = s.body_start + len(body.rstrip())
+                    _add(found, key, 0, Fact(key=key, value=Decimal(0), decimals=0, evidence=[ctx.span(a, b)]))
+                break
+
+
+def _in_heading(ctx: Context, pos: int) -> bool:
+    return any(s.start <= pos < s.body_start for s in ctx.sections)
+
+
+def staff_facts(ctx: Context, found: dict) -> None:
+    _, _, _, staff, units = _lex()
+    text = ctx.text
+    for qi, q in enumerate(ctx.quantities):
+        if q.kind != "count" or q.unit not in ("人", "名", "个", "位"):
+            continue
+        cs = max(ctx.clause_start(q.num_start), ctx.prev_quantity_end(qi))
+        window = text[cs:q.num_start]
+        ss = ctx.sentence_start(q.start)
+        for key, rx in staff.items():
+            if q.unit == "个" and key != "staff_authorized":
+                continue
+            m = _last_match(rx, window)
+            if m is None or not _staff_head_ok(text, ss, cs + m.start(), key):
+                continue
+            if key == "staff_authorized":
+                total = _authorized_sum(ctx, qi)
+                if total:
+                    value, end = total
+                    _add(found, key, 0, Fact(key=key, value=value, decimals=0,
+                                             evidence=[ctx.span(cs + m.start(), end)]))
+                    ctx.consumed.add(qi)
+                    break
+            _add(found, key, 0, _fact(ctx, key, q, cs + m.start(), int(q.value)))
+            ctx.consumed.add(qi)
+            break
+        else:
+            if q.unit == "个":
+                _unit_count(ctx, found, qi, window, cs)
+
+
+def _last_match(rx: re.Pattern[str], s: str) -> re.Match[str] | None:
+    last = None
+    for last in rx.finditer(s):  # noqa: B007 - the last match is the one wanted
+        pass
+    return last
+
+
+def _unit_count(ctx: Context, found: dict, qi: int, window: str, cs: int) -> None:
+    """"7个内设科室" (the noun after) or "内设职能科室21个" (the keyword just before)."""
+    units = _lex()[4]
+    q = ctx.quantities[qi]
+    after = ctx.text[q.end:q.end + 10]
+    for key, (_, after_rx) in units.items():
+        ma = after_rx.match(after)
+        if ma:
+            _add(found, key, 0, Fact(key=key, value=int(q.value), decimals=0,
+                                     evidence=[ctx.span(q.start, q.end + ma.end())]))
+            ctx.consumed.add(qi)
+            return
+    for key, (before_rx, _) in units.items():
+        for mb in before_rx.finditer(window):
+            if re.fullmatch(r"[共有为计是数量达\s：:]*", window[mb.end():]):
+                _add(found, key, 0, _fact(ctx, key, q, cs + mb.start(), int(q.value)))
+                ctx.consumed.add(qi)
+                return
+
+
+def _staff_head_ok(text: str, sentence_start: int, kw_start: int, key: str) -> bool:
+    """A staffing keyword inside the breakdown of another head count ("实有人数30人（其中：
+    行政编制29人…）", "在职人数47人，其中：…工勤编制6人") is a part, not the fact."""
+    before = text[sentence_start:kw_start]
+    if key == "staff_authorized" and re.search(r"实有|在职|在编人数", before) and "其中" in before:
+        return False
+    if key == "staff_actual" and re.search(r"实有|在职在编|在职人数", before) and "其中" in before:
+        return False
+    return True
+
+
+def _authorized_sum(ctx: Context, qi: int) -> tuple[int, int] | None:
+    """"人员编制数为行政60人，事业7人" — a quota written by kind is summed (facts.md: all kinds).
+    Only when the kinds follow directly, not after a stated total ("26个，其中：…")."""
+    text = ctx.text
+    q = ctx.quantities[qi]
+    lead = text[ctx.clause_start(q.num_start):q.num_start]
+    if not re.search(r"(?:行政|事业|工勤|参公|政法)(?:编制)?$", lead):
+        return None
+    total = int(q.value)
+    end = q.end
+    j = qi + 1
+    while j < len(ctx.quantities):
+        nq = ctx.quantities[j]
+        gap = text[end:nq.num_start]
+        if nq.unit not in ("人", "名") or not re.fullmatch(r"[，、,和及]?(?:行政|事业|工勤|参公|政法|其他)(?:编制)?(?:人员)?", gap):
+            break
+        total += int(nq.value)
+        end = nq.end
+        ctx.consumed.add(j)
+        j += 1
+    return (total, end) if end != q.end else None
+
+
+def self_score(ctx: Context, found: dict) -> None:
+    for qi, q in enumerate(ctx.quantities):
+        if q.unit != "分" or q.approx:
+            continue
+        cs = max(ctx.sentence_start(q.start), ctx.prev_quantity_end(qi))
+        window = ctx.text[cs:q.num_start]
+        m = re.search(r"(?:自评|综合|最终|评价)?得分(?:为|是)?\s*$|自评(?:分|分数|结果)(?:为|是)?\s*$", window)
+        if m and not re.search(r"分值|满分|权重", window):
+            _add(found, "self_score", 0, _fact(ctx, "self_score", q, cs + m.start()))
+            ctx.consumed.add(qi)
+
+
+def body_facts(ctx: Context) -> list[Fact]:
+    """Every body fact; for a key stated several times the home-section, earliest one wins and
+    the others stay listed (in ``others``) for the conflicting-values check."""
+    found: dict[str, list[tuple[int, Fact]]] = {}
+    money_facts(ctx, found)
+    fund_none_facts(ctx, found)
+    staff_facts(ctx, found)
+    self_score(ctx, found)
+    out: list[Fact] = []
+    for _key, cands in found.items():
+        cands.sort(key=lambda pf: (pf[0], pf[1].evidence[0].start))
+        best = cands[0][1]
+        for _, other in cands[1:]:
+            if other.value == best.value:
+                best.evidence.extend(other.evidence)
+            else:
+                best.others.append(other)
+        out.append(best)
+    return out

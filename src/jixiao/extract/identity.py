@@ -1,0 +1,161 @@
+"""Who wrote the report and about what year: unit name, province/city/county, fiscal year,
+report kind and date — from the cover fields, the title and, failing those, the body."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from jixiao.extract.context import Context
+from jixiao.extract.gazetteer import locate, parent_city_of
+from jixiao.extract.lexicon import load_yaml
+from jixiao.model import Fact
+
+_ORG_SUFFIX = (r"(?:局|委员会|委|办公室|办|院|中心|所|站|馆|联合会|协会|会|部|厅|队|处|室|公司|学校|"
+               r"医院|政府|法院|检察院|总工会|联社)")
+_COVER_NAME = re.compile(
+    r"(?:(?:预算)?单位|部门)(?:[（(]单位[)）])?名称(?:[（(]盖章[)）])?\s*[：:]\s*([^\s（(：:]{2,40})")
+_COVER_DATE = re.compile(r"(?:报告|填报|评价|编制)日期\s*[：:]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
+_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
+_TITLE_WORDS = re.compile(r"自评报告|评价报告|自评表|绩效报告|决算|预算(?:公开)?(?:说明|报告)?$")
+
+
+def title_line(text: str) -> tuple[int, str] | None:
+    """The first line in the opening part of the text that names the document type."""
+    pos = 0
+    for line in text[:1500].split("\n"):
+        if _TITLE_WORDS.search(line) and len(line.strip()) <= 80:
+            return pos, line
+        pos += len(line) + 1
+    return None
+
+
+def report_kind(ctx: Context) -> Fact | None:
+    kinds = load_yaml("report_kinds.yaml")
+    found = title_line(ctx.text)
+    if found:
+        pos, line = found
+        for kind in kinds:
+            m = re.search(kind["title"], line)
+            if m:
+                return Fact(key="report_kind", value=kind["kind"],
+                            evidence=[ctx.span(pos + m.start(), pos + m.end())])
+    # no title: the body names the exercise ("绩效自评结果拟应用…")
+    for kind in kinds:
+        if kind.get("body"):
+            m = re.search(kind["body"], ctx.text)
+            if m:
+                return Fact(key="report_kind", value=kind["kind"], evidence=[ctx.span(m.start(), m.end())])
+    return None
+
+
+def _name_from_title(line: str) -> tuple[int, str] | None:
+    m = re.search(r"(?:(?:19|20)\d{2}\s*年度?)?\s*([^\s\d（(：:]{2,40}?" + _ORG_SUFFIX + r")(?:本级)?"
+                  r"\s*(?:20\d{2}\s*年度?)?\s*(?:部门|单位|整体|项目|预算|决算|绩效|财政)", line)
+    if not m:
+        return None
+    return m.start(1), m.group(1)
+
+
+def unit_name(ctx: Context) -> Fact | None:
+    text = ctx.text
+    cand: tuple[int, str] | None = None
+    m = _COVER_NAME.search(text[:3000])
+    if m and re.search(_ORG_SUFFIX + r"(?:本级)?$", m.group(1)):
+        cand = (m.start(1), re.sub(r"本级$", "", m.group(1)))
+    if cand is None:
+        found = title_line(text)
+        if found:
+            got = _name_from_title(found[1])
+            if got:
+                cand = (found[0] + got[0], got[1])
+    if cand is None:
+        return None
+    pos, name = cand
+    evidence = [ctx.span(pos, pos + len(name))]
+    # the report may write the name short (青云谱区司法局) and in full elsewhere (南昌市青云谱区司法局)
+    loc = locate(name)
+    if loc.get("county") and name.startswith(loc["county"]):
+        city = parent_city_of(loc["county"])
+        full = f"{city}{name}" if city else None
+        if full:
+            i = text.find(full)
+            if i >= 0:
+                name, evidence = full, [ctx.span(i, i + len(full))]
+    return Fact(key="unit_name", value=name, evidence=evidence)
+
+
+def divisions(name_fact: Fact) -> list[Fact]:
+    loc = locate(name_fact.value)
+    return [Fact(key=k, value=v, evidence=name_fact.evidence, computed=False)
+            for k, v in loc.items() if v]
+
+
+def report_date(ctx: Context) -> Fact | None:
+    m = _COVER_DATE.search(ctx.text)
+    if not m:
+        tail_start = max(0, len(ctx.text) - 400)
+        ms = list(_DATE_LINE.finditer(ctx.text, tail_start))
+        m = ms[-1] if ms else None
+    if not m:
+        return None
+    try:
+        d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+    return Fact(key="report_date", value=d.isoformat(), evidence=[ctx.span(m.start(), m.end())])
+
+
+def fiscal_year(ctx: Context, date_fact: Fact | None) -> Fact | None:
+    text = ctx.text
+    found = title_line(text)
+    if found:
+        pos, line = found
+        m = _YEAR.search(line)
+        if m:
+            return Fact(key="fiscal_year", value=int(m.group(1)),
+                        evidence=[ctx.span(pos + m.start(), pos + m.end())])
+    m = re.search(r"(?:评价|预算|所属|报告)年度\s*[：:]\s*(20\d{2})", text)
+    if m:
+        return Fact(key="fiscal_year", value=int(m.group(1)), evidence=[ctx.span(m.start(), m.end())])
+    limit = int(date_fact.value[:4]) if date_fact else 9999
+    skip = date_fact.evidence[0] if date_fact else None
+    years = Counter()
+    first: dict[int, re.Match[str]] = {}
+    for m in _YEAR.finditer(text):
+        if skip and skip.start <= m.start() < skip.end:
+            continue
+        if text[max(0, m.start() - 1)] in "[〔［":
+            continue  # a document number such as 天政办发[2018]8号
+        y = int(m.group(1))
+        if y <= limit:
+            years[y] += 1
+            first.setdefault(y, m)
+    if years:
+        y, _ = max(years.items(), key=lambda kv: (kv[1], kv[0]))
+        m = first[y]
+        return Fact(key="fiscal_year", value=y, evidence=[ctx.span(m.start(), m.end())])
+    if date_fact:
+        return Fact(key="fiscal_year", value=int(date_fact.value[:4]) - 1, evidence=date_fact.evidence,
+                    computed=True)
+    return None
+
+
+def identity_facts(ctx: Context) -> list[Fact]:
+    facts: list[Fact] = []
+    name = unit_name(ctx)
+    if name:
+        facts.append(name)
+        facts.extend(divisions(name))
+    d = report_date(ctx)
+    if d:
+        facts.append(d)
+    y = fiscal_year(ctx, d)
+    if y:
+        facts.append(y)
+    k = report_kind(ctx)
+    if k:
+        facts.append(k)
+    return facts

@@ -1,0 +1,117 @@
+"""Metrics: every quantitative statement not already read as a fact or project item, with its
+label as written, and the KPI id from the KPI packs (data/kpi/*.yaml) where one fits."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from jixiao.extract.context import Context
+from jixiao.extract.lexicon import load_yaml
+from jixiao.model import Metric
+
+_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+是|其中[：:]?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|[、，,：:（(\s])+")
+_TAIL = re.compile(r"(?:共计|共有|合计|总计|累计达|达到|共|为|达|是|有|约|计|了|等|\s)+$")
+_NOUN_AFTER = re.compile(r"[^\s，,。；;：:、！？\d%（）()“”\"]{1,12}(?:[（(][^（）()]{1,6}[)）])?")
+_NOT_NOUN_START = set("的以及和或与左右余多之")
+
+
+@lru_cache(maxsize=1)
+def kpi_packs() -> list[dict]:
+    packs = []
+    folder = resources.files("jixiao").joinpath("data", "kpi")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        pack = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        pack["_domains"] = {k: re.compile(v) for k, v in pack.get("domains", {}).items()}
+        pack["_applies"] = re.compile(pack["applies_to"]) if pack.get("applies_to") else None
+        for ind in pack["indicators"]:
+            ind["_label"] = re.compile(ind["label"])
+            ind["_exclude"] = re.compile(ind["exclude"]) if ind.get("exclude") else None
+        packs.append(pack)
+    return packs
+
+
+def _classifiers() -> set[str]:
+    return set(load_yaml("units.yaml")["classifier"])
+
+
+def _domain(pack: dict, label: str, before: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for name, rx in pack["_domains"].items():
+        for m in rx.finditer(label):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), name)
+    if best:
+        return best[1]
+    for name, rx in pack["_domains"].items():
+        for m in rx.finditer(before):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), name)
+    return best[1] if best else None
+
+
+def classify(packs: list[dict], label: str, before: str, unit: str) -> str | None:
+    """The KPI id of a metric, from its label, the sentence before it and its unit."""
+    for pack in packs:
+        dom = _domain(pack, label, before)
+        for ind in pack["indicators"]:
+            if unit not in ind["units"]:
+                continue
+            if ind.get("domain") and ind["domain"] != dom:
+                continue
+            if not ind["_label"].search(label):
+                continue
+            if ind["_exclude"] and ind["_exclude"].search(label):
+                continue
+            return ind["kpi"]
+    return None
+
+
+def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
+    packs = [p for p in kpi_packs() if not unit_name or not p["_applies"] or p["_applies"].search(unit_name)]
+    classifiers = _classifiers()
+    text = ctx.text
+    metrics: list[Metric] = []
+    for qi, q in enumerate(ctx.quantities):
+        if qi in ctx.consumed:
+            continue
+        cs = max(ctx.clause_start(q.num_start), ctx.prev_quantity_end(qi))
+        before = text[cs:q.num_start]
+        lead = _LEAD.match(before)
+        label_start = cs + (lead.end() if lead else 0)
+        label = _TAIL.sub("", text[label_start:q.num_start])
+        ev_start, ev_end = label_start, q.end
+        after = _NOUN_AFTER.match(text, q.end)
+        if after and text[q.end] not in _NOT_NOUN_START and (q.unit in classifiers or len(label) < 2):
+            label = after.group(0)
+            ev_end = after.end()
+        if not label:
+            continue
+        ss = ctx.sentence_start(q.start)
+        kpi = classify(packs, label, text[ss:label_start], q.unit)
+        path = ctx.index.path(q.start)
+        metrics.append(Metric(label=label, value=q.value, unit=q.unit, kpi=kpi, approx=q.approx,
+                              comparator=q.comparator, decimals=q.decimals,
+                              section=path[-1].key if path else None,
+                              evidence=[ctx.span(ev_start, ev_end)]))
+    _pair_targets(ctx, metrics, packs)
+    return metrics
+
+
+def _pair_targets(ctx: Context, metrics: list[Metric], packs: list[dict]) -> None:
+    """A target metric (法律援助任务数) gives its value as the target of the metric it is the goal
+    of, stated in the same paragraph."""
+    target_of = {ind["kpi"]: ind["target_of"] for p in packs for ind in p["indicators"] if ind.get("target_of")}
+    for t in metrics:
+        goal_of = target_of.get(t.kpi or "")
+        if not goal_of:
+            continue
+        para = ctx.line_of(t.evidence[0].start)
+        for m in metrics:
+            if m.kpi == goal_of and para[0] <= m.evidence[0].start < para[1] and m.target is None:
+                m.target = t.value

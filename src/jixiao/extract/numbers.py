@@ -1,0 +1,176 @@
+"""Numbers in Chinese report text: Arabic, full-width (normalised away earlier) and Chinese
+numerals, with 万/亿 multipliers, units (万元/元/亿元 → 万元), percentages, approximation
+markers (余/近/多/约) and bounds (≥, ≤, 以上).
+
+``find_quantities(text)`` locates every number followed by a unit and returns
+:class:`Quantity` objects with exact ``Decimal`` values and their spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import cn2an
+
+from jixiao.extract.lexicon import load_yaml
+
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_UNITS = "十百千万亿"
+_CN_NUM = f"[{_CN_DIGITS}{_CN_UNITS}壹贰叁肆伍陆柒捌玖拾佰仟]"
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit, as written.
+
+    Attributes:
+        value: exact value; money converted to 万元, percent as the percent number.
+        unit: the unit as written ("万元", "元", "件", "%"); ``kind`` says what it measures.
+        kind: "money", "percent" or "count".
+        decimals: digits after the point as written, shifted for unit conversion
+            (598286.00 元 → 6 decimals in 万元).
+        approx: 余/近/多/约 … qualify the number.
+        comparator: ">=", "<=", ">" or "<" when written as a bound.
+        start, end: span of the whole quantity (prefix markers, number, unit, suffix).
+        num_start: where the number itself starts (label text ends before the markers).
+    """
+
+    value: Decimal
+    unit: str
+    kind: str
+    decimals: int
+    approx: bool
+    comparator: str | None
+    start: int
+    end: int
+    num_start: int
+
+
+@lru_cache(maxsize=1)
+def _units() -> dict:
+    return load_yaml("units.yaml")
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    u = _units()
+    money = sorted(u["money"], key=len, reverse=True)
+    count = sorted(u["count"], key=len, reverse=True)
+    percent = sorted(u["percent"], key=len, reverse=True)
+    pre = sorted(u["approx_prefix"], key=len, reverse=True)
+    suf = sorted(u["approx_suffix"], key=len, reverse=True)
+    alt = lambda xs: "|".join(map(re.escape, xs))  # noqa: E731
+    return re.compile(
+        rf"(?P<cmp>[≥≤><]=?|不低于|不少于|不高于|不超过|大于等于|小于等于)?\s*"
+        rf"(?P<pre>{alt(pre)})?"
+        rf"(?P<pct_cn>百分之)?"
+        rf"(?P<num>{_ARABIC}|{_CN_NUM}+(?:点[{_CN_DIGITS}]+)?)"
+        rf"\s*(?P<suf1>{alt(suf)})?"
+        rf"(?P<mult>[万亿](?!元))?"
+        rf"(?P<suf2>{alt(suf)})?"
+        rf"\s*(?P<unit>{alt(money)}|{alt(percent)}|{alt(count)})?"
+        rf"(?P<bound>以上|及以上|以下|及以下|以内)?"
+    )
+
+
+_CMP = {"≥": ">=", ">=": ">=", "不低于": ">=", "不少于": ">=", "大于等于": ">=", ">": ">",
+        "≤": "<=", "<=": "<=", "不高于": "<=", "不超过": "<=", "小于等于": "<=", "<": "<"}
+
+
+def parse_number(s: str) -> tuple[Decimal, int] | None:
+    """Parse one numeral (Arabic with optional thousands commas, or Chinese) to (value, decimals)."""
+    s = s.replace(",", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+        dec = len(s.split(".")[1]) if "." in s else 0
+        return Decimal(s), dec
+    try:
+        if "点" in s:
+            whole, frac = s.split("点", 1)
+            w = Decimal(int(cn2an.cn2an(whole, "normal"))) if whole else Decimal(0)
+            digits = "".join(str("零一二三四五六七八九".index(c)) if c != "〇" else "0" for c in frac)
+            return w + Decimal("0." + digits), len(digits)
+        v = cn2an.cn2an(s, "normal")
+    except (ValueError, KeyError, IndexError, InvalidOperation):
+        return None
+    if v is None:
+        return None
+    return Decimal(int(v)), 0
+
+
+_LONE_CN_OK = re.compile(rf"^(?:{_CN_NUM}*[{_CN_UNITS}]{_CN_NUM}*|[{_CN_DIGITS}]{{1,2}})$")
+
+
+def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
+    """Every number followed by a known unit (or a %), in text order."""
+    out: list[Quantity] = []
+    money_units = _units()["money"]
+    pct_units = _units()["percent"]
+    for m in _pattern().finditer(text, start, len(text) if end is None else end):
+        unit = m.group("unit")
+        pct = m.group("pct_cn")
+        if not unit and not pct:
+            continue
+        num = m.group("num")
+        is_cn = not num[0].isdigit()
+        if is_cn:
+            # Chinese numerals are read only where the text clearly counts something:
+            # after 百分之 or directly before a unit, and not as part of a word (一是, 统一, 十分).
+            prev = text[m.start("num") - 1] if m.start("num") > 0 else ""
+            if not pct:
+                if not _LONE_CN_OK.match(num) or unit == "分":
+                    continue
+                if prev in "“\"《「‘":
+                    continue  # part of a name: “三项制度”
+                if len(num) == 1 and num in _CN_UNITS and not m.group("pre"):
+                    continue  # 千家万户
+                if len(num) == 1 and _is_cjk_word_char(prev) and not m.group("pre"):
+                    continue  # 统一、一是
+        elif m.start("num") > 0 and (text[m.start("num") - 1].isdigit() or text[m.start("num") - 1] == "."):
+            continue
+        parsed = parse_number(num)
+        if parsed is None:
+            continue
+        value, decimals = parsed
+        if m.group("mult") == "万":
+            value *= 10000
+            decimals -= 4
+        elif m.group("mult") == "亿":
+            value *= 100000000
+            decimals -= 8
+        if pct:
+            kind, unit_out = "percent", "%"
+        elif unit in money_units:
+            kind, unit_out = "money", unit
+            factor = Decimal(money_units[unit])
+            value *= factor
+            decimals += -factor.as_tuple().exponent if factor < 1 else -(len(str(int(factor))) - 1)
+        elif unit in pct_units:
+            kind, unit_out = "percent", unit
+        else:
+            kind, unit_out = "count", unit
+        cmp_word = m.group("cmp")
+        comparator = _CMP.get(cmp_word.strip()) if cmp_word else None
+        bound = m.group("bound")
+        if bound:
+            comparator = ">=" if "上" in bound else "<="
+        approx = bool(m.group("pre") or m.group("suf1") or m.group("suf2"))
+        q_start = m.start("pre") if m.group("pre") else (m.start("pct_cn") if pct else m.start("num"))
+        if comparator and cmp_word:
+            q_start = m.start("cmp")
+        out.append(Quantity(value=_clean(value), unit=unit_out, kind=kind, decimals=max(decimals, 0) if kind != "money" else decimals,
+                            approx=approx, comparator=comparator, start=q_start, end=m.end(),
+                            num_start=m.start("pre") if m.group("pre") else m.start("num")))
+    return out
+
+
+def _is_cjk_word_char(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" and c not in "共计为达约近有是和与及至、"
+
+
+def _clean(v: Decimal) -> Decimal:
+    """Drop a float-like exponent while keeping the written precision."""
+    return v if v.as_tuple().exponent <= 0 else v.quantize(Decimal(1))

@@ -1,0 +1,163 @@
+"""The report's outline: headings found by their numbering, mapped to standard keys by meaning.
+
+Numbering styles (一、 / 第一部分 / （一） / 1、 / 1. / （1）) are mixed freely in real reports and
+headings are often run into their first sentence ("（一）基本支出：基本支出共…"). A heading's level
+comes from its numbering style, except that an Arabic-numbered heading whose meaning is a
+top-level section of the standard outline and whose number continues the top-level sequence
+("三、… 4、国有资本经营预算支出情况") is taken as top-level. Keys and patterns live in
+``data/outline.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cn2an
+
+from jixiao.extract.lexicon import load_yaml
+from jixiao.model import Section
+
+_CN = "一二三四五六七八九十"
+_NUMBERING = re.compile(
+    rf"^(?:(?P<part>第[{_CN}]+(?:部分|章|节))\s*[、.．:：]?"
+    rf"|(?P<cn>[{_CN}]{{1,3}})\s*[、.．]"
+    rf"|[（(](?P<pcn>[{_CN}]{{1,3}})\s*[）)]"
+    rf"|(?P<ar>\d{{1,2}})\s*(?:[、．]|\.(?!\d))"
+    rf"|[（(](?P<par>\d{{1,2}})[）)]"
+    rf"|(?P<ar2>\d{{1,2}})[)）])\s*"
+)
+_CUT = re.compile(r"[。：:；;！？]")
+_MONEY_OR_RATE = re.compile(r"\d(?:[\d.,]*)\s*(?:万元|元|亿元|%)")
+
+
+@dataclass
+class Heading:
+    start: int          # line start in the text
+    body_start: int     # where the section's own text starts (after the title)
+    title: str          # heading text as written, numbering included
+    name: str           # title without numbering
+    key: str | None
+    style: str          # part | cn | pcn | ar | par
+    ordinal: int
+    standalone: bool    # the heading is the whole line
+    level: int = 0
+
+
+@lru_cache(maxsize=1)
+def _section_specs() -> list[dict]:
+    specs = []
+    for s in load_yaml("outline.yaml")["sections"]:
+        specs.append({**s, "_match": re.compile(s["match"]),
+                      "_exclude": re.compile(s["exclude"]) if s.get("exclude") else None})
+    return specs
+
+
+def level1_keys() -> set[str]:
+    return {s["key"] for s in _section_specs() if s["level"] == 1}
+
+
+def classify_heading(name: str) -> str | None:
+    """The standard key of a heading text, or None."""
+    for spec in _section_specs():
+        if spec["_match"].search(name) and not (spec["_exclude"] and spec["_exclude"].search(name)):
+            return spec["key"]
+    return None
+
+
+def _ordinal(m: re.Match[str]) -> tuple[str, int]:
+    for style in ("part", "cn", "pcn", "ar", "par", "ar2"):
+        g = m.group(style)
+        if g:
+            digits = g[1:-2] if style == "part" else g
+            try:
+                n = int(digits) if digits.isdigit() else int(cn2an.cn2an(digits, "normal"))
+            except ValueError:
+                n = 0
+            return ("par" if style == "ar2" else style), n
+    return "", 0
+
+
+def find_headings(text: str) -> list[Heading]:
+    heads: list[Heading] = []
+    top_ordinal = 0
+    last_list_ordinal = 0  # last Arabic-numbered line inside the current top-level section
+    level1 = level1_keys()
+    level2 = {s["key"] for s in _section_specs() if s["level"] == 2}
+    pos = 0
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        stripped = line.lstrip()
+        if not stripped:
+            continue
+        m = _NUMBERING.match(stripped)
+        if not m:
+            continue
+        style, ordinal = _ordinal(m)
+        continues_list = style == "ar" and last_list_ordinal > 0 and ordinal == last_list_ordinal + 1
+        if style == "ar":
+            last_list_ordinal = ordinal
+        offset = line_start + (len(line) - len(stripped))
+        rest = stripped[m.end():]
+        cut = _CUT.search(rest)
+        name = (rest[: cut.start()] if cut else rest).strip()
+        standalone = cut is None or not rest[cut.end():].strip()
+        if not name or len(name) > 40 or _MONEY_OR_RATE.search(name):
+            continue
+        if not standalone and len(name) > 20:
+            continue
+        key = classify_heading(name)
+        body_start = offset + m.end() + (cut.end() if cut else len(rest))
+        h = Heading(offset, body_start, stripped[: m.end()] + name, name, key, style, ordinal, standalone)
+        if style in ("part", "cn"):
+            h.level = 1
+        elif (style == "ar" and key in level1 and standalone and ordinal == top_ordinal + 1
+              and not continues_list and len(name) <= 30):
+            h.level = 1  # "三、… 4、国有资本经营预算支出情况": a top-level heading numbered 4、
+        elif style == "pcn" or (style == "par" and key in level2 and standalone):
+            h.level = 2
+        elif key is None or not standalone or len(name) > 15:
+            continue  # an item of a numbered list, not a heading
+        else:
+            h.level = 3 if style == "ar" else 4
+        if h.level == 1:
+            top_ordinal = ordinal
+            last_list_ordinal = 0
+        heads.append(h)
+    return heads
+
+
+def build_sections(text: str) -> list[Section]:
+    """Sections in document order; each ends where the next heading of the same or a higher
+    level starts (or at the end of the text)."""
+    heads = find_headings(text)
+    sections: list[Section] = []
+    for i, h in enumerate(heads):
+        end = len(text)
+        for later in heads[i + 1:]:
+            if later.level <= h.level:
+                end = later.start
+                break
+        sections.append(Section(key=h.key or "unknown", title=h.title, level=h.level,
+                                start=h.start, end=end, body_start=h.body_start))
+    return sections
+
+
+class SectionIndex:
+    """Answers "which sections contain this offset" quickly."""
+
+    def __init__(self, sections: list[Section]):
+        self.sections = sections
+
+    def path(self, pos: int) -> list[Section]:
+        """Sections containing ``pos``, outermost first."""
+        return [s for s in self.sections if s.start <= pos < s.end]
+
+    def keys(self, pos: int) -> list[str]:
+        return [s.key for s in self.path(pos)]
+
+    def top(self, pos: int) -> str | None:
+        p = [s for s in self.path(pos) if s.level == 1]
+        return p[-1].key if p else None

@@ -1,0 +1,63 @@
+"""Format detection from a file's content (magic bytes), never from its extension.
+
+``%PDF-`` → "pdf"; a ZIP holding ``word/document.xml`` → "docx", ``xl/workbook.xml`` → "xlsx";
+OLE compound files (old .doc/.xls, or password-protected Office files) and other known binary
+formats are refused with a Chinese reason; anything else is tried as text.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from jixiao.errors import IngestError, unsupported_format
+
+HEAD_BYTES = 1024
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_OTHER = [
+    (b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"), (b"GIF8", "GIF 图片"),
+    (b"II*\x00", "TIFF 图片"), (b"MM\x00*", "TIFF 图片"), (b"Rar!\x1a\x07", "RAR 压缩包"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"), (b"\x1f\x8b", "gzip 压缩包"), (b"{\\rtf", "RTF"),
+]
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+MAX_UNZIPPED_FACTOR = 10  # uncompressed content may be at most this many times the size limit
+
+
+def detect(path: Path, source: str, head: bytes, max_bytes: int) -> str:
+    """Return "pdf", "docx", "xlsx" or "txt", or raise :class:`IngestError`."""
+    if head.startswith(_OLE):
+        if _ENCRYPTED_PACKAGE in path.read_bytes():
+            raise IngestError(source, "Office 文件设置了打开密码（已加密），请取消密码后再提供")
+        raise IngestError(source, "旧版 Word/Excel 格式（.doc/.xls），请另存为 .docx/.xlsx 后再提供")
+    if b"%PDF-" in head[:HEAD_BYTES]:
+        return "pdf"
+    if head.startswith(_ZIP):
+        return _zip_kind(path, source, max_bytes)
+    for magic, kind in _OTHER:
+        if head.startswith(magic):
+            raise unsupported_format(source, kind)
+    return "txt"
+
+
+def _zip_kind(path: Path, source: str, max_bytes: int) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError) as e:
+        raise IngestError(source, "文件已损坏或不完整（压缩结构无效），请重新导出或重新上传") from e
+    names = {info.filename for info in infos}
+    unzipped = sum(info.file_size for info in infos)
+    if unzipped > MAX_UNZIPPED_FACTOR * max_bytes:
+        raise IngestError(source, f"文件过大（解压后 {unzipped / 2**20:.0f} MB），无法处理")
+    if "word/document.xml" in names or any(n.startswith("word/") for n in names):
+        return "docx"
+    if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if any(n.startswith("ppt/") for n in names):
+        raise unsupported_format(source, "PowerPoint 演示文稿")
+    if "OFD.xml" in names:
+        raise unsupported_format(source, "OFD 版式文件，请导出为 PDF")
+    if "mimetype" in names:
+        raise unsupported_format(source, "OpenDocument 文档，请另存为 .docx/.xlsx")
+    raise unsupported_format(source, "ZIP 压缩包")

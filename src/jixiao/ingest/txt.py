@@ -1,0 +1,139 @@
+"""Plain-text reader: bytes → str with encoding detection, then normalisation.
+
+Strict decode attempts, in order: byte-order mark (UTF-8/UTF-16/UTF-32); BOM-less UTF-16
+recognised by its NUL pattern; UTF-8; BOM-less UTF-16 recognised by CJK high bytes on one
+parity; GB18030 (a superset of GBK and GB2312). charset-normalizer is only a fallback: it
+guesses badly on short Chinese text. Whatever decodes must also look like text (few control
+characters), otherwise the file is rejected as unrecognisable.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from jixiao.errors import IngestError
+from jixiao.ingest.document import Document
+from jixiao.ingest.normalize import normalize
+
+_BOMS = [  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+]
+_SAMPLE = 64 * 1024
+# high bytes of UTF-16 code units that Chinese text mostly consists of: ASCII, General
+# Punctuation (U+20xx), CJK punctuation (U+30xx), CJK ideographs (U+4E00–U+9FFF), full-width forms
+_CJK_HIGH = frozenset([0x00, 0x20, 0x30, 0xFF, *range(0x4E, 0xA0)])
+_ALLOWED_CONTROLS = frozenset("\t\n\r\x0b\x0c")
+
+
+def read(path: Path, source: str) -> Document:
+    """Decode the whole file (its size was checked by the registry) and normalise it."""
+    origin, encoding = decode(path.read_bytes())
+    if origin is None or not _looks_like_text(origin):
+        raise IngestError(source, "无法识别的文件内容（不是文本，也不是 .docx/.pdf/.xlsx 文件）")
+    text, offsets = normalize(origin)
+    return Document(source=source, format="txt", text=text, origin=origin, offsets=offsets,
+                    encoding=encoding)
+
+
+def decode(data: bytes) -> tuple[str | None, str | None]:
+    """Return (text, encoding name) or (None, None) when no encoding fits."""
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            text = _strict(data[len(bom):], codec)
+            return (text, name) if text is not None else (None, None)
+    utf16 = _utf16_by_nuls(data)
+    if utf16:
+        text = _strict(data, utf16)
+        if text is not None:
+            return text, utf16
+    text = _utf8(data)
+    if text is not None:
+        return text, "utf-8"
+    utf16 = _utf16_by_cjk(data)
+    if utf16:
+        text = _strict(data, utf16)
+        if text is not None:
+            return text, utf16
+    text = _strict(data, "gb18030")
+    if text is not None:
+        return text, "gb18030"
+    return _charset_normalizer(data)
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _utf8(data: bytes) -> str | None:
+    """UTF-8, tolerating a character cut off at the end and rare stray bytes.
+
+    A UTF-8 file with a few broken bytes must not fall through to GB18030, which would
+    decode it "successfully" into mojibake; GBK text read as UTF-8, on the other hand, is
+    almost all U+FFFD.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.start >= len(data) - 3 and e.reason == "unexpected end of data":
+            return _strict(data[: e.start], "utf-8")
+    lossy = data.decode("utf-8", errors="replace")
+    broken = lossy.count("\ufffd")
+    multibyte = sum(1 for c in lossy if c > "\x7f") - broken
+    return lossy if broken * 200 <= multibyte else None
+
+
+def _utf16_by_nuls(data: bytes) -> str | None:
+    """UTF-16 without BOM: ASCII characters leave NUL bytes on one parity only."""
+    sample = data[:_SAMPLE]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd >= max(2, half // 20) and even * 10 <= odd:
+        return "utf-16-le"
+    if even >= max(2, half // 20) and odd * 10 <= even:
+        return "utf-16-be"
+    return None
+
+
+def _utf16_by_cjk(data: bytes) -> str | None:
+    """UTF-16 without BOM or ASCII: the high byte of each unit is almost always a CJK one."""
+    sample = data[: _SAMPLE - _SAMPLE % 2]
+    if len(sample) < 32 or len(data) % 2:
+        return None
+    share = []
+    for parity in (0, 1):
+        part = sample[parity::2]
+        share.append(sum(b in _CJK_HIGH for b in part) / len(part))
+    if share[1] >= 0.95 and share[0] < 0.7:
+        return "utf-16-le"
+    if share[0] >= 0.95 and share[1] < 0.7:
+        return "utf-16-be"
+    return None
+
+
+def _charset_normalizer(data: bytes) -> tuple[str | None, str | None]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        return None, None
+    return str(best), best.encoding
+
+
+def _looks_like_text(text: str) -> bool:
+    """Reject binary data that happened to decode: control characters or many U+FFFD."""
+    sample = text[:_SAMPLE]
+    if not sample:
+        return True
+    controls = sum(1 for c in sample if (c < " " and c not in _ALLOWED_CONTROLS) or c == "\x7f")
+    return controls <= len(sample) / 1000 and sample.count("\ufffd") <= len(sample) / 100

@@ -1,0 +1,129 @@
+"""The grounded report model: every value carries the span of text it came from.
+
+Offsets index the normalised text of the document (``Document.text``); a span's ``text``
+is always ``document.text[start:end]``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Span(BaseModel):
+    """A character range of the normalised text, with the text it covers."""
+
+    model_config = ConfigDict(frozen=True)
+    start: int
+    end: int
+    text: str
+
+
+class Fact(BaseModel):
+    """One flat fact of a report (see spec/facts.md), e.g. ``basic_expenditure``.
+
+    Attributes:
+        computed: True when the value is derived (e.g. a sum) rather than stated; a computed
+            value is never exported as a stated fact.
+        decimals: digits after the decimal point as written (for rounding-aware checks);
+            None for text values.
+    """
+
+    key: str
+    value: Any
+    evidence: list[Span] = Field(default_factory=list)
+    computed: bool = False
+    decimals: int | None = None
+    others: list[Fact] = Field(default_factory=list)
+
+
+class ProjectItem(BaseModel):
+    """One named 项目/专项 with whichever amounts (万元) the report states."""
+
+    name: str
+    budget: Decimal | None = None
+    adjustment: Decimal | None = None
+    actual: Decimal | None = None
+    carryover: Decimal | None = None
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Metric(BaseModel):
+    """A quantitative statement about work done or targets ("调处成功832件").
+
+    Attributes:
+        value: the number as a Decimal (counts are integral Decimals).
+        unit: the unit as written (件, 人次, %, 万元 …).
+        approx: the text qualifies the number (余/近/多/约/上千 …).
+        target: the goal the text pairs with the number, when it does.
+        comparator: ">=", "<=", ">" or "<" when the number itself is a bound (≥95%).
+        kpi: the standard indicator id from a KPI pack, or None.
+        section: key of the outline section the metric sits in.
+    """
+
+    label: str
+    value: Decimal
+    unit: str
+    kpi: str | None = None
+    approx: bool = False
+    target: Decimal | None = None
+    comparator: str | None = None
+    decimals: int = 0
+    section: str | None = None
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Section(BaseModel):
+    """A section of the report outline, mapped to a standard key (``problems`` …)."""
+
+    key: str
+    title: str
+    level: int
+    start: int
+    end: int
+    body_start: int
+
+
+class Finding(BaseModel):
+    """A review finding (issue 3 builds the rules); kept here so the model is complete."""
+
+    rule: str
+    severity: str
+    message: str
+    values: dict[str, Any] = Field(default_factory=dict)
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Report(BaseModel):
+    """Everything extracted from one document."""
+
+    source: str
+    format: str = ""
+    facts: dict[str, Fact] = Field(default_factory=dict)
+    project_items: list[ProjectItem] = Field(default_factory=list)
+    metrics: list[Metric] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    findings: list[Finding] | None = None
+
+    def fact_value(self, key: str) -> Any:
+        fact = self.facts.get(key)
+        return None if fact is None else fact.value
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON shape of spec/facts.md (plain facts plus ``fact_evidence``)."""
+        stated = {k: f for k, f in self.facts.items() if not f.computed}
+        out: dict[str, Any] = {
+            "source": self.source,
+            "facts": {k: f.value for k, f in stated.items()},
+            "fact_evidence": {k: [s.model_dump() for s in f.evidence] for k, f in stated.items()},
+            "project_items": [
+                {k: v for k, v in it.model_dump().items() if v is not None} for it in self.project_items
+            ],
+            "metrics": [m.model_dump() for m in self.metrics],
+            "sections": [s.model_dump() for s in self.sections],
+        }
+        if self.findings is not None:
+            out["findings"] = [f.model_dump() for f in self.findings]
+        return out

@@ -1,0 +1,71 @@
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jixiao.extract.numbers import find_quantities, parse_number
+
+
+def one(text):
+    qs = find_quantities(text)
+    assert len(qs) == 1, (text, qs)
+    return qs[0]
+
+
+def test_money_units_convert_to_wanyuan_exactly():
+    q = one("新增固定资产 598286.00 元")
+    assert q.value == Decimal("59.8286") and q.kind == "money"
+    assert q.decimals == 6  # 2 decimals in 元 = 6 in 万元
+    assert one("预算1.2亿元").value == Decimal("12000")
+    assert one("基本支出共899.98万元").value == Decimal("899.98")
+    assert one("合计1,234.50万元").value == Decimal("1234.50")
+
+
+def test_approx_markers_and_multipliers():
+    q = one("发放宣传资料30多万份")
+    assert (q.value, q.unit, q.approx) == (Decimal(300000), "份", True)
+    q = one("解答法律咨询近5万次")
+    assert (q.value, q.approx) == (Decimal(50000), True)
+    q = one("挽回经济损失150余万元")
+    assert (q.value, q.unit, q.approx) == (Decimal(150), "万元", True)
+    assert one("共调解案件842件").approx is False
+
+
+def test_percent_precision_and_bounds():
+    q = one("调处成功率98.8%")
+    assert (q.value, q.decimals, q.kind) == (Decimal("98.8"), 1, "percent")
+    assert one("预算完成率≥95%").comparator == ">="
+    assert one("满意度达90%以上").comparator == ">="
+    assert one("百分之九十五").value == 95
+
+
+def test_chinese_numerals_only_where_counting():
+    assert one("内设职能科室二十一个").value == 21
+    assert find_quantities("一是加强统一管理") == []
+    assert find_quantities("落实“三项制度”") == []
+
+
+def test_dates_are_not_quantities():
+    assert find_quantities("2021年12月31日前完成") == []
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+def test_money_round_trip(value):
+    text = f"支出{value}万元"
+    q = one(text)
+    assert q.value == value
+
+
+@given(st.integers(min_value=0, max_value=99999))
+def test_chinese_numeral_round_trip(n):
+    import cn2an
+
+    numeral = cn2an.an2cn(n)
+    parsed = parse_number(numeral)
+    assert parsed is not None and parsed[0] == n
+
+
+@given(st.text(max_size=300))
+def test_find_quantities_never_raises(text):
+    for q in find_quantities(text):
+        assert 0 <= q.start <= q.num_start < q.end <= len(text)

@@ -1,0 +1,55 @@
+from jixiao.extract.outline import build_sections
+
+HUNAN_MIXED = """一、部门基本情况
+（一）职能职责
+1、负责全区法治建设。
+2、承担行政复议工作。
+二、一般公共预算支出情况
+（一）基本支出：基本支出共100.00万元。
+（二）项目支出。项目支出共50.00万元。
+三、政府性基金预算支出情况
+本单位无政府性基金。
+4、 国有资本经营预算支出情况
+无
+5、 社会保险基金预算支出情况
+无
+6、 部门整体支出绩效情况
+全年办理法律援助案件100件。
+七、下一步改进措施
+（一）加强预算管理
+八、部门整体支出绩效自评结果拟应用和公开情况
+按规定公开。"""
+
+
+def keys(text, level=None):
+    return [s.key for s in build_sections(text) if level is None or s.level == level]
+
+
+def test_mixed_numbering_top_level():
+    assert keys(HUNAN_MIXED, 1) == ["basic_info", "general_budget", "gov_fund", "soe_capital",
+                                    "social_insurance", "performance", "measures", "publication"]
+
+
+def test_run_in_headings_and_list_items():
+    secs = build_sections(HUNAN_MIXED)
+    sub = [s for s in secs if s.level == 2]
+    assert [s.key for s in sub][:3] == ["functions", "basic_expenditure", "project_expenditure"]
+    # numbered list items ("1、负责…") are not headings
+    assert not any("负责" in s.title for s in secs)
+
+
+def test_arabic_list_is_not_promoted_to_top_level():
+    text = "一、部门概况\n1.投入管理指标绩效目标\n2.产出指标绩效目标\n3.效果指标绩效目标\n二、存在的问题\n无。"
+    assert keys(text, 1) == ["basic_info", "problems"]
+
+
+def test_section_spans_cover_the_body():
+    secs = build_sections(HUNAN_MIXED)
+    gov = next(s for s in secs if s.key == "gov_fund")
+    assert "无政府性基金" in HUNAN_MIXED[gov.body_start:gov.end]
+    assert HUNAN_MIXED[gov.start:].startswith("三、政府性基金")
+
+
+def test_other_numbering_styles():
+    text = "第一部分 部门概况\n内容。\n第二部分 存在的问题及原因分析\n问题。\n（1）改进措施\n措施。"
+    assert keys(text, 1) == ["basic_info", "problems"]
