@@ -5,27 +5,30 @@ from __future__ import annotations
 from jixiao.extract.context import Context
 from jixiao.extract.facts import body_facts
 from jixiao.extract.identity import identity_facts
-from jixiao.extract.items import extract_items
+from jixiao.extract.items import extract_items, merge_items
 from jixiao.extract.metrics import extract_metrics
-from jixiao.ingest.document import Document
+from jixiao.extract.tables import table_facts
+from jixiao.ingest.document import Document, Table
 from jixiao.model import Report
 
 __all__ = ["extract", "extract_text"]
 
 
-def extract_text(text: str, source: str = "<text>", fmt: str = "txt") -> Report:
-    """Extract from already normalised text."""
-    ctx = Context.of(text)
+def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: list[Table] | None = None) -> Report:
+    """Extract from already normalised text (and the tables whose cells index it)."""
+    ctx = Context.of(text, tables)
     report = Report(source=source, format=fmt, sections=ctx.sections)
     for fact in identity_facts(ctx):
         report.facts.setdefault(fact.key, fact)
-    for fact in body_facts(ctx):
+    found: dict = {}
+    table_items = table_facts(ctx, ctx.tables, found)
+    for fact in body_facts(ctx, found):
         report.facts.setdefault(fact.key, fact)
-    report.project_items = extract_items(ctx)
+    report.project_items = merge_items(extract_items(ctx), table_items)
     report.metrics = extract_metrics(ctx, report.fact_value("unit_name"))
     return report
 
 
 def extract(document: Document) -> Report:
     """Extract the grounded report model from a loaded document."""
-    return extract_text(document.text, document.source, document.format)
+    return extract_text(document.text, document.source, document.format, document.tables)

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 
 from jixiao.extract.numbers import Quantity, find_quantities
 from jixiao.extract.outline import SectionIndex, build_sections
+from jixiao.ingest.document import Table
 from jixiao.model import Section, Span
 
-CLAUSE_BOUNDARY = re.compile(r"[，,。；;：:！？!?\n\t（(]")
+CLAUSE_BOUNDARY = re.compile(r"[，,。；;：:！？!?\n\t]")
+ITEM_BOUNDARY = re.compile(r"[，,。；;、\n\t]")
 SENTENCE_BOUNDARY = re.compile(r"[。；;！？!?\n]")
 
 
@@ -20,21 +22,55 @@ class Context:
     sections: list[Section]
     index: SectionIndex
     quantities: list[Quantity]
+    tables: list[Table] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)
 
     @classmethod
-    def of(cls, text: str) -> Context:
+    def of(cls, text: str, tables: list[Table] | None = None) -> Context:
         sections = build_sections(text)
-        return cls(text, sections, SectionIndex(sections), find_quantities(text))
+        ctx = cls(text, sections, SectionIndex(sections), find_quantities(text), list(tables or []))
+        ctx.consume_table_cells()
+        return ctx
+
+    def consume_table_cells(self) -> None:
+        """Quantities inside table cells are read by the table reader, not as running text."""
+        if not self.tables:
+            return
+        spans = sorted((c.start, c.end) for t in self.tables for row in t.rows for c in row if c.start >= 0)
+        from bisect import bisect_right
+
+        starts = [a for a, _ in spans]
+        for qi, q in enumerate(self.quantities):
+            i = bisect_right(starts, q.start) - 1
+            if i >= 0 and spans[i][0] <= q.start < spans[i][1] and q.end <= spans[i][1] and self._numeric_cell(spans[i]):
+                self.consumed.add(qi)
+
+    def _numeric_cell(self, span: tuple[int, int]) -> bool:
+        return bool(re.fullmatch(r"\s*-?[\d,.]+\s*%?\s*", self.text[span[0]:span[1]]))
 
     def span(self, start: int, end: int) -> Span:
         return Span(start=start, end=end, text=self.text[start:end])
 
-    def clause_start(self, pos: int, floor: int = 0) -> int:
-        """Start of the clause that contains ``pos`` (after the last clause boundary)."""
+    def clause_start(self, pos: int, floor: int = 0, boundary: re.Pattern[str] = CLAUSE_BOUNDARY) -> int:
+        """Start of the clause that contains ``pos``.
+
+        A clause ends at a boundary character; a balanced （…） before ``pos`` belongs to the
+        clause ("因公出国（境）费0万元"), while an unclosed one starts it ("（全年任务数550件）").
+        """
+        text = self.text
         i = pos - 1
+        depth = 0
         while i >= floor:
-            if CLAUSE_BOUNDARY.match(self.text, i):
+            c = text[i]
+            if c in "）)":
+                depth += 1
+            elif c in "（(":
+                if depth == 0:
+                    return i + 1
+                depth -= 1
+            elif depth == 0 and boundary.match(c):
+                return i + 1
+            elif c == "\n":
                 return i + 1
             i -= 1
         return floor

@@ -86,7 +86,7 @@ def fund_none_facts(ctx: Context, found: dict) -> None:
     for key, word in lx["fund_keywords"].items():
         if key in found:
             continue
-        m = re.search(rf"(?:{none})[^。；\n]{{0,12}}{word}|{word}[^。；\n]{{0,12}}(?:{none})", ctx.text)
+        m = re.search(rf"(?:{none})[^，。；\n]{{0,40}}?{word}|{word}[^，。；\n]{{0,12}}(?:{none})", ctx.text)
         if m and not _in_heading(ctx, m.start()):
             _add(found, key, 0, Fact(key=key, value=Decimal(0), decimals=0, evidence=[ctx.span(m.start(), m.end())]))
             continue
@@ -197,22 +197,27 @@ def _authorized_sum(ctx: Context, qi: int) -> tuple[int, int] | None:
     return (total, end) if end != q.end else None
 
 
+_SELF_SCORE = re.compile(r"(?:自评|综合|总)[^，。；\n]{0,30}?(?:得分|评分|分数|总分)(?:为|是|合计)?\s*$"
+                         r"|^(?:总分|得分合计|自评得分)\s*$")
+
+
 def self_score(ctx: Context, found: dict) -> None:
+    """"自评得分98.89分", "…绩效自评报告得分100分" — not a part score ("预算执行率得分9.89分")."""
     for qi, q in enumerate(ctx.quantities):
         if q.unit != "分" or q.approx:
             continue
-        cs = max(ctx.sentence_start(q.start), ctx.prev_quantity_end(qi))
+        cs = max(ctx.clause_start(q.num_start), ctx.prev_quantity_end(qi))
         window = ctx.text[cs:q.num_start]
-        m = re.search(r"(?:自评|综合|最终|评价)?得分(?:为|是)?\s*$|自评(?:分|分数|结果)(?:为|是)?\s*$", window)
-        if m and not re.search(r"分值|满分|权重", window):
+        m = _SELF_SCORE.search(window)
+        if m and not re.search(r"分值|满分|权重|执行率得分|指标得分", window):
             _add(found, "self_score", 0, _fact(ctx, "self_score", q, cs + m.start()))
             ctx.consumed.add(qi)
 
 
-def body_facts(ctx: Context) -> list[Fact]:
+def body_facts(ctx: Context, found: dict | None = None) -> list[Fact]:
     """Every body fact; for a key stated several times the home-section, earliest one wins and
     the others stay listed (in ``others``) for the conflicting-values check."""
-    found: dict[str, list[tuple[int, Fact]]] = {}
+    found = {} if found is None else found
     money_facts(ctx, found)
     fund_none_facts(ctx, found)
     staff_facts(ctx, found)

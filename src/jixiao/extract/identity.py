@@ -15,7 +15,7 @@ from jixiao.model import Fact
 _ORG_SUFFIX = (r"(?:局|委员会|委|办公室|办|院|中心|所|站|馆|联合会|协会|会|部|厅|队|处|室|公司|学校|"
                r"医院|政府|法院|检察院|总工会|联社)")
 _COVER_NAME = re.compile(
-    r"(?:(?:预算)?单位|部门)(?:[（(]单位[)）])?名称(?:[（(]盖章[)）])?\s*[：:]\s*([^\s（(：:]{2,40})")
+    r"(?:(?:预算)?单位|部门)(?:[（(]单位[)）])?名称(?:[（(]盖章[)）])?\s*[：:\t]\s*([^\s（(：:]{2,40})")
 _COVER_DATE = re.compile(r"(?:报告|填报|评价|编制)日期\s*[：:]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
@@ -76,21 +76,50 @@ def unit_name(ctx: Context) -> Fact | None:
     pos, name = cand
     evidence = [ctx.span(pos, pos + len(name))]
     # the report may write the name short (青云谱区司法局) and in full elsewhere (南昌市青云谱区司法局)
-    loc = locate(name)
-    if loc.get("county") and name.startswith(loc["county"]):
-        city = parent_city_of(loc["county"])
-        full = f"{city}{name}" if city else None
-        if full:
+    if not _NAME_DIVISIONS.match(name).group("city") and not _NAME_DIVISIONS.match(name).group("province"):
+        known_city = None
+        loc = locate(name)
+        if loc.get("county") and name.startswith(loc["county"]):
+            known_city = parent_city_of(loc["county"])
+        prefixes: Counter[str] = Counter()
+        for m in re.finditer(r"([\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))" + re.escape(name), text):
+            city = m.group(1)
+            if known_city and not city.endswith(known_city):
+                continue
+            prefixes[city] += 1
+        if prefixes:
+            city = prefixes.most_common(1)[0][0]
+            if known_city:
+                city = known_city
+            full = city + name
             i = text.find(full)
-            if i >= 0:
-                name, evidence = full, [ctx.span(i, i + len(full))]
+            name, evidence = full, [ctx.span(i, i + len(full))]
     return Fact(key="unit_name", value=name, evidence=evidence)
 
 
-def divisions(name_fact: Fact) -> list[Fact]:
-    loc = locate(name_fact.value)
-    return [Fact(key=k, value=v, evidence=name_fact.evidence, computed=False)
-            for k, v in loc.items() if v]
+_NAME_DIVISIONS = re.compile(r"^(?P<province>[\u4e00-\u9fff]{2,3}(?:省|自治区))?"
+                             r"(?P<city>[\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))?"
+                             r"(?P<county>[\u4e00-\u9fff]{1,4}?(?:区|县|旗|市))?")
+_PROVINCE_MENTION = re.compile(r"([\u4e00-\u9fff]{2})省(?=财政厅|人民政府|委|司法厅|政府|级|厅)")
+
+
+def divisions(ctx: Context, name_fact: Fact) -> list[Fact]:
+    """Province, city and county of the unit: from the gazetteer, else from the name's own
+    structure (a division created after the gazetteer's data, 示例市示范区) and a province the
+    text names (示例省财政厅)."""
+    loc = {k: v for k, v in locate(name_fact.value).items() if v}
+    if not loc:
+        m = _NAME_DIVISIONS.match(name_fact.value)
+        rest = name_fact.value[m.end():] if m else ""
+        if m and m.end() and len(rest) >= 2:
+            loc = {k: v for k, v in m.groupdict().items() if v}
+    facts = [Fact(key=k, value=v, evidence=name_fact.evidence) for k, v in loc.items()]
+    if loc and "province" not in loc:
+        found = _PROVINCE_MENTION.search(ctx.text)
+        if found:
+            facts.append(Fact(key="province", value=found.group(1) + "省",
+                              evidence=[ctx.span(found.start(), found.end())]))
+    return facts
 
 
 def report_date(ctx: Context) -> Fact | None:
@@ -148,7 +177,7 @@ def identity_facts(ctx: Context) -> list[Fact]:
     name = unit_name(ctx)
     if name:
         facts.append(name)
-        facts.extend(divisions(name))
+        facts.extend(divisions(ctx, name))
     d = report_date(ctx)
     if d:
         facts.append(d)

@@ -13,14 +13,15 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from jixiao.extract.context import Context
+from jixiao.extract.context import ITEM_BOUNDARY, Context
 from jixiao.extract.facts import _lex as _fact_lex
 from jixiao.extract.lexicon import load_yaml
 from jixiao.model import ProjectItem
 
-_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+是|其中[：:]?|另外[，,]?|此外|另|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|\s)+")
+_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+是|其中[：:]?|另外[，,]?|此外|另|全年|年中|年初|年末|本年度?|当年|\d{4}年度?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|\s)+")
+_REASON = re.compile(r"^(?:因|由于|根据|按照|经)|[因由]于?.{2,}(?:调整|延后|改造|增加|减少)")
+_NO_ADJUSTMENT = re.compile(r"[，,；;]\s*((?:年中)?(?:未作|未|无|没有)(?:预算)?(?:调整|调增|调减))")
 _TRAIL = re.compile(r"(?:共|合计|总计|为|是|达|了|计|的|：|:|\s)+$")
-_ITEM_BREAK = re.compile(r"[，,。；;、\n]")
 
 
 @lru_cache(maxsize=1)
@@ -34,40 +35,24 @@ def _strip_parens(s: str) -> str:
     return re.sub(r"[（(][^（()）]*[)）]", "", s)
 
 
-def _clause_start(ctx: Context, pos: int, floor: int) -> int:
-    """Like Context.clause_start, but a boundary inside （…） does not count."""
-    i = pos - 1
-    depth = 0
-    while i >= floor:
-        c = ctx.text[i]
-        if c in "）)":
-            depth += 1
-        elif c in "（(":
-            depth = max(0, depth - 1)
-        elif depth == 0 and _ITEM_BREAK.match(c):
-            return i + 1
-        i -= 1
-    return floor
-
-
 def extract_items(ctx: Context) -> list[ProjectItem]:
     roles, name_suffix, item_sections = _lex()
     fact_money = [f["_re"] for f in _fact_lex()[1]]
     items: list[ProjectItem] = []
     explicit: dict[int, set[str]] = {}
     current: ProjectItem | None = None
-    current_sentence = -1
+    current_line = -1
     for qi, q in enumerate(ctx.quantities):
         if q.kind != "money" or qi in ctx.consumed:
             continue
         keys = ctx.index.keys(q.start)
-        if not item_sections.intersection(keys):
-            continue
         in_list = "project_expenditure" in keys
+        in_sections = bool(item_sections.intersection(keys))
+        line_start, _ = ctx.line_of(q.start)
+        if line_start != current_line:
+            current, current_line = None, line_start
         sentence = ctx.sentence_start(q.start)
-        if sentence != current_sentence:
-            current, current_sentence = None, sentence
-        cs = max(_clause_start(ctx, q.num_start, sentence), ctx.prev_quantity_end(qi))
+        cs = max(ctx.clause_start(q.num_start, line_start, ITEM_BOUNDARY), ctx.prev_quantity_end(qi))
         raw = ctx.text[cs:q.num_start]
         words = _strip_parens(raw)
         role = "plain"
@@ -77,30 +62,61 @@ def extract_items(ctx: Context) -> list[ProjectItem]:
             if m:
                 role, role_at = r, m.start()
                 break
-        name = _TRAIL.sub("", _ENUM.sub("", words[:role_at])).strip()
+        name = _clean_name(words[:role_at])
         if any(rx.fullmatch(name) for rx in fact_money):
             continue  # a total such as 项目支出, read as a fact
+        explicit_role = role not in ("plain", "implicit_actual")
         if len(name) >= 2:
-            if len(name) > 30 or (not in_list and role in ("plain",) and not name_suffix.search(name)):
+            if q.approx or len(name) > 30:
                 continue
-            if q.approx:
+            looks_like_project = bool(name_suffix.search(name))
+            if not in_list and not (looks_like_project and (in_sections or explicit_role)):
                 continue
             current = _find_or_add(items, name)
         elif current is None:
-            # "一是公共法律服务工作经费，上年结余结转0.16万元，年初预算资金71.00万元": the name
-            # stands alone in the clause before
-            lead = _TRAIL.sub("", _ENUM.sub("", _strip_parens(ctx.text[sentence:cs]))).strip("，,：: ")
-            if not (2 <= len(lead) <= 30) or re.search(r"\d|[，,]", lead) or not name_suffix.search(lead):
+            # "一是公共法律服务工作经费，上年结余结转0.16万元" or "1、X经费。年初预算120.00万元":
+            # the name stands alone before, in the same sentence or at the head of the line
+            current = _lead_item(ctx, items, name_suffix, sentence, cs, line_start, in_sections or explicit_role)
+            if current is None:
                 continue
-            current = _find_or_add(items, lead)
         if role == "carryover_start":
             ctx.consumed.add(qi)
             continue
         _set_amount(current, explicit.setdefault(id(current), set()), role, q.value, in_list)
         name_start = cs + (len(raw) - len(raw.lstrip()))
-        current.evidence.append(ctx.span(name_start if len(name) >= 2 else cs, q.end))
+        current.evidence.append(ctx.span(name_start, q.end))
         ctx.consumed.add(qi)
+        _unchanged_adjustment(ctx, current, explicit[id(current)], q.end)
     return [it for it in items if any(v is not None for v in (it.budget, it.actual, it.adjustment))]
+
+
+def _clean_name(words: str) -> str:
+    name = _TRAIL.sub("", _ENUM.sub("", words)).strip()
+    if _REASON.search(name):
+        return ""  # "年中因平台提质改造追加18.60万元": a reason, not a name
+    return name
+
+
+def _lead_item(ctx: Context, items: list[ProjectItem], name_suffix: re.Pattern[str], sentence: int,
+               cs: int, line_start: int, allowed: bool) -> ProjectItem | None:
+    if not allowed:
+        return None
+    for a, b in ((sentence, cs), (line_start, ctx.sentence_end(line_start) + 1)):
+        if a >= b:
+            continue
+        lead = _clean_name(_strip_parens(ctx.text[a:b]).strip("，,：:。 "))
+        if 2 <= len(lead) <= 30 and not re.search(r"\d|[，,。]", lead) and name_suffix.search(lead):
+            return _find_or_add(items, lead)
+    return None
+
+
+def _unchanged_adjustment(ctx: Context, item: ProjectItem, explicit: set[str], after: int) -> None:
+    """"年中未作调整" right after an amount states an adjustment of 0."""
+    m = _NO_ADJUSTMENT.match(ctx.text, after)
+    if m and "adjustment" not in explicit:
+        item.adjustment = Decimal(0)
+        explicit.add("adjustment")
+        item.evidence.append(ctx.span(m.start() + m.group(0).index(m.group(1)), m.end()))
 
 
 def _find_or_add(items: list[ProjectItem], name: str) -> ProjectItem:
@@ -132,3 +148,19 @@ def _set_amount(it: ProjectItem, explicit: set[str], role: str, value: Decimal, 
         explicit.add(field)
     elif field not in explicit and getattr(it, field) is None:
         setattr(it, field, value)
+
+
+def merge_items(text_items: list[ProjectItem], table_items: list[ProjectItem]) -> list[ProjectItem]:
+    """Items found in the text, completed by the same projects' rows in tables."""
+    out = list(text_items)
+    for t in table_items:
+        same = next((it for it in out if it.name == t.name or (min(len(it.name), len(t.name)) >= 4
+                     and (it.name.startswith(t.name) or t.name.startswith(it.name)))), None)
+        if same is None:
+            out.append(t)
+            continue
+        for fld in ("budget", "actual"):
+            if getattr(same, fld) is None and getattr(t, fld) is not None:
+                setattr(same, fld, getattr(t, fld))
+        same.evidence.extend(t.evidence)
+    return out

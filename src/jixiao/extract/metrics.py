@@ -92,8 +92,8 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
             ev_end = after.end()
         if not label:
             continue
-        ss = ctx.sentence_start(q.start)
-        kpi = classify(packs, label, text[ss:label_start], q.unit)
+        line_start, _ = ctx.line_of(q.start)
+        kpi = classify(packs, label, text[line_start:label_start], q.unit)
         path = ctx.index.path(q.start)
         metrics.append(Metric(label=label, value=q.value, unit=q.unit, kpi=kpi, approx=q.approx,
                               comparator=q.comparator, decimals=q.decimals,

@@ -1,0 +1,121 @@
+"""Facts and project items stated in tables (自评表, 预算执行情况表): a header row names the
+columns (年初预算数, 全年执行数, 得分 …), the first cells of a row name what it is about.
+Every value points at its cell."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from jixiao.extract.context import Context
+from jixiao.extract.lexicon import load_yaml
+from jixiao.extract.numbers import parse_number
+from jixiao.ingest.document import Cell, Table
+from jixiao.model import Fact, ProjectItem
+
+_NUM = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
+_LABEL_LEAD = re.compile(r"^(?:其中[：:]?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．])\s*")
+_MONEY_UNIT = re.compile(r"[（(](万元|元|亿元)[)）]|单位[：:]\s*(万元|元|亿元)")
+_FACTOR = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
+
+
+@lru_cache(maxsize=1)
+def _lex():
+    lx = load_yaml("tables.yaml")
+    cols = {k: re.compile(v) for k, v in lx["columns"].items()}
+    rows = [{**r, "_re": re.compile(r["label"])} for r in lx["rows"]]
+    return cols, rows, re.compile(lx["not_items"])
+
+
+def _header_cols(row: list[Cell]) -> dict[str, int] | None:
+    cols = _lex()[0]
+    found: dict[str, int] = {}
+    for ci, cell in enumerate(row):
+        t = re.sub(r"\s", "", cell.text)
+        for name, rx in cols.items():
+            if name not in found and rx.search(t):
+                found[name] = ci
+    return found if len(found) >= 2 else None
+
+
+def _unit(table: Table, header_row: int) -> str | None:
+    for row in table.rows[: header_row + 1]:
+        for cell in row:
+            m = _MONEY_UNIT.search(cell.text)
+            if m:
+                return m.group(1) or m.group(2)
+    return None
+
+
+def _number(cell: Cell) -> tuple[Decimal, int] | None:
+    t = cell.text.strip().replace(" ", "")
+    if not _NUM.match(t) or cell.start < 0:
+        return None
+    return parse_number(t.replace(",", ""))
+
+
+def _row_label(row: list[Cell], first_value_col: int) -> tuple[str, Cell | None]:
+    parts = [c for c in row[:first_value_col] if c.text.strip() and not _NUM.match(c.text.strip())]
+    if not parts:
+        return "", None
+    cell = parts[-1]
+    return _LABEL_LEAD.sub("", re.sub(r"\s", "", cell.text)).rstrip("：:"), cell
+
+
+def table_facts(ctx: Context, tables: list[Table], found: dict) -> list[ProjectItem]:
+    """Add table facts to ``found`` (as body_facts does) and return the project items of the tables."""
+    from jixiao.extract.facts import _add
+
+    _, row_rules, not_items = _lex()
+    items: list[ProjectItem] = []
+    for table in tables:
+        cols: dict[str, int] | None = None
+        unit = None
+        for ri, row in enumerate(table.rows):
+            header = _header_cols(row)
+            if header:  # a table may restart its columns (自评表: 预算执行 part, then 指标 part)
+                cols, unit = header, _unit(table, ri) or unit
+                continue
+            if cols is None:
+                continue
+            first_value_col = min(cols.values())
+            label, label_cell = _row_label(row, first_value_col)
+            if not label:
+                continue
+            values: dict[str, tuple[Decimal, int, Cell]] = {}
+            for name, ci in cols.items():
+                if ci < len(row):
+                    parsed = _number(row[ci])
+                    if parsed:
+                        values[name] = (*parsed, row[ci])
+            if not values:
+                continue
+            matched = False
+            for rule in row_rules:
+                if not rule["_re"].search(label):
+                    continue
+                for col, key in rule.items():
+                    if col in ("label", "_re") or col not in values:
+                        continue
+                    value, dec, cell = values[col]
+                    if col != "score":
+                        if unit is None:
+                            continue  # a money column with no stated unit: not read
+                        value, dec = value * _FACTOR[unit], dec + (4 if unit == "元" else 0)
+                    ev = [ctx.span(label_cell.start, label_cell.end), ctx.span(cell.start, cell.end)]
+                    _add(found, key, 0, Fact(key=key, value=value, decimals=dec, evidence=ev))
+                    matched = True
+                break
+            if matched or unit is None or not_items.search(label) or not ({"budget", "actual"} & set(values)):
+                continue
+            if "budget" not in cols and "actual" not in cols:
+                continue
+            it = ProjectItem(name=label, evidence=[ctx.span(label_cell.start, label_cell.end)])
+            for col, fld in (("budget", "budget"), ("actual", "actual")):
+                if col in values:
+                    value, _, cell = values[col]
+                    setattr(it, fld, value * _FACTOR[unit])
+                    it.evidence.append(ctx.span(cell.start, cell.end))
+            items.append(it)
+    return items

@@ -1,0 +1,49 @@
+"""The bundled samples against samples/expected.yaml (written by hand with the samples)."""
+
+from decimal import Decimal
+
+import pytest
+import yaml
+
+from conftest import SAMPLES
+from jixiao import analyse
+
+EXPECTED = yaml.safe_load((SAMPLES / "expected.yaml").read_text(encoding="utf-8"))["samples"]
+
+
+def _eq(a, b):
+    if isinstance(b, bool) or not isinstance(b, (int, float)):
+        return a == b
+    return a is not None and abs(Decimal(str(a)) - Decimal(str(b))) <= Decimal("0.005")
+
+
+@pytest.fixture(scope="module")
+def reports():
+    return {s["doc"]: analyse(SAMPLES / s["doc"]) for s in EXPECTED}
+
+
+@pytest.mark.parametrize("sample", EXPECTED, ids=[s["format"] for s in EXPECTED])
+def test_sample_facts(sample, reports):
+    facts = reports[sample["doc"]].to_json()["facts"]
+    want = sample["facts"]
+    for key, value in want.items():
+        if key.endswith("_alt"):
+            continue
+        alts = want.get(f"{key}_alt", [])
+        assert _eq(facts.get(key), value) or any(_eq(facts.get(key), a) for a in alts), (key, facts.get(key), value)
+    spurious = {k for k in facts if k not in want}
+    assert not spurious, spurious
+
+
+@pytest.mark.parametrize("sample", EXPECTED, ids=[s["format"] for s in EXPECTED])
+def test_sample_items_and_kpis(sample, reports):
+    report = reports[sample["doc"]]
+    for want in sample.get("project_items", []):
+        got = next((it for it in report.project_items if want["name"] in it.name or it.name in want["name"]), None)
+        assert got is not None, want
+        for fld in ("budget", "adjustment", "actual"):
+            if fld in want:
+                assert _eq(getattr(got, fld), want[fld]), (want["name"], fld, getattr(got, fld))
+    got = {(m.kpi, m.value) for m in report.metrics}
+    for m in sample.get("metrics", []):
+        assert (m["kpi"], Decimal(str(m["value"]))) in got, m
