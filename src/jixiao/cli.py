@@ -6,6 +6,7 @@ processed, and the reason is written in Chinese on stderr).
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +17,7 @@ from rich.table import Table
 
 from jixiao.errors import IngestError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="jixiao（绩效）：部门整体支出绩效自评报告的抽取、核查与评分。")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -39,11 +40,30 @@ def _utf8_stdout() -> None:
             pass
 
 
-def _analyse(path: Path):
+def _analyse(path: Path, config: dict | None = None):
+    """Load, extract and review one file; any unexpected failure becomes an IngestError with a
+    Chinese reason, so that one bad file never stops a batch."""
     from jixiao.extract import extract
     from jixiao.ingest import load
 
-    return extract(load(path))
+    try:
+        return extract(load(path), review=True, config=config)
+    except IngestError:
+        raise
+    except Exception as err:  # noqa: BLE001 - reported per file, the batch goes on
+        logging.getLogger("jixiao").debug("internal error on %s", path, exc_info=True)
+        raise IngestError(str(path), f"处理时发生内部错误（{type(err).__name__}: {err}），请将文件反馈给开发者") from None
+
+
+def _config(path: Path | None) -> dict:
+    from jixiao.errors import JixiaoError
+    from jixiao.review import load_config
+
+    try:
+        return load_config(path)
+    except JixiaoError as err:
+        _console(stderr=True).print(f"[bold red]错误[/]：{err}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def _report_error(err: IngestError) -> None:
@@ -55,16 +75,18 @@ def extract_cmd(
     files: Annotated[list[Path], typer.Argument(help="报告文件（.docx/.pdf/.txt/.xlsx），可多个")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（多个文件时为 JSON Lines）")] = False,
     to: Annotated[Path | None, typer.Option("--to", help="导出到 .xlsx 或 .csv（每份报告一行）")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="审核阈值配置（YAML）")] = None,
 ) -> None:
-    """抽取报告中的事实、项目与绩效指标，每个数值都附原文出处。"""
+    """抽取报告中的事实、项目与绩效指标，每个数值都附原文出处（JSON 中同时给出审核发现）。"""
     from jixiao.jsonout import dumps
 
     _utf8_stdout()
+    cfg = _config(config)
     status = EXIT_OK
     reports = []
     for path in files:
         try:
-            report = _analyse(path)
+            report = _analyse(path, cfg)
         except IngestError as err:
             _report_error(err)
             status = EXIT_BAD_INPUT
@@ -85,6 +107,62 @@ def extract_cmd(
             raise typer.Exit(EXIT_BAD_INPUT) from None
         _console(stderr=True).print(f"已导出 {len(reports)} 份报告到 {to}")
     raise typer.Exit(status)
+
+
+@app.command("check")
+def check_cmd(
+    files: Annotated[list[Path], typer.Argument(help="报告文件，可多个")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（多个文件时为 JSON Lines）")] = False,
+    config: Annotated[Path | None, typer.Option("--config", help="审核阈值配置（YAML）")] = None,
+) -> None:
+    """核查报告：合计、比率、个数、前后一致、执行率、编制、提纲完整性、重复段落、目标完成。
+
+    退出码：0 无错误级发现；1 有错误级发现；2 有文件无法读取。
+    """
+    from jixiao.jsonout import dumps
+
+    _utf8_stdout()
+    cfg = _config(config)
+    status = EXIT_OK
+    for path in files:
+        try:
+            report = _analyse(path, cfg)
+        except IngestError as err:
+            _report_error(err)
+            status = EXIT_BAD_INPUT
+            continue
+        findings = report.findings or []
+        if as_json:
+            out = {"source": report.source, "findings": [f.model_dump() for f in findings]}
+            sys.stdout.write(dumps(out, indent=1 if len(files) == 1 else None) + "\n")
+        else:
+            _print_findings(report)
+        if status == EXIT_OK and any(f.severity == "error" for f in findings):
+            status = EXIT_FINDINGS
+    raise typer.Exit(status)
+
+
+_SEVERITY_CN = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+
+
+def _print_findings(report) -> None:
+    console = _console()
+    findings = report.findings or []
+    name = report.fact_value("unit_name") or report.source
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in _SEVERITY_CN}
+    console.print(f"[bold]{name}[/]（{report.source}）：错误 {counts['error']} 项，警告 {counts['warning']} 项，"
+                  f"提示 {counts['info']} 项")
+    for severity, (label, style) in _SEVERITY_CN.items():
+        group = [f for f in findings if f.severity == severity]
+        if not group:
+            continue
+        console.print(f"[{style}]■ {label}[/]")
+        for f in group:
+            console.print(f"  [{style}]{f.rule}[/] {f.message}")
+            for ev in f.evidence[:4]:
+                quote = ev.text if len(ev.text) <= 60 else ev.text[:57] + "…"
+                console.print(f"      [dim]原文（{ev.start}–{ev.end}）：“{quote}”[/]")
+    console.print()
 
 
 def _print_report(report) -> None:

@@ -57,7 +57,8 @@ class Metric(BaseModel):
         value: the number as a Decimal (counts are integral Decimals).
         unit: the unit as written (件, 人次, %, 万元 …).
         approx: the text qualifies the number (余/近/多/约/上千 …).
-        target: the goal the text pairs with the number, when it does.
+        target: the goal the text pairs with the number, when it does; ``target_comparator``
+            says whether the goal is a floor (">=") or a ceiling ("<=").
         comparator: ">=", "<=", ">" or "<" when the number itself is a bound (≥95%).
         kpi: the standard indicator id from a KPI pack, or None.
         section: key of the outline section the metric sits in.
@@ -69,6 +70,7 @@ class Metric(BaseModel):
     kpi: str | None = None
     approx: bool = False
     target: Decimal | None = None
+    target_comparator: str | None = None
     comparator: str | None = None
     decimals: int = 0
     section: str | None = None

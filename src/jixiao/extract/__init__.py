@@ -1,6 +1,8 @@
-"""Extraction: normalised text → grounded :class:`jixiao.model.Report`."""
+"""Extraction: normalised text → grounded :class:`jixiao.model.Report` (optionally reviewed)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from jixiao.extract.context import Context
 from jixiao.extract.facts import body_facts
@@ -14,21 +16,31 @@ from jixiao.model import Report
 __all__ = ["extract", "extract_text"]
 
 
-def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: list[Table] | None = None) -> Report:
-    """Extract from already normalised text (and the tables whose cells index it)."""
+def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: list[Table] | None = None,
+                 *, review: bool = False, config: dict[str, Any] | None = None) -> Report:
+    """Extract from already normalised text (and the tables whose cells index it).
+
+    With ``review=True`` the review rules run on the same context and ``findings`` is filled.
+    """
     ctx = Context.of(text, tables)
     report = Report(source=source, format=fmt, sections=ctx.sections)
     for fact in identity_facts(ctx):
         report.facts.setdefault(fact.key, fact)
     found: dict = {}
-    table_items = table_facts(ctx, ctx.tables, found)
+    table_items, table_metrics = table_facts(ctx, ctx.tables, found)
     for fact in body_facts(ctx, found):
         report.facts.setdefault(fact.key, fact)
     report.project_items = merge_items(extract_items(ctx), table_items)
-    report.metrics = extract_metrics(ctx, report.fact_value("unit_name"))
+    report.metrics = table_metrics + extract_metrics(ctx, report.fact_value("unit_name"))
+    report.metrics.sort(key=lambda m: m.evidence[0].start if m.evidence else 0)
+    if review:
+        from jixiao.review import review as run_review
+
+        report.findings = run_review(report, ctx, config)
     return report
 
 
-def extract(document: Document) -> Report:
+def extract(document: Document, *, review: bool = False, config: dict[str, Any] | None = None) -> Report:
     """Extract the grounded report model from a loaded document."""
-    return extract_text(document.text, document.source, document.format, document.tables)
+    return extract_text(document.text, document.source, document.format, document.tables,
+                        review=review, config=config)

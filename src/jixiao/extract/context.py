@@ -16,6 +16,16 @@ ITEM_BOUNDARY = re.compile(r"[，,。；;、\n\t]")
 SENTENCE_BOUNDARY = re.compile(r"[。；;！？!?\n]")
 
 
+@dataclass(frozen=True)
+class ItemStatement:
+    """One amount stated for a project item, where it was stated (for the sum checks)."""
+
+    item: str
+    role: str
+    qi: int
+    parent: str | None  # the item this one is a part of ("专项经费…，其中法律援助专项经费…")
+
+
 @dataclass
 class Context:
     text: str
@@ -24,6 +34,7 @@ class Context:
     quantities: list[Quantity]
     tables: list[Table] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)
+    item_statements: list[ItemStatement] = field(default_factory=list)
 
     @classmethod
     def of(cls, text: str, tables: list[Table] | None = None) -> Context:

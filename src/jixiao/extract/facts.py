@@ -109,7 +109,7 @@ def staff_facts(ctx: Context, found: dict) -> None:
     _, _, _, staff, units = _lex()
     text = ctx.text
     for qi, q in enumerate(ctx.quantities):
-        if q.kind != "count" or q.unit not in ("人", "名", "个", "位"):
+        if q.kind != "count" or q.unit not in ("人", "名", "个", "位") or qi in ctx.consumed or q.approx:
             continue
         cs = max(ctx.clause_start(q.num_start), ctx.prev_quantity_end(qi))
         window = text[cs:q.num_start]

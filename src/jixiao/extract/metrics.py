@@ -32,6 +32,7 @@ def kpi_packs() -> list[dict]:
         for ind in pack["indicators"]:
             ind["_label"] = re.compile(ind["label"])
             ind["_exclude"] = re.compile(ind["exclude"]) if ind.get("exclude") else None
+            ind["_exclude_before"] = re.compile(ind["exclude_before"]) if ind.get("exclude_before") else None
         packs.append(pack)
     return packs
 
@@ -55,8 +56,9 @@ def _domain(pack: dict, label: str, before: str) -> str | None:
     return best[1] if best else None
 
 
-def classify(packs: list[dict], label: str, before: str, unit: str) -> str | None:
-    """The KPI id of a metric, from its label, the sentence before it and its unit."""
+def classify(packs: list[dict], label: str, before: str, unit: str, sentence_before: str = "") -> str | None:
+    """The KPI id of a metric, from its label, the paragraph before it (for the work area), the
+    sentence before it (for subset markers) and its unit."""
     for pack in packs:
         dom = _domain(pack, label, before)
         for ind in pack["indicators"]:
@@ -67,6 +69,8 @@ def classify(packs: list[dict], label: str, before: str, unit: str) -> str | Non
             if not ind["_label"].search(label):
                 continue
             if ind["_exclude"] and ind["_exclude"].search(label):
+                continue
+            if ind["_exclude_before"] and ind["_exclude_before"].search(sentence_before):
                 continue
             return ind["kpi"]
     return None
@@ -87,20 +91,37 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
         label = _TAIL.sub("", text[label_start:q.num_start])
         ev_start, ev_end = label_start, q.end
         after = _NOUN_AFTER.match(text, q.end)
+        label_after = False
         if after and text[q.end] not in _NOT_NOUN_START and (q.unit in classifiers or len(label) < 2):
+            label_after = q.unit not in classifiers  # "14件跨年度审结": what follows is a predicate
             label = after.group(0)
             ev_end = after.end()
         if not label:
             continue
         line_start, _ = ctx.line_of(q.start)
-        kpi = classify(packs, label, text[line_start:label_start], q.unit)
+        ss = ctx.sentence_start(q.start)
+        kpi = None if label_after else classify(packs, label, text[line_start:label_start], q.unit, text[ss:label_start])
         path = ctx.index.path(q.start)
         metrics.append(Metric(label=label, value=q.value, unit=q.unit, kpi=kpi, approx=q.approx,
                               comparator=q.comparator, decimals=q.decimals,
                               section=path[-1].key if path else None,
                               evidence=[ctx.span(ev_start, ev_end)]))
+    _first_per_sentence(ctx, metrics)
     _pair_targets(ctx, metrics, packs)
     return metrics
+
+
+def _first_per_sentence(ctx: Context, metrics: list[Metric]) -> None:
+    """One KPI is stated once per sentence; a later figure with the same KPI in that sentence is a
+    subset ("共调解735件，其中…重点领域纠纷408件", "审结38件，审结案件中维持22件")."""
+    seen: set[tuple[int, str]] = set()
+    for m in metrics:
+        if not m.kpi:
+            continue
+        key = (ctx.sentence_start(m.evidence[0].start), m.kpi)
+        if key in seen:
+            m.kpi = None
+        seen.add(key)
 
 
 def _pair_targets(ctx: Context, metrics: list[Metric], packs: list[dict]) -> None:
@@ -115,3 +136,4 @@ def _pair_targets(ctx: Context, metrics: list[Metric], packs: list[dict]) -> Non
         for m in metrics:
             if m.kpi == goal_of and para[0] <= m.evidence[0].start < para[1] and m.target is None:
                 m.target = t.value
+                m.target_comparator = t.comparator

@@ -131,6 +131,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                     continue  # 统一、一是
         elif m.start("num") > 0 and (text[m.start("num") - 1].isdigit() or text[m.start("num") - 1] == "."):
             continue
+        low = _range_low(text, m.start("num"))
         parsed = parse_number(num)
         if parsed is None:
             continue
@@ -157,14 +158,25 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         bound = m.group("bound")
         if bound:
             comparator = ">=" if "上" in bound else "<="
-        approx = bool(m.group("pre") or m.group("suf1") or m.group("suf2"))
+        approx = bool(m.group("pre") or m.group("suf1") or m.group("suf2") or low is not None)
         q_start = m.start("pre") if m.group("pre") else (m.start("pct_cn") if pct else m.start("num"))
+        if low is not None:
+            q_start = low
         if comparator and cmp_word:
             q_start = m.start("cmp")
         out.append(Quantity(value=_clean(value), unit=unit_out, kind=kind, decimals=max(decimals, 0) if kind != "money" else decimals,
                             approx=approx, comparator=comparator, start=q_start, end=m.end(),
                             num_start=m.start("pre") if m.group("pre") else m.start("num")))
     return out
+
+
+_RANGE_LOW = re.compile(r"(\d+(?:\.\d+)?)\s*(?:至|到|~|～|—|-)\s*$")
+
+
+def _range_low(text: str, num_start: int) -> int | None:
+    """Start of "1至2人": the upper figure of a range is read as approximate, spanning both."""
+    m = _RANGE_LOW.search(text, max(0, num_start - 12), num_start)
+    return m.start(1) if m else None
 
 
 def _is_cjk_word_char(c: str) -> bool:

@@ -5,6 +5,7 @@ Every value points at its cell."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from decimal import Decimal
 from functools import lru_cache
 
@@ -12,7 +13,7 @@ from jixiao.extract.context import Context
 from jixiao.extract.lexicon import load_yaml
 from jixiao.extract.numbers import parse_number
 from jixiao.ingest.document import Cell, Table
-from jixiao.model import Fact, ProjectItem
+from jixiao.model import Fact, Metric, ProjectItem
 
 _NUM = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
 _LABEL_LEAD = re.compile(r"^(?:其中[：:]?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．])\s*")
@@ -63,12 +64,14 @@ def _row_label(row: list[Cell], first_value_col: int) -> tuple[str, Cell | None]
     return _LABEL_LEAD.sub("", re.sub(r"\s", "", cell.text)).rstrip("：:"), cell
 
 
-def table_facts(ctx: Context, tables: list[Table], found: dict) -> list[ProjectItem]:
-    """Add table facts to ``found`` (as body_facts does) and return the project items of the tables."""
+def table_facts(ctx: Context, tables: list[Table], found: dict) -> tuple[list[ProjectItem], list[Metric]]:
+    """Add table facts to ``found`` (as body_facts does); return the tables' project items and
+    indicator rows (自评表: 年度指标值 / 实际完成值) as metrics with their targets."""
     from jixiao.extract.facts import _add
 
     _, row_rules, not_items = _lex()
     items: list[ProjectItem] = []
+    metrics: list[Metric] = []
     for table in tables:
         cols: dict[str, int] | None = None
         unit = None
@@ -79,6 +82,11 @@ def table_facts(ctx: Context, tables: list[Table], found: dict) -> list[ProjectI
                 continue
             if cols is None:
                 continue
+            if "target" in cols and "achieved" in cols:
+                m = _indicator_row(ctx, row, cols)
+                if m:
+                    metrics.append(m)
+                    continue
             first_value_col = min(cols.values())
             label, label_cell = _row_label(row, first_value_col)
             if not label:
@@ -118,4 +126,43 @@ def table_facts(ctx: Context, tables: list[Table], found: dict) -> list[ProjectI
                     setattr(it, fld, value * _FACTOR[unit])
                     it.evidence.append(ctx.span(cell.start, cell.end))
             items.append(it)
-    return items
+    return items, metrics
+
+
+def _indicator_row(ctx: Context, row: list[Cell], cols: dict[str, int]) -> Metric | None:
+    """A 自评表 indicator row: 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分."""
+    from jixiao.extract.metrics import classify, kpi_packs
+
+    ti, ai = cols["target"], cols["achieved"]
+    if max(ti, ai) >= len(row):
+        return None
+    label_cell = next((c for c in reversed(row[:ti]) if c.text.strip()), None)
+    tq = _cell_quantity(ctx, row[ti])
+    aq = _cell_quantity(ctx, row[ai])
+    if label_cell is None or tq is None or aq is None:
+        return None
+    label = re.sub(r"\s", "", label_cell.text)
+    return Metric(label=label, value=aq.value, unit=aq.unit, kpi=classify(kpi_packs(), label, "", aq.unit),
+                  approx=aq.approx, target=tq.value, target_comparator=tq.comparator, decimals=aq.decimals,
+                  evidence=[ctx.span(label_cell.start, label_cell.end), ctx.span(row[ti].start, row[ti].end),
+                            ctx.span(row[ai].start, row[ai].end)])
+
+
+def _cell_quantity(ctx: Context, cell: Cell):
+    """The one quantity written in a cell (consumed, so it is not read again as running text)."""
+    if cell.start < 0:
+        return None
+    starts = [q.start for q in ctx.quantities]
+    first = bisect_left(starts, cell.start)
+    hits = []
+    for qi in range(first, len(ctx.quantities)):
+        q = ctx.quantities[qi]
+        if q.start >= cell.end:
+            break
+        if q.end <= cell.end:
+            hits.append((qi, q))
+    if len(hits) != 1:
+        return None
+    qi, q = hits[0]
+    ctx.consumed.add(qi)
+    return q

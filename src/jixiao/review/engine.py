@@ -1,0 +1,92 @@
+"""Running the rules over an extracted report."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jixiao.errors import JixiaoError
+from jixiao.extract.context import Context
+from jixiao.extract.lexicon import load_yaml
+from jixiao.model import Finding, Report, Span
+from jixiao.review.registry import RULES
+
+log = logging.getLogger(__name__)
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_GOAL_TITLE = re.compile(r"目标")
+_RESULT_TITLE = re.compile(r"完成|实现|落实|成效")
+
+
+@dataclass
+class ReviewContext:
+    """What a rule sees: the report, the extraction context (text, sections, quantities) and
+    the configuration (data/review.yaml, possibly overridden by the user)."""
+
+    report: Report
+    ctx: Context
+    config: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return self.ctx.text
+
+    def in_goal_section(self, pos: int) -> bool:
+        """Inside a section that sets targets (绩效目标设置情况), not one that reports results."""
+        return any(_GOAL_TITLE.search(s.title) and not _RESULT_TITLE.search(s.title)
+                   for s in self.ctx.index.path(pos))
+
+    def span(self, start: int, end: int) -> Span:
+        return self.ctx.span(start, end)
+
+    def finding(self, rule_id: str, severity: str | None = None, values: dict | None = None,
+                evidence: list[Span] | None = None, **fields: Any) -> Finding:
+        rule = RULES[rule_id]
+        return Finding(rule=rule_id, severity=severity or rule.severity, message=rule.format(**fields),
+                       values=values or {}, evidence=evidence or [])
+
+
+def load_config(path: str | Path | None = None) -> dict[str, Any]:
+    """Defaults from data/review.yaml, deep-merged with the user's file."""
+    config = copy.deepcopy(load_yaml("review.yaml"))
+    if path:
+        try:
+            user = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as err:
+            raise JixiaoError(f"{path}：无法读取审核配置（{err}）") from None
+        if not isinstance(user, dict):
+            raise JixiaoError(f"{path}：审核配置应为键值结构")
+        _merge(config, user)
+    return config
+
+
+def _merge(base: dict, extra: dict) -> None:
+    for k, v in extra.items():
+        if isinstance(v, dict) and isinstance(base.get(k), dict):
+            _merge(base[k], v)
+        else:
+            base[k] = v
+
+
+def review(report: Report, ctx: Context, config: dict[str, Any] | None = None,
+           only: list[str] | None = None) -> list[Finding]:
+    """Run every registered rule (or ``only`` those ids); a rule that fails is logged and
+    skipped, the others still run."""
+    from jixiao.review import rules  # noqa: F401 - registers the rules
+
+    rc = ReviewContext(report, ctx, config or load_config())
+    findings: list[Finding] = []
+    for rule_id, rule in RULES.items():
+        if only and rule_id not in only:
+            continue
+        try:
+            findings.extend(rule.check(rc))
+        except Exception:  # noqa: BLE001 - one broken rule must not stop the review
+            log.exception("审核规则 %s 运行出错", rule_id)
+    findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.evidence[0].start if f.evidence else 0))
+    return findings

@@ -1,0 +1,218 @@
+"""Totals and their parts, found from the text's own structure and from definitions.
+
+Sources, each giving a :class:`Relation`:
+- ``其中`` / ``分别为`` lists right after a total in the same sentence
+  ("基本支出592.98万元，其中：人员经费513.89万元，公用经费79.09万元");
+- definitions kept as data (data/identities.yaml): 基本支出 = its economic classes, 支出合计 =
+  基本支出 + 项目支出, 三公 = its three parts, 在册 = 缓刑 + 假释 + 暂予监外执行 + 管制;
+- the project list under a 项目支出 total (the first amount stated for each project there).
+
+A relation is ``exhaustive`` when the text or the definition says the parts cover the total;
+otherwise only parts that add up to more than the total are a mismatch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from jixiao.extract.context import Context
+from jixiao.extract.lexicon import load_yaml
+from jixiao.extract.numbers import Quantity
+from jixiao.model import Metric, Report, Span
+
+_INTRO = re.compile(r"^\s*[，,]?\s*[（(]?\s*(其中|分别为|分别是|具体为|具体是|包括)\s*[：:]?")
+_COUNT_ANNOUNCED = re.compile(r"(?:共|涉及|包括|以下|下列)?\s*(\d+|[一二三四五六七八九十]+)\s*(?:个|项)(?:项目|专项)?")
+
+
+@dataclass
+class Ref:
+    """One figure of a relation: ``span`` covers its label and figure, ``figure`` the figure alone."""
+
+    label: str
+    value: Decimal
+    decimals: int
+    span: Span
+    figure: Span
+
+
+@dataclass
+class Relation:
+    total: Ref
+    parts: list[Ref]
+    exhaustive: bool
+    kind: str  # money | count | percent
+    unit: str
+    source: str
+    subject: str
+    notes: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def identities() -> dict:
+    return load_yaml("identities.yaml")
+
+
+def _q_ref(ctx: Context, label: str, q: Quantity, start: int | None = None) -> Ref:
+    return Ref(label, q.value, q.decimals, ctx.span(q.start if start is None else start, q.end), ctx.span(q.start, q.end))
+
+
+def _figure(ctx: Context, span: Span) -> Span:
+    """The figure (number and unit) at the end of an evidence span."""
+    for q in ctx.quantities:
+        if span.start <= q.start and q.end == span.end:
+            return ctx.span(q.start, q.end)
+    return span
+
+
+def _part_label(ctx: Context, qi: int) -> tuple[str, int]:
+    q = ctx.quantities[qi]
+    cs = max(ctx.clause_start(q.num_start), ctx.prev_quantity_end(qi))
+    raw = ctx.text[cs:q.num_start]
+    label = re.sub(r"^[\s，,、：:（(]*(?:其中|分别为|分别是|具体为|包括)?[：:]?\s*", "", raw)
+    label = re.sub(r"(?:共计|共有|合计|总计|共|为|达|是|有)$", "", label).strip()
+    return label, cs + (len(raw) - len(raw.lstrip("，,、：: （(")))
+
+
+def text_breakdowns(ctx: Context) -> list[Relation]:
+    """"T，其中A a、B b" / "T，分别为…" in one sentence."""
+    out: list[Relation] = []
+    qs = ctx.quantities
+    for qi, q in enumerate(qs):
+        if q.kind == "percent" or q.approx or q.comparator:
+            continue
+        m = _INTRO.match(ctx.text, q.end)
+        if not m:
+            continue
+        exhaustive = m.group(1).startswith("分别")
+        in_parens = "（" in m.group(0) or "(" in m.group(0)
+        end = ctx.sentence_end(q.end)
+        parts: list[tuple[int, Quantity]] = []
+        for pj in range(qi + 1, len(qs)):
+            p = qs[pj]
+            if p.start >= end:
+                break
+            gap = ctx.text[qs[pj - 1].end:p.num_start] if pj > qi + 1 else ctx.text[m.end():p.num_start]
+            if pj > qi + 1 and ("其中" in gap or (in_parens and re.search(r"[）)]", gap))):
+                break
+            if p.kind != q.kind or (q.kind == "count" and p.unit != q.unit) or p.approx or p.comparator:
+                break
+            parts.append((pj, p))
+        if not parts:
+            continue
+        label, lstart = _part_label(ctx, qi)
+        total = _q_ref(ctx, label or "合计", q, lstart)
+        refs = [_q_ref(ctx, *_label_at(ctx, pj), p) for pj, p in parts]
+        out.append(Relation(total, refs, exhaustive, q.kind, q.unit if q.kind != "money" else "万元", "text",
+                            label or "合计"))
+    return out
+
+
+def _label_at(ctx: Context, pj: int) -> tuple[str, int]:
+    return _part_label(ctx, pj)
+
+
+def fact_identities(ctx: Context, report: Report) -> list[Relation]:
+    out: list[Relation] = []
+    facts = report.facts
+    for ident in identities()["facts"]:
+        total = facts.get(ident["total"])
+        if total is None or total.computed or not total.evidence:
+            continue
+        parts = [facts[k] for k in ident["parts"] if k in facts and not facts[k].computed and facts[k].evidence]
+        if len(parts) < 2:
+            continue
+        complete = len(parts) == len(ident["parts"])
+        if ident["total"] == "expenditure_total":
+            for fund in ("gov_fund_expenditure", "soe_capital_expenditure", "social_insurance_expenditure"):
+                if fund in facts and facts[fund].value:
+                    parts.append(facts[fund])
+        refs = [Ref(_fact_label(p.key), Decimal(p.value), p.decimals or 0, p.evidence[0], _figure(ctx, p.evidence[-1]))
+                for p in parts]
+        tev = total.evidence[0]
+        out.append(Relation(Ref(_fact_label(total.key), Decimal(total.value), total.decimals or 0, tev, _figure(ctx, tev)),
+                            refs, ident["exhaustive"] and complete, "money", "万元", "identity", _fact_label(total.key)))
+    return out
+
+
+def _fact_label(key: str) -> str:
+    from jixiao.export import FACT_LABELS
+
+    return re.sub(r"（万元）$", "", FACT_LABELS.get(key, key))
+
+
+def kpi_identities(ctx: Context, metrics: list[Metric]) -> list[Relation]:
+    """A KPI total followed in its sentence by the KPIs that make it up."""
+    out: list[Relation] = []
+    for ident in identities()["kpis"]:
+        wanted = set(ident["parts"])
+        for m in metrics:
+            if m.kpi != ident["total"] or m.approx or m.comparator:
+                continue
+            ev = m.evidence[0]
+            end = ctx.sentence_end(ev.end)
+            parts = [p for p in metrics if p.kpi in wanted and ev.end <= p.evidence[0].start < end]
+            seen: set[str] = set()
+            parts = [p for p in parts if not (p.kpi in seen or seen.add(p.kpi))]
+            if len(parts) < 2:
+                continue
+            refs = [Ref(p.label, p.value, p.decimals, p.evidence[0], _figure(ctx, p.evidence[0])) for p in parts]
+            out.append(Relation(Ref(m.label, m.value, m.decimals, ev, _figure(ctx, ev)), refs, ident["exhaustive"], "count",
+                                m.unit, "kpi", m.label))
+    return out
+
+
+def item_lists(ctx: Context, report: Report) -> list[Relation]:
+    """项目支出 total vs the projects listed under it."""
+    total = report.facts.get("project_expenditure")
+    if total is None or not total.evidence:
+        return []
+    tev = total.evidence[0]
+    para = ctx.line_of(tev.start)
+    chosen: dict[str, tuple[int, str]] = {}
+    order: list[str] = []
+    for st in ctx.item_statements:
+        q = ctx.quantities[st.qi]
+        if st.parent is not None or q.start < tev.end:
+            continue
+        in_list_section = "project_expenditure" in ctx.index.keys(q.start)
+        if not (in_list_section or para[0] <= q.start < para[1]):
+            continue
+        rank = {"actual": 0, "implicit_actual": 1, "plain": 2}.get(st.role)
+        if rank is None:
+            continue
+        if st.item not in chosen:
+            order.append(st.item)
+        if st.item not in chosen or rank < chosen[st.item][1]:
+            chosen[st.item] = (st.qi, rank)
+    if len(order) < 2:
+        return []
+    refs = []
+    for name in order:
+        q = ctx.quantities[chosen[name][0]]
+        refs.append(Ref(name, q.value, q.decimals, ctx.span(q.start, q.end), ctx.span(q.start, q.end)))
+    announced = _COUNT_ANNOUNCED.search(ctx.text, tev.end, min(len(ctx.text), tev.end + 30))
+    exhaustive = False
+    if announced:
+        from jixiao.extract.numbers import parse_number
+
+        n = parse_number(announced.group(1))
+        exhaustive = bool(n) and int(n[0]) == len(refs)
+    return [Relation(Ref("项目支出", Decimal(total.value), total.decimals or 0, tev, _figure(ctx, tev)), refs, exhaustive, "money",
+                     "万元", "items", "项目支出")]
+
+
+def all_relations(ctx: Context, report: Report) -> list[Relation]:
+    rels = item_lists(ctx, report) + fact_identities(ctx, report) + kpi_identities(ctx, report.metrics) + text_breakdowns(ctx)
+    # one relation per total figure: the first source wins (items, definitions, then text)
+    seen: set[tuple[int, tuple]] = set()
+    out = []
+    for r in rels:
+        key = (r.total.span.end, tuple(sorted(p.span.end for p in r.parts)))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(r)
+    return out

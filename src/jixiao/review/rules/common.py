@@ -1,0 +1,31 @@
+"""Small helpers shared by the rules: number formatting for messages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.jsonout import decimal_text
+from jixiao.review.tolerance import round_to
+
+UNIT_OF_KIND = {"money": "万元", "percent": "%"}
+
+
+def fmt(v: Decimal | int | float, decimals: int | None = None) -> str:
+    """A figure as written: a Decimal keeps its own precision (110.00 stays 110.00) unless
+    ``decimals`` is given (for computed values)."""
+    v = v if isinstance(v, Decimal) else Decimal(str(v))
+    if decimals is not None and decimals >= 0:
+        return format(round_to(v, decimals), "f")
+    if v.as_tuple().exponent < -6:
+        return decimal_text(v)
+    return format(v, "f")
+
+
+def pct(numerator: Decimal, denominator: Decimal, decimals: int = 1) -> Decimal:
+    return round_to(Decimal(numerator) / Decimal(denominator) * 100, decimals)
+
+
+def num(v) -> float | int:
+    """A JSON-friendly plain number for ``values``."""
+    d = Decimal(str(v))
+    return int(d) if d == d.to_integral_value() else float(d)

@@ -1,0 +1,68 @@
+"""conflicting-values: the same indicator is given different values in one report."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from jixiao.review.registry import rule
+from jixiao.review.rules.common import fmt, num
+
+_GOAL = re.compile(r"目标|任务|计划|预计|不少于|不低于|力争|确保|达到?\d")
+
+
+@rule("conflicting-values", "J104", "warning", "同一指标前后数值不一致",
+      "{label}前后不一致：{listing}。")
+def check(rc):
+    """同一事实或同一标准指标（KPI）在报告中出现了不同的数值。
+
+    **何时触发**：同一个事实（如项目支出）或同一个 KPI（如法律援助受理案件数）在报告不同位置写了
+    不同的值。目标值（“不少于”“≥”、任务数、计划数）和约数（“300余场”）不参与比较；按书写精度相等的
+    值（67.2 与 67.20）视为相同。
+
+    **为什么重要**：同一数字前后矛盾，读者无法判断哪一个可信，也是复制粘贴、口径混用的信号。
+
+    **示例**：全年累计受理法援案件612件……累计受理法援案件669件。
+    """
+    for key, fact in rc.report.facts.items():
+        others = [o for o in fact.others if _differs(o.value, fact.value)]
+        if not others:
+            continue
+        from jixiao.export import FACT_LABELS
+
+        label = re.sub(r"（万元）$", "", FACT_LABELS.get(key, key))
+        all_facts = [fact, *others]
+        yield rc.finding(
+            "conflicting-values",
+            values={"key": key, "values": [num(f.value) for f in all_facts],
+                    "stated": num(fact.value), "computed": num(others[0].value)},
+            evidence=[f.evidence[0] for f in all_facts],
+            label=label, listing="、".join(f"{fmt(f.value)}（“{f.evidence[0].text}”）" for f in all_facts))
+    by_kpi: dict[str, list] = {}
+    for m in rc.report.metrics:
+        if not m.kpi or m.kpi.endswith(".target") or m.approx or m.comparator:
+            continue
+        if _GOAL.search(m.label) or rc.in_goal_section(m.evidence[0].start):
+            continue
+        by_kpi.setdefault(m.kpi, []).append(m)
+    for kpi, ms in by_kpi.items():
+        distinct: list = []
+        for m in ms:
+            if all(_differs(m.value, d.value) for d in distinct):
+                distinct.append(m)
+        if len(distinct) < 2:
+            continue
+        yield rc.finding(
+            "conflicting-values",
+            values={"kpi": kpi, "values": [num(m.value) for m in distinct],
+                    "stated": num(distinct[0].value), "computed": num(distinct[1].value)},
+            evidence=[m.evidence[0] for m in distinct],
+            label=distinct[0].label,
+            listing="、".join(f"{fmt(m.value)}{m.unit}（“{m.evidence[0].text}”）" for m in distinct))
+
+
+def _differs(a, b) -> bool:
+    try:
+        return Decimal(str(a)) != Decimal(str(b))
+    except ArithmeticError:
+        return a != b

@@ -1,0 +1,111 @@
+"""count-mismatch: "N个" stated, but a different number of names listed."""
+
+from __future__ import annotations
+
+import re
+
+from jixiao.review.registry import rule
+
+_NOUN = re.compile(r"[^\s，,。；;：:、（）()\d]{1,8}")
+_LIST_AFTER = re.compile(r"[^。；;\n]{0,12}?(?:[：:]|分别(?:是|为)[：:]?|具体(?:是|为)[：:]?|包括[：:]?|即)\s*")
+_LIST_BEFORE_START = re.compile(r"(?:包括|下辖|下设|设有|有|[：:])")
+_ORG_END = re.compile(r"(?:室|科|股|所|中心|队|办|局|部|站|处|组|委|会|院|庭|馆|社|大队|支队)$")
+_COUNTED = ("个", "所", "家", "项")
+
+
+@rule("count-mismatch", "J103", "warning", "所称个数与列举不符",
+      "称{noun}{stated}个，但列出的名称只有{computed}个。")
+def check(rc):
+    """文中称“N个”，紧接着（或在“X具体为：”中）列出的名称个数却不是 N。
+
+    **何时触发**：“内设职能科室21个，分别是：……”“包括A、B……和G 8个职能股室”“下设机构具体为：……”
+    这类“数字 + 名称列举”的结构里，按顿号（及最后一个“和/及”）数出的名称个数与所称个数不同。
+    只有真正的名称列举（至少两个名称、不含数字和逗号）才比较。
+
+    **为什么重要**：机构、科室数量是部门基本情况的核心信息，前后不一说明材料未经核对。
+
+    **示例**：全局内设职能科室21个，分别是：……（只列了20个名称）。
+    """
+    text = rc.text
+    for q in rc.ctx.quantities:
+        if q.kind != "count" or q.unit not in _COUNTED or q.approx or q.comparator:
+            continue
+        noun_m = _NOUN.match(text, q.end)
+        noun = noun_m.group(0) if noun_m else ""
+        label_before = _label_before(text, q.num_start)
+        names, span = _list_after(text, noun_m.end() if noun_m else q.end, rc.ctx)
+        listed_before = False
+        if names is None and noun:
+            names, span = _list_before(text, q.num_start, rc.ctx)
+            listed_before = names is not None
+        if names is None:
+            names, span = _list_elsewhere(text, noun or label_before, q.end, rc.ctx)
+        if names is None or len(names) < 2:
+            continue
+        stated = int(q.value)
+        if len(names) == stated:
+            continue
+        subject = noun if listed_before or not label_before else label_before + noun
+        yield rc.finding(
+            "count-mismatch",
+            values={"stated": stated, "computed": len(names), "names": names},
+            evidence=[rc.span(q.start, noun_m.end() if noun_m else q.end), span],
+            noun=subject, stated=stated, computed=len(names))
+
+
+def _label_before(text: str, pos: int) -> str:
+    m = re.search(r"([^\s，,。；;：:、（）()\d]{1,8})$", text[max(0, pos - 8):pos])
+    return m.group(1) if m else ""
+
+
+def _split_names(s: str) -> list[str] | None:
+    s = re.sub(r"[（(][^（）()]*[)）]", "", s).strip().rstrip("。；;，,等")
+    if not s or re.search(r"\d|[，,。；;]", s):
+        return None
+    parts = [p.strip() for p in s.split("、") if p.strip()]
+    if parts:
+        last = parts[-1]
+        for sep in ("和", "及", "与"):
+            i = last.rfind(sep)
+            if i > 0:
+                a, b = last[:i], last[i + 1:]
+                if _ORG_END.search(a) and _ORG_END.search(b):
+                    parts[-1:] = [a, b]
+                    break
+    return parts
+
+
+def _list_after(text: str, pos: int, ctx):
+    m = _LIST_AFTER.match(text, pos)
+    if not m or not re.search(r"[：:]|分别|具体|包括|即", m.group(0)):
+        return None, None
+    end = re.search(r"[。；;\n]", text[m.end():])
+    stop = m.end() + (end.start() if end else len(text) - m.end())
+    names = _split_names(text[m.end():stop])
+    return names, ctx.span(m.end(), stop)
+
+
+def _list_before(text: str, pos: int, ctx):
+    start = ctx.clause_start(pos)
+    seg = text[start:pos]
+    m = None
+    for m in _LIST_BEFORE_START.finditer(seg):  # noqa: B007 - the last introducer counts
+        pass
+    if m is None or "、" not in seg[m.end():]:
+        return None, None
+    names = _split_names(seg[m.end():])
+    return names, ctx.span(start + m.end(), pos)
+
+
+def _list_elsewhere(text: str, noun: str, pos: int, ctx):
+    """"…7个内设科室…。内设科室具体为：A、B…" later in the same paragraph."""
+    if len(noun) < 2:
+        return None, None
+    a, b = ctx.line_of(pos)
+    m = re.compile(re.escape(noun) + r"(?:具体|分别)?(?:为|是|包括)[：:]").search(text, pos, b)
+    if not m:
+        return None, None
+    end = re.search(r"[。；;\n]", text[m.end():b])
+    stop = m.end() + (end.start() if end else b - m.end())
+    return _split_names(text[m.end():stop]), ctx.span(m.end(), stop)
+

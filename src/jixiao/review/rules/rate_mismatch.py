@@ -1,0 +1,65 @@
+"""rate-mismatch: a stated rate differs from the rate its stated counts give."""
+
+from __future__ import annotations
+
+import re
+
+from jixiao.review.registry import rule
+from jixiao.review.relations import identities
+from jixiao.review.rules.common import fmt, num
+from jixiao.review.tolerance import rate_agrees
+
+
+@rule("rate-mismatch", "J102", "error", "比率与其计算依据不符",
+      "{label}记为{stated}%，按{den_label}{den}、{num_label}{numv}计算应为{computed}%。")
+def check(rc):
+    """写出的比率与同一段中写出的分子、分母计算结果不符（按所写精度四舍五入后比较）。
+
+    **何时触发**：同一段落里写了调解件数、调解成功件数和调解成功率（或法律援助受理数与结案率、
+    任务数与完成率等，见 data/identities.yaml 的 rates），而成功数 ÷ 件数 × 100 按该比率书写的
+    小数位四舍五入后与所写比率不同。97% 只比较到整数，98.8% 比较到一位小数；舍去尾数（96.77%
+    写作 96.7%）默认也视为相符，可在配置中关闭。
+
+    **为什么重要**：比率是考核打分的直接依据，算错或“凑数”会影响评价结论。
+
+    **示例**：共调解矛盾纠纷1260件，调解成功1215件，调解成功率98.5% → 按件数计算应为96.4%。
+    """
+    accept_trunc = rc.config.get("rate_mismatch", {}).get("accept_truncation", True)
+    metrics = rc.report.metrics
+    for spec in identities()["rates"]:
+        for rate in metrics:
+            if rate.unit != "%" or rate.approx or rate.comparator:
+                continue
+            if spec.get("rate") and rate.kpi != spec["rate"]:
+                continue
+            if spec.get("rate_label") and not re.search(spec["rate_label"], rate.label):
+                continue
+            # the counts a rate is computed from come after the previous rate of the paragraph
+            para = rc.ctx.line_of(rate.evidence[0].start)
+            prev = [m.evidence[0].end for m in metrics if m.unit == "%" and m is not rate
+                    and para[0] <= m.evidence[0].end <= rate.evidence[0].start]
+            window = (max([para[0], *prev]), para[1])
+            numerator = _nearest(metrics, spec["numerator"], window, rate.evidence[0].start)
+            denominator = _nearest(metrics, spec["denominator"], window, rate.evidence[0].start)
+            if numerator is None or denominator is None or denominator.value == 0:
+                continue
+            ok, computed = rate_agrees(rate.value, rate.decimals, numerator.value, denominator.value, accept_trunc)
+            if ok:
+                continue
+            yield rc.finding(
+                "rate-mismatch",
+                values={"stated": num(rate.value), "computed": num(computed), "numerator": num(numerator.value),
+                        "denominator": num(denominator.value), "decimals": rate.decimals},
+                evidence=[rate.evidence[0], denominator.evidence[0], numerator.evidence[0]],
+                label=rate.label, stated=fmt(rate.value), den_label=denominator.label, den=fmt(denominator.value),
+                num_label=numerator.label, numv=fmt(numerator.value), computed=fmt(computed))
+
+
+def _nearest(metrics, kpi: str, para: tuple[int, int], before: int):
+    """The metric with this KPI in the paragraph, nearest before the rate (else after it)."""
+    cands = [m for m in metrics if m.kpi == kpi and para[0] <= m.evidence[0].start < para[1]
+             and not m.approx and not m.comparator]
+    prior = [m for m in cands if m.evidence[0].start < before]
+    if prior:
+        return prior[-1]
+    return cands[0] if cands else None

@@ -1,0 +1,67 @@
+"""sum-mismatch: a stated total differs from the sum of its stated parts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.review.registry import rule
+from jixiao.review.relations import all_relations
+from jixiao.review.rules.common import fmt, num
+from jixiao.review.tolerance import sum_tolerance
+
+
+@rule("sum-mismatch", "J101", "error", "合计与分项之和不符",
+      "{subject}{total}{unit}，与所列{n}个分项之和{computed}{unit}（{parts}）不符，相差{diff}{unit}。")
+def check(rc):
+    """合计数与其分项之和不符（超出按书写精度允许的舍入误差）。
+
+    **何时触发**：报告写出一个合计数及其组成部分——“其中”“分别为”之后的列举、项目支出下逐项列出的
+    项目、按定义成立的关系（基本支出 = 工资福利支出 + 商品和服务支出 + 对个人和家庭的补助 + 资本性支出，
+    支出合计 = 基本支出 + 项目支出，“三公”经费 = 三项之和，在册社区矫正对象 = 缓刑 + 假释 + 暂予监外执行
+    + 管制）——而两者之差超过按书写精度允许的误差：|合计 − Σ分项| ≤ ½·10^−d合计 + Σ½·10^−d分项
+    （人数、件数等计数须完全相等）。“其中”只列出部分时，分项之和小于合计不算错误，超过合计才算。
+
+    **为什么重要**：合计对不上是自评报告最常见、也最容易被人工漏看的错误，往往意味着漏列、重列或抄错。
+
+    **示例**：项目支出共920.54万元，一是业务工作经费支出670.74万元；二是专项经费294.80万元
+    → 分项之和965.54万元，相差45.00万元（金额为错误级，计数为警告级）。
+    """
+    cfg = rc.config.get("sum_mismatch", {})
+    for rel in all_relations(rc.ctx, rc.report):
+        total = rel.total.value
+        parts_sum = sum((p.value for p in rel.parts), Decimal(0))
+        exact = rel.kind == "count"
+        tol = sum_tolerance(rel.total.decimals, [p.decimals for p in rel.parts], exact)
+        diff = parts_sum - total
+        if abs(diff) <= tol:
+            continue
+        if diff < 0 and not rel.exhaustive:
+            continue  # "其中" may list only some parts
+        if diff > 0 and not rel.exhaustive and _some_prefix_agrees(rel, exact):
+            continue  # the list ran past its parts ("其中A 143人，B 70人，对…47人")
+        decimals = max([rel.total.decimals, *(p.decimals for p in rel.parts)] + [0])
+        unit = rel.unit
+        severity = cfg.get("severity_money", "error") if rel.kind == "money" else cfg.get("severity_count", "warning")
+        yield rc.finding(
+            "sum-mismatch", severity=severity,
+            values={"stated": num(total), "computed": num(parts_sum), "difference": num(diff),
+                    "tolerance": num(tol), "parts": [num(p.value) for p in rel.parts],
+                    "exhaustive": rel.exhaustive, "source": rel.source},
+            # the parts are grounded by their figures; their labels are in the text around them
+            evidence=[rel.total.span, *(p.figure for p in rel.parts)],
+            subject=_subject(rel.subject), total=fmt(total), unit=unit, computed=fmt(parts_sum, decimals),
+            n=len(rel.parts), parts=" + ".join(fmt(p.value) for p in rel.parts), diff=fmt(abs(diff), decimals))
+
+
+def _subject(label: str) -> str:
+    return label if label.endswith(("合计", "总计", "共计", "总额")) else f"{label}合计"
+
+
+def _some_prefix_agrees(rel, exact: bool) -> bool:
+    acc = Decimal(0)
+    for i, p in enumerate(rel.parts):
+        acc += p.value
+        tol = sum_tolerance(rel.total.decimals, [q.decimals for q in rel.parts[: i + 1]], exact)
+        if i >= 1 and abs(acc - rel.total.value) <= tol:
+            return True
+    return False

@@ -1,0 +1,43 @@
+"""Precision-aware comparison (spec/facts.md, the interval rule of XBRL Calculations 1.1).
+
+A figure written with d decimals stands for [v − ½·10^−d, v + ½·10^−d]; a total agrees with its
+parts when |total − Σparts| ≤ ½·10^−d_total + Σ ½·10^−d_i. Counts of people, cases … are exact.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+HALF = Decimal("0.5")
+
+
+def half_unit(decimals: int) -> Decimal:
+    return HALF * Decimal(10) ** -decimals
+
+
+def sum_tolerance(total_decimals: int, part_decimals: list[int], exact: bool = False) -> Decimal:
+    if exact:
+        return Decimal(0)
+    return half_unit(total_decimals) + sum((half_unit(d) for d in part_decimals), Decimal(0))
+
+
+def sums_agree(total: Decimal, parts: list[Decimal], total_decimals: int, part_decimals: list[int],
+               exact: bool = False) -> bool:
+    return abs(total - sum(parts, Decimal(0))) <= sum_tolerance(total_decimals, part_decimals, exact)
+
+
+def round_to(value: Decimal, decimals: int) -> Decimal:
+    """四舍五入 to ``decimals`` places."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def rate_agrees(stated: Decimal, decimals: int, numerator: Decimal, denominator: Decimal,
+                accept_truncation: bool = True) -> tuple[bool, Decimal]:
+    """Whether a stated percent matches numerator/denominator at the precision it was written
+    with (97% to the integer, 98.8% to one decimal). Returns (agrees, computed rounded)."""
+    computed = numerator / denominator * 100
+    rounded = round_to(computed, decimals)
+    ok = rounded == stated
+    if not ok and accept_truncation:
+        ok = computed.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN) == stated
+    return ok, rounded
