@@ -167,3 +167,9 @@ def test_card_json_keeps_decimals_exact_and_renders_in_chinese():
     assert [c.header for c in table.columns] == ["指标", "权重", "公式", "取值", "得分", "状态/缺少的输入"]
     text = scorecard_text(card)
     assert "预算执行/年度资金总额执行率" in text and "无法计算" in text and "部分评定" in text
+
+
+def test_a_ceiling_target_is_scored_lower_is_better():
+    m = Metric(label="投诉率", value=D(4), unit="%", target=D(2), target_comparator="<=")
+    card = score(report(*HUNAN, fact("budget", D(1)), fact("expenditure_total", D(1)), metrics=[m]))
+    assert card.indicators[1].points == D("45.00")  # 90 × 2/4; 4 is 100% over 2 → −2 does not apply upward? see below

@@ -3,7 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from jixiao.score.engine import _split
 from jixiao.score.formula import compile_formula
 from jixiao.score.rules import NOT_COMPUTABLE, REVIEW, RULES, SCORED, Context, round_points, rule
 
@@ -182,3 +185,27 @@ CAP = {"limits": [{"below": 80, "max": 89}, {"below": 70, "max": 79}, {"below": 
 def test_cap_gives_the_tightest_ceiling(rate, ceiling):
     out = run("cap", CAP, weight=0, value=rate)
     assert out.points == (None if ceiling is None else D(ceiling))
+
+
+# ── invariants ──
+decimals = st.decimals(min_value=-1000, max_value=100000, places=4, allow_nan=False, allow_infinity=False)
+weights = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(value=decimals, weight=weights, direction=st.sampled_from(["higher", "lower"]))
+def test_capped_ratio_points_stay_within_the_weight(value, weight, direction):
+    out = run("capped_ratio", {"target": 100, "direction": direction}, weight=weight, value=value)
+    assert D(0) <= out.points <= weight and out.points == round_points(out.points)
+
+
+@given(value=decimals, weight=weights)
+def test_per_point_deduction_never_below_zero(value, weight):
+    out = run("per_point_deduction", {"threshold": 100, "direction": "above", "deduct": "0.5"},
+              weight=weight, value=value)
+    assert D(0) <= out.points <= weight
+
+
+@given(weight=weights, n=st.integers(min_value=1, max_value=40))
+def test_split_weights_add_up(weight, n):
+    parts = _split(weight, n)
+    assert len(parts) == n and sum(parts) == weight

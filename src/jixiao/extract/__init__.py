@@ -30,7 +30,9 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
     table_items, table_metrics = table_facts(ctx, ctx.tables, found)
     for fact in body_facts(ctx, found):
         report.facts.setdefault(fact.key, fact)
-    report.project_items = merge_items(extract_items(ctx), table_items)
+    total = report.facts.get("project_expenditure")
+    zones = [(ev.end, ctx.line_of(ev.end)[1]) for f in ([total, *total.others] if total else []) for ev in f.evidence]
+    report.project_items = merge_items(extract_items(ctx, zones), table_items)
     report.metrics = table_metrics + extract_metrics(ctx, report.fact_value("unit_name"))
     report.metrics.sort(key=lambda m: m.evidence[0].start if m.evidence else 0)
     if review:

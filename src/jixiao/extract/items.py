@@ -35,7 +35,10 @@ def _strip_parens(s: str) -> str:
     return re.sub(r"[（(][^（()）]*[)）]", "", s)
 
 
-def extract_items(ctx: Context) -> list[ProjectItem]:
+def extract_items(ctx: Context, list_zones: list[tuple[int, int]] | None = None) -> list[ProjectItem]:
+    """Project items; ``list_zones`` are spans that list projects besides the 项目支出 sections
+    (the rest of the paragraph after a "项目支出共N万元" total)."""
+    zones = list_zones or []
     roles, name_suffix, item_sections = _lex()
     fact_money = [f["_re"] for f in _fact_lex()[1]]
     items: list[ProjectItem] = []
@@ -49,7 +52,7 @@ def extract_items(ctx: Context) -> list[ProjectItem]:
         if q.kind != "money" or qi in ctx.consumed:
             continue
         keys = ctx.index.keys(q.start)
-        in_list = "project_expenditure" in keys
+        in_list = "project_expenditure" in keys or any(a <= q.start < b for a, b in zones)
         in_sections = bool(item_sections.intersection(keys))
         line_start, _ = ctx.line_of(q.start)
         if line_start != current_line:

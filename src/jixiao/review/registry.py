@@ -8,6 +8,7 @@ Docstrings follow one shape: a one-line summary, then "**何时触发**", "**为
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ class Rule:
 
     @property
     def doc(self) -> str:
-        return (self.check.__doc__ or "").strip()
+        return inspect.cleandoc(self.check.__doc__ or "")
 
     def format(self, **values: Any) -> str:
         return self.message.format(**values)

@@ -132,7 +132,8 @@ def _score_leaf(spec: Scored, id_: str, name: str, path: list[str], weight: Deci
         card.note = "；".join(f"缺少{i.label}（{i.ref}）：{i.note}" for i in missing)
         return card
     try:
-        value, outcome, card.adjustments = _evaluate(spec, inputs, weight, metric.comparator if metric else None)
+        comparator = metric.target_comparator if metric else None
+        value, outcome, card.adjustments = _evaluate(spec, inputs, weight, comparator)
     except ZeroDivisor:
         card.note = f"除数为零，公式 {spec.formula} 无法计算"
         return card

@@ -42,7 +42,8 @@ class Context:
         value: the result of the indicator's formula (None when it has none).
         num: evaluates a :data:`Number` param (an expression) against the inputs.
         points: for ``adjust`` rules the leaf's points so far; for ``total`` rules the total.
-        comparator: for ``for_each`` metrics, the metric's ``comparator`` (">=", "<=" …).
+        comparator: for ``for_each`` metrics, whether the target is a floor or a ceiling
+            (``Metric.target_comparator``: ">=", "<=" …; None = a floor).
     """
 
     weight: Decimal
@@ -108,7 +109,7 @@ class _Params(BaseModel):
 class CappedRatioParams(_Params):
     """``target``: the value that earns full marks. ``direction``: ``higher`` (≥ target is
     good: weight × value/target), ``lower`` (≤ target is good: weight × target/value) or
-    ``metric`` (take it from the metric's comparator: ≤/< → lower). ``floor``: least points."""
+    ``metric`` (from the metric's ``target_comparator``: ≤/< → lower). ``floor``: least points."""
 
     target: Number = Decimal(100)
     direction: Literal["higher", "lower", "metric"] = "higher"
