@@ -170,6 +170,9 @@ def test_card_json_keeps_decimals_exact_and_renders_in_chinese():
 
 
 def test_a_ceiling_target_is_scored_lower_is_better():
-    m = Metric(label="投诉率", value=D(4), unit="%", target=D(2), target_comparator="<=")
-    card = score(report(*HUNAN, fact("budget", D(1)), fact("expenditure_total", D(1)), metrics=[m]))
-    assert card.indicators[1].points == D("45.00")  # 90 × 2/4; 4 is 100% over 2 → −2 does not apply upward? see below
+    ceiling = Metric(label="投诉率", value=D(4), unit="%", target=D(2), target_comparator="<=")
+    easy = Metric(label="差错率", value=D(1), unit="%", target=D(2), target_comparator="<=")
+    card = score(report(*HUNAN, fact("budget", D(1)), fact("expenditure_total", D(1)), metrics=[ceiling, easy]))
+    missed, beaten = card.indicators[1:]
+    assert missed.points == D("22.50") and not any(a.points for a in missed.adjustments)  # 45 × 2/4
+    assert beaten.points == D("43.00") and beaten.adjustments[0].points == D(-2)  # 50% under a ceiling

@@ -209,3 +209,13 @@ def test_per_point_deduction_never_below_zero(value, weight):
 def test_split_weights_add_up(weight, n):
     parts = _split(weight, n)
     assert len(parts) == n and sum(parts) == weight
+
+
+def test_deviation_penalty_better_follows_the_kind_of_target():
+    floor = run("deviation_penalty", {"direction": "better"}, weight=10, points=10, values={"actual": 140, "target": 100})
+    assert floor.points == -2
+    ceiling = {"direction": "better"}
+    assert run("deviation_penalty", ceiling, weight=10, points=10, comparator="<=",
+               values={"actual": 140, "target": 100}).points == 0
+    assert run("deviation_penalty", ceiling, weight=10, points=10, comparator="<=",
+               values={"actual": 60, "target": 100}).points == -2

@@ -142,6 +142,33 @@ def check_cmd(
     raise typer.Exit(status)
 
 
+@app.command("score")
+def score_cmd(
+    file: Annotated[Path, typer.Argument(help="报告文件")],
+    framework: Annotated[str | None, typer.Option("--framework", help="评分框架（默认按省份、类型、年度选用）")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """按指标体系评分：每个指标给出公式、取值及出处、得分，无法计算的指标写明缺少的输入。"""
+    from jixiao.score import FrameworkError, score, scorecard_table
+
+    _utf8_stdout()
+    try:
+        report = _analyse(file)
+    except IngestError as err:
+        _report_error(err)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    try:
+        card = score(report, framework)
+    except FrameworkError as err:
+        _console(stderr=True).print(f"[bold red]错误[/]：{err}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if as_json:
+        sys.stdout.write(card.to_json_text() + "\n")
+    else:
+        _console().print(scorecard_table(card))
+    raise typer.Exit(EXIT_OK)
+
+
 _SEVERITY_CN = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
 
 

@@ -19,12 +19,26 @@ from jixiao.extract.numbers import Quantity
 from jixiao.model import Fact
 
 _PURPOSE = re.compile(r"用于|包括|包含|具体包括|主要为|含")
+_ITEM_LINE = re.compile(r"[（(][类款项][)）]")
+
+
+def _change_words() -> re.Pattern[str]:
+    return re.compile(_lex()[0]["change_words"])
+
+
+def _another_keyword_after(money: list[dict], window: str, pos: int) -> bool:
+    tail = window[pos:]
+    return any(f["_re"].search(tail) and not _PURPOSE.search(tail[: f["_re"].search(tail).start()]) for f in money)
 
 
 @lru_cache(maxsize=1)
 def _lex():
     lx = load_yaml("facts.yaml")
-    money = [{**f, "_re": re.compile(f["label"])} for f in lx["money"]]
+    money = []
+    for f in lx["money"]:
+        money.append({**f, "_re": re.compile(f["label"]), "_prio": 0})
+        if f.get("fallback"):
+            money.append({**f, "_re": re.compile(f["fallback"]), "_prio": 2})
     filler = re.compile(r"^" + lx["filler"] + r"$")
     staff = {k: re.compile(v["before"]) for k, v in lx["staff"].items()}
     units = {k: (re.compile(v["before"]), re.compile(v["after"])) for k, v in lx["units"].items()}
@@ -56,6 +70,9 @@ def money_facts(ctx: Context, found: dict) -> None:
                 _add(found, fund, 0, _fact(ctx, fund, q, cs))
                 ctx.consumed.add(qi)
             continue
+        ss = ctx.sentence_start(q.start)
+        if _ITEM_LINE.search(ctx.text, max(0, ss - 80), q.start):
+            continue  # about one line of the functional classification ("…（项）。全年预算为…")
         best = None
         for f in money:
             if any(k in f.get("not_in", []) for k in keys):
@@ -67,13 +84,16 @@ def money_facts(ctx: Context, found: dict) -> None:
                 if not filler.match(head):
                     continue
                 if best is None or m.start() < best[1]:
-                    best = (f, m.start())
+                    best = (f, m.start(), m.end())
                 break
         if best is None:
-            # "X主要用于A和B开支总计N万元": the subject before the purpose clause
             continue
-        f, start = best
-        prio = 0 if any(k in f.get("home", keys) for k in keys) else 1
+        f, start, kw_end = best
+        if _another_keyword_after(money, window, kw_end):
+            continue  # "财政拨款支出年初预算为0万元": the amount is a qualifier of the keyword
+        if _change_words().search(window, kw_end):
+            continue  # "支出决算减少0.15万元": a change, not the figure
+        prio = f["_prio"] or (0 if any(k in f.get("home", keys) for k in keys) else 1)
         _add(found, f["key"], prio, _fact(ctx, f["key"], q, cs + start))
         ctx.consumed.add(qi)
 
@@ -223,13 +243,17 @@ def body_facts(ctx: Context, found: dict | None = None) -> list[Fact]:
     staff_facts(ctx, found)
     self_score(ctx, found)
     out: list[Fact] = []
-    for _key, cands in found.items():
+    for cands in found.values():
         cands.sort(key=lambda pf: (pf[0], pf[1].evidence[0].start))
+        if cands[0][0] < 2:
+            cands = [pf for pf in cands if pf[0] < 2]  # a stated total makes the fallbacks moot
         best = cands[0][1]
         for _, other in cands[1:]:
             if other.value == best.value:
                 best.evidence.extend(other.evidence)
-            else:
+            elif all(o.value != other.value for o in best.others):
                 best.others.append(other)
+            else:
+                next(o for o in best.others if o.value == other.value).evidence.extend(other.evidence)
         out.append(best)
     return out

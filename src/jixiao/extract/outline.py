@@ -30,6 +30,7 @@ _NUMBERING = re.compile(
 )
 _CUT = re.compile(r"[。：:；;！？]")
 _MONEY_OR_RATE = re.compile(r"\d(?:[\d.,]*)\s*(?:万元|元|亿元|%)")
+_TABLE_ROW = re.compile(r"\t|\d+\.\d+")  # a table row or a line of figures, not a heading
 
 
 @dataclass
@@ -104,7 +105,7 @@ def find_headings(text: str) -> list[Heading]:
         cut = _CUT.search(rest)
         name = (rest[: cut.start()] if cut else rest).strip()
         standalone = cut is None or not rest[cut.end():].strip()
-        if not name or len(name) > 40 or _MONEY_OR_RATE.search(name):
+        if not name or len(name) > 40 or _MONEY_OR_RATE.search(name) or _TABLE_ROW.search(name) or "\t" in rest:
             continue
         if not standalone and len(name) > 20:
             continue

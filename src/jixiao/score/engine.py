@@ -41,7 +41,8 @@ def score(report: Report, framework_name: str | Framework | None = None) -> Scor
     for node in fw.indicators:
         indicators.extend(_score_node(node, [], report))
     caps = [_apply_cap(cap, report) for cap in fw.caps]
-    return _card(fw, report, indicators, caps, [why])
+    unknown = [fw.unknown_note] + [n.unknown_note for top in fw.indicators for n in top.walk()]
+    return _card(fw, report, indicators, caps, [why, *(f"框架未收录：{u}" for u in unknown if u)])
 
 
 def _score_node(node: Node, path: list[str], report: Report) -> list[IndicatorScore]:

@@ -284,13 +284,14 @@ def qualitative(p: QualitativeParams, ctx: Context) -> Outcome:
 
 class DeviationParams(_Params):
     """Deduct ``deduct`` points when |actual − target| ÷ target ≥ ``threshold`` % in ``direction``
-    (``over``: actual above target; ``under``; ``both``)."""
+    (``over``: actual above target; ``under``; ``both``; ``better``: beyond the target on its
+    good side — above a floor target, below a ceiling one, i.e. the target was set too easy)."""
 
     actual: str = "actual"
     target: str = "target"
     threshold: Decimal = Field(default=Decimal(30), gt=0)
     deduct: Decimal = Field(default=Decimal(2), gt=0)
-    direction: Literal["over", "under", "both"] = "over"
+    direction: Literal["over", "under", "both", "better"] = "over"
 
 
 @rule("deviation_penalty", kind="adjust", label="偏离扣分", params=DeviationParams, needs_value=False,
@@ -301,8 +302,11 @@ def deviation_penalty(p: DeviationParams, ctx: Context) -> Outcome:
     if target == 0:
         return Outcome(_ZERO, note="目标值为0，不计偏离")
     deviation = (actual - target) / abs(target) * 100
+    direction = p.direction
+    if direction == "better":
+        direction = "under" if ctx.comparator in ("<=", "<") else "over"
     hit = {"over": deviation >= p.threshold, "under": -deviation >= p.threshold,
-           "both": abs(deviation) >= p.threshold}[p.direction]
+           "both": abs(deviation) >= p.threshold}[direction]
     text = f"偏离目标{round_points(deviation)}%"
     if not hit:
         return Outcome(_ZERO, note=f"{text}，未达{p.threshold}%")

@@ -70,7 +70,8 @@ def _paragraphs(text: str, min_chars: int) -> list[tuple[tuple[int, int, str, in
             continue
         number += 1
         compact = "".join(stripped.split())
-        if len(compact) >= min_chars:
+        digits = sum(c.isdigit() for c in compact)
+        if len(compact) >= min_chars and digits * 5 < len(compact):  # rows of figures are tables
             lead = len(line) - len(line.lstrip())
             out.append(((start + lead, start + lead + len(stripped), stripped, number), compact))
     return out

@@ -25,12 +25,15 @@ def check(rc):
     cfg = rc.config.get("empty_section", {})
     may_be_empty = set(cfg.get("may_be_empty", []))
     empty = re.compile(r"^(?:" + cfg.get("empty_words", "无") + r")?$")
-    for s in rc.report.sections:
+    sections = rc.report.sections
+    for i, s in enumerate(sections):
         if s.key in may_be_empty:
             continue
         body = rc.text[s.body_start:s.end]
         content = re.sub(r"[\s。.；;：:,，、]", "", body)
         if not empty.match(content):
+            continue
+        if not content and _in_contents_list(rc.text, sections, i):
             continue
         title = _NUMBERING.sub("", s.title).strip()
         start = s.body_start + (len(body) - len(body.lstrip()))
@@ -40,3 +43,21 @@ def check(rc):
             values={"section": s.key, "content": content},
             evidence=[rc.span(s.start, s.body_start), *([rc.span(start, end)] if end > start else [])],
             title=title, content=content or "（空白）")
+
+
+def _in_contents_list(text: str, sections, i: int) -> bool:
+    """A heading with nothing under it, between other such headings, is a table of contents (目录)
+    or a cover listing, not an empty section."""
+    def bare(j: int) -> bool:
+        if not 0 <= j < len(sections):
+            return False
+        s = sections[j]
+        nxt = sections[j + 1].start if j + 1 < len(sections) else len(text)
+        return not text[s.body_start:nxt].strip()
+    return bare(i - 1) or bare(i + 1) or _first_heading_text(text, sections, i)
+
+
+def _first_heading_text(text: str, sections, i: int) -> bool:
+    """The same heading appears again later (the first time was in a table of contents)."""
+    title = sections[i].title
+    return any(s.title == title for s in sections[i + 1:])
