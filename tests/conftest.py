@@ -27,3 +27,7 @@ def gold_cases() -> list[tuple[Path, dict]]:
 def require_corpus() -> None:
     if not SEEDS.is_dir():
         pytest.skip(f"共享语料不存在：{SEEDS}（用户的独立克隆没有 ../shared）")
+
+
+# fixtures of the store / API / permission tests (databases, a small world of users and reports)
+pytest_plugins = ["web_support"]

@@ -301,8 +301,6 @@ def test_export_with_one_bad_file_exports_the_good_one(tmp_path, tiny):
     assert [r["unit_name"] for r in rows] == ["示例县测试局"]
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py prints file names and report text as rich markup "
-                   "(reported: '[...]' in a path is swallowed, '[/x]' crashes with MarkupError)")
 def test_file_names_with_brackets_are_printed_verbatim(tmp_path):
     odd = tmp_path / "报告["
     odd.mkdir()

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from jixiao.errors import IngestError
@@ -62,12 +63,12 @@ def _config(path: Path | None) -> dict:
     try:
         return load_config(path)
     except JixiaoError as err:
-        _console(stderr=True).print(f"[bold red]错误[/]：{err}")
+        _console(stderr=True).print(f"[bold red]错误[/]：{escape(str(err))}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def _report_error(err: IngestError) -> None:
-    _console(stderr=True).print(f"[bold red]错误[/]：{err.path}：{err.reason}")
+    _console(stderr=True).print(f"[bold red]错误[/]：{escape(err.path)}：{escape(err.reason)}")
 
 
 @app.command("extract")
@@ -103,9 +104,9 @@ def extract_cmd(
         try:
             export_reports(reports, to)
         except OSError as err:
-            _console(stderr=True).print(f"[bold red]错误[/]：无法写入 {to}：{err.strerror or err}")
+            _console(stderr=True).print(f"[bold red]错误[/]：无法写入 {escape(str(to))}：{escape(str(err.strerror or err))}")
             raise typer.Exit(EXIT_BAD_INPUT) from None
-        _console(stderr=True).print(f"已导出 {len(reports)} 份报告到 {to}")
+        _console(stderr=True).print(f"已导出 {len(reports)} 份报告到 {escape(str(to))}")
     raise typer.Exit(status)
 
 
@@ -160,7 +161,7 @@ def score_cmd(
     try:
         card = score(report, framework)
     except FrameworkError as err:
-        _console(stderr=True).print(f"[bold red]错误[/]：{err}")
+        _console(stderr=True).print(f"[bold red]错误[/]：{escape(str(err))}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if as_json:
         sys.stdout.write(card.to_json_text() + "\n")
@@ -177,7 +178,7 @@ def _print_findings(report) -> None:
     findings = report.findings or []
     name = report.fact_value("unit_name") or report.source
     counts = {s: sum(1 for f in findings if f.severity == s) for s in _SEVERITY_CN}
-    console.print(f"[bold]{name}[/]（{report.source}）：错误 {counts['error']} 项，警告 {counts['warning']} 项，"
+    console.print(f"[bold]{escape(name)}[/]（{escape(report.source)}）：错误 {counts['error']} 项，警告 {counts['warning']} 项，"
                   f"提示 {counts['info']} 项")
     for severity, (label, style) in _SEVERITY_CN.items():
         group = [f for f in findings if f.severity == severity]
@@ -185,10 +186,10 @@ def _print_findings(report) -> None:
             continue
         console.print(f"[{style}]■ {label}[/]")
         for f in group:
-            console.print(f"  [{style}]{f.rule}[/] {f.message}")
+            console.print(f"  [{style}]{f.rule}[/] {escape(f.message)}")
             for ev in f.evidence[:4]:
                 quote = ev.text if len(ev.text) <= 60 else ev.text[:57] + "…"
-                console.print(f"      [dim]原文（{ev.start}–{ev.end}）：“{quote}”[/]")
+                console.print(f"      [dim]原文（{ev.start}–{ev.end}）：“{escape(quote)}”[/]")
     console.print()
 
 
@@ -198,7 +199,7 @@ def _print_report(report) -> None:
 
     console = _console()
     title = report.fact_value("unit_name") or report.source
-    t = Table(title=f"{title}（{report.source}）", show_lines=False)
+    t = Table(title=escape(f"{title}（{report.source}）"), show_lines=False)
     t.add_column("事实")
     t.add_column("数值", justify="right")
     t.add_column("原文出处")
@@ -206,14 +207,14 @@ def _print_report(report) -> None:
         if fact.computed:
             continue
         value = decimal_text(fact.value) if hasattr(fact.value, "as_tuple") else str(fact.value)
-        t.add_row(FACT_LABELS.get(key, key), value, fact.evidence[0].text if fact.evidence else "")
+        t.add_row(FACT_LABELS.get(key, key), escape(value), escape(fact.evidence[0].text) if fact.evidence else "")
     console.print(t)
     if report.project_items:
         it = Table(title="项目支出", show_lines=False)
         for col in ("项目", "年初预算", "调整", "实际支出"):
             it.add_column(col)
         for item in report.project_items:
-            it.add_row(item.name, *(decimal_text(v) if v is not None else "" for v in (item.budget, item.adjustment, item.actual)))
+            it.add_row(escape(item.name), *(decimal_text(v) if v is not None else "" for v in (item.budget, item.adjustment, item.actual)))
         console.print(it)
     if report.metrics:
         mt = Table(title=f"绩效指标（{len(report.metrics)} 项）", show_lines=False)
@@ -221,8 +222,14 @@ def _print_report(report) -> None:
             mt.add_column(col)
         for m in report.metrics:
             value = ("约" if m.approx else "") + (m.comparator or "") + decimal_text(m.value)
-            mt.add_row(m.label, m.kpi or "", value, m.unit, m.evidence[0].text)
+            mt.add_row(escape(m.label), m.kpi or "", value, escape(m.unit), escape(m.evidence[0].text))
         console.print(mt)
+
+
+# the review workspace commands (serve, demo, user add/passwd) are in jixiao.cli_web
+from jixiao import cli_web  # noqa: E402
+
+cli_web.register(app)
 
 
 def main() -> None:

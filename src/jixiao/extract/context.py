@@ -4,6 +4,7 @@ quantities a fact or project item has already taken (those are not metrics)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from jixiao.extract.numbers import Quantity, find_quantities
@@ -35,6 +36,8 @@ class Context:
     tables: list[Table] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)
     item_statements: list[ItemStatement] = field(default_factory=list)
+    _ends: list[int] | None = None
+    _marks: list[int] | None = None
 
     @classmethod
     def of(cls, text: str, tables: list[Table] | None = None) -> Context:
@@ -43,13 +46,18 @@ class Context:
         ctx.consume_table_cells()
         return ctx
 
+    @property
+    def quantity_ends(self) -> list[int]:
+        """End offsets of the quantities (non-decreasing: quantities do not overlap)."""
+        if self._ends is None:
+            self._ends = [q.end for q in self.quantities]
+        return self._ends
+
     def consume_table_cells(self) -> None:
         """Quantities inside table cells are read by the table reader, not as running text."""
         if not self.tables:
             return
         spans = sorted((c.start, c.end) for t in self.tables for row in t.rows for c in row if c.start >= 0)
-        from bisect import bisect_right
-
         starts = [a for a, _ in spans]
         for qi, q in enumerate(self.quantities):
             i = bisect_right(starts, q.start) - 1
@@ -86,17 +94,22 @@ class Context:
             i -= 1
         return floor
 
+    @property
+    def _sentence_marks(self) -> list[int]:
+        if self._marks is None:
+            self._marks = [m.start() for m in SENTENCE_BOUNDARY.finditer(self.text)]
+        return self._marks
+
     def sentence_start(self, pos: int) -> int:
-        i = pos - 1
-        while i >= 0:
-            if SENTENCE_BOUNDARY.match(self.text, i):
-                return i + 1
-            i -= 1
-        return 0
+        """Just after the last sentence boundary (。；！？ or a line break) before ``pos``."""
+        i = bisect_left(self._sentence_marks, pos) - 1
+        return self._sentence_marks[i] + 1 if i >= 0 else 0
 
     def sentence_end(self, pos: int) -> int:
-        m = SENTENCE_BOUNDARY.search(self.text, pos)
-        return m.start() if m else len(self.text)
+        """The first sentence boundary at or after ``pos``."""
+        marks = self._sentence_marks
+        i = bisect_left(marks, pos)
+        return marks[i] if i < len(marks) else len(self.text)
 
     def prev_quantity_end(self, qi: int) -> int:
         return self.quantities[qi - 1].end if qi > 0 else 0

@@ -18,7 +18,7 @@ from jixiao.extract.facts import _lex as _fact_lex
 from jixiao.extract.lexicon import load_yaml
 from jixiao.model import ProjectItem
 
-_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+是|其中[：:]?|另外[，,]?|此外|另|全年|年中|年初|年末|本年度?|当年|\d{4}年度?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|\s)+")
+_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+是|(?:其中|分别为|分别是|包括|具体为|具体是)[：:]?|另外[，,]?|此外|另|全年|年中|年初|年末|本年度?|当年|\d{4}年度?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|\s)+")
 _REASON = re.compile(r"^(?:因|由于|根据|按照|经)|[因由]于?.{2,}(?:调整|延后|改造|增加|减少)")
 _NO_ADJUSTMENT = re.compile(r"[，,；;]\s*((?:年中)?(?:未作|未|无|没有)(?:预算)?(?:调整|调增|调减))")
 _TRAIL = re.compile(r"(?:共|合计|总计|为|是|达|了|计|的|：|:|\s)+$")

@@ -27,7 +27,9 @@ def kpi_packs() -> list[dict]:
         if not entry.name.endswith(".yaml"):
             continue
         pack = yaml.safe_load(entry.read_text(encoding="utf-8"))
-        pack["_domains"] = {k: re.compile(v) for k, v in pack.get("domains", {}).items()}
+        domains = pack.get("domains", {})
+        # one alternation over every domain's words: the last match names the nearest domain
+        pack["_domains"] = re.compile("|".join(f"(?P<{k}>{v})" for k, v in domains.items())) if domains else None
         pack["_applies"] = re.compile(pack["applies_to"]) if pack.get("applies_to") else None
         for ind in pack["indicators"]:
             ind["_label"] = re.compile(ind["label"])
@@ -42,18 +44,17 @@ def _classifiers() -> set[str]:
 
 
 def _domain(pack: dict, label: str, before: str) -> str | None:
-    best: tuple[int, str] | None = None
-    for name, rx in pack["_domains"].items():
-        for m in rx.finditer(label):
-            if best is None or m.end() > best[0]:
-                best = (m.end(), name)
-    if best:
-        return best[1]
-    for name, rx in pack["_domains"].items():
-        for m in rx.finditer(before):
-            if best is None or m.end() > best[0]:
-                best = (m.end(), name)
-    return best[1] if best else None
+    """The work area of a metric: the last domain word in its label, else the nearest before it."""
+    rx = pack["_domains"]
+    if rx is None:
+        return None
+    for text in (label, before[-300:]):
+        last = None
+        for last in rx.finditer(text):  # noqa: B007 - the last match is the one wanted
+            pass
+        if last is not None:
+            return last.lastgroup
+    return None
 
 
 def classify(packs: list[dict], label: str, before: str, unit: str, sentence_before: str = "") -> str | None:
@@ -128,12 +129,15 @@ def _pair_targets(ctx: Context, metrics: list[Metric], packs: list[dict]) -> Non
     """A target metric (法律援助任务数) gives its value as the target of the metric it is the goal
     of, stated in the same paragraph."""
     target_of = {ind["kpi"]: ind["target_of"] for p in packs for ind in p["indicators"] if ind.get("target_of")}
+    by_para: dict[tuple[int, str], list[Metric]] = {}
+    for m in metrics:
+        if m.kpi:
+            by_para.setdefault((ctx.line_of(m.evidence[0].start)[0], m.kpi), []).append(m)
     for t in metrics:
         goal_of = target_of.get(t.kpi or "")
         if not goal_of:
             continue
-        para = ctx.line_of(t.evidence[0].start)
-        for m in metrics:
-            if m.kpi == goal_of and para[0] <= m.evidence[0].start < para[1] and m.target is None:
+        for m in by_para.get((ctx.line_of(t.evidence[0].start)[0], goal_of), []):
+            if m.target is None:
                 m.target = t.value
                 m.target_comparator = t.comparator

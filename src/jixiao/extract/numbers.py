@@ -64,7 +64,10 @@ def _pattern() -> re.Pattern[str]:
     pre = sorted(u["approx_prefix"], key=len, reverse=True)
     suf = sorted(u["approx_suffix"], key=len, reverse=True)
     alt = lambda xs: "|".join(map(re.escape, xs))  # noqa: E731
+    first = "".join(sorted({w[0] for w in [*pre, "≥", "≤", ">", "<", "不", "大", "小", "百"]}))
     return re.compile(
+        # a cheap first-character test lets the engine skip most positions
+        rf"(?=[{re.escape(first)}\d{_CN_DIGITS}{_CN_UNITS}壹贰叁肆伍陆柒捌玖拾佰仟])"
         rf"(?P<cmp>[≥≤><]=?|不低于|不少于|不高于|不超过|大于等于|小于等于)?\s*"
         rf"(?P<pre>{alt(pre)})?"
         rf"(?P<pct_cn>百分之)?"
@@ -82,8 +85,12 @@ _CMP = {"≥": ">=", ">=": ">=", "不低于": ">=", "不少于": ">=", "大于�
 
 
 def parse_number(s: str) -> tuple[Decimal, int] | None:
-    """Parse one numeral (Arabic with optional thousands commas, or Chinese) to (value, decimals)."""
+    """Parse one numeral (Arabic with optional thousands commas, or Chinese) to (value, decimals).
+
+    Figures of more than 18 digits are not amounts a report states (they are codes or garbage)."""
     s = s.replace(",", "")
+    if sum(c.isdigit() for c in s) > 18:
+        return None
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
         dec = len(s.split(".")[1]) if "." in s else 0
         return Decimal(s), dec

@@ -11,6 +11,7 @@ top-level section of the standard outline and whose number continues the top-lev
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -147,14 +148,27 @@ def build_sections(text: str) -> list[Section]:
 
 
 class SectionIndex:
-    """Answers "which sections contain this offset" quickly."""
+    """Answers "which sections contain this offset" in O(log n + depth)."""
 
     def __init__(self, sections: list[Section]):
-        self.sections = sections
+        self.sections = sections  # in document order (by start)
+        self._starts = [s.start for s in sections]
 
     def path(self, pos: int) -> list[Section]:
         """Sections containing ``pos``, outermost first."""
-        return [s for s in self.sections if s.start <= pos < s.end]
+        i = bisect_right(self._starts, pos) - 1
+        out: list[Section] = []
+        level = 99
+        while i >= 0:
+            s = self.sections[i]
+            if s.level < level and s.end > pos:
+                out.append(s)
+                level = s.level
+                if level <= 1:
+                    break
+            i -= 1
+        out.reverse()
+        return out
 
     def keys(self, pos: int) -> list[str]:
         return [s.key for s in self.path(pos)]

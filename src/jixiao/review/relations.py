@@ -14,6 +14,7 @@ otherwise only parts that add up to more than the total are a mismatch.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -23,7 +24,8 @@ from jixiao.extract.lexicon import load_yaml
 from jixiao.extract.numbers import Quantity
 from jixiao.model import Metric, Report, Span
 
-_INTRO = re.compile(r"^\s*[，,]?\s*[（(]?\s*(其中|分别为|分别是|具体为|具体是|包括)\s*[：:]?")
+_INTRO = re.compile(r"\s*[，,]?\s*[（(]?\s*(其中|分别为|分别是|具体为|具体是|包括)\s*[：:]?")
+_GOAL = re.compile(r"目标|任务|计划|预计")
 _COUNT_ANNOUNCED = re.compile(r"(?:共|涉及|包括|以下|下列)?\s*(\d+|[一二三四五六七八九十]+)\s*(?:个|项)(?:项目|专项)?")
 
 
@@ -61,9 +63,10 @@ def _q_ref(ctx: Context, label: str, q: Quantity, start: int | None = None) -> R
 
 def _figure(ctx: Context, span: Span) -> Span:
     """The figure (number and unit) at the end of an evidence span."""
-    for q in ctx.quantities:
-        if span.start <= q.start and q.end == span.end:
-            return ctx.span(q.start, q.end)
+    i = bisect_left(ctx.quantity_ends, span.end)
+    if i < len(ctx.quantities) and ctx.quantities[i].end == span.end and ctx.quantities[i].start >= span.start:
+        q = ctx.quantities[i]
+        return ctx.span(q.start, q.end)
     return span
 
 
@@ -80,12 +83,14 @@ def text_breakdowns(ctx: Context) -> list[Relation]:
     """"T，其中A a、B b" / "T，分别为…" in one sentence."""
     out: list[Relation] = []
     qs = ctx.quantities
-    for qi, q in enumerate(qs):
-        if q.kind == "percent" or q.approx or q.comparator:
-            continue
-        m = _INTRO.match(ctx.text, q.end)
+    for qi0, q0 in enumerate(qs):
+        m = _INTRO.match(ctx.text, q0.end)
         if not m:
             continue
+        qi = _total_before(ctx, qi0)
+        if qi is None:
+            continue
+        q = qs[qi]
         exhaustive = m.group(1).startswith("分别")
         in_parens = "（" in m.group(0) or "(" in m.group(0)
         end = ctx.sentence_end(q.end)
@@ -104,14 +109,31 @@ def text_breakdowns(ctx: Context) -> list[Relation]:
             continue
         label, lstart = _part_label(ctx, qi)
         total = _q_ref(ctx, label or "合计", q, lstart)
-        refs = [_q_ref(ctx, *_label_at(ctx, pj), p) for pj, p in parts]
+        refs = [_ref_at(ctx, pj) for pj, _ in parts]
         out.append(Relation(total, refs, exhaustive, q.kind, q.unit if q.kind != "money" else "万元", "text",
                             label or "合计"))
     return out
 
 
-def _label_at(ctx: Context, pj: int) -> tuple[str, int]:
-    return _part_label(ctx, pj)
+def _total_before(ctx: Context, qi: int) -> int | None:
+    """The total a "其中" list breaks down: the figure just before it, unless that figure is a
+    target ("办理206件，超过年度目标180件，其中刑事案件78件…"), then the one before that."""
+    start = ctx.sentence_start(ctx.quantities[qi].start)
+    unit = ctx.quantities[qi].unit
+    j = qi
+    while j >= 0 and ctx.quantities[j].start >= start:
+        q = ctx.quantities[j]
+        if q.unit == unit and q.kind != "percent" and not q.approx and not q.comparator:
+            label, _ = _part_label(ctx, j)
+            if not _GOAL.search(label):
+                return j
+        j -= 1
+    return None
+
+
+def _ref_at(ctx: Context, qi: int) -> Ref:
+    label, start = _part_label(ctx, qi)
+    return _q_ref(ctx, label, ctx.quantities[qi], start)
 
 
 def fact_identities(ctx: Context, report: Report) -> list[Relation]:
@@ -146,6 +168,10 @@ def _fact_label(key: str) -> str:
 def kpi_identities(ctx: Context, metrics: list[Metric]) -> list[Relation]:
     """A KPI total followed in its sentence by the KPIs that make it up."""
     out: list[Relation] = []
+    by_sentence: dict[int, list[Metric]] = {}
+    for m in metrics:
+        if m.kpi:
+            by_sentence.setdefault(ctx.sentence_start(m.evidence[0].start), []).append(m)
     for ident in identities()["kpis"]:
         wanted = set(ident["parts"])
         for m in metrics:
@@ -153,7 +179,8 @@ def kpi_identities(ctx: Context, metrics: list[Metric]) -> list[Relation]:
                 continue
             ev = m.evidence[0]
             end = ctx.sentence_end(ev.end)
-            parts = [p for p in metrics if p.kpi in wanted and ev.end <= p.evidence[0].start < end]
+            same = by_sentence.get(ctx.sentence_start(ev.start), [])
+            parts = [p for p in same if p.kpi in wanted and ev.end <= p.evidence[0].start < end]
             seen: set[str] = set()
             parts = [p for p in parts if not (p.kpi in seen or seen.add(p.kpi))]
             if len(parts) < 2:
@@ -206,13 +233,13 @@ def item_lists(ctx: Context, report: Report) -> list[Relation]:
 
 def all_relations(ctx: Context, report: Report) -> list[Relation]:
     rels = item_lists(ctx, report) + fact_identities(ctx, report) + kpi_identities(ctx, report.metrics) + text_breakdowns(ctx)
-    # one relation per total figure: the first source wins (items, definitions, then text)
-    seen: set[tuple[int, tuple]] = set()
-    out = []
+    # one relation per total figure and parts: the first source wins (items, definitions, then
+    # text), but if any source says the parts are exhaustive ("分别为"), so is the relation
+    seen: dict[tuple[int, tuple], Relation] = {}
     for r in rels:
         key = (r.total.span.end, tuple(sorted(p.span.end for p in r.parts)))
         if key in seen:
+            seen[key].exhaustive = seen[key].exhaustive or r.exhaustive
             continue
-        seen.add(key)
-        out.append(r)
-    return out
+        seen[key] = r
+    return list(seen.values())

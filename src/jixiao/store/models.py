@@ -9,7 +9,7 @@ latest correction of each field, so they survive re-analysis.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -21,6 +21,8 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    MetaData,
+    Numeric,
     String,
     Text,
 )
@@ -32,10 +34,21 @@ ANALYSIS = {"queued": "待分析", "done": "已分析", "failed": "失败"}
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
+
+
+# constraint names are fixed from the first migration on, so Alembic batch mode (SQLite) can alter them
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 
 class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
@@ -117,11 +130,6 @@ class Report(Base):
     file_format: Mapped[str | None] = mapped_column(String(8))
     file_sha256: Mapped[str] = mapped_column(String(64))
     file_size: Mapped[int] = mapped_column(Integer)
-    original: Mapped[bytes] = mapped_column(LargeBinary)  # the file as uploaded, kept
-    text: Mapped[str | None] = mapped_column(Text)  # normalised text all spans index
-    extracted: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # Report.to_json() without findings
-    findings: Mapped[list[Any] | None] = mapped_column(JSON)
-    score: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     warning_count: Mapped[int] = mapped_column(Integer, default=0)
     analysed_with: Mapped[str | None] = mapped_column(String(32))  # jixiao version
@@ -130,11 +138,21 @@ class Report(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # the large columns come last: SQLite stores a row's columns in this order, and a small column
+    # placed after a 100 KB value would be read by walking its overflow pages (slow list queries)
+    text: Mapped[str | None] = mapped_column(Text)  # normalised text all spans index
+    extracted: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # Report.to_json() without findings
+    findings: Mapped[list[Any] | None] = mapped_column(JSON)
+    score: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    original: Mapped[bytes] = mapped_column(LargeBinary)  # the file as uploaded, kept
     __mapper_args__ = {"version_id_col": version}  # optimistic locking: concurrent edits detected
     __table_args__ = (
         Index("ix_reports_filter", "fiscal_year", "province", "city", "county", "status"),
         Index("ix_reports_unit", "unit_id", "fiscal_year"),
         Index("ix_reports_created", "created_at"),
+        # migration 0002: counts by status/analysis/severity from the index alone; sort by unit
+        Index("ix_reports_state", "status", "analysis", "error_count", "warning_count"),
+        Index("ix_reports_unit_name", "unit_name"),
     )
     corrections: Mapped[list[Correction]] = relationship(back_populates="report", order_by="Correction.id")
     status_changes: Mapped[list[StatusChange]] = relationship(back_populates="report", order_by="StatusChange.id")
@@ -172,3 +190,33 @@ class StatusChange(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     report: Mapped[Report] = relationship(back_populates="status_changes")
     user: Mapped[User] = relationship()
+
+
+# --- summary tables (migration 0002): derived from a report's extraction + corrections, rewritten on
+# every analysis or correction, so the home page, the comparison and the export run as SQL over small
+# rows instead of parsing each report's extracted JSON.
+
+
+class FindingCount(Base):
+    """How many findings of one rule and severity a report has (首页: findings by rule)."""
+
+    __tablename__ = "finding_counts"
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(64), primary_key=True)
+    severity: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (Index("ix_finding_counts_rule", "rule"),)
+
+
+class ReportValue(Base):
+    """One effective value of a report: a fact (``facts.budget``) or the first metric of a KPI
+    (``kpi.mediation.success_rate``), corrections applied. ``num`` for numbers, ``text`` for text
+    facts (for a KPI, ``text`` is the label as written and ``unit`` its unit)."""
+
+    __tablename__ = "report_values"
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    num: Mapped[Any] = mapped_column(Numeric(24, 6), nullable=True)
+    text: Mapped[str | None] = mapped_column(String(500))
+    unit: Mapped[str | None] = mapped_column(String(20))
+    __table_args__ = (Index("ix_report_values_key", "key"),)

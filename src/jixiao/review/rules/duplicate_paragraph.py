@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 
 from jixiao.review.registry import rule
 from jixiao.review.rules.common import num
 
-N = 4  # characters per shingle
+N = 4  # characters per gram
+MAX_POSTING = 30  # clauses found in more paragraphs than this are ignored (keeps the cost linear)
+_DIGITS = re.compile(r"\d")
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,2}[）)]|[一二三四五六七八九十]+、|[①-⑳])")
+_CLAUSE = re.compile(r"[，、。；：,;:！？!?“”\"（）()]+")
 
 
 @rule("duplicate-paragraph", "J109", "warning", "段落内容重复",
@@ -16,8 +21,9 @@ N = 4  # characters per shingle
 def check(rc):
     """两个段落内容基本相同（疑似复制粘贴）。
 
-    **何时触发**：把每个段落切成 4 字片段，较短段落的片段有不少于相似度阈值（默认 85%）出现在
-    另一段中。只比较不短于 40 字的段落；用片段倒排索引找候选，耗时随文本长度线性增长。
+    **何时触发**：两段（去掉“一是”“1.”等序号后）有相同的分句，且较短一段的 4 字片段有不少于
+    相似度阈值（默认 85%）出现在另一段中。只比较不短于 40 字的段落；用分句倒排索引找候选
+    （出现在 30 个以上段落中的常见分句不参与），耗时随文本长度线性增长。
 
     **为什么重要**：复制粘贴的段落说明报告是拼凑的，往往把目标当成绩、把去年的内容当今年的。
 
@@ -27,34 +33,49 @@ def check(rc):
     min_chars = int(cfg.get("min_chars", 40))
     threshold = Decimal(str(cfg.get("similarity", 0.85)))
     paras = _paragraphs(rc.text, min_chars)
-    shingles = [{p[1][i:i + N] for i in range(len(p[1]) - N + 1)} for p in paras]
+    pieces = [_pieces(p[1]) for p in paras]
+    grams: list[set[str] | None] = [None] * len(paras)
     index: dict[str, list[int]] = defaultdict(list)
-    for i, sh in enumerate(shingles):
-        for s in sh:
-            index[s].append(i)
-    reported: set[int] = set()
-    for j in range(len(paras)):
-        counts: dict[int, int] = defaultdict(int)
-        for s in shingles[j]:
-            for i in index[s]:
-                if i < j:
-                    counts[i] += 1
+    for j, own in enumerate(pieces):
+        candidates: set[int] = set()
+        for c in own:
+            posting = index.get(c, ())
+            if len(posting) <= MAX_POSTING:  # a phrase every other paragraph has tells nothing
+                candidates.update(posting)
         best = None
-        for i, c in counts.items():
-            shorter = min(len(shingles[i]), len(shingles[j]))
-            sim = Decimal(c) / Decimal(max(1, shorter))
+        for i in sorted(candidates):
+            sim = _containment(_grams(grams, paras, i), _grams(grams, paras, j))
             if sim >= threshold and (best is None or sim > best[1]):
                 best = (i, sim)
-        if best is None or j in reported:
+        for c in own:
+            index[c].append(j)
+        if best is None:
             continue
         i, sim = best
-        reported.add(j)
         (a1, b1, _t1, n1), (a2, b2, t2, n2) = paras[i][0], paras[j][0]
         yield rc.finding(
             "duplicate-paragraph",
             values={"similarity": num(round(sim * 100, 1)), "first": n1, "second": n2},
             evidence=[rc.span(a1, b1), rc.span(a2, b2)],
             first=n1, second=n2, similarity=f"{sim * 100:.0f}", snippet=t2[:24])
+
+
+def _pieces(compact: str) -> set[str]:
+    """The paragraph's clauses (between punctuation marks), used to find candidate pairs."""
+    return {c for c in _CLAUSE.split(_ENUMERATOR.sub("", compact)) if len(c) >= 4}
+
+
+def _grams(cache: list, paras, i: int) -> set[str]:
+    if cache[i] is None:
+        text = _ENUMERATOR.sub("", paras[i][1])
+        cache[i] = {text[k:k + N] for k in range(len(text) - N + 1)}
+    return cache[i]
+
+
+def _containment(a: set[str], b: set[str]) -> Decimal:
+    """Share of the smaller paragraph's 4-grams found in the other."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return Decimal(len(small & large)) / Decimal(max(1, len(small)))
 
 
 def _paragraphs(text: str, min_chars: int) -> list[tuple[tuple[int, int, str, int], str]]:
@@ -70,8 +91,7 @@ def _paragraphs(text: str, min_chars: int) -> list[tuple[tuple[int, int, str, in
             continue
         number += 1
         compact = "".join(stripped.split())
-        digits = sum(c.isdigit() for c in compact)
-        if len(compact) >= min_chars and digits * 5 < len(compact):  # rows of figures are tables
+        if len(compact) >= min_chars and len(_DIGITS.findall(compact)) * 5 < len(compact):  # not a table row
             lead = len(line) - len(line.lstrip())
             out.append(((start + lead, start + lead + len(stripped), stripped, number), compact))
     return out

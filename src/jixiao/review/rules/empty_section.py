@@ -26,6 +26,7 @@ def check(rc):
     may_be_empty = set(cfg.get("may_be_empty", []))
     empty = re.compile(r"^(?:" + cfg.get("empty_words", "无") + r")?$")
     sections = rc.report.sections
+    last_of_title = {s.title: i for i, s in enumerate(sections)}
     for i, s in enumerate(sections):
         if s.key in may_be_empty:
             continue
@@ -33,8 +34,8 @@ def check(rc):
         content = re.sub(r"[\s。.；;：:,，、]", "", body)
         if not empty.match(content):
             continue
-        if not content and _in_contents_list(rc.text, sections, i):
-            continue
+        if not content and (last_of_title[s.title] != i or _in_contents_list(rc.text, sections, i)):
+            continue  # a table of contents (目录), or the same heading again later
         title = _NUMBERING.sub("", s.title).strip()
         start = s.body_start + (len(body) - len(body.lstrip()))
         end = s.body_start + len(body.rstrip())
@@ -54,10 +55,4 @@ def _in_contents_list(text: str, sections, i: int) -> bool:
         s = sections[j]
         nxt = sections[j + 1].start if j + 1 < len(sections) else len(text)
         return not text[s.body_start:nxt].strip()
-    return bare(i - 1) or bare(i + 1) or _first_heading_text(text, sections, i)
-
-
-def _first_heading_text(text: str, sections, i: int) -> bool:
-    """The same heading appears again later (the first time was in a table of contents)."""
-    title = sections[i].title
-    return any(s.title == title for s in sections[i + 1:])
+    return bare(i - 1) or bare(i + 1)

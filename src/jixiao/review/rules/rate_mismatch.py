@@ -25,34 +25,37 @@ def check(rc):
     **示例**：共调解矛盾纠纷1260件，调解成功1215件，调解成功率98.5% → 按件数计算应为96.4%。
     """
     accept_trunc = rc.config.get("rate_mismatch", {}).get("accept_truncation", True)
-    metrics = rc.report.metrics
+    by_para: dict[int, list] = {}
+    for m in rc.report.metrics:
+        by_para.setdefault(rc.ctx.line_of(m.evidence[0].start)[0], []).append(m)
     for spec in identities()["rates"]:
-        for rate in metrics:
-            if rate.unit != "%" or rate.approx or rate.comparator:
-                continue
-            if spec.get("rate") and rate.kpi != spec["rate"]:
-                continue
-            if spec.get("rate_label") and not re.search(spec["rate_label"], rate.label):
-                continue
-            # the counts a rate is computed from come after the previous rate of the paragraph
-            para = rc.ctx.line_of(rate.evidence[0].start)
-            prev = [m.evidence[0].end for m in metrics if m.unit == "%" and m is not rate
-                    and para[0] <= m.evidence[0].end <= rate.evidence[0].start]
-            window = (max([para[0], *prev]), para[1])
-            numerator = _nearest(metrics, spec["numerator"], window, rate.evidence[0].start)
-            denominator = _nearest(metrics, spec["denominator"], window, rate.evidence[0].start)
-            if numerator is None or denominator is None or denominator.value == 0:
-                continue
-            ok, computed = rate_agrees(rate.value, rate.decimals, numerator.value, denominator.value, accept_trunc)
-            if ok:
-                continue
-            yield rc.finding(
-                "rate-mismatch",
-                values={"stated": num(rate.value), "computed": num(computed), "numerator": num(numerator.value),
-                        "denominator": num(denominator.value), "decimals": rate.decimals},
-                evidence=[rate.evidence[0], denominator.evidence[0], numerator.evidence[0]],
-                label=rate.label, stated=fmt(rate.value), den_label=denominator.label, den=fmt(denominator.value),
-                num_label=numerator.label, numv=fmt(numerator.value), computed=fmt(computed))
+        for metrics in by_para.values():
+            for rate in metrics:
+                if rate.unit != "%" or rate.approx or rate.comparator:
+                    continue
+                if spec.get("rate") and rate.kpi != spec["rate"]:
+                    continue
+                if spec.get("rate_label") and not re.search(spec["rate_label"], rate.label):
+                    continue
+                # the counts a rate is computed from come after the previous rate of the paragraph
+                para = rc.ctx.line_of(rate.evidence[0].start)
+                prev = [m.evidence[0].end for m in metrics if m.unit == "%" and m is not rate
+                        and para[0] <= m.evidence[0].end <= rate.evidence[0].start]
+                window = (max([para[0], *prev]), para[1])
+                numerator = _nearest(metrics, spec["numerator"], window, rate.evidence[0].start)
+                denominator = _nearest(metrics, spec["denominator"], window, rate.evidence[0].start)
+                if numerator is None or denominator is None or denominator.value == 0:
+                    continue
+                ok, computed = rate_agrees(rate.value, rate.decimals, numerator.value, denominator.value, accept_trunc)
+                if ok:
+                    continue
+                yield rc.finding(
+                    "rate-mismatch",
+                    values={"stated": num(rate.value), "computed": num(computed), "numerator": num(numerator.value),
+                            "denominator": num(denominator.value), "decimals": rate.decimals},
+                    evidence=[rate.evidence[0], denominator.evidence[0], numerator.evidence[0]],
+                    label=rate.label, stated=fmt(rate.value), den_label=denominator.label, den=fmt(denominator.value),
+                    num_label=numerator.label, numv=fmt(numerator.value), computed=fmt(computed))
 
 
 def _nearest(metrics, kpi: str, para: tuple[int, int], before: int):

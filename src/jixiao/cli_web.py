@@ -1,0 +1,198 @@
+"""Commands of the review workspace, added to the main ``jixiao`` command by ``register(app)``:
+
+* ``jixiao serve [--db URL] [--host 127.0.0.1] [--port 8000]`` — migrate, recover interrupted uploads,
+  serve the web application (default database: ``./jixiao-data/jixiao.db``);
+* ``jixiao demo [--no-serve]`` — a fresh SQLite database in a temporary folder, the bundled samples
+  loaded, an admin, a reviewer and a unit account with random passwords printed, a demo task; then serve;
+* ``jixiao user add USERNAME --role admin|reviewer|unit [--unit NAME] [--region NAME] [--db URL]`` and
+  ``jixiao user passwd USERNAME`` — the password is prompted (or ``--password`` for scripts).
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+EXIT_BAD_INPUT = 2
+user_app = typer.Typer(add_completion=False, no_args_is_help=True, help="账号管理：添加用户、修改密码。")
+
+DbOption = Annotated[str | None, typer.Option("--db", help="数据库 URL（默认 ./jixiao-data/jixiao.db；"
+                                                            "PostgreSQL：postgresql://用户@主机/库名）")]
+HostOption = Annotated[str, typer.Option("--host", help="监听地址")]
+PortOption = Annotated[int, typer.Option("--port", help="端口")]
+SAMPLE_SUFFIXES = (".txt", ".docx", ".xlsx", ".pdf")
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _utf8_stdout() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8", errors="replace")
+        except (AttributeError, ValueError):
+            pass
+
+
+def _fail(message: str) -> None:
+    _console(stderr=True).print(f"[bold red]错误[/]：{escape(message)}")
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _serve(web_app, host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=True, timeout_graceful_shutdown=5)
+
+
+def serve_cmd(
+    db: DbOption = None,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    secure_cookies: Annotated[bool, typer.Option("--secure-cookies", help="会话 Cookie 仅经 HTTPS 发送"
+                                                                          "（在 HTTPS 反向代理之后使用）")] = False,
+) -> None:
+    """启动审核工作台（网页和 /api）：先迁移数据库，并把上次中断的上传标记为未完成。"""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from jixiao.web.app import create_app
+
+    _utf8_stdout()
+    try:
+        web_app = create_app(db, https_only=secure_cookies)
+    except SQLAlchemyError as err:
+        _fail(f"无法打开数据库：{err.__class__.__name__}: {str(err).splitlines()[0]}")
+    _console(stderr=True).print(f"jixiao 审核工作台：http://{host}:{port}/  （API 文档：/api/docs）")
+    _serve(web_app, host, port)
+
+
+def _samples_dir(given: Path | None) -> Path | None:
+    candidates = [given] if given else [Path(__file__).resolve().parents[2] / "samples", Path.cwd() / "samples"]
+    return next((p for p in candidates if p and p.is_dir()), None)
+
+
+def demo_cmd(
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    samples: Annotated[Path | None, typer.Option("--samples", help="示例报告目录（默认：随附的 samples/）")] = None,
+    folder: Annotated[Path | None, typer.Option("--dir", help="演示数据目录（默认：新建临时目录）")] = None,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="只准备数据并打印账号，不启动服务")] = False,
+) -> None:
+    """演示：新建临时数据库，载入示例报告，创建管理员、审核人员和单位填报人账号及一个任务，然后启动服务。"""
+    from jixiao.store import db as store_db
+    from jixiao.store import service
+    from jixiao.store.clock import today
+    from jixiao.web.app import create_app
+
+    _utf8_stdout()
+    src = _samples_dir(samples)
+    if src is None:
+        _fail("找不到示例报告目录（samples/），请用 --samples 指定")
+    files = sorted(p for p in src.iterdir() if p.suffix.lower() in SAMPLE_SUFFIXES)
+    if not files:
+        _fail(f"{src} 中没有示例报告（.txt/.docx/.xlsx/.pdf）")
+    folder = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="jixiao-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    url = store_db.default_url(folder)
+    if (folder / "jixiao.db").exists():
+        _fail(f"{folder} 中已有数据库，请换一个目录")
+    web_app = create_app(url)
+    passwords = {name: secrets.token_urlsafe(9) for name in ("admin", "reviewer", "unit")}
+    with web_app.state.session_factory() as s:
+        admin = service.create_user(s, username="admin", password=passwords["admin"], role="admin",
+                                    display_name="系统管理员")
+        reviewer = service.create_user(s, username="reviewer", password=passwords["reviewer"], role="reviewer",
+                                       display_name="财政局审核员")
+        unit_user = service.create_user(s, username="unit", password=passwords["unit"], role="unit",
+                                        unit="示例市示范区司法局", display_name="示范区司法局填报人")
+        service.open_task(s, reviewer, year=2024, title="2024年度部门整体支出绩效自评",
+                          deadline=today() + timedelta(days=30),
+                          units=["示例市示范区司法局", "示例市样板县司法局"], note="演示任务")
+        results = []
+        for path in files:
+            uploader = unit_user if "示范区" in path.name else admin
+            results += service.upload_files(s, uploader, [(path.name, path.read_bytes())])
+    out = _console()
+    out.print(f"演示数据目录：{escape(str(folder))}")
+    out.print(f"数据库：{escape(url)}")
+    for r in results:
+        state = "已分析" if r.analysis == "done" else f"失败：{r.error}"
+        out.print(f"  载入 {escape(r.filename)}：{escape(state)}（错误 {r.error_count}，警告 {r.warning_count}）")
+    out.print("账号（密码随机生成，仅显示这一次）：")
+    out.print(f"  管理员     admin     {passwords['admin']}")
+    out.print(f"  审核人员   reviewer  {passwords['reviewer']}")
+    out.print(f"  单位填报人 unit      {passwords['unit']}（示例市示范区司法局）")
+    out.print(f"打开 http://{host}:{port}/ 登录")
+    sys.stdout.flush()
+    if not no_serve:
+        _serve(web_app, host, port)
+
+
+def _session(db: str | None):
+    from jixiao.store import db as store_db
+
+    store_db.upgrade(db)
+    return store_db.session_factory(store_db.make_engine(db))()
+
+
+def _password(given: str | None) -> str:
+    if given:
+        return given
+    return typer.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+
+
+@user_app.command("add")
+def user_add_cmd(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    role: Annotated[str, typer.Option("--role", help="admin（管理员）| reviewer（审核人员）| unit（单位填报人）")],
+    unit: Annotated[str | None, typer.Option("--unit", help="所属单位名称（单位填报人必填）")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="审核人员负责的省/市/区县（空为全部）")] = None,
+    display_name: Annotated[str, typer.Option("--name", help="显示名称")] = "",
+    password: Annotated[str | None, typer.Option("--password", help="密码（不给则提示输入）")] = None,
+    db: DbOption = None,
+) -> None:
+    """添加用户（密码以 argon2 散列保存）。"""
+    from jixiao.store import service
+
+    _utf8_stdout()
+    with _session(db) as s:
+        try:
+            user = service.create_user(s, username=username, password=_password(password), role=role, unit=unit,
+                                       region=region, display_name=display_name)
+        except service.ServiceError as err:
+            _fail(err.message)
+        _console().print(f"已添加用户 {escape(user.username)}（{service.ROLES[user.role]}）")
+
+
+@user_app.command("passwd")
+def user_passwd_cmd(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    password: Annotated[str | None, typer.Option("--password", help="新密码（不给则提示输入）")] = None,
+    db: DbOption = None,
+) -> None:
+    """修改用户密码（该用户其他已登录的会话随之失效）。"""
+    from jixiao.store import service
+
+    _utf8_stdout()
+    with _session(db) as s:
+        try:
+            service.set_password(s, username, _password(password))
+        except service.ServiceError as err:
+            _fail(err.message)
+        _console().print(f"已修改 {escape(username)} 的密码")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve``, ``demo`` and ``user add/passwd`` to the ``jixiao`` command."""
+    app.command("serve")(serve_cmd)
+    app.command("demo")(demo_cmd)
+    app.add_typer(user_app, name="user")

@@ -1,0 +1,80 @@
+"""Permissions, in one place (docs/design/web.md "Permissions").
+
+* ``admin`` 管理员: everything.
+* ``reviewer`` 审核人员: reports whose province, city or county equals their ``region`` (all when the
+  region is empty), plus the reports they uploaded themselves; opens tasks, changes status, corrects.
+* ``unit`` 单位填报人: only reports of their own ``unit_id``; uploads; corrects values of their own
+  report while it is ``pending`` or ``returned``; never changes status.
+
+``visible_clause`` is the SQL form used by every list/count query; ``can_view`` the Python form used
+when one report is loaded. A report the user may not see is reported as not found.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import false, or_, true
+
+from jixiao.store.models import Report, Unit, User
+
+EDITABLE_BY_UNIT = ("pending", "returned")
+
+
+def visible_clause(user: User):
+    """SQL condition on ``Report`` selecting what ``user`` may see."""
+    if user is None or not user.active:
+        return false()
+    if user.role == "admin":
+        return true()
+    if user.role == "reviewer":
+        if not user.region:
+            return true()
+        r = user.region
+        return or_(Report.province == r, Report.city == r, Report.county == r, Report.uploaded_by == user.id)
+    if user.role == "unit" and user.unit_id is not None:
+        return Report.unit_id == user.unit_id
+    return false()
+
+
+def can_view(user: User, report: Report) -> bool:
+    """Python twin of :func:`visible_clause` for one loaded report."""
+    if user is None or not user.active:
+        return False
+    if user.role == "admin":
+        return True
+    if user.role == "reviewer":
+        return (not user.region or user.region in (report.province, report.city, report.county)
+                or report.uploaded_by == user.id)
+    return user.role == "unit" and user.unit_id is not None and report.unit_id == user.unit_id
+
+
+def unit_clause(user: User):
+    """SQL condition on ``Unit`` selecting the units ``user`` works with (task targets, filters)."""
+    if user.role == "admin" or (user.role == "reviewer" and not user.region):
+        return true()
+    if user.role == "reviewer":
+        r = user.region
+        return or_(Unit.province == r, Unit.city == r, Unit.county == r)
+    return Unit.id == user.unit_id if user.unit_id is not None else false()
+
+
+def is_staff(user: User) -> bool:
+    """Admin or reviewer (the finance bureau side)."""
+    return user.role in ("admin", "reviewer")
+
+
+def correction_refusal(user: User, report: Report) -> str | None:
+    """Why ``user`` (who can see ``report``) may not correct its values now, or None when allowed."""
+    if report.status == "approved":
+        return "报告已审核通过，不能再修改数值"
+    if report.analysis != "done":
+        return "报告尚未分析成功，没有可更正的数值"
+    if user.role == "unit" and report.status not in EDITABLE_BY_UNIT:
+        return "报告正在审核中，单位填报人只能在待审核或退回修改时更正数值"
+    return None
+
+
+def status_refusal(user: User) -> str | None:
+    """Why ``user`` may not change report statuses, or None."""
+    if not is_staff(user):
+        return "只有审核人员可以更改审核状态"
+    return None

@@ -1,0 +1,1 @@
+"""The web application: JSON API, pages, security (see docs/design/web.md)."""

@@ -1,0 +1,201 @@
+"""``create_app(db_url)``: wires the database, the session and CSRF protection, the JSON API, the
+pages and the static files.
+
+On creation the database is migrated to the newest revision and reports left ``queued`` by a crash
+are marked as failed ("上传中断，未完成，请重新分析"). The session secret comes from the argument,
+``$JIXIAO_SECRET_KEY``, or a ``secret_key`` file kept next to the SQLite database (created on first
+start); for other databases without either, a random one is used (sessions end on restart).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from jixiao import __version__
+from jixiao.store import db as store_db
+from jixiao.store import service
+from jixiao.store.errors import ServiceError
+from jixiao.web import api
+from jixiao.web.deps import Settings
+from jixiao.web.security import SESSION_COOKIE, SESSION_MAX_AGE, csrf_protect
+
+STATIC = Path(__file__).with_name("static")
+log = logging.getLogger("jixiao.web")
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                "script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; "
+                                "form-action 'self'; frame-ancestors 'none'"),
+}
+
+
+def _secret(url: str, given: str | None) -> str:
+    if given:
+        return given
+    if os.environ.get("JIXIAO_SECRET_KEY"):
+        return os.environ["JIXIAO_SECRET_KEY"]
+    path = store_db.sqlite_path(url)
+    if path is None:
+        log.warning("未设置 JIXIAO_SECRET_KEY，使用临时密钥：重启后需要重新登录")
+        return secrets.token_urlsafe(48)
+    key_file = path.parent / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def create_app(db_url: str | None = None, *, secret_key: str | None = None, https_only: bool = False,
+               migrate: bool = True, recover: bool = True) -> FastAPI:
+    """The web application for the database at ``db_url`` (default: ``./jixiao-data/jixiao.db``,
+    or ``$JIXIAO_DB_URL``). ``https_only`` marks the session cookie ``Secure``."""
+    url = store_db.normalise_url(db_url or os.environ.get("JIXIAO_DB_URL"))
+    if migrate:
+        store_db.upgrade(url)
+    engine = store_db.make_engine(url)
+    factory = store_db.session_factory(engine)
+    if recover:
+        with factory() as db:
+            n = service.recover_interrupted(db)
+        if n:
+            log.warning("%d 份上传在上次运行中断，已标记为失败", n)
+    settings = Settings(db_url=url, secret_key=_secret(url, secret_key), https_only=https_only)
+
+    app = FastAPI(title="jixiao 绩效自评审核工作台 API", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)])
+    app.state.settings, app.state.engine, app.state.session_factory = settings, engine, factory
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
+                       max_age=SESSION_MAX_AGE, same_site="lax", https_only=https_only)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.include_router(api.router)
+    _docs(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    pages = _pages_module()
+    if pages is not None:
+        app.include_router(pages.router)
+    _error_handlers(app, pages)
+    return app
+
+
+def all_routes(app: FastAPI) -> list:
+    """Every route of the app, included routers flattened (FastAPI keeps them nested): objects with
+    ``path``, ``methods``, ``endpoint``, ``name``."""
+    from fastapi.routing import iter_route_contexts
+
+    return list(iter_route_contexts(app.routes))
+
+
+def _pages_module():
+    """The pages module, or None while it does not exist yet (an error inside it is not hidden)."""
+    import importlib
+
+    try:
+        return importlib.import_module("jixiao.web.pages")
+    except ModuleNotFoundError as err:
+        if err.name == "jixiao.web.pages":
+            return None
+        raise
+
+
+def _docs(app: FastAPI) -> None:
+    """OpenAPI of the ``/api`` routes only, with Swagger UI served from the vendored copy (no CDN)."""
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            routes = [r for r in all_routes(app) if (r.path or "").startswith("/api/")]
+            app.openapi_schema = get_openapi(title=app.title, version=app.version, routes=routes,
+                                             description="令牌认证：`Authorization: Bearer <令牌>`（在页面或 "
+                                                         "POST /api/tokens 创建）。错误均为 `{\"detail\": \"中文说明\"}`。")
+        return app.openapi_schema
+
+    app.openapi = openapi
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="jixiao API",
+                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger/swagger-ui.css",
+                                   swagger_favicon_url="/static/swagger/favicon-32x32.png")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def _error_handlers(app: FastAPI, pages) -> None:
+    """JSON ``{"detail": "中文说明"}`` for the API; for pages, a redirect to the login page on 401 and
+    the pages' own error page (``pages.render_error(request, status, detail)``) when there is one."""
+    render_error = getattr(pages, "render_error", None) if pages is not None else None
+
+    def respond(request: Request, status: int, detail: str, headers: dict | None = None) -> Response:
+        if not _is_api(request):
+            if status == 401:
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                from urllib.parse import quote
+
+                return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+            if render_error is not None:
+                return render_error(request, status, detail)
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError):
+        return respond(request, exc.status, exc.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "页面不存在"
+        elif exc.status_code == 405:
+            detail = "不支持的请求方法"
+        return respond(request, exc.status_code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        parts = []
+        for e in exc.errors()[:5]:
+            loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path", "form"))
+            parts.append(f"{loc or '请求'}：{_CN_ERRORS.get(e.get('type'), e.get('msg', ''))}")
+        return respond(request, 422, "请求参数无效（" + "；".join(parts) + "）")
+
+
+_CN_ERRORS = {
+    "missing": "缺少此项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "string_type": "应为文字",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+    "json_invalid": "JSON 格式错误",
+    "model_attributes_type": "格式错误",
+    "list_type": "应为列表",
+}

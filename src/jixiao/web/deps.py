@@ -1,0 +1,85 @@
+"""FastAPI dependencies: the database session, the settings, the logged-in user (session cookie) and
+the API user (bearer token, or the session cookie so the pages' JavaScript can call the API).
+
+Use the ``Annotated`` aliases in route signatures: ``SessionDep``, ``SettingsDep``, ``OptionalUser``,
+``CurrentUser`` (401 when not logged in; for pages the app turns that 401 into a redirect to
+``/login``), ``ApiUser``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from jixiao.store import service
+from jixiao.store.models import User
+from jixiao.web.security import bearer_token, password_fingerprint, session_user_id
+
+LOGIN_REQUIRED = "请先登录"
+BAD_TOKEN = "API 令牌无效或已撤销"
+API_LOGIN_REQUIRED = "需要 API 令牌（Authorization: Bearer …）或先登录"
+
+
+@dataclass
+class Settings:
+    """What ``create_app`` was configured with (``request.app.state.settings``)."""
+
+    db_url: str
+    secret_key: str
+    https_only: bool = False
+    max_files_per_upload: int = 50
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request, closed afterwards (service functions commit what they change)."""
+    with request.app.state.session_factory() as session:
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def optional_user(request: Request, db: SessionDep) -> User | None:
+    """The user of the session cookie, or None (also when the password changed since the login)."""
+    uid, fingerprint = session_user_id(request)
+    user = service.get_user(db, uid)
+    if user is None or fingerprint != password_fingerprint(user.password_hash):
+        return None
+    request.state.user = user
+    return user
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    """The logged-in user; 401 ``请先登录`` otherwise."""
+    if user is None:
+        raise HTTPException(status_code=401, detail=LOGIN_REQUIRED)
+    return user
+
+
+def api_user(request: Request, db: SessionDep) -> User:
+    """The user of the ``Authorization: Bearer`` token; without a token, the session user; else 401."""
+    token = bearer_token(request)
+    if token:
+        user = service.user_for_token(db, token)
+        if user is None:
+            raise HTTPException(status_code=401, detail=BAD_TOKEN, headers={"WWW-Authenticate": "Bearer"})
+        request.state.user = user
+        return user
+    user = optional_user(request, db)
+    if user is None:
+        raise HTTPException(status_code=401, detail=API_LOGIN_REQUIRED, headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+CurrentUser = Annotated[User, Depends(current_user)]
+ApiUser = Annotated[User, Depends(api_user)]

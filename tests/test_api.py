@@ -1,0 +1,344 @@
+"""The JSON API on SQLite and PostgreSQL (``db_url`` is parametrized; PostgreSQL cases skip cleanly
+without a local server): upload, list, detail, corrections, status, export, tasks, tokens, errors."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from web_support import DOCX_SAMPLE, TXT_SAMPLE, UNIT_A, UNIT_B, XLSX_SAMPLE
+
+
+def test_upload_several_files_bad_one_reports_reason_others_go_on(world):
+    unit_a = world.users["unit_a"]
+    files = [("files", (XLSX_SAMPLE.name, XLSX_SAMPLE.read_bytes())),
+             ("files", ("坏文件.docx", b"PK\x03\x04 not really a zip")),
+             ("files", ("图片.png", b"\x89PNG\r\n")),
+             ("files", (TXT_SAMPLE.name, TXT_SAMPLE.read_bytes()))]
+    r = world.client.post("/api/reports", headers=unit_a.auth, files=files)
+    assert r.status_code == 200, r.text
+    res = r.json()["results"]
+    assert [x["filename"] for x in res] == [XLSX_SAMPLE.name, "坏文件.docx", "图片.png", TXT_SAMPLE.name]
+    assert res[0]["analysis"] == "done" and res[0]["unit_name"] == UNIT_A and res[0]["fiscal_year"] == 2024
+    assert res[1]["stored"] and res[1]["analysis"] == "failed" and "损坏" in res[1]["error"]
+    assert not res[2]["stored"] and res[2]["report_id"] is None and "不支持的文件类型" in res[2]["error"]
+    assert res[3]["analysis"] == "done" and res[3]["error_count"] == 2
+    failed = world.detail(res[1]["report_id"], "unit_a")
+    assert failed["analysis"] == "failed" and failed["analysis_label"] == "失败" and failed["analysis_error"]
+
+
+def test_upload_size_limit_checked_before_storing(world, monkeypatch):
+    monkeypatch.setenv("JIXIAO_MAX_FILE_MB", "0.001")  # ~1 KB
+    r = world.client.post("/api/reports", headers=world.users["admin"].auth,
+                          files=[("files", ("大.txt", "绩效" * 2000))])
+    assert r.status_code == 200
+    (res,) = r.json()["results"]
+    assert not res["stored"] and "文件过大" in res["error"]
+    assert world.client.get("/api/reports", headers=world.users["admin"].auth).json()["total"] == 2
+
+
+def test_list_filters_sort_and_paging(world):
+    admin = world.users["admin"].auth
+    world.client.post("/api/reports", headers=world.users["unit_a"].auth,
+                      files=[("files", (XLSX_SAMPLE.name, XLSX_SAMPLE.read_bytes()))])
+    get = lambda **p: world.client.get("/api/reports", headers=admin, params=p).json()  # noqa: E731
+    everything = get()
+    assert everything["total"] == 3 and everything["pages"] == 1
+    assert [r["id"] for r in everything["items"]] == sorted((r["id"] for r in everything["items"]), reverse=True)
+    assert {r["fiscal_year"] for r in get(year=2023)["items"]} == {2023}
+    assert get(year=2024)["total"] == 2
+    assert {r["unit_name"] for r in get(region="样板县")["items"]} == {UNIT_B}
+    assert get(region="示例市")["total"] == 3
+    assert {r["unit_name"] for r in get(unit="示范区")["items"]} == {UNIT_A}
+    assert [r["id"] for r in get(severity="error")["items"]] == [world.report_a]
+    assert get(severity="warning")["total"] == 3
+    assert get(status="approved")["total"] == 0
+    by_errors = get(sort="-errors")["items"]
+    assert by_errors[0]["id"] == world.report_a and by_errors[0]["error_count"] == 2
+    by_year = [r["fiscal_year"] for r in get(sort="year")["items"]]
+    assert by_year == sorted(by_year)
+    page2 = get(per_page=2, page=2)
+    assert page2["total"] == 3 and page2["pages"] == 2 and len(page2["items"]) == 1
+    assert get(rule="sum-mismatch")["total"] == 1
+    row = everything["items"][0]
+    assert "text" not in row and "extracted" not in row and row["status_label"] == "待审核"
+
+
+def test_list_bad_filter_is_a_chinese_400(world):
+    r = world.client.get("/api/reports", headers=world.users["admin"].auth, params={"sort": "bogus"})
+    assert r.status_code == 400 and "未知的排序方式" in r.json()["detail"]
+    r = world.client.get("/api/reports", headers=world.users["admin"].auth, params={"status": "nope"})
+    assert r.status_code == 400 and r.json()["detail"] == "未知的状态：nope"
+
+
+def test_detail_has_everything(world):
+    d = world.detail(world.report_a)
+    for key in ("facts", "fact_evidence", "metrics", "project_items", "sections", "findings", "score", "values",
+                "corrections", "status_changes", "text", "version", "transitions"):
+        assert key in d, key
+    assert d["facts"]["unit_name"] == UNIT_A and d["fiscal_year"] == 2024
+    assert {f["rule"] for f in d["findings"]} >= {"sum-mismatch", "rate-mismatch"}
+    assert d["score"]["framework_id"]
+    ev = d["fact_evidence"]["budget"][0]
+    assert d["text"][ev["start"]:ev["end"]] == ev["text"]  # evidence indexes the stored text
+    budget = next(v for v in d["values"] if v["field"] == "facts.budget")
+    assert budget["label"] == "年初预算（万元）" and budget["value"] == budget["extracted"] and budget["evidence"]
+    metric = next(v for v in d["values"] if v["kind"] == "metric")
+    assert metric["field"].startswith("metrics.") and "@" in metric["field"]
+    no_text = world.client.get(f"/api/reports/{world.report_a}", params={"text": "false"},
+                               headers=world.users["admin"].auth).json()
+    assert "text" not in no_text
+
+
+def test_original_file_download(world):
+    r = world.client.get(f"/api/reports/{world.report_b}/original", headers=world.users["unit_b"].auth)
+    assert r.status_code == 200 and r.content == DOCX_SAMPLE.read_bytes()
+    assert "attachment" in r.headers["content-disposition"]
+
+
+def test_correction_applies_logs_and_bumps_version(world):
+    unit_a = world.users["unit_a"]
+    d = world.detail(world.report_a, "unit_a")
+    r = world.client.post(f"/api/reports/{world.report_a}/corrections", headers=unit_a.auth,
+                          json={"field": "facts.budget", "value": "1,600.5", "reason": "按预算批复更正",
+                                "version": d["version"]})
+    assert r.status_code == 201, r.text
+    c = r.json()
+    assert c["old_value"] == d["facts"]["budget"] and c["new_value"] == 1600.5 and c["version"] > d["version"]
+    after = world.detail(world.report_a, "unit_a")
+    assert after["facts"]["budget"] == 1600.5 and after["version"] == c["version"]
+    (log,) = after["corrections"]
+    assert log["user"] == "unit_a" and log["reason"] == "按预算批复更正" and log["label"] == "年初预算（万元）"
+    assert log["applied"] and log["at"]
+    row = next(v for v in after["values"] if v["field"] == "facts.budget")
+    assert row["corrected"] and row["extracted"] != row["value"]
+
+
+def test_correction_needs_reason_and_valid_value(world):
+    auth = world.users["reviewer"].auth
+    v = world.detail(world.report_a)["version"]
+    url = f"/api/reports/{world.report_a}/corrections"
+    r = world.client.post(url, headers=auth, json={"field": "facts.budget", "value": "1", "reason": " ", "version": v})
+    assert r.status_code == 400 and r.json()["detail"] == "请填写更正原因"
+    r = world.client.post(url, headers=auth, json={"field": "facts.budget", "value": "一千", "reason": "x", "version": v})
+    assert r.status_code == 400 and "不是有效的数字" in r.json()["detail"]
+    r = world.client.post(url, headers=auth, json={"field": "facts.nope", "value": "1", "reason": "x", "version": v})
+    assert r.status_code == 400 and "未知的字段" in r.json()["detail"]
+    r = world.client.post(url, headers=auth, json={"field": "facts.budget", "reason": "x"})
+    assert r.status_code == 422 and "version" in r.json()["detail"]
+
+
+def test_stale_version_is_a_409_and_nothing_is_lost(world):
+    auth = world.users["reviewer"].auth
+    v = world.detail(world.report_a)["version"]
+    url = f"/api/reports/{world.report_a}/corrections"
+    first = world.client.post(url, headers=auth, json={"field": "facts.budget", "value": "1", "reason": "甲", "version": v})
+    assert first.status_code == 201
+    second = world.client.post(url, headers=auth, json={"field": "facts.budget", "value": "2", "reason": "乙", "version": v})
+    assert second.status_code == 409 and second.json()["detail"] == "该报告已被他人修改，请刷新后重试"
+    status = world.client.post(f"/api/reports/{world.report_a}/status", headers=auth,
+                               json={"to": "in_review", "version": v})
+    assert status.status_code == 409
+    d = world.detail(world.report_a)
+    assert d["facts"]["budget"] == 1 and [c["reason"] for c in d["corrections"]] == ["甲"] and d["status"] == "pending"
+
+
+def test_metric_and_item_corrections(world):
+    auth = world.users["reviewer"].auth
+    d = world.detail(world.report_a)
+    metric = next(v for v in d["values"] if v["kind"] == "metric")
+    item = next(v for v in d["values"] if v["kind"] == "item")
+    r = world.client.post(f"/api/reports/{world.report_a}/corrections", headers=auth,
+                          json={"field": metric["field"], "value": 7, "reason": "核对原文", "version": d["version"]})
+    assert r.status_code == 201
+    r = world.client.post(f"/api/reports/{world.report_a}/corrections", headers=auth,
+                          json={"field": item["field"], "value": "12.5", "reason": "核对决算表",
+                                "version": r.json()["version"]})
+    assert r.status_code == 201, r.text
+    after = {v["field"]: v for v in world.detail(world.report_a)["values"]}
+    assert after[metric["field"]]["value"] == 7 and after[item["field"]]["value"] == 12.5
+
+
+def test_status_workflow_with_comments(world):
+    auth = world.users["reviewer"].auth
+    url = f"/api/reports/{world.report_a}/status"
+    v = world.detail(world.report_a)["version"]
+    r = world.client.post(url, headers=auth, json={"to": "in_review", "version": v})
+    assert r.status_code == 200 and r.json()["to_status"] == "in_review"
+    r2 = world.client.post(url, headers=auth, json={"to": "returned", "version": r.json()["version"]})
+    assert r2.status_code == 400 and r2.json()["detail"] == "退回修改时请填写审核意见"
+    r2 = world.client.post(url, headers=auth, json={"to": "returned", "comment": "项目支出合计不符", "version": r.json()["version"]})
+    assert r2.status_code == 200
+    r3 = world.client.post(url, headers=auth, json={"to": "approved", "version": r2.json()["version"]})
+    assert r3.status_code == 400 and "不能从“退回修改”改为“审核通过”" == r3.json()["detail"]
+    d = world.detail(world.report_a)
+    assert d["status"] == "returned" and d["status_label"] == "退回修改"
+    assert [(s["from_status"], s["to_status"], s["comment"], s["user"]) for s in d["status_changes"]] == [
+        ("pending", "in_review", "", "reviewer"), ("in_review", "returned", "项目支出合计不符", "reviewer")]
+    # the unit corrects its returned report, the reviewer takes it up again and approves it
+    ua = world.users["unit_a"].auth
+    r = world.client.post(f"/api/reports/{world.report_a}/corrections", headers=ua,
+                          json={"field": "facts.project_expenditure", "value": "372.27", "reason": "按项目明细合计",
+                                "version": d["version"]})
+    assert r.status_code == 201
+    r = world.client.post(url, headers=auth, json={"to": "in_review", "version": r.json()["version"]})
+    r = world.client.post(url, headers=auth, json={"to": "approved", "comment": "同意", "version": r.json()["version"]})
+    assert r.status_code == 200
+    approved = world.detail(world.report_a)
+    assert approved["status"] == "approved" and not approved["can_correct"]
+    r = world.client.post(f"/api/reports/{world.report_a}/corrections", headers=auth,
+                          json={"field": "facts.budget", "value": "1", "reason": "x", "version": approved["version"]})
+    assert r.status_code == 403 and "已审核通过" in r.json()["detail"]
+
+
+def test_unit_user_cannot_change_status_or_correct_in_review(world):
+    ua = world.users["unit_a"].auth
+    v = world.detail(world.report_a)["version"]
+    r = world.client.post(f"/api/reports/{world.report_a}/status", headers=ua, json={"to": "approved", "version": v})
+    assert r.status_code == 403 and r.json()["detail"] == "只有审核人员可以更改审核状态"
+    rv = world.users["reviewer"].auth
+    v = world.client.post(f"/api/reports/{world.report_a}/status", headers=rv,
+                          json={"to": "in_review", "version": v}).json()["version"]
+    r = world.client.post(f"/api/reports/{world.report_a}/corrections", headers=ua,
+                          json={"field": "facts.budget", "value": "1", "reason": "x", "version": v})
+    assert r.status_code == 403 and "审核中" in r.json()["detail"]
+
+
+def test_corrections_survive_reanalysis(world):
+    auth = world.users["reviewer"].auth
+    d = world.detail(world.report_a)
+    world.client.post(f"/api/reports/{world.report_a}/corrections", headers=auth,
+                      json={"field": "facts.budget", "value": "999", "reason": "更正", "version": d["version"]})
+    r = world.client.post(f"/api/reports/{world.report_a}/reanalyse", headers=auth)
+    assert r.status_code == 200 and r.json()["analysis"] == "done"
+    after = world.detail(world.report_a)
+    assert after["facts"]["budget"] == 999 and len(after["corrections"]) == 1 and after["corrections"][0]["applied"]
+    assert after["version"] > d["version"] + 1
+
+
+def test_export_xlsx_follows_filters_and_uses_corrected_values(world):
+    from openpyxl import load_workbook
+
+    auth = world.users["admin"].auth
+    d = world.detail(world.report_a)
+    world.client.post(f"/api/reports/{world.report_a}/corrections", headers=auth,
+                      json={"field": "facts.unit_name", "value": "=HYPERLINK(\"http://x\",\"点我\")",
+                            "reason": "测试公式注入", "version": d["version"]})
+    world.client.post(f"/api/reports/{world.report_a}/corrections", headers=auth,
+                      json={"field": "facts.budget", "value": "1234.5", "reason": "更正",
+                            "version": world.detail(world.report_a)["version"]})
+    r = world.client.get("/api/reports/export.xlsx", headers=auth, params={"sort": "id"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[:4] == ("编号", "文件名", "单位", "年度") and "年初预算（万元）" in header
+    by_id = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert set(by_id) == {world.report_a, world.report_b}
+    a = by_id[world.report_a]
+    assert a["年初预算（万元）"] == 1234.5
+    assert a["单位名称"].startswith("=HYPERLINK")  # stored as text
+    cell = next(c for c in ws[2] if isinstance(c.value, str) and c.value.startswith("=HYPER"))
+    assert cell.data_type == "s"
+    filtered = world.client.get("/api/reports/export.xlsx", headers=auth, params={"year": 2023})
+    rows = list(load_workbook(io.BytesIO(filtered.content)).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == [world.report_b]
+
+
+def test_tasks_open_list_and_progress(world):
+    rv = world.users["reviewer"].auth
+    r = world.client.post("/api/tasks", headers=rv, json={
+        "year": 2024, "deadline": "2999-12-31", "units": [UNIT_A, UNIT_B, "示例市新单位"], "title": "2024年度自评"})
+    assert r.status_code == 201, r.text
+    t = r.json()
+    states = {u["unit_name"]: u["state"] for u in t["units"]}
+    # 示范区 has its 2024 report (attached to the task automatically); 样板县's report is for 2023
+    assert states == {UNIT_A: "submitted", UNIT_B: "missing", "示例市新单位": "missing"}
+    assert t["counts"]["submitted"] == 1 and t["counts"]["missing"] == 2
+    mine = world.client.get("/api/tasks", headers=world.users["unit_a"].auth).json()
+    assert [x["id"] for x in mine] == [t["id"]] and [u["unit_name"] for u in mine[0]["units"]] == [UNIT_A]
+    assert world.client.get(f"/api/tasks/{t['id']}", headers=world.users["unit_b"].auth).json()["units"][0]["state"] == "missing"
+    r = world.client.post("/api/tasks", headers=world.users["unit_a"].auth,
+                          json={"year": 2024, "deadline": "2999-12-31", "units": [UNIT_A]})
+    assert r.status_code == 403 and r.json()["detail"] == "只有审核人员可以下达任务"
+
+
+def test_task_states_late_returned_overdue(world):
+    rv = world.users["reviewer"].auth
+    t = world.client.post("/api/tasks", headers=rv, json={"year": 2024, "deadline": "2020-01-01",
+                                                           "units": [UNIT_A, UNIT_B]}).json()
+    states = {u["unit_name"]: u["state"] for u in t["units"]}
+    assert states == {UNIT_A: "late", UNIT_B: "overdue"} and t["overdue"]
+    v = world.detail(world.report_a)["version"]
+    v = world.client.post(f"/api/reports/{world.report_a}/status", headers=rv, json={"to": "in_review", "version": v}).json()["version"]
+    world.client.post(f"/api/reports/{world.report_a}/status", headers=rv,
+                      json={"to": "returned", "comment": "请补充", "version": v})
+    t = world.client.get(f"/api/tasks/{t['id']}", headers=rv).json()
+    assert {u["unit_name"]: u["state_label"] for u in t["units"]} == {UNIT_A: "退回修改", UNIT_B: "逾期未交"}
+    # upload for the task: 样板县 submits (late)
+    r = world.client.post("/api/reports", headers=world.users["unit_b"].auth, data={"task_id": str(t["id"])},
+                          files=[("files", (TXT_SAMPLE.name, TXT_SAMPLE.read_bytes()))])
+    assert r.json()["results"][0]["analysis"] == "done"
+    t = world.client.get(f"/api/tasks/{t['id']}", headers=rv).json()
+    assert {u["unit_name"]: u["state"] for u in t["units"]}[UNIT_B] == "late"
+
+
+def test_dashboard_and_compare(world):
+    auth = world.users["admin"].auth
+    dash = world.client.get("/api/dashboard", headers=auth).json()
+    assert dash["total"] == 2 and {s["status"]: s["count"] for s in dash["status_counts"]}["pending"] == 2
+    rules = {f["rule"]: f for f in dash["findings_by_rule"]}
+    assert rules["sum-mismatch"]["title"] == "合计与分项之和不符" and rules["sum-mismatch"]["reports"] == 1
+    assert [r["id"] for r in dash["attention"]] == [world.report_a]
+    keys = world.client.get("/api/compare/keys", headers=auth).json()
+    assert any(k["key"] == "facts.budget" for k in keys) and any(k["key"].startswith("kpi.") for k in keys)
+    cmp_ = world.client.get("/api/compare", headers=auth, params={"key": "facts.budget"}).json()
+    assert cmp_["years"] == [2023, 2024] and set(cmp_["units"]) == {UNIT_A, UNIT_B}
+    assert cmp_["cells"][UNIT_A]["2024"]["report_id"] == world.report_a
+    mine = world.client.get("/api/compare", headers=world.users["unit_b"].auth, params={"key": "facts.budget"}).json()
+    assert mine["units"] == [UNIT_B]
+
+
+def test_tokens_auth_and_errors(world):
+    r = world.client.get("/api/reports")
+    assert r.status_code == 401 and "令牌" in r.json()["detail"]
+    r = world.client.get("/api/reports", headers={"Authorization": "Bearer jx_wrong"})
+    assert r.status_code == 401 and r.json()["detail"] == "API 令牌无效或已撤销"
+    # a logged-in user creates a token (cookie session + CSRF header), then uses it
+    csrf = world.login("reviewer")
+    assert world.client.post("/api/tokens", json={"name": "脚本"}).status_code == 403  # no CSRF token
+    r = world.client.post("/api/tokens", json={"name": "脚本"}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 201, r.text
+    token = r.json()["token"]
+    world.client.cookies.clear()
+    me = world.client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).json()
+    assert me["username"] == "reviewer" and me["role_label"] == "审核人员"
+    from jixiao.store.models import ApiToken
+
+    with world.db() as s:
+        stored = [t.token_hash for t in s.query(ApiToken).all()]
+    assert token not in stored and len(stored[0]) == 64
+
+
+def test_not_found_and_validation_errors_are_chinese_json(world):
+    auth = world.users["admin"].auth
+    r = world.client.get("/api/reports/999999", headers=auth)
+    assert r.status_code == 404 and r.json() == {"detail": "报告不存在或无权查看"}
+    r = world.client.get("/api/reports/abc", headers=auth)
+    assert r.status_code == 422 and r.json()["detail"].startswith("请求参数无效")
+    r = world.client.post("/api/tasks", headers=auth, json={"year": 2024, "deadline": "明天", "units": [UNIT_A]})
+    assert r.status_code == 422 and "日期格式应为 YYYY-MM-DD" in r.json()["detail"]
+    r = world.client.get("/api/nothing-here", headers=auth)
+    assert r.status_code == 404 and r.json() == {"detail": "页面不存在"}
+
+
+@pytest.mark.parametrize("path", ["/api/docs", "/api/openapi.json"])
+def test_openapi_docs_are_served_locally(world, path):
+    r = world.client.get(path)
+    assert r.status_code == 200
+    if path.endswith("docs"):
+        assert "/static/swagger/swagger-ui-bundle.js" in r.text and "cdn" not in r.text.lower()
+        assert world.client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    else:
+        paths = r.json()["paths"]
+        assert "/api/reports/{report_id}/corrections" in paths and all(p.startswith("/api/") for p in paths)

@@ -1,0 +1,430 @@
+"""The Chinese pages (``jixiao.web.pages``) through FastAPI's TestClient on a SQLite file: every page
+renders for each role, filters/sort/paging work, report text is escaped, CSRF is required, a unit user
+gets 404 on another unit's report pages, corrections and the workflow work end to end."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import warnings
+from datetime import date, timedelta
+
+import pytest
+
+from conftest import SAMPLES
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from jixiao.store import service
+from jixiao.store.models import Report
+from jixiao.web.app import create_app
+from jixiao.web.pages import Mark, highlight
+
+SAMPLE = SAMPLES / "示例市示范区司法局_2024年度部门整体支出绩效自评报告.txt"
+UNIT_A = "示例市示范区司法局"
+UNIT_B = "示例市其他区司法局"
+PASSWORD = "secret-pass-1"
+EVIL_TEXT = (f"{UNIT_B}2024年度部门整体支出绩效自评报告\n<script>alert(\"xss\")</script>\n"
+             "<img src=x onerror=alert(2)>\n一、部门基本情况\n本年支出合计100.00万元，基本支出80.00万元。\n")
+EVIL_NAME = "<img src=x onerror=alert(1)>.txt"
+
+
+# --- fixtures --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """An app on a fresh SQLite file with an admin, a reviewer, two unit users and two reports:
+    the bundled sample (unit A) and a hostile report of unit B."""
+    folder = tmp_path_factory.mktemp("pages")
+    app = create_app(f"sqlite:///{folder / 'pages.db'}", secret_key="t" * 48)
+    with app.state.session_factory() as db:
+        admin = service.create_user(db, username="admin", password=PASSWORD, role="admin", display_name="管理员")
+        service.create_user(db, username="reviewer", password=PASSWORD, role="reviewer", region="示例市",
+                            display_name="李审核")
+        service.create_user(db, username="unit_a", password=PASSWORD, role="unit", unit=UNIT_A, display_name="甲填报")
+        unit_b = service.create_user(db, username="unit_b", password=PASSWORD, role="unit", unit=UNIT_B,
+                                     display_name="乙填报")
+        service.create_user(db, username="unit_c", password=PASSWORD, role="unit", unit="示例市第三区司法局")
+        service.get_or_create_unit(db, "示例市第三区司法局", "示例省", "示例市", "第三区")
+        a = service.upload_files(db, admin, [(SAMPLE.name, SAMPLE.read_bytes())])[0]
+        b = service.upload_files(db, unit_b, [(EVIL_NAME, EVIL_TEXT.encode())])[0]
+        assert a.analysis == "done" and b.analysis == "done", (a, b)
+    return {"app": app, "a": a.report_id, "b": b.report_id}
+
+
+def client(site) -> TestClient:
+    return TestClient(site["app"])
+
+
+def csrf_of(html: str) -> str:
+    m = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "page without CSRF token"
+    return m.group(1)
+
+
+def login(site, username: str) -> tuple[TestClient, str]:
+    c = client(site)
+    token = csrf_of(c.get("/login").text)
+    r = c.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token, "next": "/"},
+               follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return c, csrf_of(c.get("/").text)
+
+
+def version_of(site, report_id: int) -> int:
+    with site["app"].state.session_factory() as db:
+        return db.get(Report, report_id).version
+
+
+# --- highlighting (pure) ---------------------------------------------------------------------------
+
+def test_highlight_escapes_everything_and_nests_nothing():
+    text = "<script>alert(1)</script> 基本支出1126.47万元&"
+    html = str(highlight(text, [Mark(0, 8, "f-a", 'x"<y'), Mark(4, 20, "x-0", "bad", "error"),
+                                Mark(30, 37, "f-b", "基本"), Mark(33, 36, "m-1"), Mark(100, 120, "f-z"),
+                                Mark(5, 5, "f-empty")]))
+    # the text comes back unchanged once the marks are removed and entities decoded
+    import html as h
+
+    plain = h.unescape(re.sub(r"</?mark[^>]*>", "", html))
+    assert plain == text
+    # no mark inside a mark: the markup is a flat sequence
+    assert re.search(r"<mark[^>]*>[^<]*<mark", html) is None
+    assert html.count("<mark") == html.count("</mark>")
+    # overlapping spans: the piece covered by both lists both refs, values first
+    assert 'data-ev="f-a x-0"' in html
+    assert 'data-ev="f-b m-1"' in html
+    assert "f-z" not in html and "f-empty" not in html
+    # the attribute value is escaped too
+    assert 'title="x&#34;&lt;y' in html
+    assert "<script>" not in html and "alert(1)&lt;/sc" in html
+
+
+def test_highlight_severity_classes():
+    html = str(highlight("abcdef", [Mark(0, 3, "x-0", "", "warning"), Mark(1, 2, "x-1", "", "error"),
+                                    Mark(4, 6, "x-2", "", "info")]))
+    assert 'class="ev f-only fw"' in html and 'class="ev f-only fe"' in html and 'class="ev f-only fi"' in html
+
+
+# --- login and access ------------------------------------------------------------------------------
+
+def test_anonymous_is_sent_to_login(site):
+    c = client(site)
+    r = c.get("/reports", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?next=/reports")
+    page = c.get("/login")
+    assert page.status_code == 200 and "登录" in page.text and 'name="csrf_token"' in page.text
+
+
+def test_wrong_password_is_refused_in_chinese(site):
+    c = client(site)
+    token = csrf_of(c.get("/login").text)
+    r = c.post("/login", data={"username": "admin", "password": "nope", "csrf_token": token})
+    assert r.status_code == 401 and "用户名或密码错误" in r.text
+
+
+def test_login_needs_csrf(site):
+    c = client(site)
+    c.get("/login")
+    r = c.post("/login", data={"username": "admin", "password": PASSWORD})
+    assert r.status_code == 403
+
+
+def test_login_next_is_local_only(site):
+    c = client(site)
+    token = csrf_of(c.get("/login").text)
+    r = c.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token,
+                               "next": "//evil.example/x"}, follow_redirects=False)
+    assert r.headers["location"] == "/"
+
+
+def test_logout_needs_csrf_and_ends_session(site):
+    c, token = login(site, "reviewer")
+    assert c.post("/logout").status_code == 403
+    r = c.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    assert c.get("/", follow_redirects=False).status_code == 303
+
+
+ROLE_PAGES = {
+    "admin": {"/": 200, "/reports": 200, "/tasks": 200, "/tasks/new": 200, "/upload": 200, "/compare": 200,
+              "/users": 200},
+    "reviewer": {"/": 200, "/reports": 200, "/tasks": 200, "/tasks/new": 200, "/upload": 200, "/compare": 200,
+                 "/users": 404},
+    "unit_a": {"/": 200, "/reports": 200, "/tasks": 200, "/tasks/new": 404, "/upload": 200, "/compare": 404,
+               "/users": 404, "/compare.csv": 404},
+}
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_PAGES))
+def test_pages_render_for_each_role(site, role):
+    c, _ = login(site, role)
+    for url, status in ROLE_PAGES[role].items():
+        r = c.get(url)
+        assert r.status_code == status, (role, url, r.status_code, r.text[:300])
+        if status == 200:
+            assert "退出" in r.text and "绩效自评审核" in r.text
+    home = c.get("/").text
+    assert ("对比分析" in home) == (role != "unit_a")
+    assert ("用户管理" in home) == (role == "admin")
+    assert {"admin": "管理员", "reviewer": "审核人员", "unit_a": "单位填报人"}[role] in home
+
+
+def test_every_asset_is_local(site):
+    c, _ = login(site, "admin")
+    html = c.get(f"/reports/{site['a']}").text + c.get("/").text + c.get("/compare").text
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    for path in re.findall(r'(?:src|href)="(/static/[^"?]+)', html):
+        assert c.get(path).status_code == 200, path
+
+
+# --- home, list, filters ---------------------------------------------------------------------------
+
+def test_home_shows_counts_rules_and_attention(site):
+    c, _ = login(site, "admin")
+    html = c.get("/").text
+    assert "待审核" in html and "问题分布" in html
+    assert "合计与分项之和不符" in html  # findings by rule
+    assert re.search(r'id="attention".*示例市示范区司法局', html, re.S)  # has errors → needs attention
+
+
+def test_report_list_filters(site, tmp_path):
+    c, _ = login(site, "admin")
+    with site["app"].state.session_factory() as db:
+        for i in range(35):
+            db.add(Report(filename=f"批量{i:02d}.txt", file_sha256=hashlib.sha256(str(i).encode()).hexdigest(),
+                          file_size=1, original=b"x", analysis="done", status="approved" if i % 2 else "pending",
+                          unit_name=f"批量单位{i:02d}", fiscal_year=2021 + i % 2, city="批量市", county=f"{i}区"))
+        db.commit()
+    try:
+        all_rows = c.get("/reports").text
+        assert "共 37 份报告" in all_rows and "第 1 / 2 页" in all_rows
+        page2 = c.get("/reports?page=2").text
+        assert page2.count('<tr>\n        <td><a href="/reports/') == 7
+        y2023 = c.get("/reports?year=2021").text
+        assert "共 18 份报告" in y2023 and "批量单位00" in y2023 and "批量单位01" not in y2023
+        approved = c.get("/reports?status=approved&year=2022").text
+        assert "共 17 份报告" in approved
+        errors = c.get("/reports?severity=error").text
+        assert "共 1 份报告" in errors and UNIT_A in errors
+        unit = c.get("/reports?unit=批量单位07").text
+        assert "共 1 份报告" in unit
+        region = c.get("/reports?region=示范区").text
+        assert "共 1 份报告" in region
+        by_unit = c.get("/reports?sort=unit&year=2021").text
+        names = re.findall(r"批量单位(\d\d)", by_unit)
+        assert names == sorted(names)
+        desc = re.findall(r"批量单位(\d\d)", c.get("/reports?sort=-unit&year=2021").text)
+        assert desc == sorted(desc, reverse=True)
+        # the XLSX export is the current filtered list (every page)
+        from openpyxl import load_workbook
+
+        x = c.get("/reports/export.xlsx?year=2021")
+        assert x.status_code == 200 and x.headers["content-type"].startswith(
+            "application/vnd.openxmlformats")
+        ws = load_workbook(io.BytesIO(x.content)).active
+        assert ws.max_row == 1 + 18
+        assert c.get("/reports/export.xlsx").status_code == 200
+        # bad filter values do not break the page
+        assert c.get("/reports?year=abc&status=zzz&sort=nope&page=-3").status_code == 200
+    finally:
+        with site["app"].state.session_factory() as db:
+            db.query(Report).filter(Report.filename.like("批量%")).delete(synchronize_session=False)
+            db.commit()
+
+
+# --- escaping --------------------------------------------------------------------------------------
+
+def test_report_containing_script_renders_as_text(site):
+    c, _ = login(site, "admin")
+    html = c.get(f"/reports/{site['b']}").text
+    assert '<script>alert("xss")</script>' not in html
+    assert "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;" in html or \
+        "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+    listing = c.get("/reports").text
+    assert EVIL_NAME not in listing and "&lt;img src=x onerror=alert(1)&gt;.txt" in listing
+    # the only scripts are ours
+    for m in re.finditer(r"<script([^>]*)>", html):
+        assert 'src="/static/' in m.group(1) or 'type="application/json"' in m.group(1), m.group(0)
+
+
+def test_detail_page_has_text_values_findings_and_score(site):
+    c, _ = login(site, "reviewer")
+    html = c.get(f"/reports/{site['a']}").text
+    # every finding has a highlighted span in the text and a row pointing at it
+    assert html.count('data-ref="x-') >= 5
+    for ref in re.findall(r'<li data-ref="(x-\d+)"', html):
+        assert re.search(rf'<mark class="ev[^"]*" data-ev="[^"]*\b{ref}\b', html), ref
+    # facts with Chinese labels linked to their evidence
+    assert 'data-ref="f-basic_expenditure"' in html and "基本支出" in html
+    assert re.search(r'<mark class="ev[^"]*" data-ev="f-basic_expenditure', html)
+    assert "调解成功率" in html and "评分卡" in html and "修改记录" in html and "审核流程" in html
+    assert "项目支出合计386.52万元" in html  # the sum-mismatch message
+    # every form carries the CSRF token
+    forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", html, re.S)
+    assert forms and all('name="csrf_token"' in f for f in forms)
+
+
+# --- CSRF ------------------------------------------------------------------------------------------
+
+def test_posts_without_csrf_are_rejected(site):
+    c, token = login(site, "admin")
+    v = version_of(site, site["a"])
+    form = {"field": "facts.budget", "new_value": "1", "reason": "测试", "version": str(v)}
+    assert c.post(f"/reports/{site['a']}/correct", data=form).status_code == 403
+    assert c.post(f"/reports/{site['a']}/correct", data={**form, "csrf_token": "forged"}).status_code == 403
+    assert c.post(f"/reports/{site['a']}/status", data={"to_status": "in_review", "version": str(v)}).status_code == 403
+    assert c.post("/tasks", data={"year": "2024", "deadline": "2025-04-30", "unit_ids": "1"}).status_code == 403
+    r = c.post("/upload", files={"file": ("a.txt", b"abc", "text/plain")}, headers={"Accept": "application/json"})
+    assert r.status_code == 403
+    assert version_of(site, site["a"]) == v  # nothing changed
+
+
+# --- another unit's report -------------------------------------------------------------------------
+
+def test_unit_user_gets_404_on_another_units_report(site):
+    c, token = login(site, "unit_a")
+    b = site["b"]
+    v = version_of(site, b)
+    assert c.get(f"/reports/{b}").status_code == 404
+    assert c.get(f"/reports/{b}/original").status_code == 404
+    r = c.post(f"/reports/{b}/correct", data={"field": "facts.expenditure_total", "new_value": "1", "reason": "x",
+                                              "version": str(v), "csrf_token": token})
+    assert r.status_code == 404
+    r = c.post(f"/reports/{b}/status", data={"to_status": "approved", "version": str(v), "csrf_token": token})
+    assert r.status_code == 404
+    assert c.get("/reports/999999").status_code == 404
+    # not in the list, the export, the home page
+    assert UNIT_B not in c.get("/reports").text
+    assert UNIT_B not in c.get("/").text
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(c.get("/reports/export.xlsx").content)).active
+    assert all(UNIT_B not in str(cell.value) for row in ws.iter_rows() for cell in row)
+    # but its own report is there
+    own = c.get(f"/reports/{site['a']}")
+    assert own.status_code == 200 and "修改" in own.text
+    assert version_of(site, b) == v
+
+
+def test_unit_user_cannot_change_status(site):
+    c, token = login(site, "unit_a")
+    html = c.get(f"/reports/{site['a']}").text
+    assert "审核通过</button>" not in html
+    r = c.post(f"/reports/{site['a']}/status", data={"to_status": "approved", "version": str(version_of(site, site["a"])),
+                                                     "csrf_token": token})
+    assert r.status_code == 403 and "只有审核人员" in r.text
+
+
+# --- corrections and workflow ----------------------------------------------------------------------
+
+def test_correction_with_reason_and_conflict(site):
+    c, token = login(site, "reviewer")
+    rid = site["a"]
+    v = version_of(site, rid)
+    r = c.post(f"/reports/{rid}/correct", data={"field": "facts.project_expenditure", "new_value": "372.27",
+                                                "reason": "以项目明细合计为准", "version": str(v), "csrf_token": token,
+                                                "ref": "f-project_expenditure"}, follow_redirects=False)
+    assert r.status_code == 303 and "msg=corrected" in r.headers["location"]
+    html = c.get(r.headers["location"]).text
+    assert "已保存更正" in html
+    log = html[html.index('id="changelog"'):]
+    assert "以项目明细合计为准" in log and "李审核" in log and "386.52" in log and "372.27" in log
+    assert "已更正" in html
+    # the same stale version again: conflict, nothing lost
+    r = c.post(f"/reports/{rid}/correct", data={"field": "facts.budget", "new_value": "1", "reason": "x",
+                                                "version": str(v), "csrf_token": token})
+    assert r.status_code == 409 and "该报告已被他人修改，请刷新后重试" in r.text
+    # a reason is required (the message is shown on the page)
+    r = c.post(f"/reports/{rid}/correct", data={"field": "facts.budget", "new_value": "1", "reason": " ",
+                                                "version": str(version_of(site, rid)), "csrf_token": token})
+    assert r.status_code == 400 and "请填写更正原因" in r.text
+
+
+def test_review_workflow_with_comment_and_history(site):
+    c, token = login(site, "reviewer")
+    rid = site["b"]
+
+    def move(to, comment=""):
+        return c.post(f"/reports/{rid}/status", data={"to_status": to, "comment": comment, "csrf_token": token,
+                                                      "version": str(version_of(site, rid))}, follow_redirects=False)
+
+    assert move("in_review").status_code == 303
+    r = move("returned")
+    assert r.status_code == 400 and "退回修改时请填写审核意见" in r.text
+    assert move("returned", "支出合计与决算表不一致，请核实").status_code == 303
+    html = c.get(f"/reports/{rid}").text
+    review = html[html.index('id="review"'):html.index('id="facts"')]
+    assert "支出合计与决算表不一致，请核实" in review and "李审核" in review and "退回修改" in review
+    assert "待审核 → <b>审核中</b>" in review
+    stale = c.post(f"/reports/{rid}/status", data={"to_status": "in_review", "csrf_token": token, "version": "1"})
+    assert stale.status_code == 409 and "该报告已被他人修改，请刷新后重试" in stale.text
+    assert move("in_review").status_code == 303
+    assert move("approved", "同意").status_code == 303
+    assert "审核通过" in c.get(f"/reports/{rid}").text
+
+
+# --- tasks -----------------------------------------------------------------------------------------
+
+def test_task_opened_by_reviewer_seen_by_units(site):
+    c, token = login(site, "reviewer")
+    with site["app"].state.session_factory() as db:
+        from jixiao.store.models import Unit
+
+        ids = {u.name: u.id for u in db.query(Unit).all()}
+    past = (date.today() - timedelta(days=3)).isoformat()
+    form = {"csrf_token": token, "year": "2024", "title": "2024年度部门整体支出绩效自评", "deadline": past,
+            "note": "请按提纲编写", "unit_ids": [str(ids[UNIT_A]), str(ids["示例市第三区司法局"])]}
+    r = c.post("/tasks", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    url = r.headers["location"].split("?")[0]
+    page = c.get(url).text
+    assert "任务已下达" in c.get(r.headers["location"]).text
+    assert UNIT_A in page and "示例市第三区司法局" in page
+    assert "逾期未交" in page  # unit C has nothing and the deadline passed
+    # an empty unit selection is refused with a Chinese message, the form is kept
+    bad = c.post("/tasks", data={"csrf_token": token, "year": "2024", "title": "空任务", "deadline": past})
+    assert bad.status_code == 400 and "请至少选择一个单位" in bad.text and "空任务" in bad.text
+    # unit C sees the task addressed to it; unit B does not
+    cc, _ = login(site, "unit_c")
+    assert "2024年度部门整体支出绩效自评" in cc.get("/tasks").text
+    assert cc.get(url).status_code == 200
+    cb, _ = login(site, "unit_b")
+    assert "2024年度部门整体支出绩效自评" not in cb.get("/tasks").text
+    assert cb.get(url).status_code == 404
+
+
+# --- upload ----------------------------------------------------------------------------------------
+
+def test_upload_one_file_per_request_with_chinese_reasons(site):
+    c, token = login(site, "unit_c")
+    h = {"X-CSRF-Token": token, "Accept": "application/json"}
+    bad = c.post("/upload", files={"file": ("报告.pdf", b"not a pdf", "application/pdf")}, headers=h)
+    assert bad.status_code == 400 and bad.json()["ok"] is False and "不是 PDF" in bad.json()["error"]
+    doc = c.post("/upload", files={"file": ("旧格式.doc", b"\xd0\xcf\x11\xe0xxxx", "application/msword")}, headers=h)
+    assert doc.status_code == 400 and "不支持的文件类型" in doc.json()["error"]
+    text = "示例市第三区司法局2023年度部门整体支出绩效自评报告\n本年支出合计50.00万元。\n"
+    ok = c.post("/upload", files={"file": ("第三区.txt", text.encode(), "text/plain")}, headers=h)
+    body = ok.json()
+    assert ok.status_code == 200 and body["ok"] and body["url"] == f"/reports/{body['report_id']}"
+    assert "示例市第三区司法局" in body["summary"]
+    assert c.get(body["url"]).status_code == 200
+    page = c.get("/upload").text
+    assert 'class="dropzone"' in page and "multiple" in page and "第三区.txt" in page
+
+
+def test_compare_units_by_years(site):
+    c, _ = login(site, "reviewer")
+    html = c.get("/compare?key=facts.expenditure_total").text
+    assert 'id="compare-table"' in html and "本年支出合计" in html
+    assert UNIT_A in html and "1,512.99" in html
+    assert '"type": "line"' in html or '"type":"line"' in html
+    assert c.get("/compare?key=kpi.mediation.success_rate&chart=bar").status_code == 200
+    assert c.get("/compare?key=bogus").status_code == 200
+    csv = c.get("/compare.csv?key=facts.expenditure_total")
+    assert csv.status_code == 200 and UNIT_A in csv.content.decode("utf-8-sig")

@@ -1,0 +1,177 @@
+"""The service layer directly (SQLite): users, upload checks, analysis states, crash recovery, values
+and corrections, optimistic locking between two sessions, list queries that never read the heavy
+columns."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+from web_support import DOCX_SAMPLE, TXT_SAMPLE, UNIT_A, make_world
+
+from jixiao.store import service
+from jixiao.store.analysis import check_upload, safe_filename
+from jixiao.store.errors import ConflictError, InvalidInput, UploadRejected
+from jixiao.store.models import Report, User
+from jixiao.store.values import apply_corrections, parse_value
+
+
+@pytest.fixture
+def w(sqlite_world):
+    return sqlite_world
+
+
+def _user(s, w, name) -> User:
+    return s.get(User, w.users[name].id)
+
+
+def test_users_create_authenticate_passwd(w):
+    with w.db() as s:
+        assert service.authenticate(s, "admin", "pass-word-123").username == "admin"
+        assert service.authenticate(s, "admin", "wrong") is None
+        assert service.authenticate(s, "nobody", "pass-word-123") is None
+        with pytest.raises(InvalidInput, match="已存在"):
+            service.create_user(s, username="admin", password="pass-word-123", role="admin")
+        with pytest.raises(InvalidInput, match="密码至少 8 位"):
+            service.create_user(s, username="x1", password="short", role="admin")
+        with pytest.raises(InvalidInput, match="必须指定所属单位"):
+            service.create_user(s, username="x2", password="pass-word-123", role="unit")
+        with pytest.raises(InvalidInput, match="未知的角色"):
+            service.create_user(s, username="x3", password="pass-word-123", role="boss")
+        service.set_password(s, "unit_a", "new-pass-word")
+        assert service.authenticate(s, "unit_a", "new-pass-word") is not None
+        assert service.authenticate(s, "unit_a", "pass-word-123") is None
+        assert _user(s, w, "admin").password_hash.startswith("$argon2id$")
+
+
+def test_upload_checks():
+    check_upload("a.txt", "正文".encode())
+    for name, data, reason in [
+        ("a.txt", b"", "文件为空"), ("a.exe", b"MZ", "不支持的文件类型"), ("a", b"x", "无扩展名"),
+        ("a.pdf", b"hello", "不是 PDF"), ("a.docx", b"%PDF-1.4", "不是 Office 文档"),
+        ("a.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版"), ("a.txt", b"\x00\x01\x02", "不是文本"),
+    ]:
+        with pytest.raises(UploadRejected, match=reason):
+            check_upload(name, data)
+    assert safe_filename("../../etc/passwd") == "passwd" and safe_filename("C:\\x\\报告.docx") == "报告.docx"
+    assert safe_filename("") == "未命名文件"
+
+
+def test_crash_recovery_marks_queued_as_failed(w):
+    with w.db() as s:
+        queued = service.store_upload(s, _user(s, w, "unit_a"), TXT_SAMPLE.name, TXT_SAMPLE.read_bytes())
+        assert queued.analysis == "queued"
+        assert service.recover_interrupted(s) == 1
+    with w.db() as s:
+        r = s.get(Report, queued.id)
+        assert r.analysis == "failed" and r.analysis_error == service.INTERRUPTED and r.original
+        again = service.reanalyse(s, _user(s, w, "unit_a"), queued.id)
+        assert again.analysis == "done" and again.analysis_error is None
+
+
+def test_parse_value():
+    assert parse_value("facts.budget", "1,234.50万元") == 1234.5
+    assert parse_value("facts.staff_actual", "12") == 12
+    assert parse_value("facts.unit_name", "  某局 ") == "某局"
+    assert parse_value("facts.budget", "") is None
+    with pytest.raises(InvalidInput, match="应为整数"):
+        parse_value("facts.staff_actual", "1.5")
+    with pytest.raises(InvalidInput, match="未知的字段"):
+        parse_value("sections.x", "1")
+
+
+class _C:
+    def __init__(self, id, field, new_value):
+        self.id, self.field, self.new_value = id, field, new_value
+
+
+def test_apply_corrections_latest_wins_and_orphans_kept():
+    extracted = {"facts": {"budget": 10}, "metrics": [{"label": "调解", "kpi": "m.x", "value": 5,
+                                                      "evidence": [{"start": 7, "end": 9, "text": "5件"}]}],
+                 "project_items": [{"name": "甲项目", "actual": 3}]}
+    eff = apply_corrections(extracted, [_C(2, "facts.budget", 12), _C(1, "facts.budget", 11),
+                                        _C(3, "metrics.m.x@7", 6), _C(4, "project_items.甲项目.actual", 4),
+                                        _C(5, "metrics.m.x@99", 1)])
+    assert eff.data["facts"]["budget"] == 12 and eff.data["metrics"][0]["value"] == 6
+    assert eff.data["project_items"][0]["actual"] == 4
+    assert [c.id for c in eff.orphans] == [5]
+    assert extracted["facts"]["budget"] == 10  # the stored extraction is never modified
+
+
+def test_two_sessions_editing_one_report_conflict(w):
+    """Both read version v; the second write is refused (no lost update), even when the version check
+    of the service passes in both sessions before either commits."""
+    with w.db() as s1, w.db() as s2:
+        v = s1.get(Report, w.report_a).version
+        r2 = s2.get(Report, w.report_a)
+        assert r2.version == v
+        service.correct_value(s1, _user(s1, w, "reviewer"), w.report_a, field="facts.budget", value="1",
+                              reason="甲", version=v)
+        # s2 still holds the old row in its identity map: its check passes, the UPDATE … WHERE version fails
+        with pytest.raises(ConflictError):
+            service.change_status(s2, _user(s2, w, "reviewer"), w.report_a, to="in_review", version=v)
+    with w.db() as s:
+        r = s.get(Report, w.report_a)
+        assert r.status == "pending" and len(r.corrections) == 1 and r.status_changes == []
+
+
+def test_list_queries_never_read_heavy_columns(w):
+    statements = []
+    engine = w.app.state.engine
+
+    def capture(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        with w.db() as s:
+            admin = _user(s, w, "admin")
+            statements.clear()
+            page = service.list_reports(s, admin, service.ReportQuery(severity="warning", sort="-errors"))
+            service.dashboard(s, admin)
+            service.export_xlsx(s, admin)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert page.total == 2
+    joined = "\n".join(statements).lower()
+    for column in ("reports.original", "reports.text", "reports.extracted", "reports.findings", "reports.score"):
+        assert column not in joined, column
+
+
+def test_reviewer_upload_assigns_unit_from_extraction(w):
+    with w.db() as s:
+        (res,) = service.upload_files(s, _user(s, w, "reviewer"), [(TXT_SAMPLE.name, TXT_SAMPLE.read_bytes())])
+        r = s.get(Report, res.report_id)
+        assert r.unit_name == UNIT_A and r.unit_id is not None and r.city == "示例市" and r.fiscal_year == 2024
+        # the unit user of that unit sees it
+        ids = [x.id for x in service.list_reports(s, _user(s, w, "unit_a")).items]
+        assert res.report_id in ids
+
+
+def test_correcting_identity_facts_updates_list_columns(w):
+    with w.db() as s:
+        admin = _user(s, w, "admin")
+        v = s.get(Report, w.report_b).version
+        service.correct_value(s, admin, w.report_b, field="facts.fiscal_year", value="2022", reason="封面年度有误",
+                              version=v)
+    with w.db() as s:
+        assert s.get(Report, w.report_b).fiscal_year == 2022
+
+
+def test_world_without_reports_is_empty(tmp_path):
+    world = make_world(f"sqlite:///{tmp_path / 'e.db'}", reports=False)
+    with world.db() as s:
+        assert service.list_reports(s, s.get(User, world.users["admin"].id)).total == 0
+        assert service.dashboard(s, s.get(User, world.users["admin"].id))["attention"] == []
+    world.app.state.engine.dispose()
+
+
+def test_failed_analysis_keeps_file_and_reason(w):
+    with w.db() as s:
+        (res,) = service.upload_files(s, _user(s, w, "unit_b"), [("坏.docx", b"PK\x03\x04broken")])
+        r = s.get(Report, res.report_id)
+        assert r.analysis == "failed" and "损坏" in r.analysis_error and r.original == b"PK\x03\x04broken"
+        assert r.unit_name == "示例市样板县司法局"
+        with pytest.raises(service.PermissionDenied, match="尚未分析成功"):
+            service.correct_value(s, _user(s, w, "unit_b"), r.id, field="facts.budget", value="1", reason="x",
+                                  version=r.version)
+    assert DOCX_SAMPLE.exists()
