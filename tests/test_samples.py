@@ -47,3 +47,28 @@ def test_sample_items_and_kpis(sample, reports):
     got = {(m.kpi, m.value) for m in report.metrics}
     for m in sample.get("metrics", []):
         assert (m["kpi"], Decimal(str(m["value"]))) in got, m
+
+
+def _text_of(f) -> str:
+    return " ".join([f.message, *(e.text for e in f.evidence), *(str(v) for v in f.values.values())])
+
+
+@pytest.mark.parametrize("sample", EXPECTED, ids=[s["format"] for s in EXPECTED])
+def test_sample_findings(sample):
+    from jixiao.extract import extract
+    from jixiao.ingest import load
+
+    report = extract(load(SAMPLES / sample["doc"]), review=True)
+    findings = report.findings
+    matched = set()
+    for want in sample.get("expected_findings", []):
+        hits = [f for f in findings if f.rule == want["rule"] and str(want["subject"]) in _text_of(f)]
+        assert hits, (want, [f.message for f in findings])
+        assert hits[0].severity == want["severity"], (want, hits[0].severity)
+        matched.update(id(f) for f in hits)
+    for bad in sample.get("must_not_flag") or []:
+        hits = [f.message for f in findings if f.rule == bad["rule"] and str(bad["subject"]) in _text_of(f)]
+        assert not hits, (bad, hits)
+    # each deliberate inconsistency is found, and nothing else of error severity
+    extra_errors = [f.message for f in findings if f.severity == "error" and id(f) not in matched]
+    assert not extra_errors, extra_errors

@@ -27,7 +27,7 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
     for fact in identity_facts(ctx):
         report.facts.setdefault(fact.key, fact)
     found: dict = {}
-    table_items, table_metrics = table_facts(ctx, ctx.tables, found)
+    table_items, table_metrics = table_facts(ctx, ctx.tables, found, report.fact_value("fiscal_year"))
     for fact in body_facts(ctx, found):
         report.facts.setdefault(fact.key, fact)
     total = report.facts.get("project_expenditure")

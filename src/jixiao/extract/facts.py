@@ -40,6 +40,7 @@ def _lex():
         if f.get("fallback"):
             money.append({**f, "_re": re.compile(f["fallback"]), "_prio": 2})
     filler = re.compile(r"^" + lx["filler"] + r"$")
+    lx["_item_head"] = re.compile(lx["item_head"])
     staff = {k: re.compile(v["before"]) for k, v in lx["staff"].items()}
     units = {k: (re.compile(v["before"]), re.compile(v["after"])) for k, v in lx["units"].items()}
     return lx, money, filler, staff, units
@@ -93,6 +94,10 @@ def money_facts(ctx: Context, found: dict) -> None:
             continue  # "财政拨款支出年初预算为0万元": the amount is a qualifier of the keyword
         if _change_words().search(window, kw_end):
             continue  # "支出决算减少0.15万元": a change, not the figure
+        if f.get("sentence_requires") and not re.search(f["sentence_requires"], ctx.text[ss:cs + start]):
+            continue
+        if f.get("generic") and lx["_item_head"].search(ctx.text, ctx.line_of(q.start)[0], q.start):
+            continue  # a project's budget or spending, in a line about that project
         prio = f["_prio"] or (0 if any(k in f.get("home", keys) for k in keys) else 1)
         _add(found, f["key"], prio, _fact(ctx, f["key"], q, cs + start))
         ctx.consumed.add(qi)

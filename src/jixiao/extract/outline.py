@@ -81,7 +81,14 @@ def _ordinal(m: re.Match[str]) -> tuple[str, int]:
     return "", 0
 
 
+_LABEL_LINE = re.compile(r"^\s*([^\s，。；;：:\d]{2,14})[：:]\s*$")
+
+
 def find_headings(text: str) -> list[Heading]:
+    """Headings in document order. A report numbered with 第X部分 has its 一、 headings one level
+    down; a short unnumbered line ending in "：" that names a known sub-section ("主要项目支出
+    情况：") is a heading too."""
+    parts_style = bool(re.search(r"^\s*第[一二三四五六七八九十]+部分", text, re.M))
     heads: list[Heading] = []
     top_ordinal = 0
     last_list_ordinal = 0  # last Arabic-numbered line inside the current top-level section
@@ -96,6 +103,12 @@ def find_headings(text: str) -> list[Heading]:
             continue
         m = _NUMBERING.match(stripped)
         if not m:
+            lm = _LABEL_LINE.match(line)
+            key = classify_heading(lm.group(1)) if lm else None
+            if key in level2:
+                offset = line_start + (len(line) - len(stripped))
+                heads.append(Heading(offset, line_start + len(line), stripped, lm.group(1), key, "label", 0,
+                                     True, level=4))
             continue
         style, ordinal = _ordinal(m)
         continues_list = style == "ar" and last_list_ordinal > 0 and ordinal == last_list_ordinal + 1
@@ -113,13 +126,15 @@ def find_headings(text: str) -> list[Heading]:
         key = classify_heading(name)
         body_start = offset + m.end() + (cut.end() if cut else len(rest))
         h = Heading(offset, body_start, stripped[: m.end()] + name, name, key, style, ordinal, standalone)
-        if style in ("part", "cn"):
+        if style == "part" or (style == "cn" and not parts_style):
             h.level = 1
+        elif style == "cn":
+            h.level = 2  # 第一部分 … 一、
         elif (style == "ar" and key in level1 and standalone and ordinal == top_ordinal + 1
               and not continues_list and len(name) <= 30):
             h.level = 1  # "三、… 4、国有资本经营预算支出情况": a top-level heading numbered 4、
         elif style == "pcn" or (style == "par" and key in level2 and standalone):
-            h.level = 2
+            h.level = 3 if parts_style else 2
         elif key is None or not standalone or len(name) > 15:
             continue  # an item of a numbered list, not a heading
         else:

@@ -17,7 +17,7 @@ from jixiao.model import Fact, Metric, ProjectItem
 
 _NUM = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
 _LABEL_LEAD = re.compile(r"^(?:其中[：:]?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．])\s*")
-_MONEY_UNIT = re.compile(r"[（(](万元|元|亿元)[)）]|单位[：:]\s*(万元|元|亿元)")
+_MONEY_UNIT = re.compile(r"[（(](?:单位[：:]\s*)?(万元|元|亿元)[)）]|单位[：:]\s*(万元|元|亿元)")
 _FACTOR = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
 
 
@@ -26,26 +26,43 @@ def _lex():
     lx = load_yaml("tables.yaml")
     cols = {k: re.compile(v) for k, v in lx["columns"].items()}
     rows = [{**r, "_re": re.compile(r["label"])} for r in lx["rows"]]
-    return cols, rows, re.compile(lx["not_items"])
+    return cols, rows, re.compile(lx["not_items"]), re.compile(lx["three_public_table"])
 
 
-def _header_cols(row: list[Cell]) -> dict[str, int] | None:
+_OTHER_YEAR = re.compile(r"上年|去年|(\d{4})年")
+
+
+def _header_cols(row: list[Cell], year: int | None) -> dict[str, int] | None:
+    """Column roles of a header row, or None. Of several 决算数 columns, the one of the report's
+    year (or marked 本年) is this year's; 上年 and other years' columns are not read."""
     cols = _lex()[0]
     found: dict[str, int] = {}
+    matched = 0
     for ci, cell in enumerate(row):
         t = re.sub(r"\s", "", cell.text)
         for name, rx in cols.items():
-            if name not in found and rx.search(t):
+            if not rx.search(t):
+                continue
+            matched += 1
+            other = _OTHER_YEAR.search(t)
+            if other and (other.group(1) is None or (year and int(other.group(1)) != year)):
+                break
+            if name not in found or (name == "actual" and other):
                 found[name] = ci
-    return found if len(found) >= 2 else None
+            break
+    return found if matched >= 2 and found else None
 
 
-def _unit(table: Table, header_row: int) -> str | None:
-    for row in table.rows[: header_row + 1]:
-        for cell in row:
-            m = _MONEY_UNIT.search(cell.text)
-            if m:
-                return m.group(1) or m.group(2)
+def _unit(ctx: Context, table: Table, header_row: int) -> str | None:
+    """The money unit stated in the header rows or in the two lines above the table."""
+    texts = [cell.text for row in table.rows[: header_row + 1] for cell in row]
+    if table.start > 0:
+        above = ctx.text[max(0, table.start - 120):table.start].split("\n")[-3:]
+        texts += above
+    for t in texts:
+        m = _MONEY_UNIT.search(t)
+        if m:
+            return m.group(1) or m.group(2)
     return None
 
 
@@ -53,7 +70,11 @@ def _number(cell: Cell) -> tuple[Decimal, int] | None:
     t = cell.text.strip().replace(" ", "")
     if not _NUM.match(t) or cell.start < 0:
         return None
-    return parse_number(t.replace(",", ""))
+    negative = t.startswith("-")
+    parsed = parse_number(t.lstrip("-").replace(",", ""))
+    if parsed is None:
+        return None
+    return (-parsed[0] if negative else parsed[0]), parsed[1]
 
 
 def _row_label(row: list[Cell], first_value_col: int) -> tuple[str, Cell | None]:
@@ -64,21 +85,23 @@ def _row_label(row: list[Cell], first_value_col: int) -> tuple[str, Cell | None]
     return _LABEL_LEAD.sub("", re.sub(r"\s", "", cell.text)).rstrip("：:"), cell
 
 
-def table_facts(ctx: Context, tables: list[Table], found: dict) -> tuple[list[ProjectItem], list[Metric]]:
+def table_facts(ctx: Context, tables: list[Table], found: dict,
+                year: int | None = None) -> tuple[list[ProjectItem], list[Metric]]:
     """Add table facts to ``found`` (as body_facts does); return the tables' project items and
     indicator rows (自评表: 年度指标值 / 实际完成值) as metrics with their targets."""
     from jixiao.extract.facts import _add
 
-    _, row_rules, not_items = _lex()
+    _, row_rules, not_items, three_public = _lex()
     items: list[ProjectItem] = []
     metrics: list[Metric] = []
     for table in tables:
         cols: dict[str, int] | None = None
         unit = None
+        is_three_public = bool(three_public.search(" ".join(c.text for row in table.rows for c in row)))
         for ri, row in enumerate(table.rows):
-            header = _header_cols(row)
+            header = _header_cols(row, year)
             if header:  # a table may restart its columns (自评表: 预算执行 part, then 指标 part)
-                cols, unit = header, _unit(table, ri) or unit
+                cols, unit = header, _unit(ctx, table, ri) or unit
                 continue
             if cols is None:
                 continue
@@ -103,6 +126,8 @@ def table_facts(ctx: Context, tables: list[Table], found: dict) -> tuple[list[Pr
             for rule in row_rules:
                 if not rule["_re"].search(label):
                     continue
+                if is_three_public and label in ("合计", "总计"):
+                    rule = {"actual": "three_public_total"}
                 for col, key in rule.items():
                     if col in ("label", "_re") or col not in values:
                         continue
@@ -119,8 +144,10 @@ def table_facts(ctx: Context, tables: list[Table], found: dict) -> tuple[list[Pr
                 continue
             if "budget" not in cols and "actual" not in cols:
                 continue
+            if is_three_public:
+                continue
             it = ProjectItem(name=label, evidence=[ctx.span(label_cell.start, label_cell.end)])
-            for col, fld in (("budget", "budget"), ("actual", "actual")):
+            for col, fld in (("budget", "budget"), ("adjustment", "adjustment"), ("actual", "actual")):
                 if col in values:
                     value, _, cell = values[col]
                     setattr(it, fld, value * _FACTOR[unit])

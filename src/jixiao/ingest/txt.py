@@ -13,7 +13,7 @@ import codecs
 from pathlib import Path
 
 from jixiao.errors import IngestError
-from jixiao.ingest.document import Document
+from jixiao.ingest.document import Cell, Document, Table
 from jixiao.ingest.normalize import normalize
 
 _BOMS = [  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
@@ -37,7 +37,28 @@ def read(path: Path, source: str) -> Document:
         raise IngestError(source, "无法识别的文件内容（不是文本，也不是 .docx/.pdf/.xlsx 文件）")
     text, offsets = normalize(origin)
     return Document(source=source, format="txt", text=text, origin=origin, offsets=offsets,
-                    encoding=encoding)
+                    encoding=encoding, tables=tab_tables(text))
+
+
+def tab_tables(text: str) -> list[Table]:
+    """Tables pasted as text: runs of consecutive lines whose cells are separated by tabs."""
+    tables: list[Table] = []
+    rows: list[list[Cell]] = []
+    pos = 0
+    for line in text.split("\n") + [""]:
+        if "\t" in line:
+            cells = []
+            start = pos
+            for part in line.split("\t"):
+                cells.append(Cell(part, start, start + len(part)))
+                start += len(part) + 1
+            rows.append(cells)
+        elif rows:
+            if len(rows) >= 2:
+                tables.append(Table(rows, rows[0][0].start, rows[-1][-1].end))
+            rows = []
+        pos += len(line) + 1
+    return tables
 
 
 def decode(data: bytes) -> tuple[str | None, str | None]:

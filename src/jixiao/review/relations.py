@@ -196,7 +196,9 @@ def item_lists(ctx: Context, report: Report) -> list[Relation]:
     total = report.facts.get("project_expenditure")
     if total is None or not total.evidence:
         return []
-    tev = total.evidence[0]
+    # the mention that heads the project list: the one in a 项目支出 section, else the first
+    tev = next((ev for ev in total.evidence if "project_expenditure" in ctx.index.keys(ev.start)),
+               total.evidence[0])
     para = ctx.line_of(tev.start)
     chosen: dict[str, tuple[int, str]] = {}
     order: list[str] = []
