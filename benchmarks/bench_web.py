@@ -24,11 +24,10 @@ import argparse
 import copy
 import json
 import random
-import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +92,7 @@ def populate(url: str, n: int, seed: int = 4) -> dict:
             unit_ids[name] = u.id
         unit_user = service.create_user(s, username="unit", password="bench-pass-1", role="unit", unit=geo[0][0])
         s.commit()
-        base = datetime(2025, 3, 1, tzinfo=timezone.utc)
+        base = datetime(2025, 3, 1, tzinfo=UTC)
         batch_reports, batch_findings, batch_values = [], [], []
         next_id = 1
         for i in range(n):

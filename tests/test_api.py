@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+
 from web_support import DOCX_SAMPLE, TXT_SAMPLE, UNIT_A, UNIT_B, XLSX_SAMPLE
 
 

@@ -144,6 +144,7 @@ def test_review_a_report_in_the_browser(chromium, server):
 
             # its findings
             expect(page.locator("h1")).to_contain_text("示例市示范区司法局")
+            detail_url = page.url.split("?")[0].split("#")[0]
             findings = page.locator("#findings li")
             expect(findings.first).to_be_visible()
             assert findings.count() >= 5
@@ -195,8 +196,17 @@ def test_review_a_report_in_the_browser(chromium, server):
             expect(page.locator("#review .timeline")).to_contain_text("数据已核实，同意通过")
             expect(page.locator("#review .timeline")).to_contain_text("王审核")
 
+            # the report list filters in place (htmx) and keeps the filter in the address
+            page.click("nav >> text=报告列表")
+            page.select_option("select[name=status]", "approved")
+            expect(page).to_have_url(re.compile(r"status=approved"))
+            expect(page.locator("#report-table tbody tr")).to_have_count(1)
+            page.select_option("select[name=status]", "returned")
+            expect(page.locator("#report-table tbody")).to_contain_text("没有符合条件的报告")
+            page.go_back()
+
             # the screenshot: a finding selected, its evidence highlighted
-            page.goto(page.url.split("?")[0].split("#")[0])
+            page.goto(detail_url)
             page.locator("#findings li").first.click()
             page.wait_for_timeout(300)
             page.screenshot(path=str(ARTIFACTS / "detail.png"))

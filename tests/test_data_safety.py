@@ -18,10 +18,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from web_support import DOCX_SAMPLE, TXT_SAMPLE, XLSX_SAMPLE
 
 from jixiao.store import db as store_db
 from jixiao.store import service
+from web_support import DOCX_SAMPLE, TXT_SAMPLE, XLSX_SAMPLE
 
 JIXIAO = [sys.executable, "-m", "jixiao.cli"]
 

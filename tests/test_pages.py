@@ -414,6 +414,12 @@ def test_upload_one_file_per_request_with_chinese_reasons(site):
     assert ok.status_code == 200 and body["ok"] and body["url"] == f"/reports/{body['report_id']}"
     assert "示例市第三区司法局" in body["summary"]
     assert c.get(body["url"]).status_code == 200
+    # stored, but the analysis fails: the reason is shown, the report page still renders
+    broken = c.post("/upload", files={"file": ("损坏.docx", b"PK\x03\x04 not really a zip", "application/zip")},
+                    headers=h)
+    assert broken.json()["ok"] is False and broken.json()["error"].startswith("已保存，但分析失败")
+    failed_page = c.get(broken.json()["url"])
+    assert failed_page.status_code == 200 and "分析失败" in failed_page.text
     page = c.get("/upload").text
     assert 'class="dropzone"' in page and "multiple" in page and "第三区.txt" in page
 

@@ -12,9 +12,9 @@ import io
 import re
 
 import pytest
-from web_support import TXT_SAMPLE, UNIT_A
 
 from jixiao.web.app import all_routes
+from web_support import TXT_SAMPLE, UNIT_A
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # JSON bodies that would succeed on the owner's report (so a refusal is the permission check, not a

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import event
-from web_support import DOCX_SAMPLE, TXT_SAMPLE, UNIT_A, make_world
 
 from jixiao.store import service
 from jixiao.store.analysis import check_upload, safe_filename
 from jixiao.store.errors import ConflictError, InvalidInput, UploadRejected
 from jixiao.store.models import Report, User
 from jixiao.store.values import apply_corrections, parse_value
+from web_support import DOCX_SAMPLE, TXT_SAMPLE, UNIT_A, make_world
 
 
 @pytest.fixture

@@ -79,6 +79,8 @@ def money_facts(ctx: Context, found: dict) -> None:
             if any(k in f.get("not_in", []) for k in keys):
                 continue
             for m in f["_re"].finditer(window):
+                if window[m.end():m.end() + 1] == "中":
+                    continue  # "基本支出中人员经费…": the keyword qualifies the next one
                 head = window[: m.start()]
                 if _PURPOSE.search(head):
                     continue
@@ -109,6 +111,9 @@ def fund_none_facts(ctx: Context, found: dict) -> None:
     none = lx["none_words"]
     by_key = {v: k for k, v in lx["fund_sections"].items()}
     for key, word in lx["fund_keywords"].items():
+        if key not in by_key and not (found.get("three_public_total") or found.get("three_public_vehicle")
+                                      or found.get("three_public_reception")):
+            continue  # "未发生因公出国（境）费用" is read where the report gives its 三公经费
         if key in found:
             continue
         m = re.search(rf"(?:{none})[^，。；\n]{{0,40}}?{word}|{word}[^，。；\n]{{0,12}}(?:{none})", ctx.text)
@@ -116,7 +121,7 @@ def fund_none_facts(ctx: Context, found: dict) -> None:
             _add(found, key, 0, Fact(key=key, value=Decimal(0), decimals=0, evidence=[ctx.span(m.start(), m.end())]))
             continue
         for s in ctx.sections:
-            if s.key == by_key[key]:
+            if s.key == by_key.get(key):
                 body = ctx.text[s.body_start:s.end]
                 mm = re.search(rf"^\s*(?:{none})\s*[。.]?\s*$", body)
                 if mm:

@@ -7,6 +7,8 @@ import re
 from collections import Counter
 from datetime import date
 
+import cn2an
+
 from jixiao.extract.context import Context
 from jixiao.extract.gazetteer import locate, parent_city_of
 from jixiao.extract.lexicon import load_yaml
@@ -16,8 +18,11 @@ _ORG_SUFFIX = (r"(?:局|委员会|委|办公室|办|院|中心|所|站|馆|联�
                r"医院|政府|法院|检察院|总工会|联社)")
 _COVER_NAME = re.compile(
     r"(?:(?:预算)?单位|部门)(?:[（(]单位[)）])?名称(?:[（(]盖章[)）])?\s*[：:\t]\s*([^\s（(：:]{2,40})")
-_COVER_DATE = re.compile(r"(?:报告|填报|评价|编制)日期\s*[：:]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
+_DATE = (r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*(?:年\s*|[.\-/．])"
+         r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*(?:月\s*|[.\-/．])"
+         r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?")
+_COVER_DATE = re.compile(r"(?:报告|填报|评价|编制|成文)日期\s*[：:\t]\s*" + _DATE)
+_DATE_LINE = re.compile(r"^\s*" + _DATE + r"\s*$", re.M)
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
 _TITLE_WORDS = re.compile(r"自评报告|评价报告|自评表|绩效报告|决算|预算(?:公开)?(?:说明|报告)?$")
 
@@ -131,10 +136,19 @@ def report_date(ctx: Context) -> Fact | None:
     if not m:
         return None
     try:
-        d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
+        d = date(_date_part(m.group("y")), _date_part(m.group("m")), _date_part(m.group("d")))
+    except (ValueError, KeyError):
         return None
     return Fact(key="report_date", value=d.isoformat(), evidence=[ctx.span(m.start(), m.end())])
+
+
+def _date_part(s: str) -> int:
+    """A year, month or day written in digits or Chinese (二〇二一, 四, 二十)."""
+    if s.isdigit():
+        return int(s)
+    if len(s) == 4:  # 二〇二一: digit by digit
+        return int("".join(str("〇一二三四五六七八九".index(c.replace("零", "〇"))) for c in s))
+    return int(cn2an.cn2an(s, "normal"))
 
 
 def fiscal_year(ctx: Context, date_fact: Fact | None) -> Fact | None:

@@ -94,6 +94,8 @@ def parse_number(s: str) -> tuple[Decimal, int] | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
         dec = len(s.split(".")[1]) if "." in s else 0
         return Decimal(s), dec
+    if s in _LONE_UNIT:
+        return Decimal(_LONE_UNIT[s]), 0  # 上千 / 近万 / 逾百
     try:
         if "点" in s:
             whole, frac = s.split("点", 1)
@@ -108,6 +110,7 @@ def parse_number(s: str) -> tuple[Decimal, int] | None:
     return Decimal(int(v)), 0
 
 
+_LONE_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000, "亿": 100000000}
 _LONE_CN_OK = re.compile(rf"^(?:{_CN_NUM}*[{_CN_UNITS}]{_CN_NUM}*|[{_CN_DIGITS}]{{1,2}})$")
 
 
@@ -134,11 +137,18 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                     continue  # part of a name: “三项制度”
                 if len(num) == 1 and num in _CN_UNITS and not m.group("pre"):
                     continue  # 千家万户
-                if len(num) == 1 and _is_cjk_word_char(prev) and not m.group("pre"):
-                    continue  # 统一、一是
+                if num == "一" and not m.group("pre"):
+                    continue  # 一个、一批: the indefinite article, not a count
+                if unit in ("期", "批") :
+                    continue  # 二期工程: an ordinal
+                if (len(num) == 1 and _is_cjk_word_char(prev) and not m.group("pre")
+                        and not _PUNCT_AFTER.match(text, m.end())):
+                    continue  # 统一、一是 (but "下属事业单位五个：" counts)
         elif m.start("num") > 0 and (text[m.start("num") - 1].isdigit() or text[m.start("num") - 1] == "."):
             continue
         low = _range_low(text, m.start("num"))
+        negative = (low is None and m.start("num") > 0 and text[m.start("num") - 1] in "-－−"
+                    and not m.group("pre") and not pct)
         parsed = parse_number(num)
         if parsed is None:
             continue
@@ -166,9 +176,13 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         if bound:
             comparator = ">=" if "上" in bound else "<="
         approx = bool(m.group("pre") or m.group("suf1") or m.group("suf2") or low is not None)
+        if negative:
+            value = -value
         q_start = m.start("pre") if m.group("pre") else (m.start("pct_cn") if pct else m.start("num"))
         if low is not None:
             q_start = low
+        elif negative:
+            q_start -= 1
         if comparator and cmp_word:
             q_start = m.start("cmp")
         out.append(Quantity(value=_clean(value), unit=unit_out, kind=kind, decimals=max(decimals, 0) if kind != "money" else decimals,
@@ -177,7 +191,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     return out
 
 
-_RANGE_LOW = re.compile(r"(\d+(?:\.\d+)?)\s*(?:至|到|~|～|—|-)\s*$")
+_RANGE_LOW = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:至|到|~|～|—|－|-)\s*$")
+_PUNCT_AFTER = re.compile(r"[：:，,。；;、）)]")
 
 
 def _range_low(text: str, num_start: int) -> int | None:

@@ -26,6 +26,7 @@ from jixiao.model import Metric, Report, Span
 
 _INTRO = re.compile(r"\s*[，,]?\s*[（(]?\s*(其中|分别为|分别是|具体为|具体是|包括)\s*[：:]?")
 _GOAL = re.compile(r"目标|任务|计划|预计")
+_CHANGE = re.compile(r"减少|增加|增长|下降|节约|比上年|较上年|较年初|同比|上升|降低")
 _COUNT_ANNOUNCED = re.compile(r"(?:共|涉及|包括|以下|下列)?\s*(\d+|[一二三四五六七八九十]+)\s*(?:个|项)(?:项目|专项)?")
 
 
@@ -104,6 +105,8 @@ def text_breakdowns(ctx: Context) -> list[Relation]:
                 break
             if p.kind != q.kind or (q.kind == "count" and p.unit != q.unit) or p.approx or p.comparator:
                 break
+            if _depth(ctx.text, m.end(), p.start) > 0:
+                continue  # "基本支出1,106.87万元（人员经费986.42万元…）": a part of a part
             parts.append((pj, p))
         if not parts:
             continue
@@ -113,6 +116,12 @@ def text_breakdowns(ctx: Context) -> list[Relation]:
         out.append(Relation(total, refs, exhaustive, q.kind, q.unit if q.kind != "money" else "万元", "text",
                             label or "合计"))
     return out
+
+
+def _depth(text: str, a: int, b: int) -> int:
+    """How many （ opened between a and b are still open at b."""
+    seg = text[a:b]
+    return seg.count("（") + seg.count("(") - seg.count("）") - seg.count(")")
 
 
 def _total_before(ctx: Context, qi: int) -> int | None:
@@ -125,7 +134,7 @@ def _total_before(ctx: Context, qi: int) -> int | None:
         q = ctx.quantities[j]
         if q.unit == unit and q.kind != "percent" and not q.approx and not q.comparator:
             label, _ = _part_label(ctx, j)
-            if not _GOAL.search(label):
+            if not _GOAL.search(label) and not _CHANGE.search(label):
                 return j
         j -= 1
     return None
@@ -148,9 +157,10 @@ def fact_identities(ctx: Context, report: Report) -> list[Relation]:
             continue
         complete = len(parts) == len(ident["parts"])
         if ident["total"] == "expenditure_total":
-            for fund in ("gov_fund_expenditure", "soe_capital_expenditure", "social_insurance_expenditure"):
-                if fund in facts and facts[fund].value:
-                    parts.append(facts[fund])
+            # the total may or may not include the funds' spending: the parts cover it only
+            # when the report has none
+            funds = ("gov_fund_expenditure", "soe_capital_expenditure", "social_insurance_expenditure")
+            complete = complete and not any(f in facts and facts[f].value for f in funds)
         refs = [Ref(_fact_label(p.key), Decimal(p.value), p.decimals or 0, p.evidence[0], _figure(ctx, p.evidence[-1]))
                 for p in parts]
         tev = total.evidence[0]

@@ -365,6 +365,7 @@ def home(request: Request, db: SessionDep, user: CurrentUser):
     sev_colors = {"error": "#c62828", "warning": "#e39b1b", "info": "#1565c0"}
     top = list(reversed(by_rule[:10]))
     rule_chart = {
+        "animation": False,
         "grid": {"left": 8, "right": 30, "top": 6, "bottom": 6, "containLabel": True},
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "xAxis": {"type": "value", "minInterval": 1, "splitLine": {"lineStyle": {"color": "#eef0f3"}}},
@@ -837,6 +838,7 @@ def compare_page(request: Request, db: SessionDep, user: CurrentUser):
         table = {"units": res["units"], "years": res["years"], "cells": cells, "change": change}
         kind = c["chart"]
         option = {
+            "animation": False,
             "color": ["#0b4f9c", "#c62828", "#2e7d32", "#e39b1b", "#6a1b9a", "#00838f", "#5d4037", "#ad1457",
                       "#455a64", "#9e9d24"],
             "tooltip": {"trigger": "axis"},

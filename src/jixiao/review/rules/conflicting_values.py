@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from jixiao.review.registry import rule
 from jixiao.review.rules.common import fmt, num
+from jixiao.review.tolerance import half_unit, round_to
 
 _GOAL = re.compile(r"目标|任务|计划|预计|不少于|不低于|力争|确保|达到?\d")
 
@@ -25,7 +26,7 @@ def check(rc):
     **示例**：全年累计受理法援案件612件……累计受理法援案件669件。
     """
     for key, fact in rc.report.facts.items():
-        others = [o for o in fact.others if _differs(o.value, fact.value)]
+        others = [o for o in fact.others if _differs(o.value, fact.value, o.decimals, fact.decimals)]
         if not others:
             continue
         from jixiao.export import FACT_LABELS
@@ -48,7 +49,7 @@ def check(rc):
     for kpi, ms in by_kpi.items():
         distinct: list = []
         for m in ms:
-            if all(_differs(m.value, d.value) for d in distinct):
+            if all(_differs(m.value, d.value, m.decimals, d.decimals) for d in distinct):
                 distinct.append(m)
         if len(distinct) < 2:
             continue
@@ -61,8 +62,14 @@ def check(rc):
             listing="、".join(f"{fmt(m.value)}{m.unit}（“{m.evidence[0].text}”）" for m in distinct))
 
 
-def _differs(a, b) -> bool:
+def _differs(a, b, da: int | None = None, db: int | None = None) -> bool:
+    """Different values, at the precision of the less precise one (36234.51 万元 and
+    362,345,120.18 元 are the same figure)."""
     try:
-        return Decimal(str(a)) != Decimal(str(b))
+        x, y = Decimal(str(a)), Decimal(str(b))
     except ArithmeticError:
         return a != b
+    if da is None or db is None:
+        return x != y
+    d = min(da, db)
+    return round_to(x, d) != round_to(y, d) and abs(x - y) > half_unit(da) + half_unit(db)

@@ -7,7 +7,7 @@ import re
 from jixiao.review.registry import rule
 
 _NOUN = re.compile(r"[^\s，,。；;：:、（）()\d]{1,8}")
-_LIST_AFTER = re.compile(r"[^。；;\n]{0,12}?(?:[：:]|分别(?:是|为)[：:]?|具体(?:是|为)[：:]?|包括[：:]?|即)\s*")
+_LIST_AFTER = re.compile(r"[^。；;\n\d一二三四五六七八九十]{0,12}?(?:[：:]|分别(?:是|为)[：:]?|具体(?:是|为)[：:]?|包括[：:]?|即)\s*")
 _LIST_BEFORE_START = re.compile(r"(?:包括|下辖|下设|设有|有|[：:])")
 _ORG_END = re.compile(r"(?:室|科|股|所|中心|队|办|局|部|站|处|组|委|会|院|庭|馆|社|大队|支队)$")
 _COUNTED = ("个", "所", "家", "项")
