@@ -175,3 +175,20 @@ def test_failed_analysis_keeps_file_and_reason(w):
             service.correct_value(s, _user(s, w, "unit_b"), r.id, field="facts.budget", value="1", reason="x",
                                   version=r.version)
     assert DOCX_SAMPLE.exists()
+
+
+def test_unit_user_cannot_move_its_report_or_reanalyse_under_review(w):
+    with w.db() as s:
+        unit_a = _user(s, w, "unit_a")
+        r = s.get(Report, w.report_a)
+        for field in ("facts.unit_name", "facts.city", "facts.county", "facts.province"):
+            with pytest.raises(service.PermissionDenied, match="只能由审核人员更正"):
+                service.correct_value(s, unit_a, w.report_a, field=field, value="别的单位", reason="x",
+                                      version=r.version)
+        service.reanalyse(s, unit_a, w.report_a)  # pending: allowed
+        v = s.get(Report, w.report_a).version
+        service.change_status(s, _user(s, w, "reviewer"), w.report_a, to="in_review", version=v)
+        with pytest.raises(service.PermissionDenied, match="不能重新分析"):
+            service.reanalyse(s, unit_a, w.report_a)
+    with w.db() as s:
+        assert s.get(Report, w.report_a).unit_name == UNIT_A

@@ -27,6 +27,16 @@ class ItemStatement:
     parent: str | None  # the item this one is a part of ("专项经费…，其中法律援助专项经费…")
 
 
+@dataclass(frozen=True)
+class TableTotal:
+    """A table's 合计 row and the rows it totals, in one column (万元)."""
+
+    column: str
+    label: str
+    total: tuple  # (value, decimals, span)
+    parts: list  # [(label, value, decimals, span)]
+
+
 @dataclass
 class Context:
     text: str
@@ -36,6 +46,7 @@ class Context:
     tables: list[Table] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)
     item_statements: list[ItemStatement] = field(default_factory=list)
+    table_totals: list[TableTotal] = field(default_factory=list)
     _ends: list[int] | None = None
     _marks: list[int] | None = None
 

@@ -9,7 +9,7 @@ from bisect import bisect_left
 from decimal import Decimal
 from functools import lru_cache
 
-from jixiao.extract.context import Context
+from jixiao.extract.context import Context, TableTotal
 from jixiao.extract.lexicon import load_yaml
 from jixiao.extract.numbers import parse_number
 from jixiao.ingest.document import Cell, Table
@@ -98,10 +98,15 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
         cols: dict[str, int] | None = None
         unit = None
         is_three_public = bool(three_public.search(" ".join(c.text for row in table.rows for c in row)))
+        is_projects = False
+        rows_read: list[tuple[str, Cell, dict]] = []  # (label, label cell, values) of this table's rows
         for ri, row in enumerate(table.rows):
             header = _header_cols(row, year)
             if header:  # a table may restart its columns (自评表: 预算执行 part, then 指标 part)
                 cols, unit = header, _unit(ctx, table, ri) or unit
+                is_projects = any(_PROJECT_HEADER.search(c.text) for c in row)
+                _close_table(ctx, rows_read, unit)
+                rows_read = []
                 continue
             if cols is None:
                 continue
@@ -122,6 +127,9 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
                         values[name] = (*parsed, row[ci])
             if not values:
                 continue
+            rows_read.append((label, label_cell, values))
+            if is_projects and label in ("合计", "总计", "小计"):
+                continue  # the projects' total, checked against the rows, not a department figure
             matched = False
             for rule in row_rules:
                 if not rule["_re"].search(label):
@@ -153,7 +161,38 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
                     setattr(it, fld, value * _FACTOR[unit])
                     it.evidence.append(ctx.span(cell.start, cell.end))
             items.append(it)
+        _close_table(ctx, rows_read, unit)
     return items, metrics
+
+
+_PROJECT_HEADER = re.compile(r"^(?:项目|专项|资金)名称$")
+
+
+def _close_table(ctx: Context, rows: list[tuple[str, Cell, dict]], unit: str | None) -> None:
+    """Record a table's 合计 row with the rows it totals, for the sum check. Tables with "其中"
+    rows (sub-items) are left alone: which rows a 合计 covers is not certain there."""
+    if unit is None or len(rows) < 3:
+        return
+    labels = [r[0] for r in rows]
+    if any(c.text.strip().startswith("其中") for _, c, _ in rows):
+        return
+    totals = [i for i, lab in enumerate(labels) if lab in ("合计", "总计")]
+    if len(totals) != 1:
+        return
+    t = totals[0]
+    parts = rows[:t] if t > 0 else rows[1:]
+    if len(parts) < 2:
+        return
+    factor = _FACTOR[unit]
+    for col in ("budget", "adjustment", "budget_full", "actual"):
+        if col not in rows[t][2] or not all(col in v for _, _, v in parts):
+            continue
+        value, dec, cell = rows[t][2][col]
+        ctx.table_totals.append(TableTotal(
+            column=col, label=rows[t][0],
+            total=(value * factor, dec + (4 if unit == "元" else 0), ctx.span(cell.start, cell.end)),
+            parts=[(lab, v[col][0] * factor, v[col][1] + (4 if unit == "元" else 0),
+                    ctx.span(v[col][2].start, v[col][2].end)) for lab, _, v in parts]))
 
 
 def _indicator_row(ctx: Context, row: list[Cell], cols: dict[str, int]) -> Metric | None:

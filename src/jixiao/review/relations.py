@@ -243,8 +243,21 @@ def item_lists(ctx: Context, report: Report) -> list[Relation]:
                      "万元", "items", "项目支出")]
 
 
+def table_totals(ctx: Context) -> list[Relation]:
+    """A table's 合计 row against the rows above it."""
+    out = []
+    names = {"budget": "年初预算", "adjustment": "调整数", "budget_full": "全年预算", "actual": "决算数"}
+    for tt in ctx.table_totals:
+        value, dec, span = tt.total
+        refs = [Ref(lab, v, d, sp, sp) for lab, v, d, sp in tt.parts]
+        subject = f"表格（{names.get(tt.column, tt.column)}）{tt.label}"
+        out.append(Relation(Ref(tt.label, value, dec, span, span), refs, True, "money", "万元", "table", subject))
+    return out
+
+
 def all_relations(ctx: Context, report: Report) -> list[Relation]:
-    rels = item_lists(ctx, report) + fact_identities(ctx, report) + kpi_identities(ctx, report.metrics) + text_breakdowns(ctx)
+    rels = (item_lists(ctx, report) + fact_identities(ctx, report) + kpi_identities(ctx, report.metrics)
+            + text_breakdowns(ctx) + table_totals(ctx))
     # one relation per total figure and parts: the first source wins (items, definitions, then
     # text), but if any source says the parts are exhaustive ("分别为"), so is the relation
     seen: dict[tuple[int, tuple], Relation] = {}

@@ -17,6 +17,8 @@ from sqlalchemy import false, or_, true
 from jixiao.store.models import Report, Unit, User
 
 EDITABLE_BY_UNIT = ("pending", "returned")
+# facts that decide who sees a report: only the finance bureau corrects them
+IDENTITY_FIELDS = ("facts.unit_name", "facts.province", "facts.city", "facts.county")
 
 
 def visible_clause(user: User):
@@ -70,6 +72,21 @@ def correction_refusal(user: User, report: Report) -> str | None:
         return "报告尚未分析成功，没有可更正的数值"
     if user.role == "unit" and report.status not in EDITABLE_BY_UNIT:
         return "报告正在审核中，单位填报人只能在待审核或退回修改时更正数值"
+    return None
+
+
+def field_refusal(user: User, field: str) -> str | None:
+    """Why ``user`` may not correct this field, or None (a unit user cannot move its report to another
+    unit or region by correcting the unit name or the region)."""
+    if user.role == "unit" and field in IDENTITY_FIELDS:
+        return "单位名称和所属地区只能由审核人员更正"
+    return None
+
+
+def reanalysis_refusal(user: User, report: Report) -> str | None:
+    """Why ``user`` may not have ``report`` analysed again now, or None."""
+    if user.role == "unit" and report.analysis == "done" and report.status not in EDITABLE_BY_UNIT:
+        return "报告正在审核中或已审核通过，单位填报人不能重新分析"
     return None
 
 

@@ -341,6 +341,9 @@ def reanalyse(db: Session, actor: User, report_id: int) -> Report:
     """Analyse the stored original again (a newer extractor, or after an interrupted upload);
     corrections survive."""
     report = get_report(db, actor, report_id)
+    refusal = access.reanalysis_refusal(actor, report)
+    if refusal:
+        raise PermissionDenied(refusal)
     return analyse_report(db, report)
 
 
@@ -606,7 +609,7 @@ def correct_value(db: Session, actor: User, report_id: int, *, field: str, value
     """Append a correction (who, when, field, old, new, reason) based on report ``version``.
     Raises ``ConflictError`` when the report changed since; the report's version is bumped."""
     report = get_report(db, actor, report_id, options=[selectinload(Report.corrections)])
-    refusal = access.correction_refusal(actor, report)
+    refusal = access.correction_refusal(actor, report) or access.field_refusal(actor, field)
     if refusal:
         raise PermissionDenied(refusal)
     reason = (reason or "").strip()
