@@ -89,7 +89,8 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
         before = text[cs:q.num_start]
         lead = _LEAD.match(before)
         label_start = cs + (lead.end() if lead else 0)
-        label = _TAIL.sub("", text[label_start:q.num_start])
+        # the label stops before a comparator or approximation marker ("不少于950件", "近5万次")
+        label = _TAIL.sub("", text[label_start:min(q.num_start, q.start)])
         ev_start, ev_end = label_start, q.end
         after = _NOUN_AFTER.match(text, q.end)
         label_after = False
