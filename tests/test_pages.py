@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import warnings
 from datetime import date, timedelta
@@ -434,3 +435,39 @@ def test_compare_units_by_years(site):
     assert c.get("/compare?key=bogus").status_code == 200
     csv = c.get("/compare.csv?key=facts.expenditure_total")
     assert csv.status_code == 200 and UNIT_A in csv.content.decode("utf-8-sig")
+
+
+def test_compare_three_districts_over_three_years(site):
+    from jixiao.store.models import ReportValue
+
+    data = {"示例市甲区司法局": [96.1, 97.3, 98.0], "示例市乙区司法局": [93.5, 95.2, 94.8],
+            "示例市丙县司法局": [97.8, 98.4, 99.1]}
+    with site["app"].state.session_factory() as db:
+        for unit, values in data.items():
+            for year, v in zip((2022, 2023, 2024), values, strict=True):
+                r = Report(filename=f"对比{unit}{year}.txt", file_sha256=hashlib.sha256(f"{unit}{year}".encode()).hexdigest(),
+                           file_size=1, original=b"x", analysis="done", unit_name=unit, fiscal_year=year, city="示例市")
+                db.add(r)
+                db.flush()
+                db.add(ReportValue(report_id=r.id, key="kpi.mediation.success_rate", num=v, text="调解成功率", unit="%"))
+        db.commit()
+    try:
+        c, _ = login(site, "reviewer")
+        html = c.get("/compare?key=kpi.mediation.success_rate").text
+        table = html[html.index('id="compare-table"'):]
+        for unit, values in data.items():
+            row = re.search(rf"<td>{unit}</td>(.*?)</tr>", table, re.S).group(1)
+            assert [float(x) for x in re.findall(r">([\d.]+)</a>", row)] == values
+        assert "2022年" in table and "2024年" in table and "+1.9" in table
+        option = json.loads(re.search(r'<script type="application/json" id="cmp-chart">(.*?)</script>', html, re.S).group(1))
+        assert option["xAxis"]["data"] == ["2022年", "2023年", "2024年"]
+        assert {s["name"]: s["data"] for s in option["series"] if s["name"] in data} == data
+        bar = c.get("/compare?key=kpi.mediation.success_rate&chart=bar&from=2023").text
+        assert "2022年" not in bar[bar.index('id="compare-table"'):] and '"bar"' in bar
+        # a unit user has no comparison page
+        cu, _ = login(site, "unit_a")
+        assert cu.get("/compare?key=kpi.mediation.success_rate").status_code == 404
+    finally:
+        with site["app"].state.session_factory() as db:
+            db.query(Report).filter(Report.filename.like("对比%")).delete(synchronize_session=False)
+            db.commit()

@@ -25,6 +25,7 @@ def check(rc):
     **示例**：共调解矛盾纠纷1260件，调解成功1215件，调解成功率98.5% → 按件数计算应为96.4%。
     """
     accept_trunc = rc.config.get("rate_mismatch", {}).get("accept_truncation", True)
+    checked: set[int] = set()
     by_para: dict[int, list] = {}
     for m in rc.report.metrics:
         by_para.setdefault(rc.ctx.line_of(m.evidence[0].start)[0], []).append(m)
@@ -46,6 +47,7 @@ def check(rc):
                 denominator = _nearest(metrics, spec["denominator"], window, rate.evidence[0].start)
                 if numerator is None or denominator is None or denominator.value == 0:
                     continue
+                checked.add(rate.evidence[0].start)
                 ok, computed = rate_agrees(rate.value, rate.decimals, numerator.value, denominator.value, accept_trunc)
                 if ok:
                     continue
@@ -56,6 +58,36 @@ def check(rc):
                     evidence=[rate.evidence[0], denominator.evidence[0], numerator.evidence[0]],
                     label=rate.label, stated=fmt(rate.value), den_label=denominator.label, den=fmt(denominator.value),
                     num_label=numerator.label, numv=fmt(numerator.value), computed=fmt(computed))
+    for rate, denominator, numerator, computed in _generic(rc, by_para, checked, accept_trunc):
+        yield rc.finding(
+            "rate-mismatch",
+            values={"stated": num(rate.value), "computed": num(computed), "numerator": num(numerator.value),
+                    "denominator": num(denominator.value), "decimals": rate.decimals},
+            evidence=[rate.evidence[0], denominator.evidence[0], numerator.evidence[0]],
+            label=rate.label, stated=fmt(rate.value), den_label=denominator.label, den=fmt(denominator.value),
+            num_label=numerator.label, numv=fmt(numerator.value), computed=fmt(computed))
+
+
+def _generic(rc, by_para: dict[int, list], checked: set[int], accept_trunc: bool):
+    """"申请3,260人，安排入学3,198人，入学率99.5%": a rate right after two counts of the same
+    unit, the second of which names what the rate measures (入学 in 入学率)."""
+    for metrics in by_para.values():
+        for k, rate in enumerate(metrics):
+            if (rate.unit != "%" or rate.approx or rate.comparator or k < 2
+                    or rate.evidence[0].start in checked or not rate.label.endswith("率")):
+                continue
+            den, numr = metrics[k - 2], metrics[k - 1]
+            what = _RATE_STEM.sub("", rate.label[:-1])[-2:]
+            same_sentence = rc.ctx.sentence_start(den.evidence[0].start) == rc.ctx.sentence_start(rate.evidence[0].start)
+            if (len(what) < 2 or not same_sentence or den.unit != numr.unit or den.unit == "%"
+                    or den.approx or numr.approx or not den.value or numr.value > den.value or what not in numr.label):
+                continue
+            ok, computed = rate_agrees(rate.value, rate.decimals, numr.value, den.value, accept_trunc)
+            if not ok:
+                yield rate, den, numr, computed
+
+
+_RATE_STEM = re.compile(r"(?:达到?|为|是)$")
 
 
 def _nearest(metrics, kpi: str, para: tuple[int, int], before: int):
