@@ -36,11 +36,13 @@ def _lex():
     lx = load_yaml("facts.yaml")
     money = []
     for f in lx["money"]:
-        money.append({**f, "_re": re.compile(f["label"]), "_prio": 0})
+        not_in = frozenset(f.get("not_in", []))
+        money.append({**f, "_re": re.compile(f["label"]), "_prio": 0, "_not_in": not_in})
         if f.get("fallback"):
-            money.append({**f, "_re": re.compile(f["fallback"]), "_prio": 2})
+            money.append({**f, "_re": re.compile(f["fallback"]), "_prio": 2, "_not_in": not_in})
     filler = re.compile(r"^" + lx["filler"] + r"$")
     lx["_item_head"] = re.compile(lx["item_head"])
+    lx["_item_in_sentence"] = re.compile(lx["item_in_sentence"])
     staff = {k: re.compile(v["before"]) for k, v in lx["staff"].items()}
     units = {k: (re.compile(v["before"]), re.compile(v["after"])) for k, v in lx["units"].items()}
     return lx, money, filler, staff, units
@@ -76,7 +78,7 @@ def money_facts(ctx: Context, found: dict) -> None:
             continue  # about one line of the functional classification ("…（项）。全年预算为…")
         best = None
         for f in money:
-            if any(k in f.get("not_in", []) for k in keys):
+            if f["_not_in"] and not f["_not_in"].isdisjoint(keys):
                 continue
             for m in f["_re"].finditer(window):
                 if window[m.end():m.end() + 1] == "中":
@@ -98,8 +100,9 @@ def money_facts(ctx: Context, found: dict) -> None:
             continue  # "支出决算减少0.15万元": a change, not the figure
         if f.get("sentence_requires") and not re.search(f["sentence_requires"], ctx.text[ss:cs + start]):
             continue
-        if f.get("generic") and lx["_item_head"].search(ctx.text, ctx.line_of(q.start)[0], q.start):
-            continue  # a project's budget or spending, in a line about that project
+        if f.get("generic") and (lx["_item_head"].search(ctx.text, ctx.line_of(q.start)[0], q.start)
+                                 or lx["_item_in_sentence"].search(ctx.text, ss, cs + start)):
+            continue  # a project's budget or spending, in a line or sentence about that project
         prio = f["_prio"] or (0 if any(k in f.get("home", keys) for k in keys) else 1)
         _add(found, f["key"], prio, _fact(ctx, f["key"], q, cs + start))
         ctx.consumed.add(qi)

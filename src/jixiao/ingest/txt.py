@@ -10,6 +10,7 @@ characters), otherwise the file is rejected as unrecognisable.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from jixiao.errors import IngestError
@@ -151,10 +152,13 @@ def _charset_normalizer(data: bytes) -> tuple[str | None, str | None]:
     return str(best), best.encoding
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def _looks_like_text(text: str) -> bool:
     """Reject binary data that happened to decode: control characters or many U+FFFD."""
     sample = text[:_SAMPLE]
     if not sample:
         return True
-    controls = sum(1 for c in sample if (c < " " and c not in _ALLOWED_CONTROLS) or c == "\x7f")
+    controls = len(_CONTROLS.findall(sample))
     return controls <= len(sample) / 1000 and sample.count("\ufffd") <= len(sample) / 100

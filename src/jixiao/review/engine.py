@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ class ReviewContext:
     report: Report
     ctx: Context
     config: dict[str, Any]
+    cache: dict[str, Any] = field(default_factory=dict)  # work shared by several rules
 
     @property
     def text(self) -> str:

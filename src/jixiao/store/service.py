@@ -221,10 +221,16 @@ def revoke_api_token(db: Session, user: User, token_id: int) -> None:
 
 def get_or_create_unit(db: Session, name: str, province: str | None = None, city: str | None = None,
                        county: str | None = None, *, commit: bool = True) -> Unit:
-    """The unit of this name, created when new; empty region fields are filled in, never overwritten."""
+    """The unit of this name, created when new; empty region fields are filled in, never overwritten.
+    Region fields not given are looked up from the name in the gazetteer (长沙市天心区司法局 → 湖南省 …)."""
     name = (name or "").strip()[:200]
     if not name:
         raise InvalidInput("单位名称不能为空")
+    if not (province or city or county):
+        from jixiao.extract.gazetteer import locate
+
+        where = locate(name)
+        province, city, county = where.get("province"), where.get("city"), where.get("county")
     unit = db.scalar(select(Unit).where(Unit.name == name))
     if unit is None:
         unit = Unit(name=name, province=province, city=city, county=county)

@@ -22,6 +22,7 @@ _STEM_NOISE = re.compile(r"\d{4}年度?|全年|年度|本年|计划|目标|任�
                          r"全区|全县|全市|我局|我区|各级")
 _ACTUAL_ONLY = re.compile(r"^(?:实际|实际完成|完成|实际新增|已完成)")
 SIMILAR = 0.7
+MAX_CANDIDATES = 8  # goals compared in full with one result
 
 
 @dataclass
@@ -46,9 +47,20 @@ def is_goal(rc, m: Metric) -> bool:
 
 
 def target_pairs(rc) -> list[TargetPair]:
+    """All pairs of the report (computed once per review: two rules use them)."""
+    if "target_pairs" not in rc.cache:
+        rc.cache["target_pairs"] = _target_pairs(rc)
+    return rc.cache["target_pairs"]
+
+
+def _target_pairs(rc) -> list[TargetPair]:
     metrics: list[Metric] = rc.report.metrics
     goals = [m for m in metrics if is_goal(rc, m) and not (m.kpi or "").endswith(".target")]
     goal_ids = {id(m) for m in goals}
+    index = GoalIndex(goals)
+    by_sentence: dict[int, list[Metric]] = {}
+    for g in goals:
+        by_sentence.setdefault(rc.ctx.sentence_start(g.evidence[0].start), []).append(g)
     pairs: list[TargetPair] = []
     for m in metrics:
         if m.target is not None:
@@ -56,7 +68,7 @@ def target_pairs(rc) -> list[TargetPair]:
             continue
         if id(m) in goal_ids or m.comparator or (m.kpi or "").endswith(".target"):
             continue
-        goal = _same_sentence_goal(rc, m, goals) or _matching_goal(m, goals)
+        goal = _same_sentence_goal(rc, m, by_sentence) or _matching_goal(m, index)
         if goal is None:
             continue
         pairs.append(TargetPair(m.label if len(stem(m.label)) > 2 else goal.label, m.value, goal.value,
@@ -64,24 +76,55 @@ def target_pairs(rc) -> list[TargetPair]:
     return pairs
 
 
-def _same_sentence_goal(rc, m: Metric, goals: list[Metric]) -> Metric | None:
+def _same_sentence_goal(rc, m: Metric, by_sentence: dict[int, list[Metric]]) -> Metric | None:
     """"计划改造危桥6座，实际完成4座": an achieved figure right after its goal in one sentence."""
     if not _ACTUAL_ONLY.search(m.label):
         return None
     start = rc.ctx.sentence_start(m.evidence[0].start)
-    before = [g for g in goals if start <= g.evidence[0].start < m.evidence[0].start and g.unit == m.unit]
+    before = [g for g in by_sentence.get(start, []) if g.evidence[0].start < m.evidence[0].start and g.unit == m.unit]
     return before[-1] if before else None
 
 
-def _matching_goal(m: Metric, goals: list[Metric]) -> Metric | None:
+class GoalIndex:
+    """Goals by unit and by the character pairs of their label stems, so that finding the goal of
+    a result looks at a few candidates, not every goal (keeps the review linear)."""
+
+    def __init__(self, goals: list[Metric]):
+        self.by_kpi: dict[tuple[str, str], list[Metric]] = {}
+        self.by_pair: dict[tuple[str, str], list[Metric]] = {}
+        self.stems = {id(g): stem(g.label) for g in goals}
+        for g in goals:
+            if g.kpi:
+                self.by_kpi.setdefault((g.unit, g.kpi), []).append(g)
+            st = self.stems[id(g)]
+            for pair in {st[i:i + 2] for i in range(len(st) - 1)}:
+                posting = self.by_pair.setdefault((g.unit, pair), [])
+                if len(posting) <= 50:
+                    posting.append(g)
+
+    def candidates(self, m: Metric) -> list[Metric]:
+        if m.kpi and (m.unit, m.kpi) in self.by_kpi:
+            return self.by_kpi[(m.unit, m.kpi)][:50]
+        st = stem(m.label)
+        shared: dict[int, int] = {}
+        goal_of: dict[int, Metric] = {}
+        for pair in {st[i:i + 2] for i in range(len(st) - 1)}:
+            for g in self.by_pair.get((m.unit, pair), ()):
+                shared[id(g)] = shared.get(id(g), 0) + 1
+                goal_of[id(g)] = g
+        best = sorted(shared, key=shared.__getitem__, reverse=True)[:MAX_CANDIDATES]
+        return [goal_of[i] for i in best]
+
+
+def _matching_goal(m: Metric, index: GoalIndex) -> Metric | None:
     best: tuple[float, Metric] | None = None
-    for g in goals:
+    for g in index.candidates(m):
         if g.unit != m.unit or g.evidence[0].start == m.evidence[0].start:
             continue
         if m.kpi and g.kpi:
             score = 1.0 if m.kpi == g.kpi else 0.0
         else:
-            a, b = stem(m.label), stem(g.label)
+            a, b = stem(m.label), index.stems[id(g)]
             if len(a) < 2 or len(b) < 2:
                 continue
             score = SequenceMatcher(None, a, b).ratio()
