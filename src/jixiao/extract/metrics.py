@@ -4,6 +4,7 @@ label as written, and the KPI id from the KPI packs (data/kpi/*.yaml) where one 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
 
@@ -43,25 +44,45 @@ def _classifiers() -> set[str]:
     return set(load_yaml("units.yaml")["classifier"])
 
 
-def _domain(pack: dict, label: str, before: str) -> str | None:
-    """The work area of a metric: the last domain word in its label, else the nearest before it."""
+class DomainMarks:
+    """Every domain word of a text, found once; the nearest one before a position is a bisect."""
+
+    def __init__(self, text: str, pack: dict):
+        rx = pack["_domains"]
+        found = [(m.end(), m.lastgroup) for m in rx.finditer(text)] if rx is not None else []
+        self.ends = [e for e, _ in found]
+        self.names = [n for _, n in found]
+
+    def before(self, start: int, end: int) -> str | None:
+        i = bisect_right(self.ends, end) - 1
+        return self.names[i] if i >= 0 and self.ends[i] > start else None
+
+
+def _domain(pack: dict, label: str, before: str | tuple[DomainMarks, int, int]) -> str | None:
+    """The work area of a metric: the last domain word in its label, else the nearest before it
+    (``before`` is the text before the label, or precomputed marks with the span to look in)."""
     rx = pack["_domains"]
     if rx is None:
         return None
-    for text in (label, before[-300:]):
-        last = None
-        for last in rx.finditer(text):  # noqa: B007 - the last match is the one wanted
-            pass
-        if last is not None:
-            return last.lastgroup
-    return None
+    last = None
+    for last in rx.finditer(label):  # noqa: B007 - the last match is the one wanted
+        pass
+    if last is not None:
+        return last.lastgroup
+    if isinstance(before, tuple):
+        marks, start, end = before
+        return marks.before(start, end)
+    for last in rx.finditer(before[-300:]):  # noqa: B007
+        pass
+    return last.lastgroup if last is not None else None
 
 
-def classify(packs: list[dict], label: str, before: str, unit: str, sentence_before: str = "") -> str | None:
+def classify(packs: list[dict], label: str, before, unit: str, sentence_before: str = "",
+             marks: list[DomainMarks] | None = None) -> str | None:
     """The KPI id of a metric, from its label, the paragraph before it (for the work area), the
     sentence before it (for subset markers) and its unit."""
-    for pack in packs:
-        dom = _domain(pack, label, before)
+    for pi, pack in enumerate(packs):
+        dom = _domain(pack, label, (marks[pi], *before) if marks else before)
         for ind in pack["indicators"]:
             if unit not in ind["units"]:
                 continue
@@ -81,6 +102,7 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
     packs = [p for p in kpi_packs() if not unit_name or not p["_applies"] or p["_applies"].search(unit_name)]
     classifiers = _classifiers()
     text = ctx.text
+    marks = [DomainMarks(text, p) for p in packs]
     metrics: list[Metric] = []
     for qi, q in enumerate(ctx.quantities):
         if qi in ctx.consumed:
@@ -102,7 +124,8 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
             continue
         line_start, _ = ctx.line_of(q.start)
         ss = ctx.sentence_start(q.start)
-        kpi = None if label_after else classify(packs, label, text[line_start:label_start], q.unit, text[ss:label_start])
+        kpi = None if label_after else classify(packs, label, (max(line_start, label_start - 300), label_start),
+                                                q.unit, text[ss:label_start], marks)
         path = ctx.index.path(q.start)
         metrics.append(Metric(label=label, value=q.value, unit=q.unit, kpi=kpi, approx=q.approx,
                               comparator=q.comparator, decimals=q.decimals,
