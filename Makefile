@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo extract test bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -12,8 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## 主任务：抽取并打印随附的示例报告
+## 主任务：审核工作台演示（临时 SQLite、载入示例报告、打印账号、启动服务）
 demo: $(STAMP)
+	$(BIN)/jixiao demo $(ARGS)
+
+## 命令行抽取并打印随附的示例报告
+extract: $(STAMP)
 	$(BIN)/jixiao extract samples/*.txt samples/*.docx samples/*.xlsx
 
 ## 测试
@@ -23,6 +27,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_web.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -79,7 +79,8 @@ class Context:
         return bool(re.fullmatch(r"\s*-?[\d,.]+\s*%?\s*", self.text[span[0]:span[1]]))
 
     def span(self, start: int, end: int) -> Span:
-        return Span(start=start, end=end, text=self.text[start:end])
+        # built without validation: the fields are right by construction, and this is a hot path
+        return Span.model_construct(start=start, end=end, text=self.text[start:end])
 
     def clause_start(self, pos: int, floor: int = 0, boundary: re.Pattern[str] = CLAUSE_BOUNDARY) -> int:
         """Start of the clause that contains ``pos``.

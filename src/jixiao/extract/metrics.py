@@ -18,6 +18,7 @@ _LEAD = re.compile(r"^(?:[一二三四五六七八九十]+是|其中[：:]?|[（
 _TAIL = re.compile(r"(?:共计|共有|合计|总计|累计达|达到|共|为|达|是|有|约|计|了|等|\s)+$")
 _NOUN_AFTER = re.compile(r"[^\s，,。；;：:、！？\d%（）()“”\"]{1,12}(?:[（(][^（）()]{1,6}[)）])?")
 _NOT_NOUN_START = set("的以及和或与左右余多之")
+_MONEY_UNIT = "万元"  # money values are converted to 万元 whatever unit they were written in
 
 
 @lru_cache(maxsize=1)
@@ -127,7 +128,7 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
         kpi = None if label_after else classify(packs, label, (max(line_start, label_start - 300), label_start),
                                                 q.unit, text[ss:label_start], marks)
         path = ctx.index.path(q.start)
-        metrics.append(Metric(label=label, value=q.value, unit=q.unit, kpi=kpi, approx=q.approx,
+        metrics.append(Metric.model_construct(label=label, value=q.value, unit=_MONEY_UNIT if q.kind == "money" else q.unit, kpi=kpi, approx=q.approx,
                               comparator=q.comparator, decimals=q.decimals,
                               section=path[-1].key if path else None,
                               evidence=[ctx.span(ev_start, ev_end)]))

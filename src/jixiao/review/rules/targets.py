@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -42,8 +43,12 @@ def stem(label: str) -> str:
 def is_goal(rc, m: Metric) -> bool:
     if m.comparator or _GOAL_WORDS.search(m.label) or rc.in_goal_section(m.evidence[0].start):
         return True
-    line_start = rc.ctx.line_of(m.evidence[0].start)[0]
-    return bool(_GOAL_CONTEXT.search(rc.text, line_start, m.evidence[0].start))
+    if "goal_marks" not in rc.cache:  # every "设定…目标：" of the text, found once
+        rc.cache["goal_marks"] = [g.end() for g in _GOAL_CONTEXT.finditer(rc.text)]
+    marks = rc.cache["goal_marks"]
+    pos = m.evidence[0].start
+    i = bisect_right(marks, pos) - 1
+    return i >= 0 and marks[i] > rc.ctx.line_of(pos)[0]
 
 
 def target_pairs(rc) -> list[TargetPair]:
