@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from jixiao.console import console, utf8_streams
 from jixiao.errors import IngestError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -29,16 +29,6 @@ def _root() -> None:
     """jixiao（绩效）：部门整体支出绩效自评报告的抽取、核查与评分。"""
 
 
-def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
-
-
-def _utf8_stdout() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(encoding="utf-8", errors="replace")
-        except (AttributeError, ValueError):
-            pass
 
 
 def _analyse(path: Path, config: dict | None = None):
@@ -63,12 +53,25 @@ def _config(path: Path | None) -> dict:
     try:
         return load_config(path)
     except JixiaoError as err:
-        _console(stderr=True).print(f"[bold red]错误[/]：{escape(str(err))}")
+        console(stderr=True).print(f"[bold red]错误[/]：{escape(str(err))}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
+def _each_report(files: list[Path], config: Path | None):
+    """Analyse the files one by one; yield each Report, or None (after printing the Chinese reason)
+    for a file that cannot be read, so the batch goes on."""
+    utf8_streams()
+    cfg = _config(config)
+    for path in files:
+        try:
+            yield _analyse(path, cfg)
+        except IngestError as err:
+            _report_error(err)
+            yield None
+
+
 def _report_error(err: IngestError) -> None:
-    _console(stderr=True).print(f"[bold red]错误[/]：{escape(err.path)}：{escape(err.reason)}")
+    console(stderr=True).print(f"[bold red]错误[/]：{escape(err.path)}：{escape(err.reason)}")
 
 
 @app.command("extract")
@@ -81,15 +84,9 @@ def extract_cmd(
     """抽取报告中的事实、项目与绩效指标，每个数值都附原文出处（JSON 中同时给出审核发现）。"""
     from jixiao.jsonout import dumps
 
-    _utf8_stdout()
-    cfg = _config(config)
-    status = EXIT_OK
-    reports = []
-    for path in files:
-        try:
-            report = _analyse(path, cfg)
-        except IngestError as err:
-            _report_error(err)
+    status, reports = EXIT_OK, []
+    for report in _each_report(files, config):
+        if report is None:
             status = EXIT_BAD_INPUT
             continue
         reports.append(report)
@@ -104,9 +101,9 @@ def extract_cmd(
         try:
             export_reports(reports, to)
         except OSError as err:
-            _console(stderr=True).print(f"[bold red]错误[/]：无法写入 {escape(str(to))}：{escape(str(err.strerror or err))}")
+            console(stderr=True).print(f"[bold red]错误[/]：无法写入 {escape(str(to))}：{escape(str(err.strerror or err))}")
             raise typer.Exit(EXIT_BAD_INPUT) from None
-        _console(stderr=True).print(f"已导出 {len(reports)} 份报告到 {escape(str(to))}")
+        console(stderr=True).print(f"已导出 {len(reports)} 份报告到 {escape(str(to))}")
     raise typer.Exit(status)
 
 
@@ -122,14 +119,9 @@ def check_cmd(
     """
     from jixiao.jsonout import dumps
 
-    _utf8_stdout()
-    cfg = _config(config)
     status = EXIT_OK
-    for path in files:
-        try:
-            report = _analyse(path, cfg)
-        except IngestError as err:
-            _report_error(err)
+    for report in _each_report(files, config):
+        if report is None:
             status = EXIT_BAD_INPUT
             continue
         findings = report.findings or []
@@ -152,7 +144,7 @@ def score_cmd(
     """按指标体系评分：每个指标给出公式、取值及出处、得分，无法计算的指标写明缺少的输入。"""
     from jixiao.score import FrameworkError, score, scorecard_table
 
-    _utf8_stdout()
+    utf8_streams()
     try:
         report = _analyse(file)
     except IngestError as err:
@@ -161,12 +153,12 @@ def score_cmd(
     try:
         card = score(report, framework)
     except FrameworkError as err:
-        _console(stderr=True).print(f"[bold red]错误[/]：{escape(str(err))}")
+        console(stderr=True).print(f"[bold red]错误[/]：{escape(str(err))}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if as_json:
         sys.stdout.write(card.to_json_text() + "\n")
     else:
-        _console().print(scorecard_table(card))
+        console().print(scorecard_table(card))
     raise typer.Exit(EXIT_OK)
 
 
@@ -174,30 +166,30 @@ _SEVERITY_CN = {"error": ("错误", "bold red"), "warning": ("警告", "yellow")
 
 
 def _print_findings(report) -> None:
-    console = _console()
+    out = console()
     findings = report.findings or []
     name = report.fact_value("unit_name") or report.source
     counts = {s: sum(1 for f in findings if f.severity == s) for s in _SEVERITY_CN}
-    console.print(f"[bold]{escape(name)}[/]（{escape(report.source)}）：错误 {counts['error']} 项，警告 {counts['warning']} 项，"
+    out.print(f"[bold]{escape(name)}[/]（{escape(report.source)}）：错误 {counts['error']} 项，警告 {counts['warning']} 项，"
                   f"提示 {counts['info']} 项")
     for severity, (label, style) in _SEVERITY_CN.items():
         group = [f for f in findings if f.severity == severity]
         if not group:
             continue
-        console.print(f"[{style}]■ {label}[/]")
+        out.print(f"[{style}]■ {label}[/]")
         for f in group:
-            console.print(f"  [{style}]{f.rule}[/] {escape(f.message)}")
+            out.print(f"  [{style}]{f.rule}[/] {escape(f.message)}")
             for ev in f.evidence[:4]:
                 quote = ev.text if len(ev.text) <= 60 else ev.text[:57] + "…"
-                console.print(f"      [dim]原文（{ev.start}–{ev.end}）：“{escape(quote)}”[/]")
-    console.print()
+                out.print(f"      [dim]原文（{ev.start}–{ev.end}）：“{escape(quote)}”[/]")
+    out.print()
 
 
 def _print_report(report) -> None:
     from jixiao.export import FACT_LABELS
     from jixiao.jsonout import decimal_text
 
-    console = _console()
+    out = console()
     title = report.fact_value("unit_name") or report.source
     t = Table(title=escape(f"{title}（{report.source}）"), show_lines=False)
     t.add_column("事实")
@@ -208,14 +200,14 @@ def _print_report(report) -> None:
             continue
         value = decimal_text(fact.value) if hasattr(fact.value, "as_tuple") else str(fact.value)
         t.add_row(FACT_LABELS.get(key, key), escape(value), escape(fact.evidence[0].text) if fact.evidence else "")
-    console.print(t)
+    out.print(t)
     if report.project_items:
         it = Table(title="项目支出", show_lines=False)
         for col in ("项目", "年初预算", "调整", "实际支出"):
             it.add_column(col)
         for item in report.project_items:
             it.add_row(escape(item.name), *(decimal_text(v) if v is not None else "" for v in (item.budget, item.adjustment, item.actual)))
-        console.print(it)
+        out.print(it)
     if report.metrics:
         mt = Table(title=f"绩效指标（{len(report.metrics)} 项）", show_lines=False)
         for col in ("指标", "KPI", "数值", "单位", "原文"):
@@ -223,7 +215,7 @@ def _print_report(report) -> None:
         for m in report.metrics:
             value = ("约" if m.approx else "") + (m.comparator or "") + decimal_text(m.value)
             mt.add_row(escape(m.label), m.kpi or "", value, escape(m.unit), escape(m.evidence[0].text))
-        console.print(mt)
+        out.print(mt)
 
 
 # the review workspace commands (serve, demo, user add/passwd) are in jixiao.cli_web

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
+
+from jixiao.console import console, utf8_streams
 
 EXIT_BAD_INPUT = 2
 user_app = typer.Typer(add_completion=False, no_args_is_help=True, help="账号管理：添加用户、修改密码。")
@@ -31,20 +32,10 @@ PortOption = Annotated[int, typer.Option("--port", help="端口")]
 SAMPLE_SUFFIXES = (".txt", ".docx", ".xlsx", ".pdf")
 
 
-def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
-
-
-def _utf8_stdout() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(encoding="utf-8", errors="replace")
-        except (AttributeError, ValueError):
-            pass
 
 
 def _fail(message: str) -> None:
-    _console(stderr=True).print(f"[bold red]错误[/]：{escape(message)}")
+    console(stderr=True).print(f"[bold red]错误[/]：{escape(message)}")
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -66,12 +57,12 @@ def serve_cmd(
 
     from jixiao.web.app import create_app
 
-    _utf8_stdout()
+    utf8_streams()
     try:
         web_app = create_app(db, https_only=secure_cookies)
     except SQLAlchemyError as err:
         _fail(f"无法打开数据库：{err.__class__.__name__}: {str(err).splitlines()[0]}")
-    _console(stderr=True).print(f"jixiao 审核工作台：http://{host}:{port}/  （API 文档：/api/docs）")
+    console(stderr=True).print(f"jixiao 审核工作台：http://{host}:{port}/  （API 文档：/api/docs）")
     _serve(web_app, host, port)
 
 
@@ -93,7 +84,7 @@ def demo_cmd(
     from jixiao.store.clock import today
     from jixiao.web.app import create_app
 
-    _utf8_stdout()
+    utf8_streams()
     src = _samples_dir(samples)
     if src is None:
         _fail("找不到示例报告目录（samples/），请用 --samples 指定")
@@ -121,7 +112,7 @@ def demo_cmd(
         for path in files:
             uploader = unit_user if "示范区" in path.name else admin
             results += service.upload_files(s, uploader, [(path.name, path.read_bytes())])
-    out = _console()
+    out = console()
     out.print(f"演示数据目录：{escape(str(folder))}")
     out.print(f"数据库：{escape(url)}")
     for r in results:
@@ -163,14 +154,14 @@ def user_add_cmd(
     """添加用户（密码以 argon2 散列保存）。"""
     from jixiao.store import service
 
-    _utf8_stdout()
+    utf8_streams()
     with _session(db) as s:
         try:
             user = service.create_user(s, username=username, password=_password(password), role=role, unit=unit,
                                        region=region, display_name=display_name)
         except service.ServiceError as err:
             _fail(err.message)
-        _console().print(f"已添加用户 {escape(user.username)}（{service.ROLES[user.role]}）")
+        console().print(f"已添加用户 {escape(user.username)}（{service.ROLES[user.role]}）")
 
 
 @user_app.command("passwd")
@@ -182,13 +173,13 @@ def user_passwd_cmd(
     """修改用户密码（该用户其他已登录的会话随之失效）。"""
     from jixiao.store import service
 
-    _utf8_stdout()
+    utf8_streams()
     with _session(db) as s:
         try:
             service.set_password(s, username, _password(password))
         except service.ServiceError as err:
             _fail(err.message)
-        _console().print(f"已修改 {escape(username)} 的密码")
+        console().print(f"已修改 {escape(username)} 的密码")
 
 
 def register(app: typer.Typer) -> None:

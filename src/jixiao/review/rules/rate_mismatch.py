@@ -51,21 +51,19 @@ def check(rc):
                 ok, computed = rate_agrees(rate.value, rate.decimals, numerator.value, denominator.value, accept_trunc)
                 if ok:
                     continue
-                yield rc.finding(
-                    "rate-mismatch",
-                    values={"stated": num(rate.value), "computed": num(computed), "numerator": num(numerator.value),
-                            "denominator": num(denominator.value), "decimals": rate.decimals},
-                    evidence=[rate.evidence[0], denominator.evidence[0], numerator.evidence[0]],
-                    label=rate.label, stated=fmt(rate.value), den_label=denominator.label, den=fmt(denominator.value),
-                    num_label=numerator.label, numv=fmt(numerator.value), computed=fmt(computed))
+                yield _finding(rc, rate, denominator, numerator, computed)
     for rate, denominator, numerator, computed in _generic(rc, by_para, checked, accept_trunc):
-        yield rc.finding(
-            "rate-mismatch",
-            values={"stated": num(rate.value), "computed": num(computed), "numerator": num(numerator.value),
-                    "denominator": num(denominator.value), "decimals": rate.decimals},
-            evidence=[rate.evidence[0], denominator.evidence[0], numerator.evidence[0]],
-            label=rate.label, stated=fmt(rate.value), den_label=denominator.label, den=fmt(denominator.value),
-            num_label=numerator.label, numv=fmt(numerator.value), computed=fmt(computed))
+        yield _finding(rc, rate, denominator, numerator, computed)
+
+
+def _finding(rc, rate, denominator, numerator, computed):
+    return rc.finding(
+        "rate-mismatch",
+        values={"stated": num(rate.value), "computed": num(computed), "numerator": num(numerator.value),
+                "denominator": num(denominator.value), "decimals": rate.decimals},
+        evidence=[rate.evidence[0], denominator.evidence[0], numerator.evidence[0]],
+        label=rate.label, stated=fmt(rate.value), den_label=denominator.label, den=fmt(denominator.value),
+        num_label=numerator.label, numv=fmt(numerator.value), computed=fmt(computed))
 
 
 def _generic(rc, by_para: dict[int, list], checked: set[int], accept_trunc: bool):
