@@ -10,8 +10,14 @@ import pytest
 from jixiao.extract import extract
 from jixiao.ingest import load
 
-HERE = Path(__file__).parent / "fixtures" / "heldout"
-CASES = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(HERE.glob("*.json"))]
+FIXTURES = Path(__file__).parent / "fixtures"
+# heldout: other provinces and departments; heldout2: 司法局 reports of other provinces (one also .docx)
+CASES = []
+for folder in ("heldout", "heldout2"):
+    for p in sorted((FIXTURES / folder).glob("*.json")):
+        gold = json.loads(p.read_text(encoding="utf-8"))
+        gold["_path"] = FIXTURES / folder / gold["doc"]
+        CASES.append(gold)
 
 
 def _eq(a, b):
@@ -26,7 +32,7 @@ def _text_of(f) -> str:
 
 @pytest.fixture(scope="module")
 def reports():
-    return {g["doc"]: extract(load(HERE / g["doc"]), review=True) for g in CASES}
+    return {g["doc"]: extract(load(g["_path"]), review=True) for g in CASES}
 
 
 @pytest.mark.parametrize("gold", CASES, ids=[g["doc"][:3] for g in CASES])
@@ -41,6 +47,10 @@ def test_heldout_facts_and_items(gold, reports):
         else:
             assert _eq(facts.get(key), want), (key, facts.get(key), want)
     assert not set(facts) - set(gold["facts"]), set(facts) - set(gold["facts"])
+    kpis = {(m.kpi, m.value) for m in report.metrics}
+    for m in gold.get("metrics", []):
+        if "kpi" in m:
+            assert (m["kpi"], Decimal(str(m["value"]))) in kpis, m
     for want in gold.get("project_items", []):
         got = next((it for it in report.project_items if want["name"] in it.name or it.name in want["name"]), None)
         assert got is not None, want
@@ -61,3 +71,14 @@ def test_heldout_findings(gold, reports):
     # and a target phrased differently from its result); everything else must be raised
     assert len(raised) >= len(gold.get("expected_findings", [])) - 1, (
         [w for w in gold["expected_findings"] if w not in raised])
+
+
+def test_docx_copy_reads_like_its_text():
+    from jixiao import analyse
+
+    base = FIXTURES / "heldout2" / "203_hb_jiang_an_justice_2024"
+    a = analyse(base.with_suffix(".txt")).to_json()
+    b = analyse(base.with_suffix(".docx")).to_json()
+    assert a["facts"] == b["facts"]
+    assert sorted((m["kpi"], m["value"]) for m in a["metrics"] if m["kpi"]) == \
+        sorted((m["kpi"], m["value"]) for m in b["metrics"] if m["kpi"])

@@ -200,9 +200,10 @@ def _staff_head_ok(text: str, sentence_start: int, kw_start: int, key: str) -> b
     """A staffing keyword inside the breakdown of another head count ("实有人数30人（其中：
     行政编制29人…）", "在职人数47人，其中：…工勤编制6人") is a part, not the fact."""
     before = text[sentence_start:kw_start]
-    if key == "staff_authorized" and re.search(r"实有|在职|在编人数", before) and "其中" in before:
+    breakdown = "其中" in before or "含" in before
+    if key == "staff_authorized" and re.search(r"实有|在职|在编人数", before) and breakdown:
         return False
-    if key == "staff_actual" and re.search(r"实有|在职在编|在职人数", before) and "其中" in before:
+    if key == "staff_actual" and re.search(r"实有|在职在编|在职人数", before) and breakdown:
         return False
     return True
 

@@ -21,7 +21,7 @@ _COVER_NAME = re.compile(
 _DATE = (r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*(?:年\s*|[.\-/．])"
          r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*(?:月\s*|[.\-/．])"
          r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?")
-_COVER_DATE = re.compile(r"(?:报告|填报|评价|编制|成文)日期\s*[：:\t]\s*" + _DATE)
+_COVER_DATE = re.compile(r"(?:报告|填报|报送|评价|编制|成文|提交)(?:日期|时间)\s*[：:\t]\s*" + _DATE)
 _DATE_LINE = re.compile(r"^\s*" + _DATE + r"\s*$", re.M)
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
 _TITLE_WORDS = re.compile(r"自评报告|评价报告|自评表|绩效报告|决算|预算(?:公开)?(?:说明|报告)?$")

@@ -18,6 +18,7 @@ _LEAD = re.compile(r"^(?:[一二三四五六七八九十]+是|其中[：:]?|[（
 _TAIL = re.compile(r"(?:共计|共有|合计|总计|累计达|达到|共|为|达|是|有|约|计|了|等|\s)+$")
 _NOUN_AFTER = re.compile(r"[^\s，,。；;：:、！？\d%（）()“”\"]{1,12}(?:[（(][^（）()]{1,6}[)）])?")
 _NOT_NOUN_START = set("的以及和或与左右余多之")
+_TARGET_NOUN = re.compile(r"^[^，。；]{0,4}(?:任务|目标)")
 _MONEY_UNIT = "万元"  # money values are converted to 万元 whatever unit they were written in
 
 
@@ -84,8 +85,9 @@ def classify(packs: list[dict], label: str, before, unit: str, sentence_before: 
     sentence before it (for subset markers) and its unit."""
     for pi, pack in enumerate(packs):
         dom = _domain(pack, label, (marks[pi], *before) if marks else before)
+        alias = pack.get("unit_aliases", {}).get(unit, unit)
         for ind in pack["indicators"]:
-            if unit not in ind["units"]:
+            if unit not in ind["units"] and alias not in ind["units"]:
                 continue
             if ind.get("domain") and ind["domain"] != dom:
                 continue
@@ -125,7 +127,10 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
             continue
         line_start, _ = ctx.line_of(q.start)
         ss = ctx.sentence_start(q.start)
-        kpi = None if label_after else classify(packs, label, (max(line_start, label_start - 300), label_start),
+        kpi_label = label
+        if not label_after and after and _TARGET_NOUN.match(after.group(0)):
+            kpi_label = label + after.group(0)  # "市局下达的1,200件年度任务": the noun says what it is
+        kpi = None if label_after else classify(packs, kpi_label, (max(line_start, label_start - 300), label_start),
                                                 q.unit, text[ss:label_start], marks)
         path = ctx.index.path(q.start)
         metrics.append(Metric.model_construct(label=label, value=q.value, unit=_MONEY_UNIT if q.kind == "money" else q.unit, kpi=kpi, approx=q.approx,

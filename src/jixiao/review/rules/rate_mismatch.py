@@ -67,8 +67,8 @@ def _finding(rc, rate, denominator, numerator, computed):
 
 
 def _generic(rc, by_para: dict[int, list], checked: set[int], accept_trunc: bool):
-    """"申请3,260人，安排入学3,198人，入学率99.5%": a rate right after two counts of the same
-    unit, the second of which names what the rate measures (入学 in 入学率)."""
+    """"入学申请3,260人，安排入学3,198人，入学率99.5%": a rate right after two counts of the same
+    unit that both name what the rate measures (入学 in 入学率)."""
     for metrics in by_para.values():
         for k, rate in enumerate(metrics):
             if (rate.unit != "%" or rate.approx or rate.comparator or k < 2
@@ -78,7 +78,8 @@ def _generic(rc, by_para: dict[int, list], checked: set[int], accept_trunc: bool
             what = _RATE_STEM.sub("", rate.label[:-1])[-2:]
             same_sentence = rc.ctx.sentence_start(den.evidence[0].start) == rc.ctx.sentence_start(rate.evidence[0].start)
             if (len(what) < 2 or not same_sentence or den.unit != numr.unit or den.unit == "%"
-                    or den.approx or numr.approx or not den.value or numr.value > den.value or what not in numr.label):
+                    or den.approx or numr.approx or not den.value or numr.value > den.value
+                    or what not in numr.label or what not in den.label):
                 continue
             ok, computed = rate_agrees(rate.value, rate.decimals, numr.value, den.value, accept_trunc)
             if not ok:

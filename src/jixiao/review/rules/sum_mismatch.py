@@ -31,7 +31,8 @@ def check(rc):
         total = rel.total.value
         parts_sum = sum((p.value for p in rel.parts), Decimal(0))
         exact = rel.kind == "count"
-        tol = sum_tolerance(rel.total.decimals, [p.decimals for p in rel.parts], exact)
+        # a stated 0 (no spending at all) is exact, whatever its decimals
+        tol = sum_tolerance(rel.total.decimals, [p.decimals for p in rel.parts if p.value != 0], exact)
         diff = parts_sum - total
         if abs(diff) <= tol:
             continue
@@ -61,7 +62,7 @@ def _some_prefix_agrees(rel, exact: bool) -> bool:
     acc = Decimal(0)
     for i, p in enumerate(rel.parts):
         acc += p.value
-        tol = sum_tolerance(rel.total.decimals, [q.decimals for q in rel.parts[: i + 1]], exact)
+        tol = sum_tolerance(rel.total.decimals, [q.decimals for q in rel.parts[: i + 1] if q.value != 0], exact)
         if i >= 1 and abs(acc - rel.total.value) <= tol:
             return True
     return False

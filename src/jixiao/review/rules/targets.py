@@ -73,6 +73,8 @@ def _target_pairs(rc) -> list[TargetPair]:
             continue
         if id(m) in goal_ids or m.comparator or (m.kpi or "").endswith(".target"):
             continue
+        if "其中" in rc.text[rc.ctx.sentence_start(m.evidence[0].start):m.evidence[0].start]:
+            continue  # a part ("其中刑事法律援助案件486件") is not measured against the whole's goal
         goal = _same_sentence_goal(rc, m, by_sentence) or _matching_goal(m, index)
         if goal is None:
             continue
@@ -126,6 +128,8 @@ def _matching_goal(m: Metric, index: GoalIndex) -> Metric | None:
     for g in index.candidates(m):
         if g.unit != m.unit or g.evidence[0].start == m.evidence[0].start:
             continue
+        if g.kpi and not m.kpi:
+            continue  # the goal of a standard indicator is paired with that indicator, not by label
         if m.kpi and g.kpi:
             score = 1.0 if m.kpi == g.kpi else 0.0
         else:
