@@ -19,6 +19,7 @@ import cn2an
 
 from jixiao.extract.lexicon import load_yaml
 from jixiao.model import Section
+from jixiao.textlines import lines
 
 _CN = "一二三四五六七八九十"
 _NUMBERING = re.compile(
@@ -94,10 +95,7 @@ def find_headings(text: str) -> list[Heading]:
     last_list_ordinal = 0  # last Arabic-numbered line inside the current top-level section
     level1 = level1_keys()
     level2 = {s["key"] for s in _section_specs() if s["level"] == 2}
-    pos = 0
-    for line in text.split("\n"):
-        line_start = pos
-        pos += len(line) + 1
+    for line_start, line in lines(text):
         stripped = line.lstrip()
         if not stripped:
             continue

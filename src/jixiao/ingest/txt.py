@@ -16,6 +16,7 @@ from pathlib import Path
 from jixiao.errors import IngestError
 from jixiao.ingest.document import Cell, Document, Table
 from jixiao.ingest.normalize import normalize
+from jixiao.textlines import lines
 
 _BOMS = [  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
@@ -45,8 +46,7 @@ def tab_tables(text: str) -> list[Table]:
     """Tables pasted as text: runs of consecutive lines whose cells are separated by tabs."""
     tables: list[Table] = []
     rows: list[list[Cell]] = []
-    pos = 0
-    for line in text.split("\n") + [""]:
+    for pos, line in [*lines(text), (len(text) + 1, "")]:
         if "\t" in line:
             cells = []
             start = pos
@@ -58,7 +58,6 @@ def tab_tables(text: str) -> list[Table]:
             if len(rows) >= 2:
                 tables.append(Table(rows, rows[0][0].start, rows[-1][-1].end))
             rows = []
-        pos += len(line) + 1
     return tables
 
 

@@ -757,27 +757,26 @@ def report_correct(request: Request, db: SessionDep, user: CurrentUser, report_i
                    field: Annotated[str, Form()] = "", new_value: Annotated[str, Form()] = "",
                    reason: Annotated[str, Form()] = "", version: Annotated[str, Form()] = "",
                    ref: Annotated[str, Form()] = ""):
-    try:
-        service.correct_value(db, user, report_id, field=field, value=new_value, reason=reason,
-                              version=_int(version))
-    except NotFound:
-        raise
-    except ConflictError:
-        db.rollback()
-        return _render_detail(request, db, user, report_id, status_code=409, conflict=CONFLICT)
-    except ServiceError as err:
-        db.rollback()
-        return _render_detail(request, db, user, report_id, status_code=err.status, conflict=err.message)
     anchor = f"#ref={quote(ref)}" if ref else "#changelog"
-    return _redirect(f"/reports/{report_id}?msg=corrected{anchor}")
+    return _edit(request, db, user, report_id, f"/reports/{report_id}?msg=corrected{anchor}",
+                 lambda: service.correct_value(db, user, report_id, field=field, value=new_value, reason=reason,
+                                               version=_int(version)))
 
 
 @router.post("/reports/{report_id}/status", response_class=HTMLResponse)
 def report_status(request: Request, db: SessionDep, user: CurrentUser, report_id: int,
                   to_status: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
                   version: Annotated[str, Form()] = ""):
+    return _edit(request, db, user, report_id, f"/reports/{report_id}?msg=status#review",
+                 lambda: service.change_status(db, user, report_id, to=to_status, comment=comment,
+                                               version=_int(version)))
+
+
+def _edit(request: Request, db, user, report_id: int, then: str, action):
+    """Run one edit of a report; on a conflict or a refused edit show the detail page again with
+    the reason (409 for a concurrent change), else redirect to ``then``."""
     try:
-        service.change_status(db, user, report_id, to=to_status, comment=comment, version=_int(version))
+        action()
     except NotFound:
         raise
     except ConflictError:
@@ -786,7 +785,7 @@ def report_status(request: Request, db: SessionDep, user: CurrentUser, report_id
     except ServiceError as err:
         db.rollback()
         return _render_detail(request, db, user, report_id, status_code=err.status, conflict=err.message)
-    return _redirect(f"/reports/{report_id}?msg=status#review")
+    return _redirect(then)
 
 
 # --- comparison ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from jixiao.review.registry import rule
 from jixiao.review.rules.common import num
+from jixiao.textlines import lines
 
 N = 4  # characters per gram
 MAX_POSTING = 30  # clauses found in more paragraphs than this are ignored (keeps the cost linear)
@@ -81,11 +82,8 @@ def _containment(a: set[str], b: set[str]) -> Decimal:
 def _paragraphs(text: str, min_chars: int) -> list[tuple[tuple[int, int, str, int], str]]:
     """(span start, end, text, paragraph number) and the text without spaces, for long paragraphs."""
     out = []
-    pos = 0
     number = 0
-    for line in text.split("\n"):
-        start = pos
-        pos += len(line) + 1
+    for start, line in lines(text):
         stripped = line.strip()
         if not stripped:
             continue
