@@ -176,10 +176,17 @@ def _last_match(rx: re.Pattern[str], s: str) -> re.Match[str] | None:
     return last
 
 
+_ORG_CONTEXT = re.compile(r"内设|下设|下辖|下属|设有|共有|组成|包括|机构|科室|股室|所属|直属")
+
+
 def _unit_count(ctx: Context, found: dict, qi: int, window: str, cs: int) -> None:
-    """"7个内设科室" (the noun after) or "内设职能科室21个" (the keyword just before)."""
+    """"7个内设科室" (the noun after) or "内设职能科室21个" (the keyword just before) — in a sentence
+    about the organisation, not "完成义安、石亭2个司法所业务用房改造"."""
     units = _lex()[4]
     q = ctx.quantities[qi]
+    ss = ctx.sentence_start(q.start)
+    if not _ORG_CONTEXT.search(ctx.text, ss, q.start) and not _ORG_CONTEXT.match(ctx.text, q.end):
+        return
     after = ctx.text[q.end:q.end + 10]
     for key, (_, after_rx) in units.items():
         ma = after_rx.match(after)
@@ -201,8 +208,8 @@ def _staff_head_ok(text: str, sentence_start: int, kw_start: int, key: str) -> b
     行政编制29人…）", "在职人数47人，其中：…工勤编制6人") is a part, not the fact."""
     before = text[sentence_start:kw_start]
     breakdown = "其中" in before or "含" in before
-    if key == "staff_authorized" and re.search(r"实有|在职|在编人数", before) and breakdown:
-        return False
+    if key == "staff_authorized" and re.search(r"实有|在职|在编人数|编制", before) and breakdown:
+        return False  # "核定编制25名，其中行政编制8名": a part of the quota, or of the staff
     if key == "staff_actual" and re.search(r"实有|在职在编|在职人数", before) and breakdown:
         return False
     return True
@@ -231,8 +238,8 @@ def _authorized_sum(ctx: Context, qi: int) -> tuple[int, int] | None:
     return (total, end) if end != q.end else None
 
 
-_SELF_SCORE = re.compile(r"(?:自评|综合|总)[^，。；\n]{0,30}?(?:得分|评分|分数|总分)(?:为|是|合计)?\s*$"
-                         r"|^(?:总分|得分合计|自评得分)\s*$")
+_SELF_SCORE = re.compile(r"(?:自评|综合|总)[^，。；\n]{0,30}?(?:得分|评分|分数|总分)(?:为|是|合计)?[：:]?\s*$"
+                         r"|^(?:总分|得分合计|自评得分)[：:]?\s*$")
 
 
 def self_score(ctx: Context, found: dict) -> None:
@@ -240,7 +247,8 @@ def self_score(ctx: Context, found: dict) -> None:
     for qi, q in enumerate(ctx.quantities):
         if q.unit != "分" or q.approx:
             continue
-        cs = max(ctx.clause_start(q.num_start), ctx.prev_quantity_end(qi))
+        cs = max(ctx.sentence_start(q.num_start), ctx.prev_quantity_end(qi))
+        cs = max(cs, ctx.text.rfind("，", cs, q.num_start) + 1)  # the clause, but across a "："
         window = ctx.text[cs:q.num_start]
         m = _SELF_SCORE.search(window)
         if m and not re.search(r"分值|满分|权重|执行率得分|指标得分", window):

@@ -21,7 +21,8 @@ _COVER_NAME = re.compile(
 _DATE = (r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*(?:年\s*|[.\-/．])"
          r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*(?:月\s*|[.\-/．])"
          r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?")
-_COVER_DATE = re.compile(r"(?:报告|填报|报送|评价|编制|成文|提交)(?:日期|时间)\s*[：:\t]\s*" + _DATE)
+_COVER_DATE = re.compile(r"(?:报\s*告|填\s*报|报\s*送|评\s*价|编\s*制|成\s*文|提\s*交)?\s*(?:日\s*期|时\s*间)\s*[：:\t]\s*"
+                         + _DATE)
 _DATE_LINE = re.compile(r"^\s*" + _DATE + r"\s*$", re.M)
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
 _TITLE_WORDS = re.compile(r"自评报告|评价报告|自评表|绩效报告|决算|预算(?:公开)?(?:说明|报告)?$")
@@ -56,6 +57,10 @@ def report_kind(ctx: Context) -> Fact | None:
     return None
 
 
+_NAME_LINE = re.compile(r"^\s*(?:单位[：:]\s*)?([\u4e00-\u9fff]{2,30}?" + _ORG_SUFFIX + r")\s*(?:[（(]?本级[)）]?)?\s*$",
+                        re.M)
+
+
 def _name_from_title(line: str) -> tuple[int, str] | None:
     m = re.search(r"(?:(?:19|20)\d{2}\s*年度?)?\s*([^\s\d（(：:]{2,40}?" + _ORG_SUFFIX + r")(?:本级)?"
                   r"\s*(?:20\d{2}\s*年度?)?\s*(?:部门|单位|整体|项目|预算|决算|绩效|财政)", line)
@@ -76,6 +81,10 @@ def unit_name(ctx: Context) -> Fact | None:
             got = _name_from_title(found[1])
             if got:
                 cand = (found[0] + got[0], got[1])
+    if cand is None:
+        m = _NAME_LINE.search(text[:800])
+        if m:
+            cand = (m.start(1), m.group(1))
     if cand is None:
         return None
     pos, name = cand

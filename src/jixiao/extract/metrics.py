@@ -18,6 +18,8 @@ _LEAD = re.compile(r"^(?:[一二三四五六七八九十]+是|其中[：:]?|[（
 _TAIL = re.compile(r"(?:共计|共有|合计|总计|累计达|达到|共|为|达|是|有|约|计|了|等|\s)+$")
 _NOUN_AFTER = re.compile(r"[^\s，,。；;：:、！？\d%（）()“”\"]{1,12}(?:[（(][^（）()]{1,6}[)）])?")
 _NOT_NOUN_START = set("的以及和或与左右余多之")
+_OTHER_PERIOD = re.compile(r"上年|去年|同期|上一年|前一年")
+_GOAL_LABEL = re.compile(r"目标|任务数|计划|预计|力争")
 _TARGET_NOUN = re.compile(r"^[^，。；]{0,4}(?:任务|目标)")
 _MONEY_UNIT = "万元"  # money values are converted to 万元 whatever unit they were written in
 
@@ -83,6 +85,9 @@ def classify(packs: list[dict], label: str, before, unit: str, sentence_before: 
              marks: list[DomainMarks] | None = None) -> str | None:
     """The KPI id of a metric, from its label, the paragraph before it (for the work area), the
     sentence before it (for subset markers) and its unit."""
+    if _OTHER_PERIOD.search(label) or _OTHER_PERIOD.search(sentence_before[-12:]):
+        return None  # last year's figure ("2023年同期…1,046件") is not this year's indicator
+    goal = bool(_GOAL_LABEL.search(label))
     for pi, pack in enumerate(packs):
         dom = _domain(pack, label, (marks[pi], *before) if marks else before)
         alias = pack.get("unit_aliases", {}).get(unit, unit)
@@ -97,6 +102,8 @@ def classify(packs: list[dict], label: str, before, unit: str, sentence_before: 
                 continue
             if ind["_exclude_before"] and ind["_exclude_before"].search(sentence_before):
                 continue
+            if goal and not ind.get("target_of"):
+                continue  # "受理量目标1,000件" is a target, never the achieved indicator
             return ind["kpi"]
     return None
 

@@ -30,6 +30,7 @@ _TOKEN = re.compile(
     r"|(?P<tab>\t)"
     r"|(?P<sp>[^\S\n\r\t\x0b\x0c\u2028\u2029]+)"
 )
+_WIDE = "\x00"  # placeholder for a run of 3+ spaces until the line is known to be a table row or not
 _DECIMAL_POINT = re.compile(r"(?<=\d)[．·](?=\d)")
 
 
@@ -45,8 +46,12 @@ def normalize(origin: str) -> tuple[str, list[int]]:
 
     def end_line(newline_at: int | None) -> None:
         nonlocal blank_run, line
-        while line and line[-1][0] == " ":
+        while line and line[-1][0] in (" ", _WIDE):
             line.pop()
+        # a line whose text is laid out in columns by runs of spaces is a table row: the runs
+        # become the cell separator (a single wide run, as in "日    期：", stays a space)
+        wide = sum(1 for piece, _ in line if piece == _WIDE)
+        line = [((("\t" if wide >= 2 else " ") if piece == _WIDE else piece), start) for piece, start in line]
         if not line:
             blank_run += 1
             if blank_run == 1 and out and newline_at is not None:
@@ -71,12 +76,12 @@ def normalize(origin: str) -> tuple[str, list[int]]:
         if kind == "nl":
             end_line(m.start())
         elif kind == "tab":
-            while line and line[-1][0] == " ":
+            while line and line[-1][0] in (" ", _WIDE):
                 line.pop()
             line.append(("\t", m.start()))
         elif kind == "sp":
-            if line and line[-1][0] not in (" ", "\t"):
-                line.append((" ", m.start()))
+            if line and line[-1][0] not in (" ", "\t", _WIDE):
+                line.append((_WIDE if m.end() - m.start() >= 3 else " ", m.start()))
         # artefacts are dropped
     if last < len(origin):
         line.append((origin[last:].translate(_FW_TABLE), last))
