@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from jixiao.extract.numbers import Quantity, find_quantities
+from jixiao.extract.numbers import Quantity, find_bare_amounts, find_quantities, unit_declarations
 from jixiao.extract.outline import SectionIndex, build_sections
 from jixiao.ingest.document import Table
 from jixiao.model import Section, Span
@@ -15,6 +15,20 @@ from jixiao.model import Section, Span
 CLAUSE_BOUNDARY = re.compile(r"[，,。；;：:！？!?\n\t]")
 ITEM_BOUNDARY = re.compile(r"[，,。；;、\n\t]")
 SENTENCE_BOUNDARY = re.compile(r"[。；;！？!?\n]")
+
+
+def _quantities(text: str, index: SectionIndex) -> list[Quantity]:
+    """Every quantity; after a "（金额单位：万元）" declaration, plain figures up to the end of the
+    section that declares it are amounts in that unit."""
+    found = find_quantities(text)
+    extra: list[Quantity] = []
+    for at, unit in unit_declarations(text):
+        path = index.path(at)
+        end = path[-1].end if path else min(len(text), at + 3000)
+        extra += find_bare_amounts(text, at, end, unit, [(q.start, q.end) for q in found + extra])
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda q: q.start)
 
 
 @dataclass(frozen=True)
@@ -53,7 +67,8 @@ class Context:
     @classmethod
     def of(cls, text: str, tables: list[Table] | None = None) -> Context:
         sections = build_sections(text)
-        ctx = cls(text, sections, SectionIndex(sections), find_quantities(text), list(tables or []))
+        index = SectionIndex(sections)
+        ctx = cls(text, sections, index, _quantities(text, index), list(tables or []))
         ctx.consume_table_cells()
         return ctx
 

@@ -9,6 +9,7 @@ markers (余/近/多/约) and bounds (≥, ≤, 以上).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -208,3 +209,35 @@ def _is_cjk_word_char(c: str) -> bool:
 def _clean(v: Decimal) -> Decimal:
     """Drop a float-like exponent while keeping the written precision."""
     return v if v.as_tuple().exponent <= 0 else v.quantize(Decimal(1))
+
+
+_UNIT_DECLARATION = re.compile(r"(?:金额|货币)?单位[：:]\s*(万元|元|亿元)|[（(](万元|元|亿元)[)）]\s*$", re.M)
+_BARE_AMOUNT = re.compile(r"(?<![\d.,，])(\d{1,3}(?:,\d{3})+(?:\.\d{1,4})?|\d+\.\d{1,4})(?![\d.,]|\s*(?:%|％|年|月|日|倍))")
+
+
+def unit_declarations(text: str) -> list[tuple[int, str]]:
+    """Where a text says "（金额单位：万元）" once for the figures after it: (end offset, unit)."""
+    return [(m.end(), m.group(1) or m.group(2)) for m in _UNIT_DECLARATION.finditer(text)]
+
+
+def find_bare_amounts(text: str, start: int, end: int, unit: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+    """Plain figures ("本年支出合计3,497.60") in a stretch of text whose money unit was declared once.
+
+    Only figures with decimals or thousands separators count (integers there are usually counts),
+    and never one inside a quantity already found."""
+    factor = Decimal(_units()["money"][unit])
+    shift = 4 if unit == "元" else (-4 if unit == "亿元" else 0)
+    out = []
+    spans = sorted(taken)
+    starts = [a for a, _ in spans]
+    for m in _BARE_AMOUNT.finditer(text, start, end):
+        i = bisect_right(starts, m.start()) - 1
+        if i >= 0 and spans[i][1] > m.start():
+            continue
+        parsed = parse_number(m.group(1))
+        if parsed is None:
+            continue
+        value, dec = parsed
+        out.append(Quantity(value=_clean(value * factor), unit=unit, kind="money", decimals=dec + shift,
+                            approx=False, comparator=None, start=m.start(), end=m.end(), num_start=m.start()))
+    return out
