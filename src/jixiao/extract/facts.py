@@ -151,8 +151,8 @@ def staff_facts(ctx: Context, found: dict) -> None:
             if q.unit == "个" and key != "staff_authorized":
                 continue
             m = _last_match(rx, window)
-            if m is None or not _staff_head_ok(text, ss, cs + m.start(), key):
-                continue
+            if m is None or len(window) - m.end() > 8 or not _staff_head_ok(text, ss, cs + m.start(), key):
+                continue  # the keyword must stand right before its number ("编制数45人", "编制为行政60人")
             if key == "staff_authorized":
                 total = _authorized_sum(ctx, qi)
                 if total:

@@ -21,7 +21,8 @@ from jixiao.extract.lexicon import load_yaml
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_UNITS = "十百千万亿"
 _CN_NUM = f"[{_CN_DIGITS}{_CN_UNITS}壹贰叁肆伍陆柒捌玖拾佰仟]"
-_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# thousands written with commas ("1,015.45") or, in some converted files, thin spaces ("1 015.45")
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d{1,3}(?: \d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def parse_number(s: str) -> tuple[Decimal, int] | None:
     """Parse one numeral (Arabic with optional thousands commas, or Chinese) to (value, decimals).
 
     Figures of more than 18 digits are not amounts a report states (they are codes or garbage)."""
-    s = s.replace(",", "")
+    s = s.replace(",", "").replace(" ", "")
     if sum(c.isdigit() for c in s) > 18:
         return None
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
