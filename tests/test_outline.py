@@ -53,3 +53,14 @@ def test_section_spans_cover_the_body():
 def test_other_numbering_styles():
     text = "第一部分 部门概况\n内容。\n第二部分 存在的问题及原因分析\n问题。\n（1）改进措施\n措施。"
     assert keys(text, 1) == ["basic_info", "problems"]
+
+
+def test_headings_whose_numbering_was_lost():
+    text = ("部门基本情况\n本局内设科室5个。\n一般公共预算支出情况\n基本支出100.00万元。\n"
+            "存在的问题\n预算编制不够细。\n改进措施\n加强管理。")
+    assert keys(text, 1) == ["basic_info", "general_budget", "problems", "measures"]
+
+
+def test_numbered_reports_do_not_take_plain_lines_as_headings():
+    text = "一、部门基本情况\n内容。\n二、存在的问题\n问题。\n三、改进措施\n措施。\n存在的问题\n这一行只是正文。"
+    assert [s.title for s in build_sections(text) if s.level == 1] == ["一、部门基本情况", "二、存在的问题", "三、改进措施"]

@@ -119,7 +119,8 @@ def fund_none_facts(ctx: Context, found: dict) -> None:
             continue  # "未发生因公出国（境）费用" is read where the report gives its 三公经费
         if key in found:
             continue
-        m = re.search(rf"(?:{none})[^，。；\n]{{0,40}}?{word}|{word}[^，。；\n]{{0,12}}(?:{none})", ctx.text)
+        # "未安排政府性基金…" or "政府性基金预算、国有资本经营预算、社会保险基金预算：均未安排"
+        m = re.search(rf"(?:{none})[^，。；\n]{{0,40}}?{word}|{word}[^，。；\n]{{0,40}}?(?:{none})", ctx.text)
         if m and not _in_heading(ctx, m.start()):
             _add(found, key, 0, Fact(key=key, value=Decimal(0), decimals=0, evidence=[ctx.span(m.start(), m.end())]))
             continue

@@ -144,10 +144,35 @@ def find_headings(text: str) -> list[Heading]:
     return heads
 
 
+_TITLE_LINE = re.compile(r"^\s*([\u4e00-\u9fff（）()“”、和及与]{2,24}?(?:情况|问题|措施|分析|说明|概况|建议|打算|"
+                         r"目标|评价|结论))\s*[：:]?\s*$")
+
+
+def _unnumbered_titles(text: str) -> list[Heading]:
+    """Headings whose numbering Word dropped: a line that is nothing but a standard section title."""
+    heads = []
+    level1 = level1_keys()
+    for line_start, line in lines(text):
+        m = _TITLE_LINE.match(line)
+        if not m:
+            continue
+        key = classify_heading(m.group(1))
+        if key in level1:
+            offset = line_start + (len(line) - len(line.lstrip()))
+            heads.append(Heading(offset, line_start + len(line), m.group(1), m.group(1), key, "title", 0, True,
+                                 level=1))
+    return heads
+
+
 def build_sections(text: str) -> list[Section]:
     """Sections in document order; each ends where the next heading of the same or a higher
-    level starts (or at the end of the text)."""
+    level starts (or at the end of the text). When a report has almost no numbered top-level
+    headings (the numbering was lost in conversion), lines that are standard titles are used."""
     heads = find_headings(text)
+    if sum(1 for h in heads if h.level == 1) < 2:
+        titled = _unnumbered_titles(text)
+        if len(titled) >= 2:
+            heads = sorted(heads + titled, key=lambda h: h.start)
     sections: list[Section] = []
     for i, h in enumerate(heads):
         end = len(text)
