@@ -44,14 +44,18 @@ def normalize(origin: str) -> tuple[str, list[int]]:
     line: list[tuple[str, int]] = []  # pieces of the current line: (text, origin start), 1:1 mapped
     blank_run = 0
 
+    has_wide = False  # any run of 3+ spaces in the text at all (most reports have none)
+
     def end_line(newline_at: int | None) -> None:
         nonlocal blank_run, line
         while line and line[-1][0] in (" ", _WIDE):
             line.pop()
         # a line whose text is laid out in columns by runs of spaces is a table row: the runs
         # become the cell separator (a single wide run, as in "日    期：", stays a space)
-        wide = sum(1 for piece, _ in line if piece == _WIDE)
-        line = [((("\t" if wide >= 2 else " ") if piece == _WIDE else piece), start) for piece, start in line]
+        wide = sum(1 for piece, _ in line if piece == _WIDE) if has_wide else 0
+        if wide:
+            cell = "\t" if wide >= 2 else " "
+            line = [(cell if piece == _WIDE else piece, start) for piece, start in line]
         if not line:
             blank_run += 1
             if blank_run == 1 and out and newline_at is not None:
@@ -81,7 +85,9 @@ def normalize(origin: str) -> tuple[str, list[int]]:
             line.append(("\t", m.start()))
         elif kind == "sp":
             if line and line[-1][0] not in (" ", "\t", _WIDE):
-                line.append((_WIDE if m.end() - m.start() >= 3 else " ", m.start()))
+                wide_run = m.end() - m.start() >= 3
+                has_wide = has_wide or wide_run
+                line.append((_WIDE if wide_run else " ", m.start()))
         # artefacts are dropped
     if last < len(origin):
         line.append((origin[last:].translate(_FW_TABLE), last))
