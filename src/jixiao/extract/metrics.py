@@ -36,7 +36,13 @@ def kpi_packs() -> list[dict]:
         # one alternation over every domain's words: the last match names the nearest domain
         pack["_domains"] = re.compile("|".join(f"(?P<{k}>{v})" for k, v in domains.items())) if domains else None
         pack["_applies"] = re.compile(pack["applies_to"]) if pack.get("applies_to") else None
+        # indicators by unit (a unit's aliases — 宗 for 件 — included), in the pack's order
+        aliases = pack.get("unit_aliases", {})
+        pack["_by_unit"] = {}
         for ind in pack["indicators"]:
+            units = set(ind["units"]) | {a for a, target in aliases.items() if target in ind["units"]}
+            for u in units:
+                pack["_by_unit"].setdefault(u, []).append(ind)
             ind["_label"] = re.compile(ind["label"])
             ind["_exclude"] = re.compile(ind["exclude"]) if ind.get("exclude") else None
             ind["_exclude_before"] = re.compile(ind["exclude_before"]) if ind.get("exclude_before") else None
@@ -90,10 +96,7 @@ def classify(packs: list[dict], label: str, before, unit: str, sentence_before: 
     goal = bool(_GOAL_LABEL.search(label))
     for pi, pack in enumerate(packs):
         dom = _domain(pack, label, (marks[pi], *before) if marks else before)
-        alias = pack.get("unit_aliases", {}).get(unit, unit)
-        for ind in pack["indicators"]:
-            if unit not in ind["units"] and alias not in ind["units"]:
-                continue
+        for ind in pack["_by_unit"].get(unit, ()):
             if ind.get("domain") and ind["domain"] != dom:
                 continue
             if not ind["_label"].search(label):

@@ -212,7 +212,7 @@ def _clean(v: Decimal) -> Decimal:
     return v if v.as_tuple().exponent <= 0 else v.quantize(Decimal(1))
 
 
-_UNIT_DECLARATION = re.compile(r"(?:金额|货币)?单位[：:]\s*(万元|元|亿元)|[（(](万元|元|亿元)[)）]\s*$", re.M)
+_UNIT_DECLARATION = re.compile(r"(?=[金货单（(])(?:(?:金额|货币)?单位[：:]\s*(万元|元|亿元)|[（(](万元|元|亿元)[)）]\s*$)", re.M)
 _BARE_AMOUNT = re.compile(r"(?<![\d.,，])(\d{1,3}(?:,\d{3})+(?:\.\d{1,4})?|\d+\.\d{1,4})(?![\d.,]|\s*(?:%|％|年|月|日|倍))")
 
 
