@@ -17,12 +17,12 @@ ITEM_BOUNDARY = re.compile(r"[，,。；;、\n\t]")
 SENTENCE_BOUNDARY = re.compile(r"[。；;！？!?\n]")
 
 
-def _quantities(text: str, index: SectionIndex) -> list[Quantity]:
+def _quantities(text: str, index: SectionIndex, declarations: list[tuple[int, str]]) -> list[Quantity]:
     """Every quantity; after a "（金额单位：万元）" declaration, plain figures up to the end of the
     section that declares it are amounts in that unit."""
     found = find_quantities(text)
     extra: list[Quantity] = []
-    for at, unit in unit_declarations(text):
+    for at, unit in declarations:
         path = index.path(at)
         end = path[-1].end if path else min(len(text), at + 3000)
         extra += find_bare_amounts(text, at, end, unit, [(q.start, q.end) for q in found + extra])
@@ -61,6 +61,7 @@ class Context:
     consumed: set[int] = field(default_factory=set)
     item_statements: list[ItemStatement] = field(default_factory=list)
     table_totals: list[TableTotal] = field(default_factory=list)
+    unit_declarations: list[tuple[int, str]] = field(default_factory=list)  # "（金额单位：万元）": (end, unit)
     _ends: list[int] | None = None
     _marks: list[int] | None = None
 
@@ -68,7 +69,9 @@ class Context:
     def of(cls, text: str, tables: list[Table] | None = None) -> Context:
         sections = build_sections(text)
         index = SectionIndex(sections)
-        ctx = cls(text, sections, index, _quantities(text, index), list(tables or []))
+        declarations = unit_declarations(text)
+        ctx = cls(text, sections, index, _quantities(text, index, declarations), list(tables or []))
+        ctx.unit_declarations = declarations
         ctx.consume_table_cells()
         return ctx
 
@@ -146,7 +149,3 @@ class Context:
         b = self.text.find("\n", pos)
         return a, (len(self.text) if b < 0 else b)
 
-    def in_parens(self, pos: int, floor: int) -> bool:
-        """Whether ``pos`` is inside an open （…） that started after ``floor``."""
-        seg = self.text[floor:pos]
-        return seg.count("（") + seg.count("(") > seg.count("）") + seg.count(")")

@@ -22,13 +22,13 @@ _PURPOSE = re.compile(r"用于|包括|包含|具体包括|主要为|含")
 _ITEM_LINE = re.compile(r"[（(][类款项][)）]")
 
 
-def _change_words() -> re.Pattern[str]:
-    return re.compile(_lex()[0]["change_words"])
-
-
 def _another_keyword_after(money: list[dict], window: str, pos: int) -> bool:
     tail = window[pos:]
-    return any(f["_re"].search(tail) and not _PURPOSE.search(tail[: f["_re"].search(tail).start()]) for f in money)
+    for f in money:
+        m = f["_re"].search(tail)
+        if m and not _PURPOSE.search(tail, 0, m.start()):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +43,7 @@ def _lex():
     filler = re.compile(r"^" + lx["filler"] + r"$")
     lx["_item_head"] = re.compile(lx["item_head"])
     lx["_item_in_sentence"] = re.compile(lx["item_in_sentence"])
+    lx["_change"] = re.compile(lx["change_words"])
     staff = {k: re.compile(v["before"]) for k, v in lx["staff"].items()}
     units = {k: (re.compile(v["before"]), re.compile(v["after"])) for k, v in lx["units"].items()}
     return lx, money, filler, staff, units
@@ -96,7 +97,7 @@ def money_facts(ctx: Context, found: dict) -> None:
         f, start, kw_end = best
         if _another_keyword_after(money, window, kw_end):
             continue  # "财政拨款支出年初预算为0万元": the amount is a qualifier of the keyword
-        if _change_words().search(window, kw_end):
+        if lx["_change"].search(window, kw_end):
             continue  # "支出决算减少0.15万元": a change, not the figure
         if f.get("sentence_requires") and not re.search(f["sentence_requires"], ctx.text[ss:cs + start]):
             continue

@@ -210,7 +210,3 @@ class SectionIndex:
 
     def keys(self, pos: int) -> list[str]:
         return [s.key for s in self.path(pos)]
-
-    def top(self, pos: int) -> str | None:
-        p = [s for s in self.path(pos) if s.level == 1]
-        return p[-1].key if p else None

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from jixiao.extract.context import Context, TableTotal
 from jixiao.extract.lexicon import load_yaml
-from jixiao.extract.numbers import parse_number, unit_declarations
+from jixiao.extract.numbers import parse_number
 from jixiao.ingest.document import Cell, Table
 from jixiao.model import Fact, Metric, ProjectItem
 
@@ -64,7 +64,7 @@ def _unit(ctx: Context, table: Table, header_row: int) -> str | None:
         if m:
             return m.group(1) or m.group(2)
     # else the unit the report declared once for its figures ("（金额单位：万元）") before the table
-    declared = [unit for at, unit in unit_declarations(ctx.text) if at <= table.start]
+    declared = [unit for at, unit in ctx.unit_declarations if at <= table.start]
     return declared[-1] if declared else None
 
 

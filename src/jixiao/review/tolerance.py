@@ -21,11 +21,6 @@ def sum_tolerance(total_decimals: int, part_decimals: list[int], exact: bool = F
     return half_unit(total_decimals) + sum((half_unit(d) for d in part_decimals), Decimal(0))
 
 
-def sums_agree(total: Decimal, parts: list[Decimal], total_decimals: int, part_decimals: list[int],
-               exact: bool = False) -> bool:
-    return abs(total - sum(parts, Decimal(0))) <= sum_tolerance(total_decimals, part_decimals, exact)
-
-
 def round_to(value: Decimal, decimals: int) -> Decimal:
     """四舍五入 to ``decimals`` places."""
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

@@ -27,6 +27,7 @@ import io
 import math
 import re
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -302,11 +303,23 @@ def _task_for_upload(db: Session, actor: User, task_id: int) -> Task:
     return task
 
 
+@contextmanager
+def _committed(db: Session):
+    """Commit what the block changed; a concurrent edit of the same report (optimistic locking on
+    ``Report.version``) rolls back and becomes a ConflictError (HTTP 409)."""
+    try:
+        yield
+        db.commit()
+    except StaleDataError:
+        db.rollback()
+        raise ConflictError() from None
+
+
 def analyse_report(db: Session, report: Report) -> Report:
     """Analyse a stored report and store the results (``done``), or the Chinese reason (``failed``).
     Corrections are kept and re-applied; the report's version is bumped."""
     result = analyse_bytes(report.filename, report.original)
-    try:
+    with _committed(db):
         report.analysed_at = utcnow()
         report.analysed_with = __version__
         if result.error:
@@ -316,10 +329,6 @@ def analyse_report(db: Session, report: Report) -> Report:
             report.file_format, report.text = result.file_format, result.text
             report.extracted, report.findings, report.score = result.extracted, result.findings, result.score
         _refresh_summary(db, report)
-        db.commit()
-    except StaleDataError:
-        db.rollback()
-        raise ConflictError() from None
     return report
 
 
@@ -631,14 +640,10 @@ def correct_value(db: Session, actor: User, report_id: int, *, field: str, value
         raise InvalidInput("新值与当前值相同，无需更正")
     correction = Correction(report_id=report.id, user_id=actor.id, field=field, old_value=old_value,
                             new_value=new_value, reason=reason[:2000])
-    try:
+    with _committed(db):
         report.corrections.append(correction)
         db.flush()  # the new correction gets its id, so it is the latest when re-applied
         _refresh_summary(db, report)
-        db.commit()
-    except StaleDataError:
-        db.rollback()
-        raise ConflictError() from None
     return correction
 
 
@@ -662,12 +667,8 @@ def change_status(db: Session, actor: User, report_id: int, *, to: str, comment:
                           comment=comment[:4000])
     report.status = to
     report.updated_at = utcnow()
-    try:
+    with _committed(db):
         db.add(change)
-        db.commit()
-    except StaleDataError:
-        db.rollback()
-        raise ConflictError() from None
     return change
 
 
