@@ -22,7 +22,7 @@ from test_ingest_errors import _encrypted_pdf
 
 SAMPLE_TXT = SAMPLES / "示例市示范区司法局_2024年度部门整体支出绩效自评报告.txt"
 SAMPLE_DOCX = SAMPLES / "示例省样板县司法局_2023年度部门整体支出绩效自评报告.docx"
-REPORT_KEYS = {"source", "facts", "fact_evidence", "project_items", "metrics", "sections", "findings"}
+REPORT_KEYS = {"source", "facts", "fact_evidence", "project_items", "metrics", "sections", "findings", "identity_candidates"}
 
 TINY_REPORT = """示例县测试局2024年度部门整体支出绩效自评报告
 一、部门基本情况

@@ -98,6 +98,15 @@ class Finding(BaseModel):
     evidence: list[Span] = Field(default_factory=list)
 
 
+class IdentityCandidate(BaseModel):
+    """A place where the report may name its unit: the source (title, unit, implementing, publisher
+    …, see data/identity.yaml), the cleaned name and the span it was read from."""
+
+    source: str
+    name: str
+    evidence: list[Span] = Field(default_factory=list)
+
+
 class Report(BaseModel):
     """Everything extracted from one document."""
 
@@ -108,6 +117,7 @@ class Report(BaseModel):
     metrics: list[Metric] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     findings: list[Finding] | None = None
+    identity_candidates: list[IdentityCandidate] = Field(default_factory=list)
 
     def fact_value(self, key: str) -> Any:
         fact = self.facts.get(key)
@@ -125,6 +135,7 @@ class Report(BaseModel):
             ],
             "metrics": [m.model_dump() for m in self.metrics],
             "sections": [s.model_dump() for s in self.sections],
+            "identity_candidates": [c.model_dump() for c in self.identity_candidates],
         }
         if self.findings is not None:
             out["findings"] = [f.model_dump() for f in self.findings]

@@ -24,7 +24,8 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
     """
     ctx = Context.of(text, tables)
     report = Report(source=source, format=fmt, sections=ctx.sections)
-    for fact in identity_facts(ctx):
+    identity, report.identity_candidates = identity_facts(ctx)
+    for fact in identity:
         report.facts.setdefault(fact.key, fact)
     found: dict = {}
     table_items, table_metrics = table_facts(ctx, ctx.tables, found, report.fact_value("fiscal_year"))

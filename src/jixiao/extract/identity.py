@@ -1,100 +1,361 @@
 """Who wrote the report and about what year: unit name, province/city/county, fiscal year,
-report kind and date — from the cover fields, the title and, failing those, the body."""
+report kind and date.
+
+The unit name is chosen among *candidates*: every place a unit may name itself (the title, also
+split over two lines; cover and form fields such as 单位名称/实施单位/主管部门, in text or table cells;
+the unit alone on a line; the opening sentences; a signature line; web metadata 发布机构, breadcrumbs,
+a mirror's file name). Each candidate is cleaned (本级, 盖章, code prefixes, spaces, aliases in
+brackets) and the winner is picked by a data-driven precedence (``data/identity.yaml``) that
+depends on the report kind. All candidates are kept, with their spans, so a reviewer sees why.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import cn2an
 
+from jixiao.extract import gazetteer
+from jixiao.extract.chrome import Chrome, find_chrome
 from jixiao.extract.context import Context
-from jixiao.extract.gazetteer import locate, parent_city_of
 from jixiao.extract.lexicon import load_yaml
-from jixiao.model import Fact
+from jixiao.model import Fact, IdentityCandidate
+from jixiao.textlines import lines
 
-_ORG_SUFFIX = (r"(?:局|委员会|委|办公室|办|院|中心|所|站|馆|联合会|协会|会|部|厅|队|处|室|公司|学校|"
-               r"医院|政府|法院|检察院|总工会|联社)")
-_COVER_NAME = re.compile(
-    r"(?:(?:预算)?单位|部门)(?:[（(]单位[)）])?名称(?:[（(]盖章[)）])?\s*[：:\t]\s*([^\s（(：:]{2,40})")
 _DATE = (r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*(?:年\s*|[.\-/．])"
          r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*(?:月\s*|[.\-/．])"
-         r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?")
-_COVER_DATE = re.compile(r"(?:报\s*告|填\s*报|报\s*送|评\s*价|编\s*制|成\s*文|提\s*交)?\s*(?:日\s*期|时\s*间)\s*[：:\t]\s*"
-                         + _DATE)
-_DATE_LINE = re.compile(r"^\s*" + _DATE + r"\s*$", re.M)
-_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
-_TITLE_WORDS = re.compile(r"自评报告|评价报告|自评表|绩效报告|决算|预算(?:公开)?(?:说明|报告)?$")
+         r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})(?!\d)\s*日?")
+_COVER_DATE = re.compile(r"(?:(?:^|(?<=[\s|｜]))(?:报\s*告|填\s*报|报\s*送|评\s*价|编\s*制|提\s*交|自\s*评)|^[ \t|｜]*)\s*(?:日\s*期|时\s*间)"
+                         r"\s*[：:\t|｜]?\s*" + _DATE, re.M)
+_DATE_LINE = re.compile(r"^[\s|｜]*" + _DATE + r"[\s|｜]*$", re.M)
+_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*(?:年|(?=\s*(?:部门|单位|整体|项目|度|预算|决算)))(?!\s*\d{1,2}\s*月)")
+_PLACE = re.compile(r"[省市县区州盟旗镇乡]|自治|街道|苏木")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def title_line(text: str) -> tuple[int, str] | None:
-    """The first line in the opening part of the text that names the document type."""
-    pos = 0
-    for line in text[:1500].split("\n"):
-        if _TITLE_WORDS.search(line) and len(line.strip()) <= 80:
-            return pos, line
-        pos += len(line) + 1
+@dataclass(frozen=True)
+class Title:
+    """The document title: its span (possibly two lines) and its text with line breaks removed."""
+
+    start: int
+    end: int
+    text: str
+    offsets: list[int]  # offsets[i]: position in the document of text[i]
+
+
+@dataclass(frozen=True)
+class _Lex:
+    suffix: re.Pattern[str]
+    suffix_end: re.Pattern[str]
+    place_end: re.Pattern[str]
+    fields: dict[str, re.Pattern[str]]
+    precedence: dict[str, list[str]]
+    prefix_noise: re.Pattern[str]
+    suffix_noise: re.Pattern[str]
+    request: re.Pattern[str]
+    title_tail: re.Pattern[str]
+    title_words: re.Pattern[str]
+    not_title: re.Pattern[str]
+    kinds: list[dict]
+    body_kinds: list[dict]
+    year_fields: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _lex() -> _Lex:
+    lx = load_yaml("identity.yaml")
+    suffixes = "|".join(sorted(map(re.escape, lx["org_suffix"]), key=len, reverse=True))
+    places = "|".join(map(re.escape, lx["place_unit_suffix"]))
+    fields = {}
+    for role, keys in lx["fields"].items():
+        alt = "|".join(sorted(keys, key=len, reverse=True))
+        fields[role] = re.compile(
+            rf"(?:^|(?<=[\s|｜\t：:、]))(?:{alt})\s*(?:[（(](?:盖章|公章|签章|章)[)）])?\s*(?:[：:|｜\t]\s*|\s+|(?=[\u4e00-\u9fff]))", re.M)
+    kinds = [{**k, "_title": re.compile(k["title"]), "_unless": re.compile(k["unless"]) if k.get("unless") else None,
+              "_also": re.compile(k["also"]) if k.get("also") else None} for k in lx["report_kinds"]]
+    body = [{**k, "_body": re.compile(k["body"])} for k in lx["body_kinds"]]
+    return _Lex(
+        suffix=re.compile(rf"(?:{suffixes})"),
+        suffix_end=re.compile(rf"(?:{suffixes})$"),
+        place_end=re.compile(rf"(?:{places})$"),
+        fields=fields,
+        precedence=lx["precedence"],
+        prefix_noise=re.compile(lx["name_prefix_noise"]),
+        suffix_noise=re.compile(lx["name_suffix_noise"]),
+        request=re.compile(lx["request_context"]),
+        title_tail=re.compile(lx["title_tail"]),
+        title_words=re.compile(lx["title_words"]),
+        not_title=re.compile(lx["not_title"]),
+        kinds=kinds,
+        body_kinds=body,
+        year_fields=re.compile(lx["year_fields"] + r"(20\d{2}|19\d{2})"),
+    )
+
+
+# ----------------------------------------------------------------------------------------- title
+
+def find_title(text: str, chrome: Chrome | None = None) -> Title | None:
+    """The document's title: the first line of the opening that names the document type, joined
+    with the line before it when the title was split ("2023年度示例县林业局整体支出" / "绩效自评报告").
+    A metadata 名称/标题 value counts; a mirror's file name only when there is no other title."""
+    lx = _lex()
+    chrome = chrome or find_chrome(text)
+    for f in chrome.fields:
+        if f.role == "title" and lx.title_words.search(f.value) and f.value_start < 4000:
+            return _title(f.value_start, f.value)
+    prev: list[tuple[int, str]] = []  # the short lines just above, a title's possible head
+    for pos, line in lines(text[:3000]):
+        s = line.strip()
+        if not s:
+            continue
+        if chrome.covers(pos):
+            prev = []
+            continue
+        if lx.title_words.search(s) and len(s) <= 80 and not lx.not_title.search(s) and "\t" not in s.strip("\t"):
+            a = pos + line.find(s)
+            title = _title(a, s)
+            for p, ps in reversed(prev):
+                head = _title(p, ps)
+                if not _continues(head.text, title.text):
+                    break
+                title = Title(p, title.end, head.text + title.text, head.offsets + title.offsets)
+            return title
+        if len(s) <= 40 and not re.search(r"[。，,；;：:]", s):
+            prev = [*prev[-3:], (pos + line.find(s), s)]
+        else:
+            prev = []
+    if chrome.file_names:
+        pos, name = chrome.file_names[0]
+        return _title(pos, name)
     return None
 
 
-def report_kind(ctx: Context) -> Fact | None:
-    kinds = load_yaml("report_kinds.yaml")
-    found = title_line(ctx.text)
-    if found:
-        pos, line = found
-        for kind in kinds:
-            m = re.search(kind["title"], line)
-            if m:
-                return Fact(key="report_kind", value=kind["kind"],
-                            evidence=[ctx.span(pos + m.start(), pos + m.end())])
-    # no title: the body names the exercise ("绩效自评结果拟应用…")
-    for kind in kinds:
-        if kind.get("body"):
-            m = re.search(kind["body"], ctx.text)
-            if m:
-                return Fact(key="report_kind", value=kind["kind"], evidence=[ctx.span(m.start(), m.end())])
-    return None
+def _compact(start: int, s: str) -> tuple[str, list[int]]:
+    """``s`` (at ``start`` in the text) without whitespace, and where each kept character is."""
+    keep = [(start + i, c) for i, c in enumerate(s) if not c.isspace()]
+    return "".join(c for _, c in keep), [i for i, _ in keep]
 
 
-_NAME_LINE = re.compile(r"^\s*(?:单位[：:]\s*)?([\u4e00-\u9fff]{2,30}?" + _ORG_SUFFIX + r")\s*(?:[（(]?本级[)）]?)?\s*$",
-                        re.M)
+def _title(start: int, s: str) -> Title:
+    text, offsets = _compact(start, s)
+    return Title(start, start + len(s), text, offsets)
 
 
-def _name_from_title(line: str) -> tuple[int, str] | None:
-    m = re.search(r"(?:(?:19|20)\d{2}\s*年度?)?\s*([^\s\d（(：:]{2,40}?" + _ORG_SUFFIX + r")(?:本级)?"
-                  r"\s*(?:20\d{2}\s*年度?)?\s*(?:部门|单位|整体|项目|预算|决算|绩效|财政)", line)
-    if not m:
+def _continues(prev: str, line: str) -> bool:
+    """The title line continues the line before it: it starts where a title's tail starts."""
+    if re.match(r"附件|第[一二三四五六七八九十]", line) or re.fullmatch(r"附件\s*\d*", prev):
+        return False
+    if re.match(r"\d{4}\s*年", line):
+        return bool(_lex().suffix_end.search(prev))  # the unit alone on the line above a year-first title
+    if re.match(r"(?:整体|部门|单位|项目|支出|绩效|自评|评价|报告|资金|专项|预算|决算|的|和|及|[（(])", line):
+        return True
+    # the unit (or year and unit) on the line before, the rest of the title on this one
+    return bool(re.search(r"\d{4}\s*年度?$", prev)) or bool(_lex().suffix_end.search(prev))
+
+
+def _name_in_title(title: str) -> tuple[int, str] | None:
+    """The unit named in a title: the longest leading name that ends like a unit and is followed by
+    what titles say next (a year, 部门整体支出 …)."""
+    lx = _lex()
+    m = re.match(r"\s*(?:附件\s*\d+\s*[：:、.．]?\s*)?(?:关于)?\s*(?:[（(]?(?:19|20)\d{2}\s*年?度?[)）]?)?\s*", title)
+    start = m.end() if m else 0
+    best = None
+    for sm in lx.suffix.finditer(title, start):
+        end = sm.end()
+        rest = title[end:]
+        noise = re.match(r"(?:[（(](?:本级|本局|本部|机关)[)）]|本级|机关本级)?\s*", rest)
+        if lx.title_tail.match(rest, noise.end()) and end - start >= 3:
+            best = (start, title[start:end])
+    if best is None:
+        # "样板镇2023年…": a town or township as the unit
+        pm = re.match(r"([\u4e00-\u9fff]{2,12}?(?:镇|乡|街道|苏木))(?=\s*(?:人民政府)?\s*(?:19|20)\d{2}|\s*(?:部门|整体))",
+                      title[start:])
+        if pm:
+            best = (start, pm.group(1))
+    return best
+
+
+# ------------------------------------------------------------------------------------ candidates
+
+def clean_name(raw: str) -> str | None:
+    """A unit name without noise: spaces, code prefixes, 本级/盖章 marks, bracketed aliases and
+    file extensions; None when what is left does not end like a unit."""
+    lx = _lex()
+    s = re.sub(r"\s+", "", raw)
+    s = re.sub(r"\.(?:pdf|docx?|xlsx?|wps|et|ofd|txt)$", "", s, flags=re.I)
+    s = lx.prefix_noise.sub("", s)
+    s = re.sub(r"[（(](?:以下简称|简称|下称|挂|加挂|合署)[^）)]*[)）]$", "", s)
+    s = lx.suffix_noise.sub("", s)
+    s = re.sub(r"[（(][^（()）]*[)）]$", "", s)   # an alias in brackets: "示例县档案馆（示例县档案局）"
+    s = lx.suffix_noise.sub("", s)
+    s = s.strip("：:|｜·•-—_、，,。 ")
+    if len(s) < 3 or not _CJK.search(s) or re.search(r"\d{3,}", s):
         return None
-    return m.start(1), m.group(1)
+    if lx.suffix_end.search(s) or (lx.place_end.search(s) and _PLACE.search(s[:-1])):
+        return s
+    return None
 
 
-def unit_name(ctx: Context) -> Fact | None:
+def candidates(ctx: Context, chrome: Chrome, title: Title | None) -> list[IdentityCandidate]:
+    """Every place the unit may name itself, cleaned, in document order within each source."""
     text = ctx.text
-    cand: tuple[int, str] | None = None
-    m = _COVER_NAME.search(text[:3000])
-    if m and re.search(_ORG_SUFFIX + r"(?:本级)?$", m.group(1)):
-        cand = (m.start(1), re.sub(r"本级$", "", m.group(1)))
-    if cand is None:
-        found = title_line(text)
-        if found:
-            got = _name_from_title(found[1])
-            if got:
-                cand = (found[0] + got[0], got[1])
-    if cand is None:
-        m = _NAME_LINE.search(text[:800])
-        if m:
-            cand = (m.start(1), m.group(1))
-    if cand is None:
+    lx = _lex()
+    out: list[IdentityCandidate] = []
+
+    def add(source: str, start: int, raw: str) -> None:
+        if lx.request.search(_sentence_before(text, start)):
+            return  # "根据示例县财政局关于…的通知": the body that asks for the report
+        name = clean_name(raw)
+        if name:
+            i = raw.find(name[:2]) if name[:2] in raw else 0
+            out.append(IdentityCandidate(source=source, name=name, evidence=[ctx.span(start + i, start + len(raw))]))
+
+    if title:
+        got = _name_in_title(title.text)
+        if got:
+            a, name = got
+            add("title", title.offsets[a], text[title.offsets[a]:title.offsets[a + len(name) - 1] + 1])
+        # the unit alone on a line just above the title
+        before = text[:title.start].rstrip().rsplit("\n", 1)[-1].strip()
+        if before and not chrome.covers(title.start - 2):
+            add("name_line", text.rfind(before, 0, title.start), before)
+    head = text[:4000]
+    for role, rx in lx.fields.items():
+        for m in rx.finditer(head):
+            value_start, value = _field_value(text, m.end())
+            if value:
+                add(role, value_start, value)
+    for f in chrome.fields:
+        if f.role == "publisher":
+            add("publisher", f.value_start, f.value)
+    for pos, seg in chrome.breadcrumbs:
+        add("breadcrumb", pos, seg)
+    for pos, name in chrome.file_names:
+        got = _name_in_title(name)
+        if got:
+            add("file_name", pos + got[0], got[1])
+    _opening(ctx, chrome, title, add)
+    _seal(ctx, add)
+    return out
+
+
+def _sentence_before(text: str, pos: int) -> str:
+    a = max(text.rfind("。", 0, pos), text.rfind("\n", 0, pos), text.rfind("；", 0, pos)) + 1
+    return text[a:pos]
+
+
+def _field_value(text: str, pos: int) -> tuple[int, str]:
+    """The value after a field key: the rest of the cell on the same line, else the next non-empty
+    line (a table flattened one cell per line)."""
+    eol = text.find("\n", pos)
+    eol = len(text) if eol < 0 else eol
+    seg = text[pos:eol]
+    cut = re.search(r"\t|[|｜]|\s{2,}|[，。；]", seg)
+    value = seg[: cut.start()] if cut else seg
+    if value.strip(" （()）盖章公签"):
+        return pos + len(value) - len(value.lstrip()), value.strip()
+    if seg.strip(" \t|｜（()）盖章公签"):
+        # "单位名称：（盖章）　示例县水利局" or "| 单位名称 | | 示例县水利局 |"
+        for part in re.finditer(r"[^\t|｜\s]+", seg):
+            if part.group().strip("（()）盖章公签"):
+                return pos + part.start(), part.group()
+        return pos, ""
+    nxt = eol + 1
+    for _ in range(3):
+        if nxt >= len(text):
+            break
+        e = text.find("\n", nxt)
+        e = len(text) if e < 0 else e
+        line = text[nxt:e].strip(" \t|｜")
+        if line:
+            if len(line) <= 40:
+                return text.find(line, nxt), line
+            break
+        nxt = e + 1
+    return pos, ""
+
+
+_OPENING_NAME = re.compile(r"([\u4e00-\u9fff]{2,30}?)(?=[，,、]?\s*(?:\d{4}\s*年|关于|现将|对|按照|根据|的|坚持|围绕|认真|全面|在|以|紧紧|主要|是|为|成立|始建|位于|共|下设|内设|设有|承担|负责|严格|切实|积极|按|于|全|结合|开展|高度|立足|聚焦|通过|进一步))")
+
+
+def _opening(ctx: Context, chrome: Chrome, title: Title | None, add) -> None:
+    """Names in the first sentences of the body ("现将2023年示例县水利局项目…自评报告如下",
+    "示例县水利局成立于…"): the first name there that carries a place."""
+    lx = _lex()
+    text = ctx.text
+    start = title.end if title else 0
+    seen = 0
+    for pos, line in lines(text[start:start + 1500]):
+        if not line.strip() or chrome.covers(start + pos):
+            continue
+        seen += 1
+        if seen > 4:
+            break
+        for sm in lx.suffix.finditer(line):
+            head = line[: sm.end()]
+            m = re.search(r"(?:^|[，,。；;：:、\s“”\"（(]|现将|我们|本|对|按照|为)((?:中共|中国共产党)?[\u4e00-\u9fff]{2,30})$", head)
+            if not m:
+                continue
+            name = m.group(1)
+            name = re.sub(r"^(?:\d{4}年度?|年度|现将|关于|对|本|我)", "", name)
+            if _PLACE.search(name[:-1]) and lx.title_tail.match(line, sm.end()) is not None:
+                add("opening", start + pos + sm.end() - len(name), name)
+                return
+            if _PLACE.search(name[:-1]) and re.match(r"\s*(?:\d{4}|成立|始建|位于|是|为|下设|内设|设有|承担|负责|主要|共有|现有|坚持|围绕|[，,])",
+                                                        line[sm.end():]):
+                add("opening", start + pos + sm.end() - len(name), name)
+                return
+
+
+def _seal(ctx: Context, add) -> None:
+    """A signature at the end: the unit on a line of its own (maybe with （盖章）) by a date line."""
+    text = ctx.text
+    tail = max(0, len(text) - 400)
+    for m in _DATE_LINE.finditer(text, tail):
+        before = text[:m.start()].rstrip()
+        line = before.rsplit("\n", 1)[-1].strip()
+        if line and len(line) <= 40:
+            add("seal", before.rfind(line), line)
+
+
+def choose_unit(ctx: Context, cands: list[IdentityCandidate], kind: str | None) -> IdentityCandidate | None:
+    """The candidate of the first source in the precedence of the report kind; a longer form of
+    the same name from any source (with its place) completes a short one."""
+    lx = _lex()
+    order = lx.precedence.get(kind or "", lx.precedence["default"])
+    chosen = None
+    for source in order:
+        got = [c for c in cands if c.source == source]
+        if got:
+            chosen = got[0]
+            break
+    if chosen is None:
         return None
-    pos, name = cand
-    evidence = [ctx.span(pos, pos + len(name))]
-    # the report may write the name short (青云谱区司法局) and in full elsewhere (南昌市青云谱区司法局)
-    if not _NAME_DIVISIONS.match(name).group("city") and not _NAME_DIVISIONS.match(name).group("province"):
+    for c in cands:
+        if c.name != chosen.name and c.name.endswith(chosen.name) and _PLACE.search(c.name[: -len(chosen.name)]):
+            return c
+    return chosen
+
+
+# ------------------------------------------------------------------------------------------ unit
+
+def unit_name(ctx: Context, chosen: IdentityCandidate | None) -> Fact | None:
+    """The unit's official name: the chosen candidate, completed with the city the report writes
+    before it (青云谱区司法局 → 南昌市青云谱区司法局) or that the gazetteer knows for a district."""
+    if chosen is None:
+        return None
+    text = ctx.text
+    name, evidence = chosen.name, list(chosen.evidence)
+    parts = _NAME_DIVISIONS.match(name)
+    if not parts.group("city") and not parts.group("province"):
+        loc = gazetteer.locate(name)
         known_city = None
-        loc = locate(name)
         if loc.get("county") and name.startswith(loc["county"]):
-            known_city = parent_city_of(loc["county"])
+            known_city = gazetteer.parent_city_of(loc["county"])
         prefixes: Counter[str] = Counter()
         for m in re.finditer(r"([\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))" + re.escape(name), text):
             city = m.group(1)
@@ -102,32 +363,45 @@ def unit_name(ctx: Context) -> Fact | None:
                 continue
             prefixes[city] += 1
         if prefixes:
-            city = prefixes.most_common(1)[0][0]
-            if known_city:
-                city = known_city
+            city = known_city or prefixes.most_common(1)[0][0]
             full = city + name
             i = text.find(full)
-            name, evidence = full, [ctx.span(i, i + len(full))]
+            if i >= 0:
+                name, evidence = full, [ctx.span(i, i + len(full))]
+        elif known_city and loc["county"].endswith("区") and known_city != loc.get("province"):
+            name = known_city + name  # a district unit takes its city's name (variety.md §2)
+    expand = getattr(gazetteer, "expand_name", None)
+    if expand:
+        name = expand(name)
     return Fact(key="unit_name", value=name, evidence=evidence)
 
 
-_NAME_DIVISIONS = re.compile(r"^(?P<province>[\u4e00-\u9fff]{2,3}(?:省|自治区))?"
+_NAME_DIVISIONS = re.compile(r"^(?:中共|中国共产党)?(?P<province>[\u4e00-\u9fff]{2,3}(?:省|自治区))?"
                              r"(?P<city>[\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))?"
                              r"(?P<county>[\u4e00-\u9fff]{1,4}?(?:区|县|旗|市))?")
 _PROVINCE_MENTION = re.compile(r"([\u4e00-\u9fff]{2})省(?=财政厅|人民政府|委|司法厅|政府|级|厅)")
 
 
-def divisions(ctx: Context, name_fact: Fact) -> list[Fact]:
+def divisions(ctx: Context, name_fact: Fact | None, cands: list[IdentityCandidate]) -> list[Fact]:
     """Province, city and county of the unit: from the gazetteer, else from the name's own
-    structure (a division created after the gazetteer's data, 示例市示范区) and a province the
-    text names (示例省财政厅)."""
-    loc = {k: v for k, v in locate(name_fact.value).items() if v}
-    if not loc:
-        m = _NAME_DIVISIONS.match(name_fact.value)
-        rest = name_fact.value[m.end():] if m else ""
-        if m and m.end() and len(rest) >= 2:
-            loc = {k: v for k, v in m.groupdict().items() if v}
-    facts = [Fact(key=k, value=v, evidence=name_fact.evidence) for k, v in loc.items()]
+    structure (a division created after the gazetteer's data), else — for a name without any
+    place (县水利局, 我局) — from the other candidates and the finance body that asked for the report."""
+    loc: dict[str, str] = {}
+    evidence = name_fact.evidence if name_fact else []
+    if name_fact:
+        loc = {k: v for k, v in gazetteer.locate(name_fact.value).items() if v}
+        if not loc:
+            m = _NAME_DIVISIONS.match(name_fact.value)
+            rest = name_fact.value[m.end():] if m else ""
+            if m and m.end() and len(rest) >= 2 and (m.group("city") or m.group("county") or m.group("province")):
+                loc = {k: v for k, v in m.groupdict().items() if v}
+    if not loc and (name_fact is None or not _PLACE.search(name_fact.value[:-1])):
+        for c in cands:
+            got = {k: v for k, v in gazetteer.locate(c.name).items() if v}
+            if got:
+                loc, evidence = got, c.evidence
+                break
+    facts = [Fact(key=k, value=v, evidence=evidence) for k, v in loc.items()]
     if loc and "province" not in loc:
         found = _PROVINCE_MENTION.search(ctx.text)
         if found:
@@ -136,11 +410,35 @@ def divisions(ctx: Context, name_fact: Fact) -> list[Fact]:
     return facts
 
 
-def report_date(ctx: Context) -> Fact | None:
-    m = _COVER_DATE.search(ctx.text)
+# ------------------------------------------------------------------------------ kind, date, year
+
+def report_kind(ctx: Context, title: Title | None) -> Fact | None:
+    """The report kind from the title's signals (data/identity.yaml), else from the body."""
+    lx = _lex()
+    if title:
+        for kind in lx.kinds:
+            m = kind["_title"].search(title.text)
+            if not m or (kind["_unless"] and kind["_unless"].search(title.text)):
+                continue
+            if kind["_also"] and not kind["_also"].search(title.text):
+                if not (kind["kind"] == "project_self_evaluation" and re.search("决算", title.text)
+                        and re.search("自评", ctx.text)):
+                    continue
+            a = title.offsets[m.start()]
+            return Fact(key="report_kind", value=kind["kind"], evidence=[ctx.span(a, title.offsets[m.end() - 1] + 1)])
+    for kind in lx.body_kinds:
+        m = kind["_body"].search(ctx.text)
+        if m:
+            return Fact(key="report_kind", value=kind["kind"], evidence=[ctx.span(m.start(), m.end())])
+    return None
+
+
+def report_date(ctx: Context, chrome: Chrome) -> Fact | None:
+    """报告日期/填报日期, else a date line near the end (a signature); never 发布日期/成文日期."""
+    m = next((m for m in _COVER_DATE.finditer(ctx.text) if not chrome.covers(m.start())), None)
     if not m:
         tail_start = max(0, len(ctx.text) - 400)
-        ms = list(_DATE_LINE.finditer(ctx.text, tail_start))
+        ms = [m for m in _DATE_LINE.finditer(ctx.text, tail_start) if not chrome.covers(m.start())]
         m = ms[-1] if ms else None
     if not m:
         return None
@@ -160,27 +458,37 @@ def _date_part(s: str) -> int:
     return int(cn2an.cn2an(s, "normal"))
 
 
-def fiscal_year(ctx: Context, date_fact: Fact | None) -> Fact | None:
+def fiscal_year(ctx: Context, title: Title | None, chrome: Chrome, date_fact: Fact | None) -> Fact | None:
+    """The year evaluated: the title's year; a "（2023年度）" line under it; a 评价年度 field; else the
+    year the body names most (never a year of metadata, a document number 〔2024〕, a date, or a
+    notice "关于做好2024年…的通知")."""
     text = ctx.text
-    found = title_line(text)
-    if found:
-        pos, line = found
-        m = _YEAR.search(line)
+    lx = _lex()
+    if title:
+        m = _YEAR.search(title.text)
         if m:
-            return Fact(key="fiscal_year", value=int(m.group(1)),
-                        evidence=[ctx.span(pos + m.start(), pos + m.end())])
-    m = re.search(r"(?:评价|预算|所属|报告)年度\s*[：:]\s*(20\d{2})", text)
-    if m:
-        return Fact(key="fiscal_year", value=int(m.group(1)), evidence=[ctx.span(m.start(), m.end())])
+            a = title.offsets[m.start()]
+            return Fact(key="fiscal_year", value=int(m.group(1)), evidence=[ctx.span(a, a + 4)])
+        after = text[title.end:title.end + 60].lstrip()
+        m = re.match(r"[（(]\s*((?:19|20)\d{2})\s*年度?\s*[)）]", after)
+        if m:
+            a = text.find(m.group(0), title.end)
+            return Fact(key="fiscal_year", value=int(m.group(1)), evidence=[ctx.span(a, a + len(m.group(0)))])
+    for m in lx.year_fields.finditer(text):
+        if not chrome.covers(m.start()):
+            return Fact(key="fiscal_year", value=int(m.group(1)), evidence=[ctx.span(m.start(), m.end())])
     limit = int(date_fact.value[:4]) if date_fact else 9999
     skip = date_fact.evidence[0] if date_fact else None
-    years = Counter()
+    years: Counter[int] = Counter()
     first: dict[int, re.Match[str]] = {}
+    notices = [(n.start(), n.end()) for n in re.finditer(r"《[^》]{0,80}》|关于[^，。；\n]{0,50}?通知", text)]
     for m in _YEAR.finditer(text):
         if skip and skip.start <= m.start() < skip.end:
             continue
-        if text[max(0, m.start() - 1)] in "[〔［":
+        if text[max(0, m.start() - 1)] in "[〔［(（" and re.match(r"\d{4}\s*[\]〕］)）]", text[m.start():m.start() + 6]):
             continue  # a document number such as 天政办发[2018]8号
+        if chrome.covers(m.start()) or any(a <= m.start() < b for a, b in notices):
+            continue
         y = int(m.group(1))
         if y <= limit:
             years[y] += 1
@@ -195,19 +503,23 @@ def fiscal_year(ctx: Context, date_fact: Fact | None) -> Fact | None:
     return None
 
 
-def identity_facts(ctx: Context) -> list[Fact]:
+def identity_facts(ctx: Context) -> tuple[list[Fact], list[IdentityCandidate]]:
+    """The identity facts of a report and the unit-name candidates they were chosen from."""
+    chrome = find_chrome(ctx.text)
+    title = find_title(ctx.text, chrome)
     facts: list[Fact] = []
-    name = unit_name(ctx)
+    kind = report_kind(ctx, title)
+    cands = candidates(ctx, chrome, title)
+    name = unit_name(ctx, choose_unit(ctx, cands, kind.value if kind else None))
     if name:
         facts.append(name)
-        facts.extend(divisions(ctx, name))
-    d = report_date(ctx)
+    facts.extend(divisions(ctx, name, cands))
+    d = report_date(ctx, chrome)
     if d:
         facts.append(d)
-    y = fiscal_year(ctx, d)
+    y = fiscal_year(ctx, title, chrome, d)
     if y:
         facts.append(y)
-    k = report_kind(ctx)
-    if k:
-        facts.append(k)
-    return facts
+    if kind:
+        facts.append(kind)
+    return facts, cands
