@@ -6,6 +6,7 @@ from typing import Any
 
 from jixiao.extract.context import Context
 from jixiao.extract.facts import body_facts
+from jixiao.extract.forms import form_items
 from jixiao.extract.identity import identity_facts
 from jixiao.extract.items import extract_items, merge_items
 from jixiao.extract.metrics import extract_metrics
@@ -33,7 +34,7 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
         report.facts.setdefault(fact.key, fact)
     total = report.facts.get("project_expenditure")
     zones = [(ev.end, ctx.line_of(ev.end)[1]) for f in ([total, *total.others] if total else []) for ev in f.evidence]
-    report.project_items = merge_items(extract_items(ctx, zones), table_items)
+    report.project_items = merge_items(extract_items(ctx, zones), merge_items(table_items, form_items(ctx)))
     report.metrics = table_metrics + extract_metrics(ctx, report.fact_value("unit_name"))
     report.metrics.sort(key=lambda m: m.evidence[0].start if m.evidence else 0)
     if review:

@@ -101,6 +101,8 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
         unit = None
         is_three_public = bool(three_public.search(" ".join(c.text for row in table.rows for c in row)))
         is_projects = False
+        # a 项目支出绩效自评表: its 年度资金总额 is the project's money (extract/forms.py), not the department's
+        is_form = any(re.sub(r"\s", "", c.text).startswith("项目名称") for row in table.rows[:6] for c in row)
         rows_read: list[tuple[str, Cell, dict]] = []  # (label, label cell, values) of this table's rows
         for ri, row in enumerate(table.rows):
             header = _header_cols(row, year)
@@ -138,6 +140,9 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
                     continue
                 if is_three_public and label in ("合计", "总计"):
                     rule = {"actual": "three_public_total"}
+                if is_form and {"budget", "expenditure_total"} & set(rule.values()):
+                    matched = True
+                    break
                 for col, key in rule.items():
                     if col in ("label", "_re") or col not in values:
                         continue

@@ -1,0 +1,63 @@
+"""项目支出绩效自评表 read the same way whatever flattened it (issue 7: one grid model). Invented forms."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.extract import extract_text
+from jixiao.ingest.normalize import normalize
+
+HEADER = ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+TOTAL = ["年度资金总额", "120.00", "126.00", "118.50", "10", "94.05%", "9.41"]
+PART = ["其中：当年财政拨款", "120.00", "126.00", "118.50", "—", "—", "—"]
+NAME = ["项目名称", "43012200T0007-义务教育薄弱环节改善"]
+ORGS = ["主管部门", "会同县教育局", "实施单位", "会同县第一中学"]
+ROWS = [NAME, ORGS, HEADER, TOTAL, PART]
+
+
+def _tabs(rows):
+    return "\n".join("\t".join(r) for r in rows)
+
+
+def _pipes(rows):
+    return "\n".join("| " + " | ".join(r) + " | | |" for r in rows)
+
+
+def _cell_per_line(rows):
+    return "\n".join(c for r in rows for c in r)
+
+
+def _one_line(rows):
+    return " ".join(c for r in rows for c in r)
+
+
+@pytest.mark.parametrize("flatten", [_tabs, _pipes, _cell_per_line, _one_line])
+def test_form_item_from_any_flattening(flatten):
+    text, _ = normalize("2023年度项目支出绩效自评表\n" + flatten(ROWS) + "\n")
+    r = extract_text(text)
+    items = [(i.name, i.budget, i.actual) for i in r.project_items]
+    assert items == [("义务教育薄弱环节改善", Decimal("120.00"), Decimal("118.50"))]
+    # the form's 年度资金总额 is the project's money, not the department's budget
+    assert "budget" not in r.facts and "expenditure_total" not in r.facts
+    for it in r.project_items:
+        for ev in it.evidence:
+            assert text[ev.start:ev.end] == ev.text
+
+
+def test_yuan_form_is_converted_and_several_forms_are_several_projects():
+    one = [["项目名称", "村级公益设施维护"], ["项目资金（元）", "年初预算数", "全年预算数", "全年执行数"],
+           ["年度资金总额", "180,000.00", "180,000.00", "162,345.50"]]
+    two = [["项目名称", "农技推广补助"], ["项目资金（元）", "年初预算数", "全年预算数", "全年执行数"],
+           ["年度资金总额", "50,000.00", "50,000.00", "50,000.00"]]
+    text, _ = normalize(_pipes(one) + "\n说明：无\n" + _pipes(two))
+    items = {i.name: (i.budget, i.actual) for i in extract_text(text).project_items}
+    assert items == {"村级公益设施维护": (Decimal("18"), Decimal("16.23455")),
+                     "农技推广补助": (Decimal("5"), Decimal("5"))}
+
+
+def test_form_without_money_unit_gives_no_amounts():
+    rows = [["项目名称", "河道保洁"], ["年初预算数", "全年预算数", "全年执行数"], ["年度资金总额", "10", "10", "9"]]
+    text, _ = normalize(_tabs(rows))
+    assert [i for i in extract_text(text).project_items if i.name == "河道保洁"] == []
