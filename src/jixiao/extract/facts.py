@@ -45,6 +45,10 @@ def _lex():
     lx["_item_in_sentence"] = re.compile(lx["item_in_sentence"])
     lx["_change"] = re.compile(lx["change_words"])
     staff = {k: re.compile(v["before"]) for k, v in lx["staff"].items()}
+    for k, v in lx["staff"].items():
+        if v.get("fallback"):
+            staff[k + ":fallback"] = re.compile(v["fallback"])
+    lx["_staff_kinds"] = lx["staff_kinds"]
     units = {k: (re.compile(v["before"]), re.compile(v["after"])) for k, v in lx["units"].items()}
     return lx, money, filler, staff, units
 
@@ -149,12 +153,15 @@ def staff_facts(ctx: Context, found: dict) -> None:
         cs = max(ctx.clause_start(q.num_start), ctx.prev_quantity_end(qi))
         window = text[cs:q.num_start]
         ss = ctx.sentence_start(q.start)
-        for key, rx in staff.items():
+        for name, rx in staff.items():
+            key, _, fallback = name.partition(":")
             if q.unit == "个" and key != "staff_authorized":
                 continue
             m = _last_match(rx, window)
             if m is None or len(window) - m.end() > 8 or not _staff_head_ok(text, ss, cs + m.start(), key):
                 continue  # the keyword must stand right before its number ("编制数45人", "编制为行政60人")
+            if _in_change_note(text, ss, q.start):
+                break  # "比上年增加1人（调入3人、退休1人）": the parts of a change, not head counts
             if key == "staff_authorized":
                 total = _authorized_sum(ctx, qi)
                 if total:
@@ -163,12 +170,27 @@ def staff_facts(ctx: Context, found: dict) -> None:
                                              evidence=[ctx.span(cs + m.start(), end)]))
                     ctx.consumed.add(qi)
                     break
-            _add(found, key, 0, _fact(ctx, key, q, cs + m.start(), int(q.value)))
+            _add(found, key, 1 if fallback else 0, _fact(ctx, key, q, cs + m.start(), int(q.value)))
             ctx.consumed.add(qi)
             break
         else:
             if q.unit == "个":
                 _unit_count(ctx, found, qi, window, cs)
+
+
+def _in_change_note(text: str, sentence_start: int, pos: int) -> bool:
+    """``pos`` is inside brackets that explain a change ("增加1人（调入3人、退休1人、调出1人）")."""
+    before = text[sentence_start:pos]
+    depth = 0
+    for i in range(len(before) - 1, -1, -1):
+        c = before[i]
+        if c in "）)":
+            depth += 1
+        elif c in "（(":
+            if depth == 0:
+                return bool(_lex()[0]["_change"].search(before, max(0, i - 12), i))
+            depth -= 1
+    return False
 
 
 def _last_match(rx: re.Pattern[str], s: str) -> re.Match[str] | None:
@@ -222,8 +244,9 @@ def _authorized_sum(ctx: Context, qi: int) -> tuple[int, int] | None:
     Only when the kinds follow directly, not after a stated total ("26个，其中：…")."""
     text = ctx.text
     q = ctx.quantities[qi]
+    kinds = _lex()[0]["_staff_kinds"]
     lead = text[ctx.clause_start(q.num_start):q.num_start]
-    if not re.search(r"(?:行政|事业|工勤|参公|政法)(?:编制)?$", lead):
+    if not re.search(kinds + r"(?:编制)?(?:数|人数)?(?:为|是)?$", lead):
         return None
     total = int(q.value)
     end = q.end
@@ -231,7 +254,7 @@ def _authorized_sum(ctx: Context, qi: int) -> tuple[int, int] | None:
     while j < len(ctx.quantities):
         nq = ctx.quantities[j]
         gap = text[end:nq.num_start]
-        if nq.unit not in ("人", "名") or not re.fullmatch(r"[，、,和及]?(?:行政|事业|工勤|参公|政法|其他)(?:编制)?(?:人员)?", gap):
+        if nq.unit not in ("人", "名") or not re.fullmatch(r"[，、,；;和及]?" + kinds + r"(?:编制)?(?:人员)?(?:数|人数)?(?:为|是)?", gap):
             break
         total += int(nq.value)
         end = nq.end
@@ -240,7 +263,7 @@ def _authorized_sum(ctx: Context, qi: int) -> tuple[int, int] | None:
     return (total, end) if end != q.end else None
 
 
-_SELF_SCORE = re.compile(r"(?:自评|综合|总)[^，。；\n]{0,30}?(?:得分|评分|分数|总分)(?:为|是|合计)?[：:]?\s*$"
+_SELF_SCORE = re.compile(r"(?:自评|综合|总|绩效评价|整体支出评价|评价)[^，。；\n]{0,30}?(?:得分|评分|分数|总分)(?:为|是|合计)?[：:]?\s*$"
                          r"|^(?:总分|得分合计|自评得分)[：:]?\s*$")
 
 
