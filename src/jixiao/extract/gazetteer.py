@@ -18,7 +18,6 @@ instead of guessing.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -81,6 +80,18 @@ class _Data:
     longest: int
     need_parent: frozenset[str]
     latest: int  # the latest year of the data
+    predecessors: dict[str, list[str]]  # code → the codes the same division had before (宁乡市 ← 宁乡县)
+
+
+def _csv(name: str, columns: int) -> list[list[str]]:
+    """The rows of a data file below its comment lines and header. The files hold no quoted
+    fields (tools/make_gazetteer.py), so a plain split reads them, faster than the csv module."""
+    text = resources.files("jixiao").joinpath("data", name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    rows = [line.split(",") for line in lines[1:]]
+    if any(len(r) != columns for r in rows):
+        raise ValueError(f"{name}: every row must have {columns} fields")
+    return rows
 
 
 @lru_cache(maxsize=1)
@@ -88,10 +99,11 @@ def _data() -> _Data:
     rules = load_yaml("gazetteer.yaml")
     by_code: dict[str, list[Division]] = {}
     by_name: dict[str, list[_Entry]] = {}
-    text = resources.files("jixiao").joinpath("data", "divisions.csv").read_text(encoding="utf-8")
-    for r in csv.DictReader(line for line in text.splitlines() if not line.startswith("#")):
-        d = Division(r["code"], r["name"], r["level"], r["parent"],
-                     int(r["from"]) if r["from"] else None, int(r["to"]) if r["to"] else None)
+    predecessors: dict[str, list[str]] = {}
+    for code, name, level, parent, start, end, successor in _csv("divisions.csv", 7):
+        d = Division(code, name, level, parent, int(start) if start else None, int(end) if end else None)
+        if successor:
+            predecessors.setdefault(successor, []).append(code)
         by_code.setdefault(d.code, []).append(d)
         by_name.setdefault(d.name, []).append(_Entry(d, False))
     nationalities = _nationality_pattern(rules["nationalities"])
@@ -104,7 +116,8 @@ def _data() -> _Data:
             if not e.short:
                 _add_short(by_name, short, e.division)
     latest = max(d.start or 0 for versions in by_code.values() for d in versions)
-    return _Data(by_code, by_name, max(map(len, by_name)), frozenset(rules["need_parent"]), latest)
+    return _Data(by_code, by_name, max(map(len, by_name)), frozenset(rules["need_parent"]), latest,
+                 predecessors)
 
 
 def _add_short(by_name: dict[str, list[_Entry]], short: str, d: Division) -> None:
@@ -160,22 +173,21 @@ def _towns() -> _Towns:
         if (code, current) not in entries:
             entries.append((code, current))
 
-    text = resources.files("jixiao").joinpath("data", "towns.csv").read_text(encoding="utf-8")
-    for r in csv.DictReader(line for line in text.splitlines() if not line.startswith("#")):
-        for field, current in (("current", True), ("older", False)):
-            for name in r[field].split():
-                add(name, r["code"], current)
-                m = _TOWN_SUFFIX.search(name)
-                if m and "族" in name:  # 东固畲族乡 → 东固乡
+    for code, *lists in _csv("towns.csv", 3):
+        for names, current in zip(lists, (True, False), strict=True):
+            for name in names.split():
+                add(name, code, current)
+                if "族" in name and (m := _TOWN_SUFFIX.search(name)):  # 东固畲族乡 → 东固乡
                     base = _strip_nationalities(name[: m.start()], pattern)
                     if base != name[: m.start()]:
-                        add(base + m.group(1), r["code"], current)
+                        add(base + m.group(1), code, current)
     return _Towns(by_name, max(map(len, by_name)), tuple(rules["town_lead"]), frozenset(rules["town_not_before"]))
 
 
 def _pick(entries: list[_Entry], year: int | None) -> list[_Entry]:
     """The entries of a name in force in ``year``; without a year, those in force now, else the
-    latest. Failing that, the nearest in time (an old name still used)."""
+    latest. Failing that, the nearest in time (an old name still used), or the division under the
+    name it had then."""
     if not entries:
         return []
     if year is None:
@@ -188,18 +200,39 @@ def _pick(entries: list[_Entry], year: int | None) -> list[_Entry]:
     dist = [(e.division.distance(year), e) for e in entries]
     near = [d for d, _ in dist if d is not None]
     if not near:
-        return []
+        # a later name of a division that was there under another name (宁乡市 for 宁乡县 in 2015)
+        earlier = [_in_force(e.division.code, year) for e in entries]
+        return [_Entry(d, e.short) for d, e in zip(earlier, entries, strict=True) if d]
     best = min(near)
     return [e for d, e in dist if d == best]
 
 
+def _in_force(code: str, year: int, depth: int = 0) -> Division | None:
+    """The version of ``code``, or of a code the same division had before, in force in ``year``."""
+    data = _data()
+    for d in data.by_code.get(code, ()):
+        if d.distance(year) == 0:
+            return d
+    if depth < 4:
+        for old in data.predecessors.get(code, ()):
+            found = _in_force(old, year, depth + 1)
+            if found:
+                return found
+    return None
+
+
 def _version(code: str, year: int | None) -> Division | None:
+    """The division a code stands for in ``year`` (None = now), under the name and code of then:
+    a township of 宁乡市 (430182) in 2015 is in 宁乡县 (430124)."""
     versions = _data().by_code.get(code)
     if not versions:
         return None
     if year is None:
         now = [d for d in versions if d.end is None]
         return now[0] if now else max(versions, key=lambda d: d.end or 0)
+    exact = _in_force(code, year)
+    if exact:
+        return exact
     dist = [(d.distance(year), d) for d in versions]
     near = [(x, d) for x, d in dist if x is not None]
     if near:
