@@ -207,7 +207,7 @@ def candidates(ctx: Context, chrome: Chrome, title: Title | None) -> list[Identi
     out: list[IdentityCandidate] = []
 
     def add(source: str, start: int, raw: str) -> None:
-        if lx.request.search(_sentence_before(text, start)):
+        if lx.request.search(_clause_before(text, start)) or lx.request.search(raw):
             return  # "根据示例县财政局关于…的通知": the body that asks for the report
         name = clean_name(raw)
         if name:
@@ -243,8 +243,8 @@ def candidates(ctx: Context, chrome: Chrome, title: Title | None) -> list[Identi
     return out
 
 
-def _sentence_before(text: str, pos: int) -> str:
-    a = max(text.rfind("。", 0, pos), text.rfind("\n", 0, pos), text.rfind("；", 0, pos)) + 1
+def _clause_before(text: str, pos: int) -> str:
+    a = max(text.rfind(c, 0, pos) for c in "。\n；，,") + 1
     return text[a:pos]
 
 
@@ -297,7 +297,8 @@ def _opening(ctx: Context, chrome: Chrome, title: Title | None, add) -> None:
             break
         for sm in lx.suffix.finditer(line):
             head = line[: sm.end()]
-            m = re.search(r"(?:^|[，,。；;：:、\s“”\"（(]|现将|我们|本|对|按照|为)((?:中共|中国共产党)?[\u4e00-\u9fff]{2,30})$", head)
+            m = re.search(r"(?:^|[，,。；;：:、\s“”\"（(]|现将|我们|本|对|为|\d{4}\s*年度?)((?:中共|中国共产党)?[\u4e00-\u9fff]{2,30})$",
+                          head)
             if not m:
                 continue
             name = m.group(1)
@@ -343,7 +344,7 @@ def choose_unit(ctx: Context, cands: list[IdentityCandidate], kind: str | None) 
 
 # ------------------------------------------------------------------------------------------ unit
 
-def unit_name(ctx: Context, chosen: IdentityCandidate | None) -> Fact | None:
+def unit_name(ctx: Context, chosen: IdentityCandidate | None, year: int | None = None) -> Fact | None:
     """The unit's official name: the chosen candidate, completed with the city the report writes
     before it (青云谱区司法局 → 南昌市青云谱区司法局) or that the gazetteer knows for a district."""
     if chosen is None:
@@ -352,10 +353,10 @@ def unit_name(ctx: Context, chosen: IdentityCandidate | None) -> Fact | None:
     name, evidence = chosen.name, list(chosen.evidence)
     parts = _NAME_DIVISIONS.match(name)
     if not parts.group("city") and not parts.group("province"):
-        loc = gazetteer.locate(name)
+        loc = gazetteer.locate(name, year)
         known_city = None
         if loc.get("county") and name.startswith(loc["county"]):
-            known_city = gazetteer.parent_city_of(loc["county"])
+            known_city = gazetteer.parent_city_of(loc["county"], year)
         prefixes: Counter[str] = Counter()
         for m in re.finditer(r"([\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))" + re.escape(name), text):
             city = m.group(1)
@@ -370,9 +371,7 @@ def unit_name(ctx: Context, chosen: IdentityCandidate | None) -> Fact | None:
                 name, evidence = full, [ctx.span(i, i + len(full))]
         elif known_city and loc["county"].endswith("区") and known_city != loc.get("province"):
             name = known_city + name  # a district unit takes its city's name (variety.md §2)
-    expand = getattr(gazetteer, "expand_name", None)
-    if expand:
-        name = expand(name)
+    name = gazetteer.expand_name(name, year)
     return Fact(key="unit_name", value=name, evidence=evidence)
 
 
@@ -382,14 +381,15 @@ _NAME_DIVISIONS = re.compile(r"^(?:中共|中国共产党)?(?P<province>[\u4e00-
 _PROVINCE_MENTION = re.compile(r"([\u4e00-\u9fff]{2})省(?=财政厅|人民政府|委|司法厅|政府|级|厅)")
 
 
-def divisions(ctx: Context, name_fact: Fact | None, cands: list[IdentityCandidate]) -> list[Fact]:
+def divisions(ctx: Context, name_fact: Fact | None, cands: list[IdentityCandidate],
+              year: int | None = None) -> list[Fact]:
     """Province, city and county of the unit: from the gazetteer, else from the name's own
     structure (a division created after the gazetteer's data), else — for a name without any
     place (县水利局, 我局) — from the other candidates and the finance body that asked for the report."""
     loc: dict[str, str] = {}
     evidence = name_fact.evidence if name_fact else []
     if name_fact:
-        loc = {k: v for k, v in gazetteer.locate(name_fact.value).items() if v}
+        loc = {k: v for k, v in gazetteer.locate(name_fact.value, year).items() if v}
         if not loc:
             m = _NAME_DIVISIONS.match(name_fact.value)
             rest = name_fact.value[m.end():] if m else ""
@@ -397,7 +397,7 @@ def divisions(ctx: Context, name_fact: Fact | None, cands: list[IdentityCandidat
                 loc = {k: v for k, v in m.groupdict().items() if v}
     if not loc and (name_fact is None or not _PLACE.search(name_fact.value[:-1])):
         for c in cands:
-            got = {k: v for k, v in gazetteer.locate(c.name).items() if v}
+            got = {k: v for k, v in gazetteer.locate(c.name, year).items() if v}
             if got:
                 loc, evidence = got, c.evidence
                 break
@@ -510,14 +510,15 @@ def identity_facts(ctx: Context) -> tuple[list[Fact], list[IdentityCandidate]]:
     facts: list[Fact] = []
     kind = report_kind(ctx, title)
     cands = candidates(ctx, chrome, title)
-    name = unit_name(ctx, choose_unit(ctx, cands, kind.value if kind else None))
+    d = report_date(ctx, chrome)
+    y = fiscal_year(ctx, title, chrome, d)
+    year = y.value if y else None  # place names in force in the report's year
+    name = unit_name(ctx, choose_unit(ctx, cands, kind.value if kind else None), year)
     if name:
         facts.append(name)
-    facts.extend(divisions(ctx, name, cands))
-    d = report_date(ctx, chrome)
+    facts.extend(divisions(ctx, name, cands, year))
     if d:
         facts.append(d)
-    y = fiscal_year(ctx, title, chrome, d)
     if y:
         facts.append(y)
     if kind:
