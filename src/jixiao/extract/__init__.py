@@ -6,9 +6,9 @@ from typing import Any
 
 from jixiao.extract.context import Context
 from jixiao.extract.facts import body_facts
-from jixiao.extract.forms import form_items
+from jixiao.extract.forms import form_items, score_facts
 from jixiao.extract.identity import identity_facts
-from jixiao.extract.items import extract_items, merge_items
+from jixiao.extract.items import extract_items, list_zones, merge_items
 from jixiao.extract.metrics import extract_metrics
 from jixiao.extract.tables import table_facts
 from jixiao.ingest.document import Document, Table
@@ -30,10 +30,15 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
         report.facts.setdefault(fact.key, fact)
     found: dict = {}
     table_items, table_metrics = table_facts(ctx, ctx.tables, found, report.fact_value("fiscal_year"))
+    score, score_metrics = score_facts(ctx)
+    if score:
+        found.setdefault("self_score", []).append((1, score))  # a stated 自评得分 in the text wins
+    table_metrics += score_metrics
     for fact in body_facts(ctx, found):
         report.facts.setdefault(fact.key, fact)
     total = report.facts.get("project_expenditure")
     zones = [(ev.end, ctx.line_of(ev.end)[1]) for f in ([total, *total.others] if total else []) for ev in f.evidence]
+    zones += list_zones(ctx)
     report.project_items = merge_items(extract_items(ctx, zones), merge_items(table_items, form_items(ctx)))
     report.metrics = table_metrics + extract_metrics(ctx, report.fact_value("unit_name"))
     report.metrics.sort(key=lambda m: m.evidence[0].start if m.evidence else 0)

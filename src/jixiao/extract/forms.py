@@ -18,7 +18,7 @@ from functools import lru_cache
 from jixiao.extract.context import Context
 from jixiao.extract.lexicon import load_yaml
 from jixiao.extract.numbers import parse_number
-from jixiao.model import ProjectItem
+from jixiao.model import Fact, Metric, ProjectItem
 
 _SPLIT = re.compile(r"[|｜\t\n]|\s{2,}")
 _NUMERIC = re.compile(r"^-?\d[\d,]*(?:\.\d+)?%?$")
@@ -39,7 +39,7 @@ def _lex():
     lx = load_yaml("forms.yaml")
     cols = [(name, re.compile(rx)) for name, rx in lx["columns"].items()]
     return (re.compile(lx["name_label"]), cols, re.compile(lx["total_row"]), re.compile(lx["code_prefix"]),
-            re.compile(lx["money_unit"]), re.compile(lx["stop"]))
+            re.compile(lx["money_unit"]), re.compile(lx["stop"]), lx["default_unit"], re.compile(lx["score_row"]))
 
 
 def tokens(text: str, start: int, end: int) -> list[Token]:
@@ -76,7 +76,7 @@ def _emit(text: str, a: int, b: int, out: list[Token]) -> None:
 def form_items(ctx: Context) -> list[ProjectItem]:
     """One project item per 项目支出绩效自评表 in the text: its name, 年初预算数 (budget) and
     全年执行数 (actual), in 万元."""
-    name_rx, _, _, _, _, _ = _lex()
+    name_rx = _lex()[0]
     text = ctx.text
     starts = [m.start() for m in name_rx.finditer(text)]
     items: list[ProjectItem] = []
@@ -89,7 +89,7 @@ def form_items(ctx: Context) -> list[ProjectItem]:
 
 
 def _read_form(ctx: Context, toks: list[Token]) -> ProjectItem | None:
-    name_rx, cols_lex, total_rx, code_rx, unit_rx, stop_rx = _lex()
+    name_rx, cols_lex, total_rx, code_rx, unit_rx, stop_rx, default_unit, _ = _lex()
     if not toks:
         return None
     first = toks[0]
@@ -121,8 +121,12 @@ def _read_form(ctx: Context, toks: list[Token]) -> ProjectItem | None:
         if columns and total_rx.match(t):
             total_at = j
             break
-    if total_at is None or not columns or unit is None:
+    if total_at is None or not columns:
         return None
+    if unit is None:
+        if not _declares_no_unit(ctx, toks[0].start):
+            return None
+        unit = default_unit
     figures: list[Token] = []
     for t in toks[total_at + 1:]:
         if _NUMERIC.match(t.text):
@@ -147,9 +151,59 @@ def _read_form(ctx: Context, toks: list[Token]) -> ProjectItem | None:
     if budget:
         it.budget = budget[0]
         it.evidence.append(ctx.span(budget[1].start, budget[1].end))
+    if values.get("budget") and values.get("budget_full"):
+        # the form's 全年(调整后)预算数 beside its 年初预算数: the year's adjustment
+        it.adjustment = values["budget_full"][0] - values["budget"][0]
+        it.evidence.append(ctx.span(values["budget_full"][1].start, values["budget_full"][1].end))
     if actual:
         it.actual = actual[0]
         it.evidence.append(ctx.span(actual[1].start, actual[1].end))
     if it.budget is None and it.actual is None:
         return None
     return it
+
+
+def _declares_no_unit(ctx: Context, at: int) -> bool:
+    """True unless the report declared another money unit for what follows (the form is then in it)."""
+    return not [u for pos, u in ctx.unit_declarations if pos <= at and u != "万元"]
+
+
+def form_scores(ctx: Context) -> list[tuple[Decimal, int, Token]]:
+    """The total score of each indicator table ("合计 | 100 | 97.25"): the last figure of its total row,
+    after the weights' 100."""
+    score_rx = _lex()[7]
+    text = ctx.text
+    out = []
+    heads = [m.start() for m in re.finditer(r"(?:^|[|｜\t\s])得分(?=$|[|｜\t\s])", text, re.M)]
+    if not heads:
+        return out
+    seen: set[int] = set()
+    for h in heads:
+        for t_i, t in enumerate(toks := tokens(text, h, min(len(text), h + 4000))):
+            if not score_rx.match(t.text) or t.start in seen:
+                continue
+            figures = []
+            for u in toks[t_i + 1:t_i + 6]:
+                if _NUMERIC.match(u.text) and not u.text.endswith("%"):
+                    figures.append(u)
+                elif figures:
+                    break
+            if len(figures) >= 2 and figures[0].text in ("100", "100.00", "100.0"):
+                parsed = parse_number(figures[-1].text)
+                if parsed and parsed[0] <= 100:
+                    seen.add(t.start)
+                    out.append((parsed[0], parsed[1], figures[-1]))
+            break
+    return out
+
+
+def score_facts(ctx: Context) -> tuple[Fact | None, list[Metric]]:
+    """One indicator table's total score is the report's self score; several (one per project form)
+    are each a metric (unit 分)."""
+    scores = form_scores(ctx)
+    if len(scores) == 1:
+        value, dec, tok = scores[0]
+        return Fact(key="self_score", value=value, decimals=dec, evidence=[ctx.span(tok.start, tok.end)]), []
+    metrics = [Metric(label="总分", value=v, unit="分", decimals=d, evidence=[ctx.span(t.start, t.end)])
+               for v, d, t in scores]
+    return None, metrics

@@ -28,7 +28,26 @@ _TRAIL = re.compile(r"(?:共|合计|总计|为|是|达|了|计|的|：|:|\s)+$")
 def _lex():
     lx = load_yaml("items.yaml")
     roles = [(r["role"], re.compile(r"(?:" + r["words"] + r")(?:为|共|达|了)?\s*$")) for r in lx["roles"]]
-    return roles, re.compile(lx["name_suffix"]), set(lx["sections"])
+    return roles, re.compile(lx["name_suffix"]), set(lx["sections"]), re.compile(lx["list_intro"])
+
+
+def list_zones(ctx: Context) -> list[tuple[int, int]]:
+    """Stretches of text that list projects after an introduction ("项目支出包括：…"; "主要项目执行
+    情况如下：" and the numbered lines below it, to a blank line or the next heading)."""
+    intro = _lex()[3]
+    heads = sorted(s.start for s in ctx.sections)
+    zones = []
+    for m in intro.finditer(ctx.text):
+        _, eol = ctx.line_of(m.end())
+        end = eol
+        if not ctx.text[m.end():eol].strip():
+            nxt = ctx.text.find("\n\n", eol)
+            end = len(ctx.text) if nxt < 0 else nxt
+            later = [h for h in heads if h > eol]
+            if later and later[0] < end:
+                end = later[0]
+        zones.append((m.end(), end))
+    return zones
 
 
 def _strip_parens(s: str) -> str:
@@ -39,7 +58,7 @@ def extract_items(ctx: Context, list_zones: list[tuple[int, int]] | None = None)
     """Project items; ``list_zones`` are spans that list projects besides the 项目支出 sections
     (the rest of the paragraph after a "项目支出共N万元" total)."""
     zones = list_zones or []
-    roles, name_suffix, item_sections = _lex()
+    roles, name_suffix, item_sections, _ = _lex()
     fact_money = [f["_re"] for f in _fact_lex()[1]]
     items: list[ProjectItem] = []
     explicit: dict[int, set[str]] = {}
