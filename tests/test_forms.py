@@ -57,7 +57,20 @@ def test_yuan_form_is_converted_and_several_forms_are_several_projects():
                      "农技推广补助": (Decimal("5"), Decimal("5"))}
 
 
-def test_form_without_money_unit_gives_no_amounts():
-    rows = [["项目名称", "河道保洁"], ["年初预算数", "全年预算数", "全年执行数"], ["年度资金总额", "10", "10", "9"]]
-    text, _ = normalize(_tabs(rows))
-    assert [i for i in extract_text(text).project_items if i.name == "河道保洁"] == []
+def test_form_without_a_stated_unit_is_in_the_templates_wan_yuan_unless_the_report_declared_another():
+    rows = [["项目名称", "河道保洁"], ["年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分"],
+            ["总额", "10", "12", "9", "75%", "10", "7.5"]]
+    text, _ = normalize(_pipes(rows))
+    it = next(i for i in extract_text(text).project_items if i.name == "河道保洁")
+    assert (it.budget, it.adjustment, it.actual) == (Decimal(10), Decimal(2), Decimal(9))
+    text, _ = normalize("（金额单位：元）\n" + _pipes(rows))
+    it = next(i for i in extract_text(text).project_items if i.name == "河道保洁")
+    assert (it.budget, it.actual) == (Decimal("0.0010"), Decimal("0.0009"))
+
+
+def test_score_row_of_an_indicator_table_is_the_self_score():
+    rows = [["三级指标", "年度指标值", "实际完成值", "分值", "得分"], ["培训人次", "≥500人次", "620人次", "20", "20"],
+            ["合计", "", "", "100", "97.25"]]
+    text, _ = normalize("2023年度部门整体支出绩效自评表\n" + _pipes(rows))
+    r = extract_text(text)
+    assert r.facts["self_score"].value == Decimal("97.25")

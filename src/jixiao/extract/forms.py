@@ -124,9 +124,7 @@ def _read_form(ctx: Context, toks: list[Token]) -> ProjectItem | None:
     if total_at is None or not columns:
         return None
     if unit is None:
-        if not _declares_no_unit(ctx, toks[0].start):
-            return None
-        unit = default_unit
+        unit = _declared_unit(ctx, toks[0].start) or default_unit
     figures: list[Token] = []
     for t in toks[total_at + 1:]:
         if _NUMERIC.match(t.text):
@@ -163,9 +161,10 @@ def _read_form(ctx: Context, toks: list[Token]) -> ProjectItem | None:
     return it
 
 
-def _declares_no_unit(ctx: Context, at: int) -> bool:
-    """True unless the report declared another money unit for what follows (the form is then in it)."""
-    return not [u for pos, u in ctx.unit_declarations if pos <= at and u != "万元"]
+def _declared_unit(ctx: Context, at: int) -> str | None:
+    """The money unit the report declared once before ``at`` ("（金额单位：元）"), if any."""
+    declared = [u for pos, u in ctx.unit_declarations if pos <= at]
+    return declared[-1] if declared else None
 
 
 def form_scores(ctx: Context) -> list[tuple[Decimal, int, Token]]:
