@@ -74,3 +74,23 @@ def test_score_row_of_an_indicator_table_is_the_self_score():
     text, _ = normalize("2023年度部门整体支出绩效自评表\n" + _pipes(rows))
     r = extract_text(text)
     assert r.facts["self_score"].value == Decimal("97.25")
+
+
+def test_project_report_amounts_belong_to_the_project_of_the_title():
+    text, _ = normalize("黎平县人民医院2022年度远程医疗能力提升项目绩效自评报告\n"
+                        "一、项目概况\n项目预算96.50万元，全年实际支出90.12万元，执行率93.39%。\n")
+    r = extract_text(text)
+    it = next(i for i in r.project_items if i.name == "远程医疗能力提升项目")
+    assert (it.budget, it.actual) == (Decimal("96.50"), Decimal("90.12"))
+    # a project's 全年支出 is not the department's expenditure_total
+    assert "expenditure_total" not in r.facts and "budget" not in r.facts
+
+
+def test_projects_listed_after_an_introduction():
+    text, _ = normalize("二、预算执行情况\n全年实际支出836.20万元。\n主要项目执行情况如下：\n"
+                        "1.村级道路养护经费46.00万元，已全部拨付；\n2.人居环境整治项目预算80.00万元，实际支出76.54万元。\n\n"
+                        "三、绩效情况\n项目支出主要有：会议经费45.00万元、调研经费38.18万元。\n")
+    items = {i.name: (i.budget, i.actual) for i in extract_text(text).project_items}
+    assert items["村级道路养护经费"][1] == Decimal("46.00")
+    assert items["人居环境整治项目"] == (Decimal("80.00"), Decimal("76.54"))
+    assert items["会议经费"][1] == Decimal("45.00") and items["调研经费"][1] == Decimal("38.18")

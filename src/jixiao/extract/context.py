@@ -62,6 +62,8 @@ class Context:
     item_statements: list[ItemStatement] = field(default_factory=list)
     table_totals: list[TableTotal] = field(default_factory=list)
     unit_declarations: list[tuple[int, str]] = field(default_factory=list)  # "（金额单位：万元）": (end, unit)
+    subject: str | None = None  # the project a 项目自评报告 is about (from its title)
+    kind: str | None = None  # the report kind (identity), for rules that depend on it
     _ends: list[int] | None = None
     _marks: list[int] | None = None
 

@@ -85,6 +85,8 @@ def money_facts(ctx: Context, found: dict) -> None:
         for f in money:
             if f["_not_in"] and not f["_not_in"].isdisjoint(keys):
                 continue
+            if f.get("generic") and ctx.kind == "project_self_evaluation":
+                continue  # in a project's self-evaluation, 预算/全年支出 are the project's money
             for m in f["_re"].finditer(window):
                 if window[m.end():m.end() + 1] == "中":
                     continue  # "基本支出中人员经费…": the keyword qualifies the next one

@@ -503,6 +503,32 @@ def fiscal_year(ctx: Context, title: Title | None, chrome: Chrome, date_fact: Fa
     return None
 
 
+_SUBJECT_TAIL = re.compile(r"(?:支出)?(?:整体)?(?:绩效)?(?:的)?(?:自评价?|评价)(?:自评)?(?:报告|表|情况|总结|结果)?.*$")
+_SUBJECT_HEAD = re.compile(r"^(?:[\u4e00-\u9fff]{2,10}?(?:省|自治区|市|州|盟|地区|县|区|旗)(?=\s*(?:本级|[（(]?(?:19|20)\d{2})))?"
+                           r"(?:本级|[（(]本级[)）])?(?:关于)?\s*[（(]?(?:19|20)\d{2}\s*年?度?[)）]?(?:度)?")
+
+
+def title_subject(title: Title | None, unit: str | None) -> str | None:
+    """What a 项目自评报告's title evaluates ("…卫生院2020年基本公共卫生服务项目绩效自评报告" →
+    基本公共卫生服务项目): the title without unit, place, year and the report words."""
+    if title is None:
+        return None
+    t = re.sub(r"^(?:附件\s*\d+\s*[：:、.．]?|关于)", "", title.text)
+    got = _name_in_title(t)
+    if got:
+        t = t[got[0] + len(got[1]):]
+    elif unit and unit in t:
+        t = t[t.index(unit) + len(unit):]
+    t = _SUBJECT_HEAD.sub("", t)
+    t = _SUBJECT_TAIL.sub("", t).strip("的之“”\"")
+    place = re.match(r"^[\u4e00-\u9fff]{2,6}?(?:省|自治区|市|州|县|区|旗)", t)
+    if place and len(t) - place.end() >= 4 and gazetteer.locate(place.group(0)):
+        t = t[place.end():]  # "2023年度凤凰县农村公路养护专项资金": the place is not the project
+    if len(t) < 3 or not re.search(r"项目|资金|经费|专项|补助|补贴|奖补|工程|费|金$|计划|服务", t):
+        return None
+    return t
+
+
 def identity_facts(ctx: Context) -> tuple[list[Fact], list[IdentityCandidate]]:
     """The identity facts of a report and the unit-name candidates they were chosen from."""
     chrome = find_chrome(ctx.text)
@@ -523,4 +549,6 @@ def identity_facts(ctx: Context) -> tuple[list[Fact], list[IdentityCandidate]]:
         facts.append(y)
     if kind:
         facts.append(kind)
+    ctx.kind = kind.value if kind else None
+    ctx.subject = title_subject(title, name.value if name else None) if kind and kind.value == "project_self_evaluation" else None
     return facts, cands

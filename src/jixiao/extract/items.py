@@ -27,8 +27,10 @@ _TRAIL = re.compile(r"(?:共|合计|总计|为|是|达|了|计|的|：|:|\s)+$")
 @lru_cache(maxsize=1)
 def _lex():
     lx = load_yaml("items.yaml")
-    roles = [(r["role"], re.compile(r"(?:" + r["words"] + r")(?:为|共|达|了)?\s*$")) for r in lx["roles"]]
-    return roles, re.compile(lx["name_suffix"]), set(lx["sections"]), re.compile(lx["list_intro"])
+    obj = lx["role_object"]
+    roles = [(r["role"], re.compile(r"(?:" + r["words"] + r")(?:" + obj + r")?(?:为|共|达|了)?\s*$")) for r in lx["roles"]]
+    return (roles, re.compile(lx["name_suffix"]), set(lx["sections"]), re.compile(lx["list_intro"]),
+            re.compile(lx["generic_subject"]))
 
 
 def list_zones(ctx: Context) -> list[tuple[int, int]]:
@@ -54,11 +56,13 @@ def _strip_parens(s: str) -> str:
     return re.sub(r"[（(][^（()）]*[)）]", "", s)
 
 
-def extract_items(ctx: Context, list_zones: list[tuple[int, int]] | None = None) -> list[ProjectItem]:
-    """Project items; ``list_zones`` are spans that list projects besides the 项目支出 sections
-    (the rest of the paragraph after a "项目支出共N万元" total)."""
-    zones = list_zones or []
-    roles, name_suffix, item_sections, _ = _lex()
+def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
+                  subject: str | None = None) -> list[ProjectItem]:
+    """Project items; ``zones_in`` are spans that list projects besides the 项目支出 sections
+    (the rest of the paragraph after a "项目支出共N万元" total). ``subject`` is the project a
+    项目自评报告 is about: "项目预算…" there means that project."""
+    zones = zones_in or []
+    roles, name_suffix, item_sections, intro, generic = _lex()
     fact_money = [f["_re"] for f in _fact_lex()[1]]
     items: list[ProjectItem] = []
     explicit: dict[int, set[str]] = {}
@@ -82,6 +86,11 @@ def extract_items(ctx: Context, list_zones: list[tuple[int, int]] | None = None)
         if "其中" in ctx.text[max(ctx.prev_quantity_end(qi), sentence):q.num_start]:
             sub_list = sentence_top is not None
         cs = max(ctx.clause_start(q.num_start, line_start, ITEM_BOUNDARY), ctx.prev_quantity_end(qi))
+        lead_in = None
+        for lead_in in intro.finditer(ctx.text, cs, q.num_start):  # noqa: B007 - the last one counts
+            pass
+        if lead_in:
+            cs = lead_in.end()  # "项目支出主要有：会议经费45.00万元": the name starts after the introduction
         raw = ctx.text[cs:q.num_start]
         words = _strip_parens(raw)
         role = "plain"
@@ -92,6 +101,9 @@ def extract_items(ctx: Context, list_zones: list[tuple[int, int]] | None = None)
                 role, role_at = r, m.start()
                 break
         name = _clean_name(words[:role_at])
+        if subject and (generic.match(name) or (not name and role not in ("plain", "implicit_actual")
+                                                and current is None)):
+            name = subject  # "项目预算168.42万元" / "全年实际支出…" in a report about one project
         if any(rx.fullmatch(name) for rx in fact_money):
             continue  # a total such as 项目支出, read as a fact
         explicit_role = role not in ("plain", "implicit_actual")
@@ -99,7 +111,7 @@ def extract_items(ctx: Context, list_zones: list[tuple[int, int]] | None = None)
             if q.approx or len(name) > 30:
                 continue
             looks_like_project = bool(name_suffix.search(name))
-            if not in_list and not (looks_like_project and (in_sections or explicit_role)):
+            if not in_list and not (looks_like_project and (in_sections or explicit_role)) and name != subject:
                 continue
             current = _find_or_add(items, name)
             if not sub_list:
