@@ -5,7 +5,9 @@ What changes (only where it changes no meaning):
   full-width/no-break/ideographic spaces → space;
 - conversion artefacts such as ``[bookmark: _GoBack]`` removed; zero-width characters removed;
 - runs of horizontal whitespace folded into one space (tabs, the table cell separator, kept);
-  spaces at line starts/ends dropped; more than one blank line folded into one.
+  spaces at line starts/ends dropped; more than one blank line folded into one;
+- hard line breaks inside paragraphs (text taken from a PDF, every line filled to the same measure)
+  removed, see :func:`rejoin_hard_wraps`.
 Chinese punctuation (，（）：) is kept: it is the normal form of Chinese text.
 
 The text is scanned token by token (artefacts, space runs, tabs, line breaks); the literal runs in
@@ -15,6 +17,8 @@ between are copied with one C-level ``translate`` each, so the cost is linear an
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import Counter
 
 _FW_TABLE = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
 _FW_TABLE.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
@@ -25,7 +29,7 @@ _FW_TABLE.update({0x3000: ord(" "), 0x00A0: ord(" "), 0x2002: ord(" "), 0x2003: 
                   0x202F: ord(" "), 0x000B: ord("\n"), 0x000C: ord("\n"), 0x2028: ord("\n"),
                   0x2029: ord("\n"), 0x0D: ord("\n")})
 _TOKEN = re.compile(
-    r"(?P<art>\[(?:bookmark|Bookmark): [^\]\n]*\]|[\u200b\u200c\u200d\ufeff\u00ad])"
+    r"(?P<art>\[(?:bookmark|Bookmark)[:：] ?[^\]\n]*\]|[\u200b\u200c\u200d\ufeff\u00ad])"
     r"|(?P<nl>\r\n|[\n\r\x0b\x0c\u2028\u2029])"
     r"|(?P<tab>\t)"
     r"|(?P<sp>[^\S\n\r\t\x0b\x0c\u2028\u2029]+)"
@@ -99,4 +103,101 @@ def normalize(origin: str) -> tuple[str, list[int]]:
     if "．" in text or "·" in text:
         text = _DECIMAL_POINT.sub(".", text)
     out_pos.append(min(out_pos[-1] + 1, len(origin)) if out_pos else len(origin))
-    return text, out_pos
+    return rejoin_hard_wraps(text, out_pos, origin)
+
+
+# a line that starts a new paragraph, list item or heading, never the rest of a wrapped line
+_PARAGRAPH_START = re.compile(
+    r"(?:第[一二三四五六七八九十百\d]+(?:部分|章|节|条)|[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}\s*[）)]"
+    r"|\d{1,2}\s*(?:[、．]|\.(?!\d))|\d{1,2}[)）]|[①-⑳•●■◆▪\-－*#|]|附[件表])")
+_SENTENCE_END = frozenset("。！？；!?;")
+_LEADING_RUN = re.compile(r"[0-9A-Za-z.,%]*")  # a run the layout does not break (a figure, a word)
+_LATIN = re.compile(r"[0-9A-Za-z]")
+MIN_MEASURE = 40  # display columns: a measure narrower than 20 Chinese characters is not a page's
+
+
+def _width(line: str) -> int:
+    """Display width in columns: 2 for a Chinese character or full-width form, 1 for ASCII (from
+    the UTF-8 length, 3 bytes against 1, without a Python loop over characters)."""
+    return (len(line.encode("utf-8", "surrogatepass")) + len(line)) // 2
+
+
+def _measure(widths: list[int]) -> int | None:
+    """The width every full line of a hard-wrapped text has, or None when the text is not one.
+
+    Most long lines of such a text end within a couple of columns of one measure (justified lines;
+    a half-width digit leaves a column free) and almost none is longer."""
+    long = sorted(w for w in widths if w >= MIN_MEASURE)
+    if len(long) < 6:
+        return None
+    best, best_count = 0, 0
+    lo = 0
+    for hi, w in enumerate(long):
+        while long[lo] < w - 2:
+            lo += 1
+        if hi - lo + 1 >= best_count:
+            best, best_count = w, hi - lo + 1
+    longer = len(long) - bisect_right(long, best + 2)
+    if best_count < max(6, 0.4 * len(long)) or longer > 0.05 * len(long):
+        return None
+    return best
+
+
+def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list[int]]:
+    """Remove the line breaks a PDF-to-text conversion put inside paragraphs.
+
+    A text is hard-wrapped when most of its long lines fill the same measure (:func:`_measure`;
+    widths count the indentation the line had in ``origin``). A full line (within a column of the
+    measure, or full once the figure or word that starts the next line is counted) is joined to
+    the next unless that one is indented or starts a heading, list item or bullet. After a
+    sentence end (。；) the next line is joined only when it is itself full or ends a sentence —
+    otherwise it is a new paragraph (a label such as "履职完成情况："). Chinese is joined without a
+    space, Latin letters and digits with one (the break becomes the space).
+
+    Texts with paragraphs longer than any page's line (nearly every report not taken from a PDF)
+    are recognised from their line lengths alone and returned unchanged.
+    """
+    lines = text.split("\n")
+    lengths = [len(line) for line in lines]
+    if len(lines) < 8 or sum(1 for n in lengths if n > 120) > len(lines) // 50:
+        return text, pos
+    indents = []
+    at = 0
+    for line in lines:
+        if line:
+            o = pos[at]
+            indents.append(_width(origin[origin.rfind("\n", 0, o) + 1:o]))
+        else:
+            indents.append(0)
+        at += len(line) + 1
+    # the left margin: the indentation of most long lines (the continuations of paragraphs)
+    margin = Counter(ind for ind, n in zip(indents, lengths, strict=True) if n >= MIN_MEASURE // 2).most_common(1)
+    margin = margin[0][0] if margin else 0
+    widths = [-1 if "\t" in line else _width(line) + max(0, ind - margin) for line, ind in zip(lines, indents, strict=True)]
+    measure = _measure(widths)
+    if measure is None:
+        return text, pos
+    # a full line: within a column of the measure, or full once the figure or word that starts
+    # the next line (and did not fit) is counted
+    full = [w >= measure - 1 or (i + 1 < len(lines) and w > 0 and w + _LEADING_RUN.match(lines[i + 1]).end() > measure)
+            for i, w in enumerate(widths)]
+    drop: list[int] = []  # offsets of the line breaks removed
+    space: list[int] = []  # offsets of line breaks that become a space
+    at = 0
+    for i in range(len(lines) - 1):
+        a, b = lines[i], lines[i + 1]
+        at += lengths[i]  # the newline after line i
+        if (not full[i] or widths[i + 1] <= 0 or not a or indents[i + 1] > margin or _PARAGRAPH_START.match(b)
+                or a[-1] in _SENTENCE_END and not (full[i + 1] or b[-1] in _SENTENCE_END)):
+            at += 1
+            continue
+        (space if _LATIN.match(a[-1]) and _LATIN.match(b[0]) else drop).append(at)
+        at += 1
+    if not drop and not space:
+        return text, pos
+    chars = list(text)
+    for k in space:
+        chars[k] = " "
+    gone = set(drop)
+    out = "".join(c for k, c in enumerate(chars) if k not in gone)
+    return out, [p for k, p in enumerate(pos) if k not in gone]
