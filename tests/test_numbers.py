@@ -31,6 +31,18 @@ def test_approx_markers_and_multipliers():
     assert one("共调解案件842件").approx is False
 
 
+def test_wan_without_yuan_is_money():
+    q = one("下达水利发展资金38万，")
+    assert (q.value, q.unit, q.kind, q.decimals) == (Decimal(38), "万", "money", 0)
+    assert one("年末结转结余17.35万。").value == Decimal("17.35")
+    assert find_quantities("部门整体支出612.40万其中：人员经费500万")[0].kind == "money"  # a run-on clause
+    assert one("省级补助1.5亿").value == Decimal(15000)
+    # what is counted follows the multiplier, or the figure is approximate: not money
+    assert find_quantities("惠及3万群众") == []
+    assert find_quantities("服务群众达10余万。") == []
+    assert one("观众4万人次").unit == "人次"
+
+
 def test_percent_precision_and_bounds():
     q = one("调处成功率98.8%")
     assert (q.value, q.decimals, q.kind) == (Decimal("98.8"), 1, "percent")
