@@ -53,6 +53,10 @@ def test_percent_precision_and_bounds():
 
 def test_chinese_numerals_only_where_counting():
     assert one("内设职能科室二十一个").value == 21
+    assert one("局机关内设六个职能股室").value == 6  # a classifier after the digit: a count
+    assert [q.value for q in find_quantities("其中假释二人、暂予监外执行三人")] == [2, 3]
+    assert find_quantities("区第二人民医院") == []  # an ordinal
+    assert find_quantities("严格执行中央八项规定精神") == []  # a phrase
     assert find_quantities("一是加强统一管理") == []
     assert find_quantities("落实“三项制度”") == []
 

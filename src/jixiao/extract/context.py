@@ -63,6 +63,7 @@ class Context:
     table_totals: list[TableTotal] = field(default_factory=list)
     unit_declarations: list[tuple[int, str]] = field(default_factory=list)  # "（金额单位：万元）": (end, unit)
     _ends: list[int] | None = None
+    _starts: list[int] | None = None
     _marks: list[int] | None = None
 
     @classmethod
@@ -81,6 +82,13 @@ class Context:
         if self._ends is None:
             self._ends = [q.end for q in self.quantities]
         return self._ends
+
+    @property
+    def quantity_starts(self) -> list[int]:
+        """Start offsets of the quantities, in order."""
+        if self._starts is None:
+            self._starts = [q.start for q in self.quantities]
+        return self._starts
 
     def consume_table_cells(self) -> None:
         """Quantities inside table cells are read by the table reader, not as running text."""

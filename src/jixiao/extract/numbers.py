@@ -146,9 +146,11 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                     continue  # 一个、一批: the indefinite article, not a count
                 if unit in ("期", "批") :
                     continue  # 二期工程: an ordinal
+                if len(num) == 1 and prev in _ORDINAL_BEFORE:
+                    continue  # 第二人民医院, 周三, 初二
                 if (len(num) == 1 and _is_cjk_word_char(prev) and not m.group("pre")
-                        and not _PUNCT_AFTER.match(text, m.end())):
-                    continue  # 统一、一是 (but "下属事业单位五个：" counts)
+                        and unit not in _CLASSIFIERS and not _PUNCT_AFTER.match(text, m.end())):
+                    continue  # 中央八项规定 (but "下属事业单位五个：", "内设六个股室", "假释二人" count)
         elif m.start("num") > 0 and (text[m.start("num") - 1].isdigit() or text[m.start("num") - 1] == "."):
             continue
         low = _range_low(text, m.start("num"))
@@ -218,6 +220,10 @@ def _bare_money(text: str, m: re.Match[str]) -> bool:
 
 _RANGE_LOW = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:至|到|~|～|—|－|-)\s*$")
 _PUNCT_AFTER = re.compile(r"[：:，,。；;、）)]")
+# a classifier after a single Chinese digit makes it a count even inside a phrase ("内设六个股室");
+# after these characters the digit is an ordinal or a date
+_CLASSIFIERS = frozenset("个名人位家")
+_ORDINAL_BEFORE = frozenset("第周初")
 
 
 def _range_low(text: str, num_start: int) -> int | None:
