@@ -83,3 +83,41 @@ def test_text_that_is_not_hard_wrapped_is_left_alone():
 def test_word_bookmark_artefact_in_either_punctuation_width():
     assert normalize("预算[bookmark: _GoBack]执行")[0] == "预算执行"
     assert normalize("预算[bookmark：_GoBack]执行")[0] == "预算执行"
+
+
+def _offsets_ok(origin: str, text: str, offsets: list[int]) -> None:
+    assert len(offsets) == len(text) + 1
+    assert all(a <= b for a, b in zip(offsets, offsets[1:], strict=False))
+    for i, c in enumerate(text):
+        o = origin[offsets[i]]
+        assert c == o or (c == "\t" and o in "|｜\t") or (c == "\n" and o == "\n"), (i, c, o)
+
+
+def test_pipe_rows_become_tab_separated_rows():
+    origin = ("表2 项目支出情况（单位：万元）\n"
+              "| 项目 | 年初预算 | 实际支出 |\n"
+              "| 河道整治经费 | 30.00 |  |\n"
+              "|水源保护经费|12.00|11.50|\n"
+              "联系我们 | 网站地图\n")
+    text, offsets = normalize(origin)
+    assert text.split("\n")[1:4] == ["项目\t年初预算\t实际支出", "河道整治经费\t30.00\t", "水源保护经费\t12.00\t11.50"]
+    assert text.split("\n")[4] == "联系我们 | 网站地图"  # not a row: no leading pipe
+    _offsets_ok(origin, text, offsets)
+
+
+def test_one_cell_per_line_tables_get_their_rows_back():
+    cells = ["（一）项目支出", "项目", "年初预算", "全年预算", "实际支出",
+             "河道整治经费", "30.00", "32.00", "31.80",
+             "其中：清淤工程", "20.00", "20.00", "19.90",
+             "合计", "50.00", "52.00", "51.70",
+             "全年完成河道清淤12.5公里。"]
+    text, offsets = normalize("\n".join(cells))
+    assert text.split("\n") == ["（一）项目支出", "项目\t年初预算\t全年预算\t实际支出", "河道整治经费\t30.00\t32.00\t31.80",
+                                "其中：清淤工程\t20.00\t20.00\t19.90", "合计\t50.00\t52.00\t51.70",
+                                "全年完成河道清淤12.5公里。"]
+    assert offsets == list(range(len(text) + 1))  # only line breaks became tabs
+
+
+def test_short_lines_that_are_not_a_table_stay_lines():
+    text = "单位名称：样板县水务局\n报告日期：2024年3月5日\n一、部门概况\n内设股室5个\n下属单位3个\n2023\n2024\n"
+    assert normalize(text)[0] == text.rstrip("\n")

@@ -6,6 +6,8 @@ What changes (only where it changes no meaning):
 - conversion artefacts such as ``[bookmark: _GoBack]`` removed; zero-width characters removed;
 - runs of horizontal whitespace folded into one space (tabs, the table cell separator, kept);
   spaces at line starts/ends dropped; more than one blank line folded into one;
+- tables written as text brought to one form, a row per line and cells separated by tabs: rows
+  of ``| a | b |`` (:func:`pipe_rows`), and one cell per line (:func:`cell_lines`);
 - hard line breaks inside paragraphs (text taken from a PDF, every line filled to the same measure)
   removed, see :func:`rejoin_hard_wraps`.
 Chinese punctuation (，（）：) is kept: it is the normal form of Chinese text.
@@ -103,7 +105,111 @@ def normalize(origin: str) -> tuple[str, list[int]]:
     if "．" in text or "·" in text:
         text = _DECIMAL_POINT.sub(".", text)
     out_pos.append(min(out_pos[-1] + 1, len(origin)) if out_pos else len(origin))
+    text, out_pos = pipe_rows(text, out_pos)
+    text = cell_lines(text)
     return rejoin_hard_wraps(text, out_pos, origin)
+
+
+_PIPES = "|｜"
+_PIPE_SPLIT = re.compile(r"[ \t]*[|｜][ \t]*")
+
+
+def pipe_rows(text: str, pos: list[int]) -> tuple[str, list[int]]:
+    """A table row written ``| 项目 | 年初预算 | 执行率 |`` (a line starting with a pipe and holding
+    two cells or more) becomes ``项目\t年初预算\t执行率``: each separator a tab (mapped to its pipe),
+    the outer pipes and the spaces around cells dropped; empty cells stay (``|a||b|`` → a, "", b)."""
+    if "|" not in text and "｜" not in text:
+        return text, pos
+    out: list[str] = []
+    out_pos: list[int] = []
+    at = 0
+    changed = False
+    for line in text.split("\n"):
+        stripped = line.strip(" ")
+        if len(stripped) > 2 and stripped[0] in _PIPES and sum(stripped.count(p) for p in _PIPES) >= 3 - (stripped[-1] not in _PIPES):
+            seps = list(_PIPE_SPLIT.finditer(line))
+            last = len(seps) if seps[-1].end() < len(line) else len(seps) - 1  # a cell after the last pipe
+            if last >= 2:
+                changed = True
+                for k in range(last):
+                    a = seps[k].end()
+                    b = seps[k + 1].start() if k + 1 < len(seps) else len(line)
+                    if k:
+                        out.append("\t")
+                        out_pos.append(pos[at + seps[k].start() + seps[k].group(0).find("|" if "|" in seps[k].group(0) else "｜")])
+                    out.append(line[a:b])
+                    out_pos.extend(pos[at + a:at + b])
+                out.append("\n")
+                out_pos.append(pos[at + len(line)])
+                at += len(line) + 1
+                continue
+        out.append(line + "\n")
+        out_pos.extend(pos[at:at + len(line) + 1])
+        at += len(line) + 1
+    if not changed:
+        return text, pos
+    out[-1] = out[-1][:-1]  # no newline after the last line
+    out_pos[-1:] = [pos[-1]]
+    return "".join(out), out_pos
+
+
+_NUMBER_CELL = re.compile(r"[≥≤<>=]?\s*[-+]?[\d,]*\d(?:\.\d+)?\s*%?|[-—–/]")
+_TWO_NUMBER_LINES = re.compile(r"\n[-\d.,%]+\n[-\d.,%]+\n")
+
+
+def _label_cell(line: str, limit: int) -> bool:
+    return (0 < len(line) <= limit and "\t" not in line and not _NUMBER_CELL.fullmatch(line)
+            and not any(c in line for c in "。；;"))
+
+
+def cell_lines(text: str) -> str:
+    """A table flattened to one cell per line (a header of short labels, then rows of a label and
+    figures) gets its rows back: the line breaks between the cells of a row become tabs.
+
+    The header has as many cells as every row (a label and k-1 figures); at least two rows must
+    follow that shape. Only line breaks change, so the offsets stay as they are."""
+    if not _TWO_NUMBER_LINES.search(text):
+        return text
+    lines = text.split("\n")
+    starts = []
+    at = 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    numeric = [bool(_NUMBER_CELL.fullmatch(line)) for line in lines]
+    tabs: list[int] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        if not _label_cell(lines[i], 12):
+            i += 1
+            continue
+        r = i
+        while r < n and _label_cell(lines[r], 30):
+            r += 1
+        # lines[i:r] are labels: a header (lines[s:r-1]) and the first row's label (lines[r-1])
+        best = None
+        for s in range(i, r - 2):
+            k = r - 1 - s
+            rows, j = 0, r - 1
+            while j + k <= n and _label_cell(lines[j], 30) and all(numeric[j + 1:j + k]):
+                rows, j = rows + 1, j + k
+            if rows >= 2 and all(_label_cell(h, 12) for h in lines[s:r - 1]):
+                best = (s, k, j)
+                break
+        if best is None:
+            i = r if r > i else i + 1
+            continue
+        s, k, j = best
+        for row_start in range(s, j, k):
+            tabs.extend(starts[c] - 1 for c in range(row_start + 1, row_start + k))
+        i = j
+    if not tabs:
+        return text
+    chars = list(text)
+    for t in tabs:
+        chars[t] = "\t"
+    return "".join(chars)
 
 
 # a line that starts a new paragraph, list item or heading, never the rest of a wrapped line
