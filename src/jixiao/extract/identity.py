@@ -21,19 +21,30 @@ _COVER_NAME = re.compile(
 _DATE = (r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*(?:年\s*|[.\-/．])"
          r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*(?:月\s*|[.\-/．])"
          r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?")
-_COVER_DATE = re.compile(r"(?:报\s*告|填\s*报|报\s*送|评\s*价|编\s*制|成\s*文|提\s*交)?\s*(?:日\s*期|时\s*间)\s*[：:\t]\s*"
-                         + _DATE)
+# a web page's 发布日期/成文日期/更新时间 is not the report's date
+_COVER_DATE = re.compile(r"(?:报\s*告|填\s*报|报\s*送|评\s*价|编\s*制|提\s*交)?\s*(?<!发布)(?<!成文)(?<!发文)(?<!更新)(?<!生成)"
+                         r"(?:日\s*期|时\s*间)\s*[：:\t]\s*" + _DATE)
 _DATE_LINE = re.compile(r"^\s*" + _DATE + r"\s*$", re.M)
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
 _TITLE_WORDS = re.compile(r"自评报告|评价报告|自评表|绩效报告|决算|预算(?:公开)?(?:说明|报告)?$")
 
 
+_PAGE_CHROME = re.compile(r"[>＞»›].*[>＞»›]|^\W*(?:索引号|发布机构|发布日期|成文日期|文号|有效性|来源|信息来源)\W")
+_TITLE_HEAD = re.compile(r"[^\s：:，。；]{2,30}")
+
+
 def title_line(text: str) -> tuple[int, str] | None:
-    """The first line in the opening part of the text that names the document type."""
+    """The first line in the opening part of the text that names the document type, not counting
+    a web page's breadcrumb or metadata; a title broken over two lines ("2023年度示例县X局整体支出"
+    / "绩效自评报告") is returned with both lines."""
     pos = 0
+    prev: tuple[int, str] | None = None
     for line in text[:1500].split("\n"):
-        if _TITLE_WORDS.search(line) and len(line.strip()) <= 80:
+        if _TITLE_WORDS.search(line) and len(line.strip()) <= 80 and not _PAGE_CHROME.search(line):
+            if prev and _TITLE_HEAD.fullmatch(prev[1].strip()) and not _TITLE_WORDS.search(prev[1]):
+                return prev[0], prev[1] + "\n" + line
             return pos, line
+        prev = (pos, line)
         pos += len(line) + 1
     return None
 
