@@ -54,6 +54,33 @@ def test_hard_wrapped_paragraphs_are_rejoined():
         assert all(a < b for a, b in zip(offsets, offsets[1:], strict=False))
 
 
+FULL_WIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
+
+
+def _wrap_cjk(paragraph: str, width: int) -> list[str]:
+    """Break anywhere (full-width digits are characters like any other), ``width`` columns a line."""
+    out, line, cols = [], "", 0
+    for c in paragraph:
+        w = 1 if c < "\u1100" else 2
+        if cols + w > width:
+            out.append(line)
+            line, cols = "", 0
+        line += c
+        cols += w
+    return [*out, line]
+
+
+def test_full_width_figures_broken_anywhere_are_rejoined():
+    """Full-width digits are two columns wide on the page (the normalisation makes them ASCII), and
+    a figure broken at its decimal point or between digits is one figure again, without a space."""
+    paragraphs = [p.split("Water")[0].translate(FULL_WIDTH) for p in PARAGRAPHS]  # Chinese only
+    for width in (50, 58, 66):
+        wrapped = "\n".join(line for p in paragraphs for line in _wrap_cjk(p, width))
+        text, _ = normalize(wrapped)
+        assert text == normalize("\n".join(paragraphs))[0], width
+        assert "1,234.56万元" in text and "987.65万元" in text
+
+
 def test_latin_words_broken_at_a_line_end_keep_their_space():
     wrapped = "\n".join(_wrap(PARAGRAPHS[2], 50))
     text, _ = normalize("\n".join(["x"] * 0) + wrapped + "\n" + "\n".join(_wrap(PARAGRAPHS[1], 50)))

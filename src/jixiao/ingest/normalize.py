@@ -102,12 +102,13 @@ def normalize(origin: str) -> tuple[str, list[int]]:
         out.pop()
         out_pos.pop()
     text = "".join(out)
-    if "．" in text or "·" in text:
-        text = _DECIMAL_POINT.sub(".", text)
     out_pos.append(min(out_pos[-1] + 1, len(origin)) if out_pos else len(origin))
     text, out_pos = pipe_rows(text, out_pos)
     text = cell_lines(text)
-    return rejoin_hard_wraps(text, out_pos, origin)
+    text, out_pos = rejoin_hard_wraps(text, out_pos, origin)
+    if "．" in text or "·" in text:  # after the rejoin: a figure may have been broken at its point
+        text = _DECIMAL_POINT.sub(".", text)
+    return text, out_pos
 
 
 _PIPES = "|｜"
@@ -215,10 +216,11 @@ def cell_lines(text: str) -> str:
 # a line that starts a new paragraph, list item or heading, never the rest of a wrapped line
 _PARAGRAPH_START = re.compile(
     r"(?:第[一二三四五六七八九十百\d]+(?:部分|章|节|条)|[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}\s*[）)]"
-    r"|\d{1,2}\s*(?:[、．]|\.(?!\d))|\d{1,2}[)）]|[①-⑳•●■◆▪\-－*#|]|附[件表])")
+    r"|\d{1,2}\s*(?:、|[.．](?!\d))|\d{1,2}[)）]|[①-⑳•●■◆▪\-－*#|]|附[件表])")
 _SENTENCE_END = frozenset("。！？；!?;")
 _LEADING_RUN = re.compile(r"[0-9A-Za-z.,%]*")  # a run the layout does not break (a figure, a word)
-_LATIN = re.compile(r"[0-9A-Za-z]")
+_LATIN = re.compile(r"[A-Za-z]")  # a break between two Latin words was a space; digits are one figure
+_NARROWED = re.compile(r"[０-９Ａ-Ｚａ-ｚ％]")  # full-width forms the normalisation makes ASCII
 MIN_MEASURE = 40  # display columns: a measure narrower than 20 Chinese characters is not a page's
 
 
@@ -258,7 +260,7 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
     the next unless that one is indented or starts a heading, list item or bullet. After a
     sentence end (。；) the next line is joined only when it is itself full or ends a sentence —
     otherwise it is a new paragraph (a label such as "履职完成情况："). Chinese is joined without a
-    space, Latin letters and digits with one (the break becomes the space).
+    space, two Latin letters with one (the break becomes the space; a figure is never broken at one).
 
     Texts with paragraphs longer than any page's line (nearly every report not taken from a PDF)
     are recognised from their line lengths alone and returned unchanged.
@@ -280,6 +282,12 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
     margin = Counter(ind for ind, n in zip(indents, lengths, strict=True) if n >= MIN_MEASURE // 2).most_common(1)
     margin = margin[0][0] if margin else 0
     widths = [-1 if "\t" in line else _width(line) + max(0, ind - margin) for line, ind in zip(lines, indents, strict=True)]
+    if _NARROWED.search(origin):  # full-width digits were 2 columns wide on the page
+        at = 0
+        for i, line in enumerate(lines):
+            if line and widths[i] > 0:
+                widths[i] += len(_NARROWED.findall(origin, pos[at], pos[at + len(line) - 1] + 1))
+            at += len(line) + 1
     measure = _measure(widths)
     if measure is None:
         return text, pos
