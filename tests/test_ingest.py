@@ -47,7 +47,7 @@ EXPECTED_TEXT = (
 def _same_char(norm: str, orig: str) -> bool:
     """``norm`` (a character of the normalised text) is what normalisation makes of ``orig``."""
     mapped = orig.translate(_FW_TABLE)
-    return (norm == mapped or (norm in " \t" and mapped.isspace())
+    return (norm == mapped or (norm in " \t" and mapped.isspace()) or (norm == "\t" and orig in "|｜")
             or (norm == "." and orig in "．·") or (norm == "\n" and orig in "\r\n"))
 
 

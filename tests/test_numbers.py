@@ -31,6 +31,18 @@ def test_approx_markers_and_multipliers():
     assert one("共调解案件842件").approx is False
 
 
+def test_wan_without_yuan_is_money():
+    q = one("下达水利发展资金38万，")
+    assert (q.value, q.unit, q.kind, q.decimals) == (Decimal(38), "万", "money", 0)
+    assert one("年末结转结余17.35万。").value == Decimal("17.35")
+    assert find_quantities("部门整体支出612.40万其中：人员经费500万")[0].kind == "money"  # a run-on clause
+    assert one("省级补助1.5亿").value == Decimal(15000)
+    # what is counted follows the multiplier, or the figure is approximate: not money
+    assert find_quantities("惠及3万群众") == []
+    assert find_quantities("服务群众达10余万。") == []
+    assert one("观众4万人次").unit == "人次"
+
+
 def test_percent_precision_and_bounds():
     q = one("调处成功率98.8%")
     assert (q.value, q.decimals, q.kind) == (Decimal("98.8"), 1, "percent")
@@ -41,6 +53,10 @@ def test_percent_precision_and_bounds():
 
 def test_chinese_numerals_only_where_counting():
     assert one("内设职能科室二十一个").value == 21
+    assert one("局机关内设六个职能股室").value == 6  # a classifier after the digit: a count
+    assert [q.value for q in find_quantities("其中假释二人、暂予监外执行三人")] == [2, 3]
+    assert find_quantities("区第二人民医院") == []  # an ordinal
+    assert find_quantities("严格执行中央八项规定精神") == []  # a phrase
     assert find_quantities("一是加强统一管理") == []
     assert find_quantities("落实“三项制度”") == []
 

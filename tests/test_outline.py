@@ -64,3 +64,22 @@ def test_headings_whose_numbering_was_lost():
 def test_numbered_reports_do_not_take_plain_lines_as_headings():
     text = "一、部门基本情况\n内容。\n二、存在的问题\n问题。\n三、改进措施\n措施。\n存在的问题\n这一行只是正文。"
     assert [s.title for s in build_sections(text) if s.level == 1] == ["一、部门基本情况", "二、存在的问题", "三、改进措施"]
+
+
+def test_top_level_numbered_with_parenthesised_arabic():
+    """（1）（2）… for the top level, （一） below it, and a （1）（2） list inside a section."""
+    text = ("（1）单位概况\n（一）主要职能\n负责全县水利工程建设管理。\n（二）人员情况\n编制12名。\n"
+            "（2）一般公共预算支出情况\n（一）项目支出\n项目支出包括：\n（1）河道整治经费30.00万元；\n"
+            "（2）水源保护经费12.00万元。\n（3）政府性基金预算支出情况\n无。\n(4) 存在的问题及原因分析\n无。")
+    sections = build_sections(text)
+    assert [s.key for s in sections if s.level == 1] == ["basic_info", "general_budget", "gov_fund", "problems"]
+    assert [s.key for s in sections if s.level == 2] == ["functions", "organisation", "project_expenditure"]
+
+
+def test_parts_put_every_numbering_style_one_level_down():
+    text = ("第一部分 单位概况\n（一）年度绩效目标\n1.产出指标绩效目标\n完成河道整治12公里。\n2.效益指标绩效目标\n群众满意度90%以上。\n"
+            "第二部分 存在的问题\n无。")
+    sections = {s.title: s for s in build_sections(text)}
+    goal = sections["（一）年度绩效目标"]
+    assert goal.level == 3 and goal.end > text.index("2.效益指标")  # the goals are inside it
+    assert sections["第二部分 存在的问题"].level == 1

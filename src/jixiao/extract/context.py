@@ -65,6 +65,7 @@ class Context:
     subject: str | None = None  # the project a 项目自评报告 is about (from its title)
     kind: str | None = None  # the report kind (identity), for rules that depend on it
     _ends: list[int] | None = None
+    _starts: list[int] | None = None
     _marks: list[int] | None = None
 
     @classmethod
@@ -83,6 +84,13 @@ class Context:
         if self._ends is None:
             self._ends = [q.end for q in self.quantities]
         return self._ends
+
+    @property
+    def quantity_starts(self) -> list[int]:
+        """Start offsets of the quantities, in order."""
+        if self._starts is None:
+            self._starts = [q.start for q in self.quantities]
+        return self._starts
 
     def consume_table_cells(self) -> None:
         """Quantities inside table cells are read by the table reader, not as running text."""

@@ -124,8 +124,11 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     for m in _pattern().finditer(text, start, len(text) if end is None else end):
         unit = m.group("unit")
         pct = m.group("pct_cn")
+        bare_money = False
         if not unit and not pct:
-            continue
+            bare_money = _bare_money(text, m)
+            if not bare_money:
+                continue
         num = m.group("num")
         is_cn = not num[0].isdigit()
         if is_cn:
@@ -143,9 +146,11 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                     continue  # 一个、一批: the indefinite article, not a count
                 if unit in ("期", "批") :
                     continue  # 二期工程: an ordinal
+                if len(num) == 1 and prev in _ORDINAL_BEFORE:
+                    continue  # 第二人民医院, 周三, 初二
                 if (len(num) == 1 and _is_cjk_word_char(prev) and not m.group("pre")
-                        and not _PUNCT_AFTER.match(text, m.end())):
-                    continue  # 统一、一是 (but "下属事业单位五个：" counts)
+                        and unit not in _CLASSIFIERS and not _PUNCT_AFTER.match(text, m.end())):
+                    continue  # 中央八项规定 (but "下属事业单位五个：", "内设六个股室", "假释二人" count)
         elif m.start("num") > 0 and (text[m.start("num") - 1].isdigit() or text[m.start("num") - 1] == "."):
             continue
         low = _range_low(text, m.start("num"))
@@ -155,23 +160,30 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         if parsed is None:
             continue
         value, decimals = parsed
-        if m.group("mult") == "万":
-            value *= 10000
-            decimals -= 4
-        elif m.group("mult") == "亿":
-            value *= 100000000
-            decimals -= 8
-        if pct:
-            kind, unit_out = "percent", "%"
-        elif unit in money_units:
-            kind, unit_out = "money", unit
-            factor = Decimal(money_units[unit])
-            value *= factor
-            decimals += -factor.as_tuple().exponent if factor < 1 else -(len(str(int(factor))) - 1)
-        elif unit in pct_units:
-            kind, unit_out = "percent", unit
+        mult = m.group("mult")
+        if bare_money:  # "基本支出899.98万": 万 stands for 万元, 亿 for 亿元
+            kind, unit_out = "money", mult
+            if mult == "亿":
+                value *= 10000
+                decimals -= 4
         else:
-            kind, unit_out = "count", unit
+            if mult == "万":
+                value *= 10000
+                decimals -= 4
+            elif mult == "亿":
+                value *= 100000000
+                decimals -= 8
+            if pct:
+                kind, unit_out = "percent", "%"
+            elif unit in money_units:
+                kind, unit_out = "money", unit
+                factor = Decimal(money_units[unit])
+                value *= factor
+                decimals += -factor.as_tuple().exponent if factor < 1 else -(len(str(int(factor))) - 1)
+            elif unit in pct_units:
+                kind, unit_out = "percent", unit
+            else:
+                kind, unit_out = "count", unit
         cmp_word = m.group("cmp")
         comparator = _CMP.get(cmp_word.strip()) if cmp_word else None
         bound = m.group("bound")
@@ -193,8 +205,25 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     return out
 
 
+# after 万 a Chinese character is what the figure counts ("3万群众"), unless a clause runs on ("…723.14万其中：")
+_COUNTED_AFTER = re.compile(r"(?!其中|主要|用于|同比|较|比|占|包括|含|的)[\u4e00-\u9fff]")
+
+
+def _bare_money(text: str, m: re.Match[str]) -> bool:
+    """A figure with 万/亿 and no unit ("基本支出899.98万，", "下达38万") is an amount in 万元/亿元,
+    unless the multiplier is followed by what is counted ("3万群众") or the figure is approximate
+    ("群众达10余万": a number of people far more often than an amount)."""
+    if not m.group("mult") or m.group("pre") or m.group("suf1") or m.group("suf2") or not m.group("num")[0].isdigit():
+        return False
+    return not _COUNTED_AFTER.match(text, m.end("mult"))
+
+
 _RANGE_LOW = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:至|到|~|～|—|－|-)\s*$")
 _PUNCT_AFTER = re.compile(r"[：:，,。；;、）)]")
+# a classifier after a single Chinese digit makes it a count even inside a phrase ("内设六个股室");
+# after these characters the digit is an ordinal or a date
+_CLASSIFIERS = frozenset("个名人位家")
+_ORDINAL_BEFORE = frozenset("第周初")
 
 
 def _range_low(text: str, num_start: int) -> int | None:

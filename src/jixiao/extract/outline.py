@@ -2,10 +2,11 @@
 
 Numbering styles (一、 / 第一部分 / （一） / 1、 / 1. / （1）) are mixed freely in real reports and
 headings are often run into their first sentence ("（一）基本支出：基本支出共…"). A heading's level
-comes from its numbering style, except that an Arabic-numbered heading whose meaning is a
-top-level section of the standard outline and whose number continues the top-level sequence
-("三、… 4、国有资本经营预算支出情况") is taken as top-level. Keys and patterns live in
-``data/outline.yaml``.
+comes from its numbering style (one level lower throughout when the report is divided into
+第X部分), except that an Arabic-numbered heading (1、 or （1）) whose meaning is a top-level section
+of the standard outline and whose number continues the top-level sequence ("三、… 4、国有资本经营预算
+支出情况", or a report numbering all its top-level sections （1）（2）…) is taken as top-level.
+Keys and patterns live in ``data/outline.yaml``.
 """
 
 from __future__ import annotations
@@ -90,9 +91,11 @@ def find_headings(text: str) -> list[Heading]:
     down; a short unnumbered line ending in "：" that names a known sub-section ("主要项目支出
     情况：") is a heading too."""
     parts_style = bool(re.search(r"^\s*第[一二三四五六七八九十]+部分", text, re.M))
+    parts = 1 if parts_style else 0
     heads: list[Heading] = []
     top_ordinal = 0
-    last_list_ordinal = 0  # last Arabic-numbered line inside the current top-level section
+    top_styles: set[str] = set()  # numbering styles of the top-level headings so far
+    last_list_ordinal: dict[str, int] = {}  # last 1、/（1） numbered line inside the current top-level section
     level1 = level1_keys()
     level2 = {s["key"] for s in _section_specs() if s["level"] == 2}
     for line_start, line in lines(text):
@@ -106,12 +109,13 @@ def find_headings(text: str) -> list[Heading]:
             if key in level2:
                 offset = line_start + (len(line) - len(stripped))
                 heads.append(Heading(offset, line_start + len(line), stripped, lm.group(1), key, "label", 0,
-                                     True, level=4))
+                                     True, level=4 + parts))
             continue
         style, ordinal = _ordinal(m)
-        continues_list = style == "ar" and last_list_ordinal > 0 and ordinal == last_list_ordinal + 1
-        if style == "ar":
-            last_list_ordinal = ordinal
+        arabic = style in ("ar", "par")
+        continues_list = arabic and last_list_ordinal.get(style, 0) > 0 and ordinal == last_list_ordinal[style] + 1
+        if arabic:
+            last_list_ordinal[style] = ordinal
         offset = line_start + (len(line) - len(stripped))
         rest = stripped[m.end():]
         cut = _CUT.search(rest)
@@ -128,18 +132,19 @@ def find_headings(text: str) -> list[Heading]:
             h.level = 1
         elif style == "cn":
             h.level = 2  # 第一部分 … 一、
-        elif (style == "ar" and key in level1 and standalone and ordinal == top_ordinal + 1
-              and not continues_list and len(name) <= 30):
-            h.level = 1  # "三、… 4、国有资本经营预算支出情况": a top-level heading numbered 4、
+        elif (arabic and key in level1 and standalone and ordinal == top_ordinal + 1
+              and (not continues_list or style in top_styles) and len(name) <= 30):
+            h.level = 1  # "三、… 4、国有资本经营预算支出情况", "（1）部门基本情况 …（2）…": top-level headings
         elif style == "pcn" or (style == "par" and key in level2 and standalone):
-            h.level = 3 if parts_style else 2
+            h.level = 2 + parts
         elif key is None or not standalone or len(name) > 15:
             continue  # an item of a numbered list, not a heading
         else:
-            h.level = 3 if style == "ar" else 4
+            h.level = (3 if style == "ar" else 4) + parts  # 第一部分 puts every style one level down
         if h.level == 1:
             top_ordinal = ordinal
-            last_list_ordinal = 0
+            top_styles.add(style)
+            last_list_ordinal = {}
         heads.append(h)
     return heads
 

@@ -5,7 +5,11 @@ What changes (only where it changes no meaning):
   full-width/no-break/ideographic spaces → space;
 - conversion artefacts such as ``[bookmark: _GoBack]`` removed; zero-width characters removed;
 - runs of horizontal whitespace folded into one space (tabs, the table cell separator, kept);
-  spaces at line starts/ends dropped; more than one blank line folded into one.
+  spaces at line starts/ends dropped; more than one blank line folded into one;
+- tables written as text brought to one form, a row per line and cells separated by tabs: rows
+  of ``| a | b |`` (:func:`pipe_rows`), and one cell per line (:func:`cell_lines`);
+- hard line breaks inside paragraphs (text taken from a PDF, every line filled to the same measure)
+  removed, see :func:`rejoin_hard_wraps`.
 Chinese punctuation (，（）：) is kept: it is the normal form of Chinese text.
 
 The text is scanned token by token (artefacts, space runs, tabs, line breaks); the literal runs in
@@ -15,6 +19,8 @@ between are copied with one C-level ``translate`` each, so the cost is linear an
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import Counter
 
 _FW_TABLE = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
 _FW_TABLE.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
@@ -25,7 +31,7 @@ _FW_TABLE.update({0x3000: ord(" "), 0x00A0: ord(" "), 0x2002: ord(" "), 0x2003: 
                   0x202F: ord(" "), 0x000B: ord("\n"), 0x000C: ord("\n"), 0x2028: ord("\n"),
                   0x2029: ord("\n"), 0x0D: ord("\n")})
 _TOKEN = re.compile(
-    r"(?P<art>\[(?:bookmark|Bookmark): [^\]\n]*\]|[\u200b\u200c\u200d\ufeff\u00ad])"
+    r"(?P<art>\[(?:bookmark|Bookmark)[:：] ?[^\]\n]*\]|[\u200b\u200c\u200d\ufeff\u00ad])"
     r"|(?P<nl>\r\n|[\n\r\x0b\x0c\u2028\u2029])"
     r"|(?P<tab>\t)"
     r"|(?P<sp>[^\S\n\r\t\x0b\x0c\u2028\u2029]+)"
@@ -96,7 +102,216 @@ def normalize(origin: str) -> tuple[str, list[int]]:
         out.pop()
         out_pos.pop()
     text = "".join(out)
-    if "．" in text or "·" in text:
-        text = _DECIMAL_POINT.sub(".", text)
     out_pos.append(min(out_pos[-1] + 1, len(origin)) if out_pos else len(origin))
+    text, out_pos = pipe_rows(text, out_pos)
+    text = cell_lines(text)
+    text, out_pos = rejoin_hard_wraps(text, out_pos, origin)
+    if "．" in text or "·" in text:  # after the rejoin: a figure may have been broken at its point
+        text = _DECIMAL_POINT.sub(".", text)
     return text, out_pos
+
+
+_PIPES = "|｜"
+_PIPE_SPLIT = re.compile(r"[ \t]*[|｜][ \t]*")
+
+
+def pipe_rows(text: str, pos: list[int]) -> tuple[str, list[int]]:
+    """A table row written ``| 项目 | 年初预算 | 执行率 |`` (a line starting with a pipe and holding
+    two cells or more) becomes ``项目\t年初预算\t执行率``: each separator a tab (mapped to its pipe),
+    the outer pipes and the spaces around cells dropped; empty cells stay (``|a||b|`` → a, "", b)."""
+    if "|" not in text and "｜" not in text:
+        return text, pos
+    out: list[str] = []
+    out_pos: list[int] = []
+    at = 0
+    changed = False
+    for line in text.split("\n"):
+        stripped = line.strip(" ")
+        if len(stripped) > 2 and stripped[0] in _PIPES and sum(stripped.count(p) for p in _PIPES) >= 3 - (stripped[-1] not in _PIPES):
+            seps = list(_PIPE_SPLIT.finditer(line))
+            last = len(seps) if seps[-1].end() < len(line) else len(seps) - 1  # a cell after the last pipe
+            if last >= 2:
+                changed = True
+                for k in range(last):
+                    a = seps[k].end()
+                    b = seps[k + 1].start() if k + 1 < len(seps) else len(line)
+                    if k:
+                        out.append("\t")
+                        out_pos.append(pos[at + seps[k].start() + seps[k].group(0).find("|" if "|" in seps[k].group(0) else "｜")])
+                    out.append(line[a:b])
+                    out_pos.extend(pos[at + a:at + b])
+                out.append("\n")
+                out_pos.append(pos[at + len(line)])
+                at += len(line) + 1
+                continue
+        out.append(line + "\n")
+        out_pos.extend(pos[at:at + len(line) + 1])
+        at += len(line) + 1
+    if not changed:
+        return text, pos
+    out[-1] = out[-1][:-1]  # no newline after the last line
+    out_pos[-1:] = [pos[-1]]
+    return "".join(out), out_pos
+
+
+_NUMBER_CELL = re.compile(r"[≥≤<>=]?\s*[-+]?[\d,]*\d(?:\.\d+)?\s*%?|[-—–/]")
+_TWO_NUMBER_LINES = re.compile(r"\n[-\d.,%]+\n[-\d.,%]+\n")
+
+
+def _label_cell(line: str, limit: int) -> bool:
+    return (0 < len(line) <= limit and "\t" not in line and not _NUMBER_CELL.fullmatch(line)
+            and not any(c in line for c in "。；;"))
+
+
+def cell_lines(text: str) -> str:
+    """A table flattened to one cell per line (a header of short labels, then rows of a label and
+    figures) gets its rows back: the line breaks between the cells of a row become tabs.
+
+    The header has as many cells as every row (a label and k-1 figures); at least two rows must
+    follow that shape. Only line breaks change, so the offsets stay as they are."""
+    if not _TWO_NUMBER_LINES.search(text):
+        return text
+    lines = text.split("\n")
+    starts = []
+    at = 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    numeric = [bool(_NUMBER_CELL.fullmatch(line)) for line in lines]
+    tabs: list[int] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        if not _label_cell(lines[i], 12):
+            i += 1
+            continue
+        r = i
+        while r < n and _label_cell(lines[r], 30):
+            r += 1
+        # lines[i:r] are labels: a header (lines[s:r-1]) and the first row's label (lines[r-1])
+        best = None
+        for s in range(i, r - 2):
+            k = r - 1 - s
+            rows, j = 0, r - 1
+            while j + k <= n and _label_cell(lines[j], 30) and all(numeric[j + 1:j + k]):
+                rows, j = rows + 1, j + k
+            if rows >= 2 and all(_label_cell(h, 12) for h in lines[s:r - 1]):
+                best = (s, k, j)
+                break
+        if best is None:
+            i = r if r > i else i + 1
+            continue
+        s, k, j = best
+        for row_start in range(s, j, k):
+            tabs.extend(starts[c] - 1 for c in range(row_start + 1, row_start + k))
+        i = j
+    if not tabs:
+        return text
+    chars = list(text)
+    for t in tabs:
+        chars[t] = "\t"
+    return "".join(chars)
+
+
+# a line that starts a new paragraph, list item or heading, never the rest of a wrapped line
+_PARAGRAPH_START = re.compile(
+    r"(?:第[一二三四五六七八九十百\d]+(?:部分|章|节|条)|[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}\s*[）)]"
+    r"|\d{1,2}\s*(?:、|[.．](?!\d))|\d{1,2}[)）]|[①-⑳•●■◆▪\-－*#|]|附[件表])")
+_SENTENCE_END = frozenset("。！？；!?;")
+_LEADING_RUN = re.compile(r"[0-9A-Za-z.,%]*")  # a run the layout does not break (a figure, a word)
+_LATIN = re.compile(r"[A-Za-z]")  # a break between two Latin words was a space; digits are one figure
+_NARROWED = re.compile(r"[０-９Ａ-Ｚａ-ｚ％]")  # full-width forms the normalisation makes ASCII
+MIN_MEASURE = 40  # display columns: a measure narrower than 20 Chinese characters is not a page's
+
+
+def _width(line: str) -> int:
+    """Display width in columns: 2 for a Chinese character or full-width form, 1 for ASCII (from
+    the UTF-8 length, 3 bytes against 1, without a Python loop over characters)."""
+    return (len(line.encode("utf-8", "surrogatepass")) + len(line)) // 2
+
+
+def _measure(widths: list[int]) -> int | None:
+    """The width every full line of a hard-wrapped text has, or None when the text is not one.
+
+    Most long lines of such a text end within a couple of columns of one measure (justified lines;
+    a half-width digit leaves a column free) and almost none is longer."""
+    long = sorted(w for w in widths if w >= MIN_MEASURE)
+    if len(long) < 6:
+        return None
+    best, best_count = 0, 0
+    lo = 0
+    for hi, w in enumerate(long):
+        while long[lo] < w - 2:
+            lo += 1
+        if hi - lo + 1 >= best_count:
+            best, best_count = w, hi - lo + 1
+    longer = len(long) - bisect_right(long, best + 2)
+    if best_count < max(6, 0.4 * len(long)) or longer > 0.05 * len(long):
+        return None
+    return best
+
+
+def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list[int]]:
+    """Remove the line breaks a PDF-to-text conversion put inside paragraphs.
+
+    A text is hard-wrapped when most of its long lines fill the same measure (:func:`_measure`;
+    widths count the indentation the line had in ``origin``). A full line (within a column of the
+    measure, or full once the figure or word that starts the next line is counted) is joined to
+    the next unless that one is indented or starts a heading, list item or bullet. After a
+    sentence end (。；) the next line is joined only when it is itself full or ends a sentence —
+    otherwise it is a new paragraph (a label such as "履职完成情况："). Chinese is joined without a
+    space, two Latin letters with one (the break becomes the space; a figure is never broken at one).
+
+    Texts with paragraphs longer than any page's line (nearly every report not taken from a PDF)
+    are recognised from their line lengths alone and returned unchanged.
+    """
+    lines = text.split("\n")
+    lengths = [len(line) for line in lines]
+    if len(lines) < 8 or sum(1 for n in lengths if n > 120) > len(lines) // 50:
+        return text, pos
+    indents = []
+    at = 0
+    for line in lines:
+        if line:
+            o = pos[at]
+            indents.append(_width(origin[origin.rfind("\n", 0, o) + 1:o]))
+        else:
+            indents.append(0)
+        at += len(line) + 1
+    # the left margin: the indentation of most long lines (the continuations of paragraphs)
+    margin = Counter(ind for ind, n in zip(indents, lengths, strict=True) if n >= MIN_MEASURE // 2).most_common(1)
+    margin = margin[0][0] if margin else 0
+    widths = [-1 if "\t" in line else _width(line) + max(0, ind - margin) for line, ind in zip(lines, indents, strict=True)]
+    if _NARROWED.search(origin):  # full-width digits were 2 columns wide on the page
+        at = 0
+        for i, line in enumerate(lines):
+            if line and widths[i] > 0:
+                widths[i] += len(_NARROWED.findall(origin, pos[at], pos[at + len(line) - 1] + 1))
+            at += len(line) + 1
+    measure = _measure(widths)
+    if measure is None:
+        return text, pos
+    # a full line: within a column of the measure, or full once the figure or word that starts
+    # the next line (and did not fit) is counted
+    full = [w >= measure - 1 or (i + 1 < len(lines) and w > 0 and w + _LEADING_RUN.match(lines[i + 1]).end() > measure)
+            for i, w in enumerate(widths)]
+    drop: list[int] = []  # offsets of the line breaks removed
+    space: list[int] = []  # offsets of line breaks that become a space
+    at = 0
+    for i in range(len(lines) - 1):
+        a, b = lines[i], lines[i + 1]
+        at += lengths[i]  # the newline after line i
+        if (not full[i] or widths[i + 1] <= 0 or not a or indents[i + 1] > margin or _PARAGRAPH_START.match(b)
+                or a[-1] in _SENTENCE_END and not (full[i + 1] or b[-1] in _SENTENCE_END)):
+            at += 1
+            continue
+        (space if _LATIN.match(a[-1]) and _LATIN.match(b[0]) else drop).append(at)
+        at += 1
+    if not drop and not space:
+        return text, pos
+    chars = list(text)
+    for k in space:
+        chars[k] = " "
+    gone = set(drop)
+    out = "".join(c for k, c in enumerate(chars) if k not in gone)
+    return out, [p for k, p in enumerate(pos) if k not in gone]

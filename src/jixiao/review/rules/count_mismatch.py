@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from jixiao.review.registry import rule
 
@@ -58,6 +59,16 @@ def _label_before(text: str, pos: int) -> str:
     return m.group(1) if m else ""
 
 
+def _names(ctx, a: int, b: int) -> list[str] | None:
+    """The names listed in ``text[a:b]``, or None when it is not a list of names: it holds a figure
+    ("行政编制二十人、工勤编制六人" as much as "行政编制20人、工勤编制6人") or a clause break."""
+    starts = ctx.quantity_starts
+    i = bisect_left(starts, a)
+    if i < len(starts) and starts[i] < b:
+        return None
+    return _split_names(ctx.text[a:b])
+
+
 def _split_names(s: str) -> list[str] | None:
     s = re.sub(r"[（(][^（）()]*[)）]", "", s).strip().rstrip("。；;，,等")
     if not s or re.search(r"\d|[，,。；;]", s):
@@ -81,7 +92,7 @@ def _list_after(text: str, pos: int, ctx):
         return None, None
     end = re.search(r"[。；;\n]", text[m.end():])
     stop = m.end() + (end.start() if end else len(text) - m.end())
-    names = _split_names(text[m.end():stop])
+    names = _names(ctx, m.end(), stop)
     return names, ctx.span(m.end(), stop)
 
 
@@ -93,7 +104,7 @@ def _list_before(text: str, pos: int, ctx):
         pass
     if m is None or "、" not in seg[m.end():]:
         return None, None
-    names = _split_names(seg[m.end():])
+    names = _names(ctx, start + m.end(), pos)
     return names, ctx.span(start + m.end(), pos)
 
 
@@ -107,5 +118,5 @@ def _list_elsewhere(text: str, noun: str, pos: int, ctx):
         return None, None
     end = re.search(r"[。；;\n]", text[m.end():b])
     stop = m.end() + (end.start() if end else b - m.end())
-    return _split_names(text[m.end():stop]), ctx.span(m.end(), stop)
+    return _names(ctx, m.end(), stop), ctx.span(m.end(), stop)
 

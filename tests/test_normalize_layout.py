@@ -1,0 +1,150 @@
+"""Normalisation of page layout in text files: hard-wrapped paragraphs (text taken from a PDF).
+
+All examples are invented.
+"""
+
+from __future__ import annotations
+
+from jixiao.ingest.normalize import normalize
+
+PARAGRAPHS = [
+    "一、单位概况",
+    "　　样板县水务局内设股室5个，下属事业单位3个。2023年度部门预算总额1,234.56万元，其中基本支出"
+    "987.65万元，项目支出246.91万元，预算执行率97.35%。全年完成河道清淤12.5公里，农村供水工程"
+    "维修养护覆盖18个行政村，服务群众约3.2万人次。",
+    "　　履职效果：全年未发生重大水旱灾害，防汛物资储备充足，汛期值班值守落实到位，群众满意度较上年"
+    "有所提升。Water Affairs Bureau annual report also published online.",
+    "　　资产管理方面，严格执行资产配置标准，年末固定资产原值356.80万元，全年新增固定资产128000.00元，"
+    "处置报废资产3项，账实相符。政府采购全部按规定程序执行，未发现违规采购行为。",
+    "（一）存在的问题",
+    "　　一是项目前期工作不够扎实，部分项目开工较晚；二是绩效目标设置不够细化，个别指标难以量化考核。",
+    "履职完成情况：",
+    "　　完成全年工作任务。全年召开防汛调度会议9次，开展水利工程安全检查46次，排查整改隐患23处，"
+    "组织防汛应急演练2场，参演人员320人次；完成水土保持方案审批15件，办理水行政许可事项58件。",
+]
+
+
+def _wrap(paragraph: str, width: int) -> list[str]:
+    """Break a paragraph as text taken from a PDF is: lines of ``width`` columns (a Chinese
+    character 2, an ASCII one 1), never inside a run of digits or Latin letters."""
+    out, line, cols = [], "", 0
+    for i, c in enumerate(paragraph):
+        w = 1 if c < "\u1100" else 2
+        if cols + w > width:
+            keep = len(line)
+            while keep and line[keep - 1].isascii() and line[keep - 1].isalnum() and c.isascii() and c.isalnum():
+                keep -= 1
+                c = paragraph[i - len(line) + keep]
+            out.append(line[:keep].rstrip(" "))
+            line = line[keep:].lstrip(" ")
+            cols = sum(1 if ch < "\u1100" else 2 for ch in line)
+        line += paragraph[i]
+        cols += w
+    out.append(line)
+    return out
+
+
+def test_hard_wrapped_paragraphs_are_rejoined():
+    for width in (48, 56, 64, 70):
+        wrapped = "\n".join(line for p in PARAGRAPHS for line in _wrap(p, width))
+        text, offsets = normalize(wrapped)
+        want, _ = normalize("\n".join(PARAGRAPHS))
+        assert text == want, width
+        assert len(offsets) == len(text) + 1
+        assert all(a < b for a, b in zip(offsets, offsets[1:], strict=False))
+
+
+FULL_WIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
+
+
+def _wrap_cjk(paragraph: str, width: int) -> list[str]:
+    """Break anywhere (full-width digits are characters like any other), ``width`` columns a line."""
+    out, line, cols = [], "", 0
+    for c in paragraph:
+        w = 1 if c < "\u1100" else 2
+        if cols + w > width:
+            out.append(line)
+            line, cols = "", 0
+        line += c
+        cols += w
+    return [*out, line]
+
+
+def test_full_width_figures_broken_anywhere_are_rejoined():
+    """Full-width digits are two columns wide on the page (the normalisation makes them ASCII), and
+    a figure broken at its decimal point or between digits is one figure again, without a space."""
+    paragraphs = [p.split("Water")[0].translate(FULL_WIDTH) for p in PARAGRAPHS]  # Chinese only
+    for width in (50, 58, 66):
+        wrapped = "\n".join(line for p in paragraphs for line in _wrap_cjk(p, width))
+        text, _ = normalize(wrapped)
+        assert text == normalize("\n".join(paragraphs))[0], width
+        assert "1,234.56万元" in text and "987.65万元" in text
+
+
+def test_latin_words_broken_at_a_line_end_keep_their_space():
+    wrapped = "\n".join(_wrap(PARAGRAPHS[2], 50))
+    text, _ = normalize("\n".join(["x"] * 0) + wrapped + "\n" + "\n".join(_wrap(PARAGRAPHS[1], 50)))
+    assert "annual report also published online" in text
+
+
+def test_text_that_is_not_hard_wrapped_is_left_alone():
+    lines = [
+        "部门整体支出绩效自评报告",
+        "一、部门基本情况",
+        "主要职能：负责全县水资源的统一管理和保护。",
+        "（一）机构设置",
+        "内设股室5个，分别为办公室、计划财务股、水政水资源股、工程建设管理股、农村水利股。",
+        "二、一般公共预算支出情况",
+        "基本支出987.65万元。",
+        "项目支出246.91万元。",
+        "三、存在的问题",
+        "无。",
+    ]
+    text = "\n".join(lines)
+    assert normalize(text)[0] == text
+    # equally long lines that are list items or headings are never joined
+    items = "\n".join(f"{i}.完成第{i}批农村供水工程维修养护任务，覆盖全县各乡镇行政村和自然村。" for i in range(1, 10))
+    assert normalize(items)[0] == items
+
+
+def test_word_bookmark_artefact_in_either_punctuation_width():
+    assert normalize("预算[bookmark: _GoBack]执行")[0] == "预算执行"
+    assert normalize("预算[bookmark：_GoBack]执行")[0] == "预算执行"
+
+
+def _offsets_ok(origin: str, text: str, offsets: list[int]) -> None:
+    assert len(offsets) == len(text) + 1
+    assert all(a <= b for a, b in zip(offsets, offsets[1:], strict=False))
+    for i, c in enumerate(text):
+        o = origin[offsets[i]]
+        assert c == o or (c == "\t" and o in "|｜\t") or (c == "\n" and o == "\n"), (i, c, o)
+
+
+def test_pipe_rows_become_tab_separated_rows():
+    origin = ("表2 项目支出情况（单位：万元）\n"
+              "| 项目 | 年初预算 | 实际支出 |\n"
+              "| 河道整治经费 | 30.00 |  |\n"
+              "|水源保护经费|12.00|11.50|\n"
+              "联系我们 | 网站地图\n")
+    text, offsets = normalize(origin)
+    assert text.split("\n")[1:4] == ["项目\t年初预算\t实际支出", "河道整治经费\t30.00\t", "水源保护经费\t12.00\t11.50"]
+    assert text.split("\n")[4] == "联系我们 | 网站地图"  # not a row: no leading pipe
+    _offsets_ok(origin, text, offsets)
+
+
+def test_one_cell_per_line_tables_get_their_rows_back():
+    cells = ["（一）项目支出", "项目", "年初预算", "全年预算", "实际支出",
+             "河道整治经费", "30.00", "32.00", "31.80",
+             "其中：清淤工程", "20.00", "20.00", "19.90",
+             "合计", "50.00", "52.00", "51.70",
+             "全年完成河道清淤12.5公里。"]
+    text, offsets = normalize("\n".join(cells))
+    assert text.split("\n") == ["（一）项目支出", "项目\t年初预算\t全年预算\t实际支出", "河道整治经费\t30.00\t32.00\t31.80",
+                                "其中：清淤工程\t20.00\t20.00\t19.90", "合计\t50.00\t52.00\t51.70",
+                                "全年完成河道清淤12.5公里。"]
+    assert offsets == list(range(len(text) + 1))  # only line breaks became tabs
+
+
+def test_short_lines_that_are_not_a_table_stay_lines():
+    text = "单位名称：样板县水务局\n报告日期：2024年3月5日\n一、部门概况\n内设股室5个\n下属单位3个\n2023\n2024\n"
+    assert normalize(text)[0] == text.rstrip("\n")
