@@ -22,10 +22,11 @@ def test_money_units_convert_to_wanyuan_exactly():
 
 
 def test_approx_markers_and_multipliers():
+    # 万 before a count unit is part of the unit as written (variety.md §5: 观众4万人次 → 4 万人次)
     q = one("发放宣传资料30多万份")
-    assert (q.value, q.unit, q.approx) == (Decimal(300000), "份", True)
+    assert (q.value, q.unit, q.approx) == (Decimal(30), "万份", True)
     q = one("解答法律咨询近5万次")
-    assert (q.value, q.approx) == (Decimal(50000), True)
+    assert (q.value, q.unit, q.approx) == (Decimal(5), "万次", True)
     q = one("挽回经济损失150余万元")
     assert (q.value, q.unit, q.approx) == (Decimal(150), "万元", True)
     assert one("共调解案件842件").approx is False
@@ -40,7 +41,7 @@ def test_wan_without_yuan_is_money():
     # what is counted follows the multiplier, or the figure is approximate: not money
     assert find_quantities("惠及3万群众") == []
     assert find_quantities("服务群众达10余万。") == []
-    assert one("观众4万人次").unit == "人次"
+    assert (one("观众4万人次").value, one("观众4万人次").unit) == (Decimal(4), "万人次")
 
 
 def test_percent_precision_and_bounds():
@@ -85,3 +86,12 @@ def test_chinese_numeral_round_trip(n):
 def test_find_quantities_never_raises(text):
     for q in find_quantities(text):
         assert 0 <= q.start <= q.num_start < q.end <= len(text)
+
+
+def test_kpi_metrics_are_counted_in_the_packs_unit_others_keep_wan_as_written():
+    from jixiao.extract import extract_text
+
+    r = extract_text("全年共接待群众法律咨询2.1万人次，新建高标准农田3.2万亩。")
+    got = {(m.kpi, m.unit): m.value for m in r.metrics}
+    assert got[("legal_consultations", "人次")] == Decimal(21000)
+    assert got[(None, "万亩")] == Decimal("3.2")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
@@ -111,6 +112,9 @@ def classify(packs: list[dict], label: str, before, unit: str, sentence_before: 
     return None
 
 
+_SCALE = {"万": Decimal(10000), "亿": Decimal(100000000)}
+
+
 def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
     packs = [p for p in kpi_packs() if not unit_name or not p["_applies"] or p["_applies"].search(unit_name)]
     classifiers = _classifiers()
@@ -140,11 +144,16 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
         kpi_label = label
         if not label_after and after and _TARGET_NOUN.match(after.group(0)):
             kpi_label = label + after.group(0)  # "市局下达的1,200件年度任务": the noun says what it is
+        value, unit, decimals = q.value, q.unit, q.decimals
+        scaled = q.kind == "count" and unit[:1] in _SCALE and len(unit) > 1
+        base_unit = unit[1:] if scaled else unit
         kpi = None if label_after else classify(packs, kpi_label, (max(line_start, label_start - 300), label_start),
-                                                q.unit, text[ss:label_start], marks)
+                                                base_unit, text[ss:label_start], marks)
+        if kpi and scaled:  # a KPI is counted in its pack's unit: 2.1万人次 → 21000 人次
+            value, unit, decimals = value * _SCALE[unit[0]], base_unit, max(0, decimals - 4)
         path = ctx.index.path(q.start)
-        metrics.append(Metric.model_construct(label=label, value=q.value, unit=_MONEY_UNIT if q.kind == "money" else q.unit, kpi=kpi, approx=q.approx,
-                              comparator=q.comparator, decimals=q.decimals,
+        metrics.append(Metric.model_construct(label=label, value=value, unit=_MONEY_UNIT if q.kind == "money" else unit, kpi=kpi, approx=q.approx,
+                              comparator=q.comparator, decimals=decimals,
                               section=path[-1].key if path else None,
                               evidence=[ctx.span(ev_start, ev_end)]))
     _first_per_sentence(ctx, metrics)

@@ -166,6 +166,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             if mult == "亿":
                 value *= 10000
                 decimals -= 4
+        elif mult and not pct and unit not in money_units and unit not in pct_units:
+            # "观众4万人次", "4.8万亩": 万人次 is the unit as written (variety.md §5); a KPI pack
+            # brings its indicators to their own unit (extract/metrics.py)
+            kind, unit_out = "count", mult + unit
         else:
             if mult == "万":
                 value *= 10000
