@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
 
 from jixiao.extract.context import ITEM_BOUNDARY, Context, ItemStatement
 from jixiao.extract.facts import _lex as _fact_lex
-from jixiao.extract.lexicon import load_yaml
+from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import ProjectItem
 
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+是|(?:其中|分别为|分别是|包括|具体为|具体是)[：:]?|另外[，,]?|此外|另|全年|年中|年初|年末|本年度?|当年|\d{4}年度?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|\s)+")
@@ -24,7 +23,7 @@ _NO_ADJUSTMENT = re.compile(r"[，,；;]\s*((?:年中)?(?:未作|未|无|没有)
 _TRAIL = re.compile(r"(?:共|合计|总计|为|是|达|了|计|的|：|:|\s)+$")
 
 
-@lru_cache(maxsize=1)
+@data_cache
 def _lex():
     lx = load_yaml("items.yaml")
     roles = [(r["role"], re.compile(r"(?:" + r["words"] + r")(?:为|共|达|了)?\s*$")) for r in lx["roles"]]

@@ -3,15 +3,12 @@ label as written, and the KPI id from the KPI packs (data/kpi/*.yaml) where one 
 
 from __future__ import annotations
 
+import copy
 import re
 from bisect import bisect_right
-from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from jixiao.extract.context import Context
-from jixiao.extract.lexicon import load_yaml
+from jixiao.lexicon import data_cache, data_files, load_yaml
 from jixiao.model import Metric
 
 _LEAD = re.compile(r"^(?:[一二三四五六七八九十]+是|其中[：:]?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|[、，,：:（(\s])+")
@@ -24,14 +21,13 @@ _TARGET_NOUN = re.compile(r"^[^，。；]{0,4}(?:任务|目标)")
 _MONEY_UNIT = "万元"  # money values are converted to 万元 whatever unit they were written in
 
 
-@lru_cache(maxsize=1)
+@data_cache
 def kpi_packs() -> list[dict]:
+    """The KPI packs (data/kpi/*.yaml, shipped and the user's), by file name, with their patterns
+    compiled."""
     packs = []
-    folder = resources.files("jixiao").joinpath("data", "kpi")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
-        pack = yaml.safe_load(entry.read_text(encoding="utf-8"))
+    for name in data_files("kpi"):
+        pack = copy.deepcopy(load_yaml(name))
         domains = pack.get("domains", {})
         # one alternation over every domain's words: the last match names the nearest domain
         pack["_domains"] = re.compile("|".join(f"(?P<{k}>{v})" for k, v in domains.items())) if domains else None
@@ -50,6 +46,7 @@ def kpi_packs() -> list[dict]:
     return packs
 
 
+@data_cache
 def _classifiers() -> set[str]:
     return set(load_yaml("units.yaml")["classifier"])
 

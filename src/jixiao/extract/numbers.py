@@ -12,11 +12,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 import cn2an
 
-from jixiao.extract.lexicon import load_yaml
+from jixiao.lexicon import data_cache, load_yaml
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_UNITS = "十百千万亿"
@@ -52,12 +51,12 @@ class Quantity:
     num_start: int
 
 
-@lru_cache(maxsize=1)
+@data_cache
 def _units() -> dict:
     return load_yaml("units.yaml")
 
 
-@lru_cache(maxsize=1)
+@data_cache
 def _pattern() -> re.Pattern[str]:
     u = _units()
     money = sorted(u["money"], key=len, reverse=True)

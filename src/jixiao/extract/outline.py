@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 
 import cn2an
 
-from jixiao.extract.lexicon import load_yaml
+from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Section
 from jixiao.textlines import lines
 
@@ -48,7 +47,7 @@ class Heading:
     level: int = 0
 
 
-@lru_cache(maxsize=1)
+@data_cache
 def _section_specs() -> list[dict]:
     specs = []
     for s in load_yaml("outline.yaml")["sections"]:
@@ -61,9 +60,10 @@ def level1_keys() -> set[str]:
     return {s["key"] for s in _section_specs() if s["level"] == 1}
 
 
-def classify_heading(name: str) -> str | None:
-    """The standard key of a heading text, or None."""
-    for spec in _section_specs():
+def classify_heading(name: str, specs: list[dict] | None = None) -> str | None:
+    """The standard key of a heading text, or None (``specs``: the section specs, when the caller
+    classifies many headings)."""
+    for spec in specs if specs is not None else _section_specs():
         if spec["_match"].search(name) and not (spec["_exclude"] and spec["_exclude"].search(name)):
             return spec["key"]
     return None
@@ -93,8 +93,9 @@ def find_headings(text: str) -> list[Heading]:
     heads: list[Heading] = []
     top_ordinal = 0
     last_list_ordinal = 0  # last Arabic-numbered line inside the current top-level section
-    level1 = level1_keys()
-    level2 = {s["key"] for s in _section_specs() if s["level"] == 2}
+    specs = _section_specs()
+    level1 = {s["key"] for s in specs if s["level"] == 1}
+    level2 = {s["key"] for s in specs if s["level"] == 2}
     for line_start, line in lines(text):
         stripped = line.lstrip()
         if not stripped:
@@ -102,7 +103,7 @@ def find_headings(text: str) -> list[Heading]:
         m = _NUMBERING.match(stripped)
         if not m:
             lm = _LABEL_LINE.match(line)
-            key = classify_heading(lm.group(1)) if lm else None
+            key = classify_heading(lm.group(1), specs) if lm else None
             if key in level2:
                 offset = line_start + (len(line) - len(stripped))
                 heads.append(Heading(offset, line_start + len(line), stripped, lm.group(1), key, "label", 0,
@@ -121,7 +122,7 @@ def find_headings(text: str) -> list[Heading]:
             continue
         if not standalone and len(name) > 20:
             continue
-        key = classify_heading(name)
+        key = classify_heading(name, specs)
         body_start = offset + m.end() + (cut.end() if cut else len(rest))
         h = Heading(offset, body_start, stripped[: m.end()] + name, name, key, style, ordinal, standalone)
         if style == "part" or (style == "cn" and not parts_style):

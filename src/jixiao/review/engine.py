@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from jixiao.errors import JixiaoError
 from jixiao.extract.context import Context
-from jixiao.extract.lexicon import load_yaml
+from jixiao.lexicon import load_yaml, validate_text
+from jixiao.lexicon.schema import ReviewFile
 from jixiao.model import Finding, Report, Span
 from jixiao.review.registry import RULES
 
@@ -53,16 +52,16 @@ class ReviewContext:
 
 
 def load_config(path: str | Path | None = None) -> dict[str, Any]:
-    """Defaults from data/review.yaml, deep-merged with the user's file."""
+    """Defaults from data/review.yaml, deep-merged with the user's file (validated by the same
+    schema: an unknown key or a wrong type is a :class:`~jixiao.errors.DataError` naming its line)."""
     config = copy.deepcopy(load_yaml("review.yaml"))
     if path:
         try:
-            user = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as err:
-            raise JixiaoError(f"{path}：无法读取审核配置（{err}）") from None
-        if not isinstance(user, dict):
-            raise JixiaoError(f"{path}：审核配置应为键值结构")
-        _merge(config, user)
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as err:
+            raise JixiaoError(f"{path}：无法读取审核配置（{err.strerror or err}）") from None
+        user = validate_text(ReviewFile, text, str(path), empty_ok=True)
+        _merge(config, user.model_dump(exclude_unset=True))
     return config
 
 

@@ -17,11 +17,10 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
 from jixiao.extract.context import Context
-from jixiao.extract.lexicon import load_yaml
 from jixiao.extract.numbers import Quantity
+from jixiao.lexicon import load_yaml
 from jixiao.model import Metric, Report, Span
 
 _INTRO = re.compile(r"\s*[，,]?\s*[（(]?\s*(其中|分别为|分别是|具体为|具体是|包括)\s*[：:]?")
@@ -53,7 +52,6 @@ class Relation:
     notes: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=1)
 def identities() -> dict:
     return load_yaml("identities.yaml")
 
