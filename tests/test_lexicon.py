@@ -181,3 +181,19 @@ def test_cli_data_folder_end_to_end(tmp_path):
     code, out, err = run("check", report, "--data", folder)
     assert code == 2 and out == ""
     assert "units.yaml" in err and "第 2 行" in err and "cont" in err and "Traceback" not in err
+
+
+def test_one_word_list_feeds_every_file_that_names_it(data):
+    """facts.yaml says change_words: '{@change}': extending the vocabulary list changes the facts too."""
+    text = "一、部门基本情况\n本年基本支出缩减5.00万元。\n"
+    assert "basic_expenditure" in extract_text(text).facts
+    write(data, "vocabulary.yaml", "change: [缩减]\n")
+    assert "缩减" in load_yaml("facts.yaml")["change_words"]
+    assert "basic_expenditure" not in extract_text(text).facts  # a change, not the amount
+
+
+def test_an_unknown_word_list_is_refused_with_its_line(data):
+    write(data, "facts.yaml", "none_words: '无|{@nothing}'\n")
+    with pytest.raises(DataError) as err:
+        validate_all()
+    assert err.value.line == 1 and "{@nothing}" in str(err.value) and "vocabulary.yaml" in str(err.value)

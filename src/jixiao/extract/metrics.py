@@ -8,16 +8,12 @@ import re
 from bisect import bisect_right
 
 from jixiao.extract.context import Context
-from jixiao.lexicon import data_cache, data_files, load_yaml
+from jixiao.lexicon import data_cache, data_files, load_yaml, vocab, vocab_pattern
 from jixiao.model import Metric
 
 _LEAD = re.compile(r"^(?:[一二三四五六七八九十]+是|其中[：:]?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|[、，,：:（(\s])+")
-_TAIL = re.compile(r"(?:共计|共有|合计|总计|累计达|达到|共|为|达|是|有|约|计|了|等|\s)+$")
 _NOUN_AFTER = re.compile(r"[^\s，,。；;：:、！？\d%（）()“”\"]{1,12}(?:[（(][^（）()]{1,6}[)）])?")
 _NOT_NOUN_START = set("的以及和或与左右余多之")
-_OTHER_PERIOD = re.compile(r"上年|去年|同期|上一年|前一年")
-_GOAL_LABEL = re.compile(r"目标|任务数|计划|预计|力争")
-_TARGET_NOUN = re.compile(r"^[^，。；]{0,4}(?:任务|目标)")
 _MONEY_UNIT = "万元"  # money values are converted to 万元 whatever unit they were written in
 
 
@@ -84,13 +80,33 @@ def _domain(pack: dict, label: str, before: str | tuple[DomainMarks, int, int]) 
     return last.lastgroup if last is not None else None
 
 
+@data_cache
+def _tail() -> re.Pattern[str]:
+    """Link words and spaces at the end of a label ("调处成功共计")."""
+    return re.compile(rf"(?:{vocab_pattern('link')}|\s)+$")
+
+
+@data_cache
+def _words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The vocabulary lists classify() uses: another period's figure, a goal."""
+    return vocab("other_period"), vocab("goal_strict")
+
+
+@data_cache
+def _target_noun() -> re.Pattern[str]:
+    """A goal noun right after the figure ("1,200件年度任务")."""
+    return re.compile(rf"^[^，。；]{{0,4}}{vocab_pattern('goal_noun')}")
+
+
 def classify(packs: list[dict], label: str, before, unit: str, sentence_before: str = "",
-             marks: list[DomainMarks] | None = None) -> str | None:
+             marks: list[DomainMarks] | None = None, words: tuple | None = None) -> str | None:
     """The KPI id of a metric, from its label, the paragraph before it (for the work area), the
-    sentence before it (for subset markers) and its unit."""
-    if _OTHER_PERIOD.search(label) or _OTHER_PERIOD.search(sentence_before[-12:]):
+    sentence before it (for subset markers) and its unit (``words``: :func:`_words`, when the
+    caller classifies many metrics)."""
+    other_period, goal_words = words or _words()
+    if other_period.search(label) or other_period.search(sentence_before[-12:]):
         return None  # last year's figure ("2023年同期…1,046件") is not this year's indicator
-    goal = bool(_GOAL_LABEL.search(label))
+    goal = bool(goal_words.search(label))
     for pi, pack in enumerate(packs):
         dom = _domain(pack, label, (marks[pi], *before) if marks else before)
         for ind in pack["_by_unit"].get(unit, ()):
@@ -111,6 +127,9 @@ def classify(packs: list[dict], label: str, before, unit: str, sentence_before: 
 def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
     packs = [p for p in kpi_packs() if not unit_name or not p["_applies"] or p["_applies"].search(unit_name)]
     classifiers = _classifiers()
+    words = _words()
+    tail = _tail()
+    target_noun = _target_noun()
     text = ctx.text
     marks = [DomainMarks(text, p) for p in packs]
     metrics: list[Metric] = []
@@ -122,7 +141,7 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
         lead = _LEAD.match(before)
         label_start = cs + (lead.end() if lead else 0)
         # the label stops before a comparator or approximation marker ("不少于950件", "近5万次")
-        label = _TAIL.sub("", text[label_start:min(q.num_start, q.start)])
+        label = tail.sub("", text[label_start:min(q.num_start, q.start)])
         ev_start, ev_end = label_start, q.end
         after = _NOUN_AFTER.match(text, q.end)
         label_after = False
@@ -135,10 +154,10 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
         line_start, _ = ctx.line_of(q.start)
         ss = ctx.sentence_start(q.start)
         kpi_label = label
-        if not label_after and after and _TARGET_NOUN.match(after.group(0)):
+        if not label_after and after and target_noun.match(after.group(0)):
             kpi_label = label + after.group(0)  # "市局下达的1,200件年度任务": the noun says what it is
         kpi = None if label_after else classify(packs, kpi_label, (max(line_start, label_start - 300), label_start),
-                                                q.unit, text[ss:label_start], marks)
+                                                q.unit, text[ss:label_start], marks, words)
         path = ctx.index.path(q.start)
         metrics.append(Metric.model_construct(label=label, value=q.value, unit=_MONEY_UNIT if q.kind == "money" else q.unit, kpi=kpi, approx=q.approx,
                               comparator=q.comparator, decimals=q.decimals,

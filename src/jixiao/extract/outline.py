@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import cn2an
 
+from jixiao.extract.numbers import alternation
 from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Section
 from jixiao.textlines import lines
@@ -30,7 +31,6 @@ _NUMBERING = re.compile(
     rf"|(?P<ar2>\d{{1,2}})[)）])\s*"
 )
 _CUT = re.compile(r"[。：:；;！？]")
-_MONEY_OR_RATE = re.compile(r"\d(?:[\d.,]*)\s*(?:万元|元|亿元|%)")
 _TABLE_ROW = re.compile(r"\t|\d+\.\d+")  # a table row or a line of figures, not a heading
 
 
@@ -45,6 +45,20 @@ class Heading:
     ordinal: int
     standalone: bool    # the heading is the whole line
     level: int = 0
+
+
+@data_cache
+def _money_or_rate() -> re.Pattern[str]:
+    """A figure with a money unit or a percent sign: a line of figures, not a heading."""
+    units = load_yaml("units.yaml")
+    return re.compile(rf"\d(?:[\d.,]*)\s*(?:{alternation([*units['money'], *units['percent']])})")
+
+
+@data_cache
+def _title_line() -> re.Pattern[str]:
+    """A line that is nothing but a section title (its numbering lost): it ends with a title word."""
+    endings = "|".join(load_yaml("outline.yaml")["title_endings"])
+    return re.compile(rf"^\s*([\u4e00-\u9fff（）()“”、和及与]{{2,24}}?(?:{endings}))\s*[：:]?\s*$")
 
 
 @data_cache
@@ -96,6 +110,7 @@ def find_headings(text: str) -> list[Heading]:
     specs = _section_specs()
     level1 = {s["key"] for s in specs if s["level"] == 1}
     level2 = {s["key"] for s in specs if s["level"] == 2}
+    money_or_rate = _money_or_rate()
     for line_start, line in lines(text):
         stripped = line.lstrip()
         if not stripped:
@@ -118,7 +133,7 @@ def find_headings(text: str) -> list[Heading]:
         cut = _CUT.search(rest)
         name = (rest[: cut.start()] if cut else rest).strip()
         standalone = cut is None or not rest[cut.end():].strip()
-        if not name or len(name) > 40 or _MONEY_OR_RATE.search(name) or _TABLE_ROW.search(name) or "\t" in rest:
+        if not name or len(name) > 40 or money_or_rate.search(name) or _TABLE_ROW.search(name) or "\t" in rest:
             continue
         if not standalone and len(name) > 20:
             continue
@@ -145,16 +160,13 @@ def find_headings(text: str) -> list[Heading]:
     return heads
 
 
-_TITLE_LINE = re.compile(r"^\s*([\u4e00-\u9fff（）()“”、和及与]{2,24}?(?:情况|问题|措施|分析|说明|概况|建议|打算|"
-                         r"目标|评价|结论))\s*[：:]?\s*$")
-
-
 def _unnumbered_titles(text: str) -> list[Heading]:
     """Headings whose numbering Word dropped: a line that is nothing but a standard section title."""
     heads = []
     level1 = level1_keys()
+    title_line = _title_line()
     for line_start, line in lines(text):
-        m = _TITLE_LINE.match(line)
+        m = title_line.match(line)
         if not m:
             continue
         key = classify_heading(m.group(1))

@@ -76,18 +76,21 @@ class VocabularyFile(_Model):
     """
 
     goal: Fragments
+    goal_strict: Fragments
+    goal_noun: Fragments
     goal_section: Fragments
     result_section: Fragments
-    goal_setting: Fragments
-    actual: Fragments
     change: Fragments
     other_period: Fragments
+    link: Fragments
     breakdown: Fragments
+    goal_setting: Fragments
+    actual: Fragments
     stem_noise: Fragments
-    org_name_end: Fragments
+    project_name_end: Fragments
     list_intro: Fragments
-    reason: Fragments
-    no_change: Fragments
+    list_before: Fragments
+    org_name_end: Fragments
 
 
 # ── units.yaml ───────────────────────────────────────────────────────────────────────────
@@ -100,15 +103,22 @@ class UnitsFile(Checked):
     percent: Words
     count: Words
     classifier: Words
+    ordinal: Words
     approx_prefix: Words
     approx_suffix: Words
     lower_bound_suffix: Words
     upper_bound_suffix: Words
+    at_least: Words
+    at_most: Words
+    declared_money: Words
 
     def cross_check(self) -> Iterator[tuple[tuple, str]]:
         for i, c in enumerate(self.classifier):
             if c not in self.count:
                 yield ("classifier", i), f"{c} 不在 count 中（a classifier must be a count unit）"
+        for i, d in enumerate(self.declared_money):
+            if d not in self.money:
+                yield ("declared_money", i), f"{d} 不在 money 中（a declared unit must be a money unit）"
         if "万元" not in self.money or Decimal(self.money["万元"]) != 1:
             yield ("money",), "money 须含 万元: \"1\"（amounts are stored in 万元）"
 
@@ -195,6 +205,9 @@ class ItemsFile(_Model):
     """How a project item's amounts and names are written."""
 
     roles: list[RoleWords] = Field(min_length=1)
+    name_lead: Regex
+    reason: Regex
+    no_adjustment: Regex
     name_suffix: Regex
     sections: list[str]
 
@@ -221,6 +234,7 @@ class OutlineFile(Checked):
     """The standard sections of a report and the outlines a report may follow."""
 
     sections: list[SectionSpec] = Field(min_length=1)
+    title_endings: Fragments
     outlines: dict[Identifier, OutlineSpec]
 
     def cross_check(self) -> Iterator[tuple[tuple, str]]:
@@ -363,6 +377,7 @@ class InputsFile(_Model):
 # ── which model reads which file ─────────────────────────────────────────────────────────
 
 FILES: dict[str, type[BaseModel]] = {
+    "vocabulary.yaml": VocabularyFile,
     "units.yaml": UnitsFile,
     "facts.yaml": FactsFile,
     "identities.yaml": IdentitiesFile,

@@ -11,15 +11,13 @@ from typing import Any
 
 from jixiao.errors import JixiaoError
 from jixiao.extract.context import Context
-from jixiao.lexicon import load_yaml, validate_text
+from jixiao.lexicon import load_yaml, validate_text, vocab
 from jixiao.lexicon.schema import ReviewFile
 from jixiao.model import Finding, Report, Span
 from jixiao.review.registry import RULES
 
 log = logging.getLogger(__name__)
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-_GOAL_TITLE = re.compile(r"目标")
-_RESULT_TITLE = re.compile(r"完成|实现|落实|成效")
 
 
 @dataclass
@@ -36,10 +34,17 @@ class ReviewContext:
     def text(self) -> str:
         return self.ctx.text
 
+    def words(self, name: str) -> re.Pattern[str]:
+        """The compiled vocabulary list ``name`` (data/vocabulary.yaml), looked up once per review."""
+        key = "words:" + name
+        if key not in self.cache:
+            self.cache[key] = vocab(name)
+        return self.cache[key]
+
     def in_goal_section(self, pos: int) -> bool:
         """Inside a section that sets targets (绩效目标设置情况), not one that reports results."""
-        return any(_GOAL_TITLE.search(s.title) and not _RESULT_TITLE.search(s.title)
-                   for s in self.ctx.index.path(pos))
+        goal, result = self.words("goal_section"), self.words("result_section")
+        return any(goal.search(s.title) and not result.search(s.title) for s in self.ctx.index.path(pos))
 
     def span(self, start: int, end: int) -> Span:
         return self.ctx.span(start, end)

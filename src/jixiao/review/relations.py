@@ -20,13 +20,19 @@ from decimal import Decimal
 
 from jixiao.extract.context import Context
 from jixiao.extract.numbers import Quantity
-from jixiao.lexicon import load_yaml
+from jixiao.lexicon import data_cache, load_yaml, vocab, vocab_pattern
 from jixiao.model import Metric, Report, Span
 
-_INTRO = re.compile(r"\s*[，,]?\s*[（(]?\s*(其中|分别为|分别是|具体为|具体是|包括)\s*[：:]?")
-_GOAL = re.compile(r"目标|任务|计划|预计")
-_CHANGE = re.compile(r"减少|增加|增长|下降|节约|比上年|较上年|较年初|同比|上升|降低")
 _COUNT_ANNOUNCED = re.compile(r"(?:共|涉及|包括|以下|下列)?\s*(\d+|[一二三四五六七八九十]+)\s*(?:个|项)(?:项目|专项)?")
+
+
+@data_cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The breakdown opener after a total ("，其中："), and a part label's lead and tail."""
+    breakdown, link = vocab_pattern("breakdown"), vocab_pattern("link")
+    return (re.compile(rf"\s*[，,]?\s*[（(]?\s*({breakdown})\s*[：:]?"),
+            re.compile(rf"^[\s，,、：:（(]*{breakdown}?[：:]?\s*"),
+            re.compile(rf"{link}$"))
 
 
 @dataclass
@@ -73,8 +79,8 @@ def _part_label(ctx: Context, qi: int) -> tuple[str, int]:
     q = ctx.quantities[qi]
     cs = max(ctx.clause_start(q.num_start), ctx.prev_quantity_end(qi))
     raw = ctx.text[cs:q.num_start]
-    label = re.sub(r"^[\s，,、：:（(]*(?:其中|分别为|分别是|具体为|包括)?[：:]?\s*", "", raw)
-    label = re.sub(r"(?:共计|共有|合计|总计|共|为|达|是|有)$", "", label).strip()
+    _, lead, tail = _patterns()
+    label = tail.sub("", lead.sub("", raw)).strip()
     return label, cs + (len(raw) - len(raw.lstrip("，,、：: （(")))
 
 
@@ -82,8 +88,9 @@ def text_breakdowns(ctx: Context) -> list[Relation]:
     """"T，其中A a、B b" / "T，分别为…" in one sentence."""
     out: list[Relation] = []
     qs = ctx.quantities
+    intro = _patterns()[0]
     for qi0, q0 in enumerate(qs):
-        m = _INTRO.match(ctx.text, q0.end)
+        m = intro.match(ctx.text, q0.end)
         if not m:
             continue
         qi = _total_before(ctx, qi0)
@@ -132,7 +139,7 @@ def _total_before(ctx: Context, qi: int) -> int | None:
         q = ctx.quantities[j]
         if q.unit == unit and q.kind != "percent" and not q.approx and not q.comparator:
             label, _ = _part_label(ctx, j)
-            if not _GOAL.search(label) and not _CHANGE.search(label):
+            if not vocab("goal").search(label) and not vocab("change").search(label):
                 return j
         j -= 1
     return None

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import re
 
+from jixiao.lexicon import data_cache, vocab_pattern
 from jixiao.review.registry import rule
 
 _NOUN = re.compile(r"[^\s，,。；;：:、（）()\d]{1,8}")
-_LIST_AFTER = re.compile(r"[^。；;\n\d一二三四五六七八九十]{0,12}?(?:[：:]|分别(?:是|为)[：:]?|具体(?:是|为)[：:]?|包括[：:]?|即)\s*")
-_LIST_BEFORE_START = re.compile(r"(?:包括|下辖|下设|设有|有|[：:])")
-_ORG_END = re.compile(r"(?:室|科|股|所|中心|队|办|局|部|站|处|组|委|会|院|庭|馆|社|大队|支队)$")
 _COUNTED = ("个", "所", "家", "项")
+
+
+@data_cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A list of names announced after the count ("，分别是："), its opener alone, the last opener
+    of a list before the count ("包括A、B和C 3个"), and the end of an office's name (科, 股, 室 …)."""
+    intro = vocab_pattern("list_intro")
+    return (re.compile(rf"[^。；;\n\d一二三四五六七八九十]{{0,12}}?(?:[：:]|{intro}[：:]?)\s*"),
+            re.compile(rf"[：:]|{intro}"),
+            re.compile(rf"{vocab_pattern('list_before')}|[：:]"),
+            re.compile(rf"{vocab_pattern('org_name_end')}$"))
 
 
 @rule("count-mismatch", "J103", "warning", "所称个数与列举不符",
@@ -59,6 +68,7 @@ def _label_before(text: str, pos: int) -> str:
 
 
 def _split_names(s: str) -> list[str] | None:
+    org_end = _patterns()[3]
     s = re.sub(r"[（(][^（）()]*[)）]", "", s).strip().rstrip("。；;，,等")
     if not s or re.search(r"\d|[，,。；;]", s):
         return None
@@ -69,15 +79,16 @@ def _split_names(s: str) -> list[str] | None:
             i = last.rfind(sep)
             if i > 0:
                 a, b = last[:i], last[i + 1:]
-                if _ORG_END.search(a) and _ORG_END.search(b):
+                if org_end.search(a) and org_end.search(b):
                     parts[-1:] = [a, b]
                     break
     return parts
 
 
 def _list_after(text: str, pos: int, ctx):
-    m = _LIST_AFTER.match(text, pos)
-    if not m or not re.search(r"[：:]|分别|具体|包括|即", m.group(0)):
+    list_after, opener = _patterns()[:2]
+    m = list_after.match(text, pos)
+    if not m or not opener.search(m.group(0)):
         return None, None
     end = re.search(r"[。；;\n]", text[m.end():])
     stop = m.end() + (end.start() if end else len(text) - m.end())
@@ -89,7 +100,7 @@ def _list_before(text: str, pos: int, ctx):
     start = ctx.clause_start(pos)
     seg = text[start:pos]
     m = None
-    for m in _LIST_BEFORE_START.finditer(seg):  # noqa: B007 - the last introducer counts
+    for m in _patterns()[2].finditer(seg):  # noqa: B007 - the last introducer counts
         pass
     if m is None or "、" not in seg[m.end():]:
         return None, None
