@@ -197,3 +197,13 @@ def test_an_unknown_word_list_is_refused_with_its_line(data):
     with pytest.raises(DataError) as err:
         validate_all()
     assert err.value.line == 1 and "{@nothing}" in str(err.value) and "vocabulary.yaml" in str(err.value)
+
+
+def test_every_data_file_and_word_list_is_documented():
+    from jixiao.lexicon.schema import FILES, FOLDERS, VocabularyFile
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "data.md").read_text(encoding="utf-8")
+    for name in [*FILES, *(f"{folder}/" for folder in FOLDERS)]:
+        assert f"`{name}" in doc, name
+    for word_list in VocabularyFile.model_fields:
+        assert f"`{word_list}`" in doc, word_list
