@@ -207,3 +207,19 @@ def test_every_data_file_and_word_list_is_documented():
         assert f"`{name}" in doc, name
     for word_list in VocabularyFile.model_fields:
         assert f"`{word_list}`" in doc, word_list
+
+
+def test_a_framework_of_the_same_name_replaces_the_shipped_one_and_is_checked(data):
+    from jixiao.score import FrameworkError, load_framework
+
+    path = write(data, "frameworks/national_2013.yaml", "id: national_2013\nname: 本地\nsource: x\nweights_note: x\n"
+                 "total: 10\ngrade_bands: [{grade: 优, min: 0}]\nindicators:\n  - name: 一\n    weight: 10\n"
+                 "    rule: qualitative\n")
+    with pytest.raises(FrameworkError) as err:
+        load_framework("national_2013")
+    assert str(path.resolve()) in str(err.value) and "第 8 行" in str(err.value)  # the leaf has no id
+
+
+def test_a_missing_data_folder_is_refused(tmp_path):
+    code, out, err = run("extract", SAMPLE_TXT, "--data", tmp_path / "nowhere")
+    assert code == 2 and "nowhere" in err and "Traceback" not in err

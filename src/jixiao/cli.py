@@ -54,15 +54,18 @@ def _analyse(path: Path, config: dict | None = None):
 def use_data_option(folder: Path | None) -> None:
     """Apply ``--data`` (else ``JIXIAO_DATA``) and validate every data file once; an invalid file
     is reported (file, line, reason) and the command exits with 2."""
-    from jixiao.errors import DataError
+    from jixiao.errors import JixiaoError
     from jixiao.lexicon import data_dir, use_data, validate_all
+    from jixiao.score import framework_ids, load_framework
 
     try:
         if folder is not None:
             use_data(folder)
         if data_dir() is not None:
             validate_all()
-    except DataError as err:
+            for fid in framework_ids():
+                load_framework(fid)
+    except JixiaoError as err:
         console(stderr=True).print(f"[bold red]错误[/]：{escape(str(err))}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
 

@@ -30,12 +30,13 @@ class DataError(JixiaoError):
             message is Chinese followed by the English original in parentheses.
     """
 
-    def __init__(self, path: str, problems: list[tuple[int | None, str]]):
+    def __init__(self, path: str, problems: list[tuple[int | None, str]],
+                 title: str = "数据文件无效（invalid data file）"):
         self.path = str(path)
         self.problems = problems
         lines = [f"{self.path}" + (f" 第 {line} 行（line {line}）" if line else "") + f"：{msg}"
                  for line, msg in problems]
-        super().__init__("数据文件无效（invalid data file）：\n  " + "\n  ".join(lines))
+        super().__init__(f"{title}：\n  " + "\n  ".join(lines))
 
     @property
     def line(self) -> int | None:

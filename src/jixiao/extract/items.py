@@ -19,7 +19,7 @@ from jixiao.lexicon import data_cache, load_yaml, vocab_pattern
 from jixiao.model import ProjectItem
 
 
-class Lexicon(NamedTuple):
+class ItemWords(NamedTuple):
     """data/items.yaml (and the shared link words) compiled."""
 
     roles: list[tuple[str, re.Pattern[str]]]
@@ -32,10 +32,10 @@ class Lexicon(NamedTuple):
 
 
 @data_cache
-def _lex() -> Lexicon:
+def _lex() -> ItemWords:
     lx = load_yaml("items.yaml")
     link = vocab_pattern("link")
-    return Lexicon(
+    return ItemWords(
         roles=[(r["role"], re.compile(rf"(?:{r['words']})(?:{link})?\s*$")) for r in lx["roles"]],
         name_suffix=re.compile(lx["name_suffix"]),
         sections=set(lx["sections"]),
@@ -121,14 +121,14 @@ def extract_items(ctx: Context, list_zones: list[tuple[int, int]] | None = None)
     return [it for it in items if any(v is not None for v in (it.budget, it.actual, it.adjustment))]
 
 
-def _clean_name(words: str, lex: Lexicon) -> str:
+def _clean_name(words: str, lex: ItemWords) -> str:
     name = lex.trail.sub("", lex.lead.sub("", words)).strip()
     if lex.reason.search(name):
         return ""  # "年中因平台提质改造追加18.60万元": a reason, not a name
     return name
 
 
-def _lead_item(ctx: Context, items: list[ProjectItem], lex: Lexicon, sentence: int,
+def _lead_item(ctx: Context, items: list[ProjectItem], lex: ItemWords, sentence: int,
                cs: int, line_start: int, allowed: bool) -> ProjectItem | None:
     if not allowed:
         return None
@@ -141,7 +141,7 @@ def _lead_item(ctx: Context, items: list[ProjectItem], lex: Lexicon, sentence: i
     return None
 
 
-def _unchanged_adjustment(ctx: Context, item: ProjectItem, explicit: set[str], after: int, lex: Lexicon) -> None:
+def _unchanged_adjustment(ctx: Context, item: ProjectItem, explicit: set[str], after: int, lex: ItemWords) -> None:
     """"年中未作调整" right after an amount states an adjustment of 0."""
     m = lex.no_adjustment.match(ctx.text, after)
     if m and "adjustment" not in explicit:

@@ -36,9 +36,8 @@ __all__ = ["DataError", "data_cache", "data_dir", "data_files", "load_model", "l
            "validate_all", "validate_text", "vocab", "vocab_pattern", "words"]
 
 ENV = "JIXIAO_DATA"
-_UNSET = ""
 _explicit: str | None = None  # set by use_data(); None: the environment decides
-_seen_key: str | None = None
+_seen_key: str | None = None  # the data in effect at the last look ("" = the shipped data alone)
 _CACHES: list[Callable[[], None]] = []
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,7 +52,8 @@ def use_data(folder: str | Path | None) -> None:
     if folder is not None:
         path = Path(folder).expanduser()
         if not path.is_dir():
-            raise DataError(str(folder), [(None, "数据目录不存在（data folder not found）")])
+            raise DataError(str(folder), [(None, "目录不存在（no such folder）")],
+                            title="用户数据目录无效（invalid data folder）")
         folder = str(path.resolve())
     _explicit = folder
     _drop_caches()
@@ -70,7 +70,7 @@ def _key() -> str:
     """Which data is in effect (the overlay folder, or "" for the shipped data alone). When it
     changed since the last call, every cache of the domain modules is dropped."""
     global _seen_key
-    key = _explicit if _explicit is not None else os.environ.get(ENV, _UNSET)
+    key = _explicit if _explicit is not None else os.environ.get(ENV, "")
     if key != _seen_key:
         if _seen_key is not None:
             _drop_caches()
@@ -79,8 +79,9 @@ def _key() -> str:
 
 
 def _drop_caches() -> None:
-    """Forget everything read from the data: our caches, and the ``functools`` caches of the
-    modules that compile patterns from it (they may be plain ``lru_cache``)."""
+    """Forget everything read from the data: the :func:`data_cache` caches, and any ``functools``
+    cache of the extraction, review and scoring modules (some compile their patterns from the data
+    under a plain ``lru_cache``; clearing a cache that did not depend on it costs one recomputation)."""
     for clear in _CACHES:
         clear()
     for name, module in list(sys.modules.items()):
@@ -185,12 +186,11 @@ def _ref(name: str, node: Node) -> str:
     return vocab_pattern(name)
 
 
-def _validate(model: type[BaseModel], node: Node | None, name: str, *, decimals: bool = False,
-              context: dict | None = None) -> BaseModel:
+def _validate(model: type[BaseModel], node: Node | None, name: str, *, decimals: bool = False) -> BaseModel:
     data = marked.construct(node, decimals=decimals)
     where = getattr(node, "origin", f"jixiao/data/{name}")
     try:
-        value = model.model_validate(data, context=context)
+        value = model.model_validate(data)
     except ValidationError as err:
         raise marked.problems(err, node, where) from None
     cross = list(value.cross_check()) if isinstance(value, schema.Checked) else []
@@ -231,25 +231,23 @@ def validate_text(model: type[BaseModel], text: str, where: str, *, decimals: bo
 
 
 def validate_all() -> None:
-    """Load every data file (shipped and overlay), so that an error shows at once; raises
-    :class:`~jixiao.errors.DataError` for the first invalid file."""
+    """Load every data file that has its model here (shipped and overlay), so that an error shows at
+    once; raises :class:`~jixiao.errors.DataError` for the first invalid file. (Scoring frameworks
+    are checked by :func:`jixiao.score.framework.load_framework`.)"""
     user = data_dir()
     if user is not None:
-        for path in sorted(user.rglob("*.y*ml")):
+        for path in sorted(p for p in user.rglob("*") if p.suffix in (".yaml", ".yml", ".csv")):
             rel = path.relative_to(user).as_posix()
             try:
                 schema.model_for(rel)
             except KeyError:
-                raise DataError(str(path), [(None, "未知的数据文件：文件名须与 jixiao/data 中的一致，扩展名 .yaml"
-                                             "（unknown data file: names are those listed in docs/data.md）")]) from None
+                raise DataError(str(path), [(None, "未知的数据文件或暂不支持覆盖：文件名须与 docs/data.md 所列一致，"
+                                             "扩展名 .yaml（unknown data file, or one that cannot be "
+                                             "overridden yet）")]) from None
     for name in schema.FILES:
         load_yaml(name)
     for name in data_files("kpi"):
         load_yaml(name)
-    from jixiao.score.framework import framework_ids, load_framework
-
-    for fid in framework_ids():
-        load_framework(fid)
 
 
 # ── vocabulary ───────────────────────────────────────────────────────────────────────────
