@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from jixiao.lexicon import data_cache, vocab_pattern
 from jixiao.review.registry import rule
@@ -11,15 +12,20 @@ _NOUN = re.compile(r"[^\s，,。；;：:、（）()\d]{1,8}")
 _COUNTED = ("个", "所", "家", "项")
 
 
+class _Words(NamedTuple):
+    list_after: re.Pattern[str]   # a list of names announced after the count ("，分别是：")
+    opener: re.Pattern[str]       # … its opener alone
+    list_before: re.Pattern[str]  # the last opener of a list before the count ("包括A、B和C 3个")
+    org_end: re.Pattern[str]      # the end of an office's name (科, 股, 室 …)
+
+
 @data_cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """A list of names announced after the count ("，分别是："), its opener alone, the last opener
-    of a list before the count ("包括A、B和C 3个"), and the end of an office's name (科, 股, 室 …)."""
+def _words() -> _Words:
     intro = vocab_pattern("list_intro")
-    return (re.compile(rf"[^。；;\n\d一二三四五六七八九十]{{0,12}}?(?:[：:]|{intro}[：:]?)\s*"),
-            re.compile(rf"[：:]|{intro}"),
-            re.compile(rf"{vocab_pattern('list_before')}|[：:]"),
-            re.compile(rf"{vocab_pattern('org_name_end')}$"))
+    return _Words(re.compile(rf"[^。；;\n\d一二三四五六七八九十]{{0,12}}?(?:[：:]|{intro}[：:]?)\s*"),
+                  re.compile(rf"[：:]|{intro}"),
+                  re.compile(rf"{vocab_pattern('list_before')}|[：:]"),
+                  re.compile(rf"{vocab_pattern('org_name_end')}$"))
 
 
 @rule("count-mismatch", "J103", "warning", "所称个数与列举不符",
@@ -36,19 +42,20 @@ def check(rc):
     **示例**：全局内设职能科室21个，分别是：……（只列了20个名称）。
     """
     text = rc.text
+    w = _words()
     for q in rc.ctx.quantities:
         if q.kind != "count" or q.unit not in _COUNTED or q.approx or q.comparator:
             continue
         noun_m = _NOUN.match(text, q.end)
         noun = noun_m.group(0) if noun_m else ""
         label_before = _label_before(text, q.num_start)
-        names, span = _list_after(text, noun_m.end() if noun_m else q.end, rc.ctx)
+        names, span = _list_after(text, noun_m.end() if noun_m else q.end, rc.ctx, w)
         listed_before = False
         if names is None and noun:
-            names, span = _list_before(text, q.num_start, rc.ctx)
+            names, span = _list_before(text, q.num_start, rc.ctx, w)
             listed_before = names is not None
         if names is None:
-            names, span = _list_elsewhere(text, noun or label_before, q.end, rc.ctx)
+            names, span = _list_elsewhere(text, noun or label_before, q.end, rc.ctx, w)
         if names is None or len(names) < 2:
             continue
         stated = int(q.value)
@@ -67,8 +74,7 @@ def _label_before(text: str, pos: int) -> str:
     return m.group(1) if m else ""
 
 
-def _split_names(s: str) -> list[str] | None:
-    org_end = _patterns()[3]
+def _split_names(s: str, w: _Words) -> list[str] | None:
     s = re.sub(r"[（(][^（）()]*[)）]", "", s).strip().rstrip("。；;，,等")
     if not s or re.search(r"\d|[，,。；;]", s):
         return None
@@ -79,36 +85,35 @@ def _split_names(s: str) -> list[str] | None:
             i = last.rfind(sep)
             if i > 0:
                 a, b = last[:i], last[i + 1:]
-                if org_end.search(a) and org_end.search(b):
+                if w.org_end.search(a) and w.org_end.search(b):
                     parts[-1:] = [a, b]
                     break
     return parts
 
 
-def _list_after(text: str, pos: int, ctx):
-    list_after, opener = _patterns()[:2]
-    m = list_after.match(text, pos)
-    if not m or not opener.search(m.group(0)):
+def _list_after(text: str, pos: int, ctx, w: _Words):
+    m = w.list_after.match(text, pos)
+    if not m or not w.opener.search(m.group(0)):
         return None, None
     end = re.search(r"[。；;\n]", text[m.end():])
     stop = m.end() + (end.start() if end else len(text) - m.end())
-    names = _split_names(text[m.end():stop])
+    names = _split_names(text[m.end():stop], w)
     return names, ctx.span(m.end(), stop)
 
 
-def _list_before(text: str, pos: int, ctx):
+def _list_before(text: str, pos: int, ctx, w: _Words):
     start = ctx.clause_start(pos)
     seg = text[start:pos]
     m = None
-    for m in _patterns()[2].finditer(seg):  # noqa: B007 - the last introducer counts
+    for m in w.list_before.finditer(seg):  # noqa: B007 - the last introducer counts
         pass
     if m is None or "、" not in seg[m.end():]:
         return None, None
-    names = _split_names(seg[m.end():])
+    names = _split_names(seg[m.end():], w)
     return names, ctx.span(start + m.end(), pos)
 
 
-def _list_elsewhere(text: str, noun: str, pos: int, ctx):
+def _list_elsewhere(text: str, noun: str, pos: int, ctx, w: _Words):
     """"…7个内设科室…。内设科室具体为：A、B…" later in the same paragraph."""
     if len(noun) < 2:
         return None, None
@@ -118,5 +123,5 @@ def _list_elsewhere(text: str, noun: str, pos: int, ctx):
         return None, None
     end = re.search(r"[。；;\n]", text[m.end():b])
     stop = m.end() + (end.start() if end else b - m.end())
-    return _split_names(text[m.end():stop]), ctx.span(m.end(), stop)
+    return _split_names(text[m.end():stop], w), ctx.span(m.end(), stop)
 
