@@ -6,6 +6,7 @@ import copy
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +42,16 @@ class ReviewContext:
             self.cache[key] = vocab(name)
         return self.cache[key]
 
+    @cached_property
+    def _goal_sections(self) -> frozenset[int]:
+        """The sections (by id) that set targets (绩效目标设置情况), not report results."""
+        goal, result = self.words("goal_section"), self.words("result_section")
+        return frozenset(id(s) for s in self.ctx.sections if goal.search(s.title) and not result.search(s.title))
+
     def in_goal_section(self, pos: int) -> bool:
         """Inside a section that sets targets (绩效目标设置情况), not one that reports results."""
-        goal, result = self.words("goal_section"), self.words("result_section")
-        return any(goal.search(s.title) and not result.search(s.title) for s in self.ctx.index.path(pos))
+        goals = self._goal_sections
+        return bool(goals) and any(id(s) in goals for s in self.ctx.index.path(pos))
 
     def span(self, start: int, end: int) -> Span:
         return self.ctx.span(start, end)
