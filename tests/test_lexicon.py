@@ -220,6 +220,9 @@ def test_a_framework_of_the_same_name_replaces_the_shipped_one_and_is_checked(da
     assert str(path.resolve()) in str(err.value) and "第 8 行" in str(err.value)  # the leaf has no id
 
 
-def test_a_missing_data_folder_is_refused(tmp_path):
+def test_a_missing_data_folder_is_refused(tmp_path, monkeypatch):
     code, out, err = run("extract", SAMPLE_TXT, "--data", tmp_path / "nowhere")
     assert code == 2 and "nowhere" in err and "Traceback" not in err
+    monkeypatch.setenv("JIXIAO_DATA", str(tmp_path / "elsewhere"))
+    code, out, err = run("check", SAMPLE_TXT)
+    assert code == 2 and "elsewhere" in err and "Traceback" not in err

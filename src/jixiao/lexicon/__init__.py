@@ -235,6 +235,9 @@ def validate_all() -> None:
     once; raises :class:`~jixiao.errors.DataError` for the first invalid file. (Scoring frameworks
     are checked by :func:`jixiao.score.framework.load_framework`.)"""
     user = data_dir()
+    if user is not None and not user.is_dir():
+        raise DataError(str(user), [(None, f"目录不存在（no such folder; from {ENV}?）")],
+                        title="用户数据目录无效（invalid data folder）")
     if user is not None:
         for path in sorted(p for p in user.rglob("*") if p.suffix in (".yaml", ".yml", ".csv")):
             rel = path.relative_to(user).as_posix()
