@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ SHARED = (ROOT / ".." / "shared").resolve()
 SEEDS = SHARED / "corpus" / "seeds"
 GOLD = SHARED / "corpus" / "gold"
 SAMPLES = ROOT / "samples"
+
+# the tests are about the shipped data: a user data folder of the developer's shell must not apply
+os.environ.pop("JIXIAO_DATA", None)
 
 
 def gold_cases() -> list[tuple[Path, dict]]:

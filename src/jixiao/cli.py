@@ -1,7 +1,8 @@
 """Command line: ``jixiao extract FILE... [--json] [--to out.xlsx|out.csv]``.
 
 Exit status: 0 success; 2 when an input could not be read (the other files are still
-processed, and the reason is written in Chinese on stderr).
+processed, and the reason is written in Chinese on stderr), or when the user's data folder
+(``--data DIR`` / ``JIXIAO_DATA``) has an invalid file.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="jixiao（绩效）：部门整体支出绩效自评报告的抽取、核查与评分。")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+DataOption = Annotated[Path | None, typer.Option(
+    "--data", help="用户数据目录：与 jixiao/data 同名的文件追加词表、覆盖设置，新增 KPI 指标包或评分框架"
+                   "（也可用环境变量 JIXIAO_DATA；见 docs/data.md）")]
 
 
 @app.callback()
@@ -46,6 +51,25 @@ def _analyse(path: Path, config: dict | None = None):
         raise IngestError(str(path), f"处理时发生内部错误（{type(err).__name__}: {err}），请将文件反馈给开发者") from None
 
 
+def use_data_option(folder: Path | None) -> None:
+    """Apply ``--data`` (else ``JIXIAO_DATA``) and validate every data file once; an invalid file
+    is reported (file, line, reason) and the command exits with 2."""
+    from jixiao.errors import JixiaoError
+    from jixiao.lexicon import data_dir, use_data, validate_all
+    from jixiao.score import framework_ids, load_framework
+
+    try:
+        if folder is not None:
+            use_data(folder)
+        if data_dir() is not None:
+            validate_all()
+            for fid in framework_ids():
+                load_framework(fid)
+    except JixiaoError as err:
+        console(stderr=True).print(f"[bold red]错误[/]：{escape(str(err))}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
 def _config(path: Path | None) -> dict:
     from jixiao.errors import JixiaoError
     from jixiao.review import load_config
@@ -57,10 +81,11 @@ def _config(path: Path | None) -> dict:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def _each_report(files: list[Path], config: Path | None):
+def _each_report(files: list[Path], config: Path | None, data: Path | None):
     """Analyse the files one by one; yield each Report, or None (after printing the Chinese reason)
     for a file that cannot be read, so the batch goes on."""
     utf8_streams()
+    use_data_option(data)
     cfg = _config(config)
     for path in files:
         try:
@@ -80,12 +105,13 @@ def extract_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（多个文件时为 JSON Lines）")] = False,
     to: Annotated[Path | None, typer.Option("--to", help="导出到 .xlsx 或 .csv（每份报告一行）")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="审核阈值配置（YAML）")] = None,
+    data: DataOption = None,
 ) -> None:
     """抽取报告中的事实、项目与绩效指标，每个数值都附原文出处（JSON 中同时给出审核发现）。"""
     from jixiao.jsonout import dumps
 
     status, reports = EXIT_OK, []
-    for report in _each_report(files, config):
+    for report in _each_report(files, config, data):
         if report is None:
             status = EXIT_BAD_INPUT
             continue
@@ -112,15 +138,16 @@ def check_cmd(
     files: Annotated[list[Path], typer.Argument(help="报告文件，可多个")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（多个文件时为 JSON Lines）")] = False,
     config: Annotated[Path | None, typer.Option("--config", help="审核阈值配置（YAML）")] = None,
+    data: DataOption = None,
 ) -> None:
     """核查报告：合计、比率、个数、前后一致、执行率、编制、提纲完整性、重复段落、目标完成。
 
-    退出码：0 无错误级发现；1 有错误级发现；2 有文件无法读取。
+    退出码：0 无错误级发现；1 有错误级发现；2 有文件无法读取，或配置、数据文件无效。
     """
     from jixiao.jsonout import dumps
 
     status = EXIT_OK
-    for report in _each_report(files, config):
+    for report in _each_report(files, config, data):
         if report is None:
             status = EXIT_BAD_INPUT
             continue
@@ -140,11 +167,13 @@ def score_cmd(
     file: Annotated[Path, typer.Argument(help="报告文件")],
     framework: Annotated[str | None, typer.Option("--framework", help="评分框架（默认按省份、类型、年度选用）")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    data: DataOption = None,
 ) -> None:
     """按指标体系评分：每个指标给出公式、取值及出处、得分，无法计算的指标写明缺少的输入。"""
     from jixiao.score import FrameworkError, score, scorecard_table
 
     utf8_streams()
+    use_data_option(data)
     try:
         report = _analyse(file)
     except IngestError as err:

@@ -29,6 +29,8 @@ DbOption = Annotated[str | None, typer.Option("--db", help="数据库 URL（默�
                                                             "PostgreSQL：postgresql://用户@主机/库名）")]
 HostOption = Annotated[str, typer.Option("--host", help="监听地址")]
 PortOption = Annotated[int, typer.Option("--port", help="端口")]
+DataOption = Annotated[Path | None, typer.Option("--data", help="用户数据目录（同 jixiao extract --data；"
+                                                                "也可用环境变量 JIXIAO_DATA）")]
 SAMPLE_SUFFIXES = (".txt", ".docx", ".xlsx", ".pdf")
 
 
@@ -51,13 +53,16 @@ def serve_cmd(
     port: PortOption = 8000,
     secure_cookies: Annotated[bool, typer.Option("--secure-cookies", help="会话 Cookie 仅经 HTTPS 发送"
                                                                           "（在 HTTPS 反向代理之后使用）")] = False,
+    data: DataOption = None,
 ) -> None:
     """启动审核工作台（网页和 /api）：先迁移数据库，并把上次中断的上传标记为未完成。"""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from jixiao.cli import use_data_option
     from jixiao.web.app import create_app
 
     utf8_streams()
+    use_data_option(data)
     try:
         web_app = create_app(db, https_only=secure_cookies)
     except SQLAlchemyError as err:
@@ -77,14 +82,17 @@ def demo_cmd(
     samples: Annotated[Path | None, typer.Option("--samples", help="示例报告目录（默认：随附的 samples/）")] = None,
     folder: Annotated[Path | None, typer.Option("--dir", help="演示数据目录（默认：新建临时目录）")] = None,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="只准备数据并打印账号，不启动服务")] = False,
+    data: DataOption = None,
 ) -> None:
     """演示：新建临时数据库，载入示例报告，创建管理员、审核人员和单位填报人账号及一个任务，然后启动服务。"""
+    from jixiao.cli import use_data_option
     from jixiao.store import db as store_db
     from jixiao.store import service
     from jixiao.store.clock import today
     from jixiao.web.app import create_app
 
     utf8_streams()
+    use_data_option(data)
     src = _samples_dir(samples)
     if src is None:
         _fail("找不到示例报告目录（samples/），请用 --samples 指定")

@@ -21,6 +21,29 @@ class IngestError(JixiaoError):
         super().__init__(f"{self.path}：{reason}")
 
 
+class DataError(JixiaoError):
+    """A data file (shipped in ``jixiao/data`` or in the user's ``--data`` folder) is invalid.
+
+    Attributes:
+        path: the file.
+        problems: ``(line, message)`` pairs; ``line`` is 1-based, or None when unknown. Each
+            message is Chinese followed by the English original in parentheses.
+    """
+
+    def __init__(self, path: str, problems: list[tuple[int | None, str]],
+                 title: str = "数据文件无效（invalid data file）"):
+        self.path = str(path)
+        self.problems = problems
+        lines = [f"{self.path}" + (f" 第 {line} 行（line {line}）" if line else "") + f"：{msg}"
+                 for line, msg in problems]
+        super().__init__(f"{title}：\n  " + "\n  ".join(lines))
+
+    @property
+    def line(self) -> int | None:
+        """The line of the first problem."""
+        return self.problems[0][0] if self.problems else None
+
+
 def unsupported_format(path: str, kind: str) -> IngestError:
     return IngestError(path, f"不支持的文件格式（{kind}），请提供 .docx、.pdf、.txt 或 .xlsx 文件")
 

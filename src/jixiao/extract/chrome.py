@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from jixiao.extract.lexicon import load_yaml
+from jixiao.lexicon import data_cache, load_yaml
 from jixiao.textlines import lines
 
 OPENING = 6000   # metadata blocks stand before the report, or after it
@@ -46,7 +45,7 @@ class Chrome:
         return any(a <= pos < b for a, b in self.spans)
 
 
-@lru_cache(maxsize=1)
+@data_cache
 def _lex():
     lx = load_yaml("identity.yaml")
     roles = {k: sorted(v, key=len, reverse=True) for k, v in lx["meta"].items()}

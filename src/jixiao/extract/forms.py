@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from jixiao.extract.context import Context
-from jixiao.extract.lexicon import load_yaml
 from jixiao.extract.numbers import parse_number
+from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Fact, Metric, ProjectItem
 
 _SPLIT = re.compile(r"[|｜\t\n]|\s{2,}")
@@ -34,7 +33,7 @@ class Token:
     end: int
 
 
-@lru_cache(maxsize=1)
+@data_cache
 def _lex():
     lx = load_yaml("forms.yaml")
     cols = [(name, re.compile(rx)) for name, rx in lx["columns"].items()]

@@ -15,14 +15,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import cn2an
 
 from jixiao.extract import gazetteer
 from jixiao.extract.chrome import Chrome, find_chrome
 from jixiao.extract.context import Context
-from jixiao.extract.lexicon import load_yaml
+from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Fact, IdentityCandidate
 from jixiao.textlines import lines
 
@@ -65,7 +64,7 @@ class _Lex:
     year_fields: re.Pattern[str]
 
 
-@lru_cache(maxsize=1)
+@data_cache
 def _lex() -> _Lex:
     lx = load_yaml("identity.yaml")
     suffixes = "|".join(sorted(map(re.escape, lx["org_suffix"]), key=len, reverse=True))
@@ -75,9 +74,10 @@ def _lex() -> _Lex:
         alt = "|".join(sorted(keys, key=len, reverse=True))
         fields[role] = re.compile(
             rf"(?:^|(?<=[\s|｜\t：:、]))(?:{alt})\s*(?:[（(](?:盖章|公章|签章|章)[)）])?\s*(?:[：:|｜\t]\s*|\s+|(?=[\u4e00-\u9fff]))", re.M)
+    all_kinds = load_yaml("report_kinds.yaml")
     kinds = [{**k, "_title": re.compile(k["title"]), "_unless": re.compile(k["unless"]) if k.get("unless") else None,
-              "_also": re.compile(k["also"]) if k.get("also") else None} for k in lx["report_kinds"]]
-    body = [{**k, "_body": re.compile(k["body"])} for k in lx["body_kinds"]]
+              "_also": re.compile(k["also"]) if k.get("also") else None} for k in all_kinds if k.get("title")]
+    body = [{**k, "_body": re.compile(k["body"])} for k in all_kinds if k.get("body") and not k.get("title")]
     return _Lex(
         suffix=re.compile(rf"(?:{suffixes})"),
         suffix_end=re.compile(rf"(?:{suffixes})$"),
@@ -413,7 +413,7 @@ def divisions(ctx: Context, name_fact: Fact | None, cands: list[IdentityCandidat
 # ------------------------------------------------------------------------------ kind, date, year
 
 def report_kind(ctx: Context, title: Title | None) -> Fact | None:
-    """The report kind from the title's signals (data/identity.yaml), else from the body."""
+    """The report kind from the title's signals (data/report_kinds.yaml), else from the body."""
     lx = _lex()
     if title:
         for kind in lx.kinds:

@@ -11,35 +11,52 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
+from typing import NamedTuple
 
 from jixiao.extract.context import ITEM_BOUNDARY, Context, ItemStatement
 from jixiao.extract.facts import _lex as _fact_lex
-from jixiao.extract.lexicon import load_yaml
+from jixiao.lexicon import data_cache, load_yaml, vocab_pattern
 from jixiao.model import ProjectItem
 
-_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+是|(?:其中|分别为|分别是|包括|具体为|具体是)[：:]?|另外[，,]?|此外|另|全年|年中|年初|年末|本年度?|当年|\d{4}年度?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|\s)+")
-_REASON = re.compile(r"^(?:因|由于|根据|按照|经)|[因由]于?.{2,}(?:调整|延后|改造|增加|减少)")
-_NO_ADJUSTMENT = re.compile(r"[，,；;]\s*((?:年中)?(?:未作|未|无|没有)(?:预算)?(?:调整|调增|调减))")
-_TRAIL = re.compile(r"(?:共|合计|总计|为|是|达|了|计|的|：|:|\s)+$")
+
+class ItemWords(NamedTuple):
+    """data/items.yaml (and the shared link words) compiled."""
+
+    roles: list[tuple[str, re.Pattern[str]]]
+    name_suffix: re.Pattern[str]
+    sections: set[str]
+    lead: re.Pattern[str]    # numbering and words before a name ("三是", "其中：", "全年")
+    trail: re.Pattern[str]   # link words between a name and its amount ("共", "为", "：")
+    reason: re.Pattern[str]
+    no_adjustment: re.Pattern[str]
+    intro: re.Pattern[str]    # "项目支出包括：": a list of projects follows
+    generic: re.Pattern[str]  # "项目", "本项目": the project a 项目自评报告 is about
 
 
-@lru_cache(maxsize=1)
-def _lex():
+@data_cache
+def _lex() -> ItemWords:
     lx = load_yaml("items.yaml")
-    obj = lx["role_object"]
-    roles = [(r["role"], re.compile(r"(?:" + r["words"] + r")(?:" + obj + r")?(?:为|共|达|了)?\s*$")) for r in lx["roles"]]
-    return (roles, re.compile(lx["name_suffix"]), set(lx["sections"]), re.compile(lx["list_intro"]),
-            re.compile(lx["generic_subject"]))
+    link = vocab_pattern("link")
+    return ItemWords(
+        roles=[(r["role"], re.compile(rf"(?:{r['words']})(?:{lx['role_object']})?(?:{link})?\s*$")) for r in lx["roles"]],
+        name_suffix=re.compile(lx["name_suffix"]),
+        sections=set(lx["sections"]),
+        lead=re.compile(rf"^(?:[一二三四五六七八九十]+是|{vocab_pattern('breakdown')}[：:]?|{lx['name_lead']}"
+                        r"|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|\s)+"),
+        trail=re.compile(rf"(?:{link}|的|：|:|\s)+$"),
+        reason=re.compile(lx["reason"]),
+        no_adjustment=re.compile(rf"[，,；;]\s*({lx['no_adjustment']})"),
+        intro=re.compile(lx["list_intro"]),
+        generic=re.compile(lx["generic_subject"]),
+    )
 
 
 def list_zones(ctx: Context) -> list[tuple[int, int]]:
     """Stretches of text that list projects after an introduction ("项目支出包括：…"; "主要项目执行
     情况如下：" and the numbered lines below it, to a blank line or the next heading)."""
-    intro = _lex()[3]
     heads = sorted(s.start for s in ctx.sections)
     zones = []
-    for m in intro.finditer(ctx.text):
+    for m in _lex().intro.finditer(ctx.text):
         _, eol = ctx.line_of(m.end())
         end = eol
         if not ctx.text[m.end():eol].strip():
@@ -62,7 +79,8 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
     (the rest of the paragraph after a "项目支出共N万元" total). ``subject`` is the project a
     项目自评报告 is about: "项目预算…" there means that project."""
     zones = zones_in or []
-    roles, name_suffix, item_sections, intro, generic = _lex()
+    lex = _lex()
+    roles, name_suffix, item_sections = lex.roles, lex.name_suffix, lex.sections
     fact_money = [f["_re"] for f in _fact_lex()[1]]
     items: list[ProjectItem] = []
     explicit: dict[int, set[str]] = {}
@@ -87,7 +105,7 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
             sub_list = sentence_top is not None
         cs = max(ctx.clause_start(q.num_start, line_start, ITEM_BOUNDARY), ctx.prev_quantity_end(qi))
         lead_in = None
-        for lead_in in intro.finditer(ctx.text, cs, q.num_start):  # noqa: B007 - the last one counts
+        for lead_in in lex.intro.finditer(ctx.text, cs, q.num_start):  # noqa: B007 - the last one counts
             pass
         if lead_in:
             cs = lead_in.end()  # "项目支出主要有：会议经费45.00万元": the name starts after the introduction
@@ -100,9 +118,9 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
             if m:
                 role, role_at = r, m.start()
                 break
-        name = _clean_name(words[:role_at])
-        if subject and (generic.match(name) or (not name and role not in ("plain", "implicit_actual")
-                                                and current is None)):
+        name = _clean_name(words[:role_at], lex)
+        if subject and (lex.generic.match(name) or (not name and role not in ("plain", "implicit_actual")
+                                                    and current is None)):
             name = subject  # "项目预算168.42万元" / "全年实际支出…" in a report about one project
         if any(rx.fullmatch(name) for rx in fact_money):
             continue  # a total such as 项目支出, read as a fact
@@ -119,7 +137,7 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
         elif current is None:
             # "一是公共法律服务工作经费，上年结余结转0.16万元" or "1、X经费。年初预算120.00万元":
             # the name stands alone before, in the same sentence or at the head of the line
-            current = _lead_item(ctx, items, name_suffix, sentence, cs, line_start, in_sections or explicit_role)
+            current = _lead_item(ctx, items, lex, sentence, cs, line_start, in_sections or explicit_role)
             if current is None:
                 continue
         if role == "carryover_start":
@@ -131,33 +149,33 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
         name_start = cs + (len(raw) - len(raw.lstrip()))
         current.evidence.append(ctx.span(name_start, q.end))
         ctx.consumed.add(qi)
-        _unchanged_adjustment(ctx, current, explicit[id(current)], q.end)
+        _unchanged_adjustment(ctx, current, explicit[id(current)], q.end, lex)
     return [it for it in items if any(v is not None for v in (it.budget, it.actual, it.adjustment))]
 
 
-def _clean_name(words: str) -> str:
-    name = _TRAIL.sub("", _ENUM.sub("", words)).strip()
-    if _REASON.search(name):
+def _clean_name(words: str, lex: ItemWords) -> str:
+    name = lex.trail.sub("", lex.lead.sub("", words)).strip()
+    if lex.reason.search(name):
         return ""  # "年中因平台提质改造追加18.60万元": a reason, not a name
     return name
 
 
-def _lead_item(ctx: Context, items: list[ProjectItem], name_suffix: re.Pattern[str], sentence: int,
+def _lead_item(ctx: Context, items: list[ProjectItem], lex: ItemWords, sentence: int,
                cs: int, line_start: int, allowed: bool) -> ProjectItem | None:
     if not allowed:
         return None
     for a, b in ((sentence, cs), (line_start, ctx.sentence_end(line_start) + 1)):
         if a >= b:
             continue
-        lead = _clean_name(_strip_parens(ctx.text[a:b]).strip("，,：:。 "))
-        if 2 <= len(lead) <= 30 and not re.search(r"\d|[，,。]", lead) and name_suffix.search(lead):
+        lead = _clean_name(_strip_parens(ctx.text[a:b]).strip("，,：:。 "), lex)
+        if 2 <= len(lead) <= 30 and not re.search(r"\d|[，,。]", lead) and lex.name_suffix.search(lead):
             return _find_or_add(items, lead)
     return None
 
 
-def _unchanged_adjustment(ctx: Context, item: ProjectItem, explicit: set[str], after: int) -> None:
+def _unchanged_adjustment(ctx: Context, item: ProjectItem, explicit: set[str], after: int, lex: ItemWords) -> None:
     """"年中未作调整" right after an amount states an adjustment of 0."""
-    m = _NO_ADJUSTMENT.match(ctx.text, after)
+    m = lex.no_adjustment.match(ctx.text, after)
     if m and "adjustment" not in explicit:
         item.adjustment = Decimal(0)
         explicit.add("adjustment")

@@ -3,36 +3,28 @@ label as written, and the KPI id from the KPI packs (data/kpi/*.yaml) where one 
 
 from __future__ import annotations
 
+import copy
 import re
 from bisect import bisect_right
 from decimal import Decimal
-from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from jixiao.extract.context import Context
-from jixiao.extract.lexicon import load_yaml
+from jixiao.lexicon import data_cache, data_files, load_yaml, vocab, vocab_pattern
 from jixiao.model import Metric
 
 _LEAD = re.compile(r"^(?:[一二三四五六七八九十]+是|其中[：:]?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|[、，,：:（(\s])+")
-_TAIL = re.compile(r"(?:共计|共有|合计|总计|累计达|达到|共|为|达|是|有|约|计|了|等|\s)+$")
 _NOUN_AFTER = re.compile(r"[^\s，,。；;：:、！？\d%（）()“”\"]{1,12}(?:[（(][^（）()]{1,6}[)）])?")
 _NOT_NOUN_START = set("的以及和或与左右余多之")
-_OTHER_PERIOD = re.compile(r"上年|去年|同期|上一年|前一年")
-_GOAL_LABEL = re.compile(r"目标|任务数|计划|预计|力争")
-_TARGET_NOUN = re.compile(r"^[^，。；]{0,4}(?:任务|目标)")
 _MONEY_UNIT = "万元"  # money values are converted to 万元 whatever unit they were written in
 
 
-@lru_cache(maxsize=1)
+@data_cache
 def kpi_packs() -> list[dict]:
+    """The KPI packs (data/kpi/*.yaml, shipped and the user's), by file name, with their patterns
+    compiled."""
     packs = []
-    folder = resources.files("jixiao").joinpath("data", "kpi")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
-        pack = yaml.safe_load(entry.read_text(encoding="utf-8"))
+    for name in data_files("kpi"):
+        pack = copy.deepcopy(load_yaml(name))
         domains = pack.get("domains", {})
         # one alternation over every domain's words: the last match names the nearest domain
         pack["_domains"] = re.compile("|".join(f"(?P<{k}>{v})" for k, v in domains.items())) if domains else None
@@ -51,6 +43,7 @@ def kpi_packs() -> list[dict]:
     return packs
 
 
+@data_cache
 def _classifiers() -> set[str]:
     return set(load_yaml("units.yaml")["classifier"])
 
@@ -88,13 +81,33 @@ def _domain(pack: dict, label: str, before: str | tuple[DomainMarks, int, int]) 
     return last.lastgroup if last is not None else None
 
 
+@data_cache
+def _tail() -> re.Pattern[str]:
+    """Link words and spaces at the end of a label ("调处成功共计")."""
+    return re.compile(rf"(?:{vocab_pattern('link')}|\s)+$")
+
+
+@data_cache
+def _words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The vocabulary lists classify() uses: another period's figure, a goal."""
+    return vocab("other_period"), vocab("goal_strict")
+
+
+@data_cache
+def _target_noun() -> re.Pattern[str]:
+    """A goal noun right after the figure ("1,200件年度任务")."""
+    return re.compile(rf"^[^，。；]{{0,4}}{vocab_pattern('goal_noun')}")
+
+
 def classify(packs: list[dict], label: str, before, unit: str, sentence_before: str = "",
-             marks: list[DomainMarks] | None = None) -> str | None:
+             marks: list[DomainMarks] | None = None, words: tuple | None = None) -> str | None:
     """The KPI id of a metric, from its label, the paragraph before it (for the work area), the
-    sentence before it (for subset markers) and its unit."""
-    if _OTHER_PERIOD.search(label) or _OTHER_PERIOD.search(sentence_before[-12:]):
+    sentence before it (for subset markers) and its unit (``words``: :func:`_words`, when the
+    caller classifies many metrics)."""
+    other_period, goal_words = words or _words()
+    if other_period.search(label) or other_period.search(sentence_before[-12:]):
         return None  # last year's figure ("2023年同期…1,046件") is not this year's indicator
-    goal = bool(_GOAL_LABEL.search(label))
+    goal = bool(goal_words.search(label))
     for pi, pack in enumerate(packs):
         dom = _domain(pack, label, (marks[pi], *before) if marks else before)
         for ind in pack["_by_unit"].get(unit, ()):
@@ -118,6 +131,9 @@ _SCALE = {"万": Decimal(10000), "亿": Decimal(100000000)}
 def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
     packs = [p for p in kpi_packs() if not unit_name or not p["_applies"] or p["_applies"].search(unit_name)]
     classifiers = _classifiers()
+    words = _words()
+    tail = _tail()
+    target_noun = _target_noun()
     text = ctx.text
     marks = [DomainMarks(text, p) for p in packs]
     metrics: list[Metric] = []
@@ -129,7 +145,7 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
         lead = _LEAD.match(before)
         label_start = cs + (lead.end() if lead else 0)
         # the label stops before a comparator or approximation marker ("不少于950件", "近5万次")
-        label = _TAIL.sub("", text[label_start:min(q.num_start, q.start)])
+        label = tail.sub("", text[label_start:min(q.num_start, q.start)])
         ev_start, ev_end = label_start, q.end
         after = _NOUN_AFTER.match(text, q.end)
         label_after = False
@@ -142,13 +158,13 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
         line_start, _ = ctx.line_of(q.start)
         ss = ctx.sentence_start(q.start)
         kpi_label = label
-        if not label_after and after and _TARGET_NOUN.match(after.group(0)):
+        if not label_after and after and target_noun.match(after.group(0)):
             kpi_label = label + after.group(0)  # "市局下达的1,200件年度任务": the noun says what it is
         value, unit, decimals = q.value, q.unit, q.decimals
         scaled = q.kind == "count" and unit[:1] in _SCALE and len(unit) > 1
         base_unit = unit[1:] if scaled else unit
         kpi = None if label_after else classify(packs, kpi_label, (max(line_start, label_start - 300), label_start),
-                                                base_unit, text[ss:label_start], marks)
+                                                base_unit, text[ss:label_start], marks, words)
         if kpi and scaled:  # a KPI is counted in its pack's unit: 2.1万人次 → 21000 人次
             value, unit, decimals = value * _SCALE[unit[0]], base_unit, max(0, decimals - 4)
         path = ctx.index.path(q.start)

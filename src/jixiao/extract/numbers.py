@@ -12,11 +12,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 import cn2an
 
-from jixiao.extract.lexicon import load_yaml
+from jixiao.lexicon import data_cache, load_yaml
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_UNITS = "十百千万亿"
@@ -52,38 +51,48 @@ class Quantity:
     num_start: int
 
 
-@lru_cache(maxsize=1)
+@data_cache
 def _units() -> dict:
     return load_yaml("units.yaml")
 
 
-@lru_cache(maxsize=1)
+def alternation(words) -> str:
+    """Literal words as one regex alternation, longest first (so 人次 is tried before 人)."""
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+def decimal_shift(factor: Decimal) -> int:
+    """Digits after the point gained when a figure is multiplied by a money factor (元 → 万元: 4)."""
+    return -factor.as_tuple().exponent if factor < 1 else -(len(str(int(factor))) - 1)
+
+
+@data_cache
 def _pattern() -> re.Pattern[str]:
     u = _units()
-    money = sorted(u["money"], key=len, reverse=True)
-    count = sorted(u["count"], key=len, reverse=True)
-    percent = sorted(u["percent"], key=len, reverse=True)
-    pre = sorted(u["approx_prefix"], key=len, reverse=True)
-    suf = sorted(u["approx_suffix"], key=len, reverse=True)
-    alt = lambda xs: "|".join(map(re.escape, xs))  # noqa: E731
-    first = "".join(sorted({w[0] for w in [*pre, "≥", "≤", ">", "<", "不", "大", "小", "百"]}))
+    pre, suf = u["approx_prefix"], u["approx_suffix"]
+    cmp_words = [*u["at_least"], *u["at_most"]]
+    first = "".join(sorted({w[0] for w in [*pre, *cmp_words, "≥", "≤", ">", "<", "百"]}))
     return re.compile(
         # a cheap first-character test lets the engine skip most positions
         rf"(?=[{re.escape(first)}\d{_CN_DIGITS}{_CN_UNITS}壹贰叁肆伍陆柒捌玖拾佰仟])"
-        rf"(?P<cmp>[≥≤><]=?|不低于|不少于|不高于|不超过|大于等于|小于等于)?\s*"
-        rf"(?P<pre>{alt(pre)})?"
+        rf"(?P<cmp>[≥≤><]=?|{alternation(cmp_words)})?\s*"
+        rf"(?P<pre>{alternation(pre)})?"
         rf"(?P<pct_cn>百分之)?"
         rf"(?P<num>{_ARABIC}|{_CN_NUM}+(?:点[{_CN_DIGITS}]+)?)"
-        rf"\s*(?P<suf1>{alt(suf)})?"
+        rf"\s*(?P<suf1>{alternation(suf)})?"
         rf"(?P<mult>[万亿](?!元))?"
-        rf"(?P<suf2>{alt(suf)})?"
-        rf"\s*(?P<unit>{alt(money)}|{alt(percent)}|{alt(count)})?"
-        rf"(?P<bound>以上|及以上|以下|及以下|以内)?"
+        rf"(?P<suf2>{alternation(suf)})?"
+        rf"\s*(?P<unit>{alternation(u['money'])}|{alternation(u['percent'])}|{alternation(u['count'])})?"
+        rf"(?P<bound>{alternation([*u['lower_bound_suffix'], *u['upper_bound_suffix']])})?"
     )
 
 
-_CMP = {"≥": ">=", ">=": ">=", "不低于": ">=", "不少于": ">=", "大于等于": ">=", ">": ">",
-        "≤": "<=", "<=": "<=", "不高于": "<=", "不超过": "<=", "小于等于": "<=", "<": "<"}
+@data_cache
+def _comparators() -> dict[str, str]:
+    """Comparator symbols and words (units.yaml at_least / at_most) → ">=", "<=", ">", "<"."""
+    u = _units()
+    return {"≥": ">=", ">=": ">=", ">": ">", "≤": "<=", "<=": "<=", "<": "<",
+            **{w: ">=" for w in u["at_least"]}, **{w: "<=" for w in u["at_most"]}}
 
 
 def parse_number(s: str) -> tuple[Decimal, int] | None:
@@ -119,8 +128,10 @@ _LONE_CN_OK = re.compile(rf"^(?:{_CN_NUM}*[{_CN_UNITS}]{_CN_NUM}*|[{_CN_DIGITS}]
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
     """Every number followed by a known unit (or a %), in text order."""
     out: list[Quantity] = []
-    money_units = _units()["money"]
-    pct_units = _units()["percent"]
+    units = _units()
+    money_units, pct_units, lower_bounds = units["money"], units["percent"], units["lower_bound_suffix"]
+    ordinal = units["ordinal"]
+    comparators = _comparators()
     for m in _pattern().finditer(text, start, len(text) if end is None else end):
         unit = m.group("unit")
         pct = m.group("pct_cn")
@@ -144,7 +155,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                     continue  # 千家万户
                 if num == "一" and not m.group("pre"):
                     continue  # 一个、一批: the indefinite article, not a count
-                if unit in ("期", "批") :
+                if unit in ordinal:
                     continue  # 二期工程: an ordinal
                 if len(num) == 1 and prev in _ORDINAL_BEFORE:
                     continue  # 第二人民医院, 周三, 初二
@@ -183,16 +194,16 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 kind, unit_out = "money", unit
                 factor = Decimal(money_units[unit])
                 value *= factor
-                decimals += -factor.as_tuple().exponent if factor < 1 else -(len(str(int(factor))) - 1)
+                decimals += decimal_shift(factor)
             elif unit in pct_units:
                 kind, unit_out = "percent", unit
             else:
                 kind, unit_out = "count", unit
         cmp_word = m.group("cmp")
-        comparator = _CMP.get(cmp_word.strip()) if cmp_word else None
+        comparator = comparators.get(cmp_word.strip()) if cmp_word else None
         bound = m.group("bound")
         if bound:
-            comparator = ">=" if "上" in bound else "<="
+            comparator = ">=" if bound in lower_bounds else "<="
         approx = bool(m.group("pre") or m.group("suf1") or m.group("suf2") or low is not None)
         if negative:
             value = -value
@@ -245,13 +256,18 @@ def _clean(v: Decimal) -> Decimal:
     return v if v.as_tuple().exponent <= 0 else v.quantize(Decimal(1))
 
 
-_UNIT_DECLARATION = re.compile(r"(?=[金货单（(])(?:(?:金额|货币)?单位[：:]\s*(万元|元|亿元)|[（(](万元|元|亿元)[)）]\s*$)", re.M)
 _BARE_AMOUNT = re.compile(r"(?<![\d.,，])(\d{1,3}(?:,\d{3})+(?:\.\d{1,4})?|\d+\.\d{1,4})(?![\d.,]|\s*(?:%|％|年|月|日|倍))")
+
+
+@data_cache
+def _unit_declaration() -> re.Pattern[str]:
+    units = alternation(_units()["declared_money"])
+    return re.compile(rf"(?=[金货单（(])(?:(?:金额|货币)?单位[：:]\s*({units})|[（(]({units})[)）]\s*$)", re.M)
 
 
 def unit_declarations(text: str) -> list[tuple[int, str]]:
     """Where a text says "（金额单位：万元）" once for the figures after it: (end offset, unit)."""
-    return [(m.end(), m.group(1) or m.group(2)) for m in _UNIT_DECLARATION.finditer(text)]
+    return [(m.end(), m.group(1) or m.group(2)) for m in _unit_declaration().finditer(text)]
 
 
 def find_bare_amounts(text: str, start: int, end: int, unit: str, taken: list[tuple[int, int]]) -> list[Quantity]:
@@ -260,7 +276,7 @@ def find_bare_amounts(text: str, start: int, end: int, unit: str, taken: list[tu
     Only figures with decimals or thousands separators count (integers there are usually counts),
     and never one inside a quantity already found."""
     factor = Decimal(_units()["money"][unit])
-    shift = 4 if unit == "元" else (-4 if unit == "亿元" else 0)
+    shift = decimal_shift(factor)
     out = []
     spans = sorted(taken)
     starts = [a for a, _ in spans]

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 
 import cn2an
 
-from jixiao.extract.lexicon import load_yaml
+from jixiao.extract.numbers import alternation
+from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Section
 from jixiao.textlines import lines
 
@@ -32,7 +32,6 @@ _NUMBERING = re.compile(
     rf"|(?P<ar2>\d{{1,2}})[)）])\s*"
 )
 _CUT = re.compile(r"[。：:；;！？]")
-_MONEY_OR_RATE = re.compile(r"\d(?:[\d.,]*)\s*(?:万元|元|亿元|%)")
 _TABLE_ROW = re.compile(r"\t|\d+\.\d+")  # a table row or a line of figures, not a heading
 
 
@@ -49,7 +48,21 @@ class Heading:
     level: int = 0
 
 
-@lru_cache(maxsize=1)
+@data_cache
+def _money_or_rate() -> re.Pattern[str]:
+    """A figure with a money unit or a percent sign: a line of figures, not a heading."""
+    units = load_yaml("units.yaml")
+    return re.compile(rf"\d(?:[\d.,]*)\s*(?:{alternation([*units['money'], *units['percent']])})")
+
+
+@data_cache
+def _title_line() -> re.Pattern[str]:
+    """A line that is nothing but a section title (its numbering lost): it ends with a title word."""
+    endings = "|".join(load_yaml("outline.yaml")["title_endings"])
+    return re.compile(rf"^\s*([\u4e00-\u9fff（）()“”、和及与]{{2,24}}?(?:{endings}))\s*[：:]?\s*$")
+
+
+@data_cache
 def _section_specs() -> list[dict]:
     specs = []
     for s in load_yaml("outline.yaml")["sections"]:
@@ -62,9 +75,10 @@ def level1_keys() -> set[str]:
     return {s["key"] for s in _section_specs() if s["level"] == 1}
 
 
-def classify_heading(name: str) -> str | None:
-    """The standard key of a heading text, or None."""
-    for spec in _section_specs():
+def classify_heading(name: str, specs: list[dict] | None = None) -> str | None:
+    """The standard key of a heading text, or None (``specs``: the section specs, when the caller
+    classifies many headings)."""
+    for spec in specs if specs is not None else _section_specs():
         if spec["_match"].search(name) and not (spec["_exclude"] and spec["_exclude"].search(name)):
             return spec["key"]
     return None
@@ -96,8 +110,10 @@ def find_headings(text: str) -> list[Heading]:
     top_ordinal = 0
     top_styles: set[str] = set()  # numbering styles of the top-level headings so far
     last_list_ordinal: dict[str, int] = {}  # last 1、/（1） numbered line inside the current top-level section
-    level1 = level1_keys()
-    level2 = {s["key"] for s in _section_specs() if s["level"] == 2}
+    specs = _section_specs()
+    level1 = {s["key"] for s in specs if s["level"] == 1}
+    level2 = {s["key"] for s in specs if s["level"] == 2}
+    money_or_rate = _money_or_rate()
     for line_start, line in lines(text):
         stripped = line.lstrip()
         if not stripped:
@@ -105,7 +121,7 @@ def find_headings(text: str) -> list[Heading]:
         m = _NUMBERING.match(stripped)
         if not m:
             lm = _LABEL_LINE.match(line)
-            key = classify_heading(lm.group(1)) if lm else None
+            key = classify_heading(lm.group(1), specs) if lm else None
             if key in level2:
                 offset = line_start + (len(line) - len(stripped))
                 heads.append(Heading(offset, line_start + len(line), stripped, lm.group(1), key, "label", 0,
@@ -121,11 +137,11 @@ def find_headings(text: str) -> list[Heading]:
         cut = _CUT.search(rest)
         name = (rest[: cut.start()] if cut else rest).strip()
         standalone = cut is None or not rest[cut.end():].strip()
-        if not name or len(name) > 40 or _MONEY_OR_RATE.search(name) or _TABLE_ROW.search(name) or "\t" in rest:
+        if not name or len(name) > 40 or money_or_rate.search(name) or _TABLE_ROW.search(name) or "\t" in rest:
             continue
         if not standalone and len(name) > 20:
             continue
-        key = classify_heading(name)
+        key = classify_heading(name, specs)
         body_start = offset + m.end() + (cut.end() if cut else len(rest))
         h = Heading(offset, body_start, stripped[: m.end()] + name, name, key, style, ordinal, standalone)
         if style == "part" or (style == "cn" and not parts_style):
@@ -149,16 +165,13 @@ def find_headings(text: str) -> list[Heading]:
     return heads
 
 
-_TITLE_LINE = re.compile(r"^\s*([\u4e00-\u9fff（）()“”、和及与]{2,24}?(?:情况|问题|措施|分析|说明|概况|建议|打算|"
-                         r"目标|评价|结论))\s*[：:]?\s*$")
-
-
 def _unnumbered_titles(text: str) -> list[Heading]:
     """Headings whose numbering Word dropped: a line that is nothing but a standard section title."""
     heads = []
     level1 = level1_keys()
+    title_line = _title_line()
     for line_start, line in lines(text):
-        m = _TITLE_LINE.match(line)
+        m = title_line.match(line)
         if not m:
             continue
         key = classify_heading(m.group(1))

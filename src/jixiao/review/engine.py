@@ -6,21 +6,19 @@ import copy
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from jixiao.errors import JixiaoError
 from jixiao.extract.context import Context
-from jixiao.extract.lexicon import load_yaml
+from jixiao.lexicon import load_yaml, validate_text, vocab
+from jixiao.lexicon.schema import ReviewFile
 from jixiao.model import Finding, Report, Span
 from jixiao.review.registry import RULES
 
 log = logging.getLogger(__name__)
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-_GOAL_TITLE = re.compile(r"目标")
-_RESULT_TITLE = re.compile(r"完成|实现|落实|成效")
 
 
 @dataclass
@@ -37,10 +35,23 @@ class ReviewContext:
     def text(self) -> str:
         return self.ctx.text
 
+    def words(self, name: str) -> re.Pattern[str]:
+        """The compiled vocabulary list ``name`` (data/vocabulary.yaml), looked up once per review."""
+        key = "words:" + name
+        if key not in self.cache:
+            self.cache[key] = vocab(name)
+        return self.cache[key]
+
+    @cached_property
+    def _goal_sections(self) -> frozenset[int]:
+        """The sections (by id) that set targets (绩效目标设置情况), not report results."""
+        goal, result = self.words("goal_section"), self.words("result_section")
+        return frozenset(id(s) for s in self.ctx.sections if goal.search(s.title) and not result.search(s.title))
+
     def in_goal_section(self, pos: int) -> bool:
         """Inside a section that sets targets (绩效目标设置情况), not one that reports results."""
-        return any(_GOAL_TITLE.search(s.title) and not _RESULT_TITLE.search(s.title)
-                   for s in self.ctx.index.path(pos))
+        goals = self._goal_sections
+        return bool(goals) and any(id(s) in goals for s in self.ctx.index.path(pos))
 
     def span(self, start: int, end: int) -> Span:
         return self.ctx.span(start, end)
@@ -53,16 +64,16 @@ class ReviewContext:
 
 
 def load_config(path: str | Path | None = None) -> dict[str, Any]:
-    """Defaults from data/review.yaml, deep-merged with the user's file."""
+    """Defaults from data/review.yaml, deep-merged with the user's file (validated by the same
+    schema: an unknown key or a wrong type is a :class:`~jixiao.errors.DataError` naming its line)."""
     config = copy.deepcopy(load_yaml("review.yaml"))
     if path:
         try:
-            user = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as err:
-            raise JixiaoError(f"{path}：无法读取审核配置（{err}）") from None
-        if not isinstance(user, dict):
-            raise JixiaoError(f"{path}：审核配置应为键值结构")
-        _merge(config, user)
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as err:
+            raise JixiaoError(f"{path}：无法读取审核配置（{err.strerror or err}）") from None
+        user = validate_text(ReviewFile, text, str(path), empty_ok=True)
+        _merge(config, user.model_dump(exclude_unset=True))
     return config
 
 

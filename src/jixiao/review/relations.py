@@ -17,17 +17,30 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from typing import NamedTuple
 
 from jixiao.extract.context import Context
-from jixiao.extract.lexicon import load_yaml
 from jixiao.extract.numbers import Quantity
+from jixiao.lexicon import data_cache, load_yaml, vocab, vocab_pattern
 from jixiao.model import Metric, Report, Span
 
-_INTRO = re.compile(r"\s*[，,]?\s*[（(]?\s*(其中|分别为|分别是|具体为|具体是|包括)\s*[：:]?")
-_GOAL = re.compile(r"目标|任务|计划|预计")
-_CHANGE = re.compile(r"减少|增加|增长|下降|节约|比上年|较上年|较年初|同比|上升|降低")
 _COUNT_ANNOUNCED = re.compile(r"(?:共|涉及|包括|以下|下列)?\s*(\d+|[一二三四五六七八九十]+)\s*(?:个|项)(?:项目|专项)?")
+
+
+class _Words(NamedTuple):
+    intro: re.Pattern[str]   # the breakdown opener after a total ("，其中：")
+    lead: re.Pattern[str]    # … and before a part's label
+    tail: re.Pattern[str]    # link words after a label ("共计")
+    goal: re.Pattern[str]
+    change: re.Pattern[str]
+
+
+@data_cache
+def _words() -> _Words:
+    breakdown, link = vocab_pattern("breakdown"), vocab_pattern("link")
+    return _Words(re.compile(rf"\s*[，,]?\s*[（(]?\s*({breakdown})\s*[：:]?"),
+                  re.compile(rf"^[\s，,、：:（(]*{breakdown}?[：:]?\s*"),
+                  re.compile(rf"{link}$"), vocab("goal"), vocab("change"))
 
 
 @dataclass
@@ -53,7 +66,6 @@ class Relation:
     notes: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=1)
 def identities() -> dict:
     return load_yaml("identities.yaml")
 
@@ -71,12 +83,11 @@ def _figure(ctx: Context, span: Span) -> Span:
     return span
 
 
-def _part_label(ctx: Context, qi: int) -> tuple[str, int]:
+def _part_label(ctx: Context, qi: int, w: _Words) -> tuple[str, int]:
     q = ctx.quantities[qi]
     cs = max(ctx.clause_start(q.num_start), ctx.prev_quantity_end(qi))
     raw = ctx.text[cs:q.num_start]
-    label = re.sub(r"^[\s，,、：:（(]*(?:其中|分别为|分别是|具体为|包括)?[：:]?\s*", "", raw)
-    label = re.sub(r"(?:共计|共有|合计|总计|共|为|达|是|有)$", "", label).strip()
+    label = w.tail.sub("", w.lead.sub("", raw)).strip()
     return label, cs + (len(raw) - len(raw.lstrip("，,、：: （(")))
 
 
@@ -84,11 +95,12 @@ def text_breakdowns(ctx: Context) -> list[Relation]:
     """"T，其中A a、B b" / "T，分别为…" in one sentence."""
     out: list[Relation] = []
     qs = ctx.quantities
+    w = _words()
     for qi0, q0 in enumerate(qs):
-        m = _INTRO.match(ctx.text, q0.end)
+        m = w.intro.match(ctx.text, q0.end)
         if not m:
             continue
-        qi = _total_before(ctx, qi0)
+        qi = _total_before(ctx, qi0, w)
         if qi is None:
             continue
         q = qs[qi]
@@ -110,9 +122,9 @@ def text_breakdowns(ctx: Context) -> list[Relation]:
             parts.append((pj, p))
         if not parts:
             continue
-        label, lstart = _part_label(ctx, qi)
+        label, lstart = _part_label(ctx, qi, w)
         total = _q_ref(ctx, label or "合计", q, lstart)
-        refs = [_ref_at(ctx, pj) for pj, _ in parts]
+        refs = [_ref_at(ctx, pj, w) for pj, _ in parts]
         out.append(Relation(total, refs, exhaustive, q.kind, q.unit if q.kind != "money" else "万元", "text",
                             label or "合计"))
     return out
@@ -124,7 +136,7 @@ def _depth(text: str, a: int, b: int) -> int:
     return seg.count("（") + seg.count("(") - seg.count("）") - seg.count(")")
 
 
-def _total_before(ctx: Context, qi: int) -> int | None:
+def _total_before(ctx: Context, qi: int, w: _Words) -> int | None:
     """The total a "其中" list breaks down: the figure just before it, unless that figure is a
     target ("办理206件，超过年度目标180件，其中刑事案件78件…"), then the one before that."""
     start = ctx.sentence_start(ctx.quantities[qi].start)
@@ -133,15 +145,15 @@ def _total_before(ctx: Context, qi: int) -> int | None:
     while j >= 0 and ctx.quantities[j].start >= start:
         q = ctx.quantities[j]
         if q.unit == unit and q.kind != "percent" and not q.approx and not q.comparator:
-            label, _ = _part_label(ctx, j)
-            if not _GOAL.search(label) and not _CHANGE.search(label):
+            label, _ = _part_label(ctx, j, w)
+            if not w.goal.search(label) and not w.change.search(label):
                 return j
         j -= 1
     return None
 
 
-def _ref_at(ctx: Context, qi: int) -> Ref:
-    label, start = _part_label(ctx, qi)
+def _ref_at(ctx: Context, qi: int, w: _Words) -> Ref:
+    label, start = _part_label(ctx, qi, w)
     return _q_ref(ctx, label, ctx.quantities[qi], start)
 
 

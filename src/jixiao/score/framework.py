@@ -17,14 +17,12 @@ YAML file, no code.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from jixiao.errors import JixiaoError
+from jixiao.errors import DataError, JixiaoError
+from jixiao.lexicon import data_cache, data_files, load_model, validate_text
 from jixiao.model import Report
 from jixiao.score.formula import Formula, FormulaError, compile_formula
 from jixiao.score.refs import Ref, RefError, check_ref, parse_ref
@@ -294,49 +292,36 @@ def _first_error(err: ValidationError) -> str:
 # ── loading ─────────────────────────────────────────────────────────────────────────────
 
 
-class _DecimalLoader(yaml.SafeLoader):
-    """YAML loader that reads floats as exact Decimals (0.1 stays 0.1)."""
-
-
-def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(loader.construct_scalar(node).replace("_", ""))
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
-
-
-def _dir():
-    return resources.files("jixiao").joinpath("data", "frameworks")
-
-
 def framework_ids() -> list[str]:
-    """Ids (file stems) of the shipped frameworks, sorted."""
-    return sorted(p.name[:-5] for p in _dir().iterdir()
-                  if p.name.endswith(".yaml") and not p.name.startswith("_"))
+    """Ids (file stems) of the frameworks, shipped and in the user's data folder, sorted."""
+    return [n[len("frameworks/"):-5] for n in data_files("frameworks") if not n.startswith("frameworks/_")]
+
+
+def _framework_error(err: DataError) -> FrameworkError:
+    return FrameworkError("评分框架无效（invalid framework）：\n" + str(err).split("\n", 1)[1])
 
 
 def parse_framework(text: str, where: str = "<text>") -> Framework:
-    """Validate a framework from YAML text; errors name ``where`` and the place in the file."""
+    """Validate a framework from YAML text; errors name ``where`` and the line in the file."""
     try:
-        data = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
-        return Framework.model_validate(data)
-    except yaml.YAMLError as err:
-        raise FrameworkError(f"{where}：YAML 格式错误：{err}") from None
-    except ValidationError as err:
-        lines = [f"{'.'.join(str(p) for p in e['loc']) or '（顶层）'}: {e['msg'].removeprefix('Value error, ')}"
-                 for e in err.errors()]
-        raise FrameworkError(f"{where}：评分框架无效：\n  " + "\n  ".join(lines)) from None
+        return validate_text(Framework, text, where, decimals=True)
+    except DataError as err:
+        raise _framework_error(err) from None
 
 
-@cache
+@data_cache
 def load_framework(framework_id: str) -> Framework:
-    """The shipped framework ``framework_id`` (the file stem)."""
+    """The framework ``framework_id`` (the file stem; a file of the user's data folder with the
+    same name replaces the shipped one)."""
     if framework_id not in framework_ids():
         raise FrameworkError(f"没有名为 {framework_id!r} 的评分框架（可用：{', '.join(framework_ids())}）")
-    path = _dir().joinpath(f"{framework_id}.yaml")
-    fw = parse_framework(path.read_text(encoding="utf-8"), f"data/frameworks/{framework_id}.yaml")
+    name = f"frameworks/{framework_id}.yaml"
+    try:
+        fw = load_model(name, Framework, True)
+    except DataError as err:
+        raise _framework_error(err) from None
     if fw.id != framework_id:
-        raise FrameworkError(f"data/frameworks/{framework_id}.yaml：id {fw.id!r} 与文件名不一致")
+        raise FrameworkError(f"{name}：id {fw.id!r} 与文件名不一致")
     return fw
 
 

@@ -21,11 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 
-import yaml
-
+from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Metric, ProjectItem, Report, Span
 
 KINDS = ("fact", "items", "kpi", "target", "section", "has", "metric")
@@ -80,18 +77,15 @@ def parse_ref(text: str) -> Ref:
     return Ref(text, kind, key)
 
 
-@cache
 def fact_catalogue() -> dict[str, dict]:
     """Fact inputs a framework may use (``data/frameworks/_inputs.yaml``), by key."""
-    text = resources.files("jixiao").joinpath("data", "frameworks", "_inputs.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)["facts"]
+    return load_yaml("frameworks/_inputs.yaml")["facts"]
 
 
-@cache
+@data_cache
 def section_names() -> dict[str, str]:
     """Chinese names of the outline section keys (``data/outline.yaml``)."""
-    text = resources.files("jixiao").joinpath("data", "outline.yaml").read_text(encoding="utf-8")
-    return {s["key"]: s["name"] for s in yaml.safe_load(text)["sections"]}
+    return {s["key"]: s["name"] for s in load_yaml("outline.yaml")["sections"]}
 
 
 def check_ref(ref: Ref, *, in_template: bool = False) -> None:

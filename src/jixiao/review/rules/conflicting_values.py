@@ -9,8 +9,6 @@ from jixiao.review.registry import rule
 from jixiao.review.rules.common import fmt, num
 from jixiao.review.tolerance import half_unit, round_to
 
-_GOAL = re.compile(r"目标|任务|计划|预计|不少于|不低于|力争|确保|达到?\d")
-
 
 @rule("conflicting-values", "J104", "warning", "同一指标前后数值不一致",
       "{label}前后不一致：{listing}。")
@@ -40,10 +38,11 @@ def check(rc):
             evidence=[f.evidence[0] for f in all_facts],
             label=label, listing="、".join(f"{fmt(f.value)}（“{f.evidence[0].text}”）" for f in all_facts))
     by_kpi: dict[str, list] = {}
+    goal = rc.words("goal")
     for m in rc.report.metrics:
         if not m.kpi or m.kpi.endswith(".target") or m.approx or m.comparator:
             continue
-        if _GOAL.search(m.label) or rc.in_goal_section(m.evidence[0].start):
+        if goal.search(m.label) or rc.in_goal_section(m.evidence[0].start):
             continue
         by_kpi.setdefault(m.kpi, []).append(m)
     for kpi, ms in by_kpi.items():

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from typing import NamedTuple
 
+from jixiao.lexicon import data_cache, vocab_pattern
 from jixiao.review.registry import rule
 
 _NOUN = re.compile(r"[^\s，,。；;：:、（）()\d]{1,8}")
-_LIST_AFTER = re.compile(r"[^。；;\n\d一二三四五六七八九十]{0,12}?(?:[：:]|分别(?:是|为)[：:]?|具体(?:是|为)[：:]?|包括[：:]?|即)\s*")
-_LIST_BEFORE_START = re.compile(r"(?:包括|下辖|下设|设有|有|[：:])")
-_ORG_END = re.compile(r"(?:室|科|股|所|中心|队|办|局|部|站|处|组|委|会|院|庭|馆|社|大队|支队)$")
 _COUNTED = ("个", "所", "家", "项")
+
+
+class _Words(NamedTuple):
+    list_after: re.Pattern[str]   # a list of names announced after the count ("，分别是：")
+    opener: re.Pattern[str]       # … its opener alone
+    list_before: re.Pattern[str]  # the last opener of a list before the count ("包括A、B和C 3个")
+    org_end: re.Pattern[str]      # the end of an office's name (科, 股, 室 …)
+
+
+@data_cache
+def _words() -> _Words:
+    intro = vocab_pattern("list_intro")
+    return _Words(re.compile(rf"[^。；;\n\d一二三四五六七八九十]{{0,12}}?(?:[：:]|{intro}[：:]?)\s*"),
+                  re.compile(rf"[：:]|{intro}"),
+                  re.compile(rf"{vocab_pattern('list_before')}|[：:]"),
+                  re.compile(rf"{vocab_pattern('org_name_end')}$"))
 
 
 @rule("count-mismatch", "J103", "warning", "所称个数与列举不符",
@@ -28,19 +43,20 @@ def check(rc):
     **示例**：全局内设职能科室21个，分别是：……（只列了20个名称）。
     """
     text = rc.text
+    w = _words()
     for q in rc.ctx.quantities:
         if q.kind != "count" or q.unit not in _COUNTED or q.approx or q.comparator:
             continue
         noun_m = _NOUN.match(text, q.end)
         noun = noun_m.group(0) if noun_m else ""
         label_before = _label_before(text, q.num_start)
-        names, span = _list_after(text, noun_m.end() if noun_m else q.end, rc.ctx)
+        names, span = _list_after(text, noun_m.end() if noun_m else q.end, rc.ctx, w)
         listed_before = False
         if names is None and noun:
-            names, span = _list_before(text, q.num_start, rc.ctx)
+            names, span = _list_before(text, q.num_start, rc.ctx, w)
             listed_before = names is not None
         if names is None:
-            names, span = _list_elsewhere(text, noun or label_before, q.end, rc.ctx)
+            names, span = _list_elsewhere(text, noun or label_before, q.end, rc.ctx, w)
         if names is None or len(names) < 2:
             continue
         stated = int(q.value)
@@ -59,17 +75,17 @@ def _label_before(text: str, pos: int) -> str:
     return m.group(1) if m else ""
 
 
-def _names(ctx, a: int, b: int) -> list[str] | None:
+def _names(ctx, a: int, b: int, w: _Words) -> list[str] | None:
     """The names listed in ``text[a:b]``, or None when it is not a list of names: it holds a figure
     ("行政编制二十人、工勤编制六人" as much as "行政编制20人、工勤编制6人") or a clause break."""
     starts = ctx.quantity_starts
     i = bisect_left(starts, a)
     if i < len(starts) and starts[i] < b:
         return None
-    return _split_names(ctx.text[a:b])
+    return _split_names(ctx.text[a:b], w)
 
 
-def _split_names(s: str) -> list[str] | None:
+def _split_names(s: str, w: _Words) -> list[str] | None:
     s = re.sub(r"[（(][^（）()]*[)）]", "", s).strip().rstrip("。；;，,等")
     if not s or re.search(r"\d|[，,。；;]", s):
         return None
@@ -80,35 +96,35 @@ def _split_names(s: str) -> list[str] | None:
             i = last.rfind(sep)
             if i > 0:
                 a, b = last[:i], last[i + 1:]
-                if _ORG_END.search(a) and _ORG_END.search(b):
+                if w.org_end.search(a) and w.org_end.search(b):
                     parts[-1:] = [a, b]
                     break
     return parts
 
 
-def _list_after(text: str, pos: int, ctx):
-    m = _LIST_AFTER.match(text, pos)
-    if not m or not re.search(r"[：:]|分别|具体|包括|即", m.group(0)):
+def _list_after(text: str, pos: int, ctx, w: _Words):
+    m = w.list_after.match(text, pos)
+    if not m or not w.opener.search(m.group(0)):
         return None, None
     end = re.search(r"[。；;\n]", text[m.end():])
     stop = m.end() + (end.start() if end else len(text) - m.end())
-    names = _names(ctx, m.end(), stop)
+    names = _names(ctx, m.end(), stop, w)
     return names, ctx.span(m.end(), stop)
 
 
-def _list_before(text: str, pos: int, ctx):
+def _list_before(text: str, pos: int, ctx, w: _Words):
     start = ctx.clause_start(pos)
     seg = text[start:pos]
     m = None
-    for m in _LIST_BEFORE_START.finditer(seg):  # noqa: B007 - the last introducer counts
+    for m in w.list_before.finditer(seg):  # noqa: B007 - the last introducer counts
         pass
     if m is None or "、" not in seg[m.end():]:
         return None, None
-    names = _names(ctx, start + m.end(), pos)
+    names = _names(ctx, start + m.end(), pos, w)
     return names, ctx.span(start + m.end(), pos)
 
 
-def _list_elsewhere(text: str, noun: str, pos: int, ctx):
+def _list_elsewhere(text: str, noun: str, pos: int, ctx, w: _Words):
     """"…7个内设科室…。内设科室具体为：A、B…" later in the same paragraph."""
     if len(noun) < 2:
         return None, None
@@ -118,5 +134,5 @@ def _list_elsewhere(text: str, noun: str, pos: int, ctx):
         return None, None
     end = re.search(r"[。；;\n]", text[m.end():b])
     stop = m.end() + (end.start() if end else b - m.end())
-    return _names(ctx, m.end(), stop), ctx.span(m.end(), stop)
+    return _names(ctx, m.end(), stop, w), ctx.span(m.end(), stop)
 

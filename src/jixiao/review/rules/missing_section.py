@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from jixiao.extract.lexicon import load_yaml
+from jixiao.lexicon import load_yaml
 from jixiao.review.registry import rule
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from jixiao.lexicon import vocab_pattern
 from jixiao.review.registry import rule
 from jixiao.review.relations import identities
 from jixiao.review.rules.common import fmt, num
@@ -69,13 +70,14 @@ def _finding(rc, rate, denominator, numerator, computed):
 def _generic(rc, by_para: dict[int, list], checked: set[int], accept_trunc: bool):
     """"入学申请3,260人，安排入学3,198人，入学率99.5%": a rate right after two counts of the same
     unit that both name what the rate measures (入学 in 入学率)."""
+    link = re.compile(rf"{vocab_pattern('link')}$")  # link words before 率 do not say what it measures
     for metrics in by_para.values():
         for k, rate in enumerate(metrics):
             if (rate.unit != "%" or rate.approx or rate.comparator or k < 2
                     or rate.evidence[0].start in checked or not rate.label.endswith("率")):
                 continue
             den, numr = metrics[k - 2], metrics[k - 1]
-            what = _RATE_STEM.sub("", rate.label[:-1])[-2:]
+            what = link.sub("", rate.label[:-1])[-2:]
             same_sentence = rc.ctx.sentence_start(den.evidence[0].start) == rc.ctx.sentence_start(rate.evidence[0].start)
             if (len(what) < 2 or not same_sentence or den.unit != numr.unit or den.unit == "%"
                     or den.approx or numr.approx or not den.value or numr.value > den.value
@@ -84,9 +86,6 @@ def _generic(rc, by_para: dict[int, list], checked: set[int], accept_trunc: bool
             ok, computed = rate_agrees(rate.value, rate.decimals, numr.value, den.value, accept_trunc)
             if not ok:
                 yield rate, den, numr, computed
-
-
-_RATE_STEM = re.compile(r"(?:达到?|为|是)$")
 
 
 def _nearest(metrics, kpi: str, para: tuple[int, int], before: int):

@@ -15,13 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 
+from jixiao.lexicon import data_cache, vocab, vocab_pattern
 from jixiao.model import Metric, Span
 
-_GOAL_WORDS = re.compile(r"目标|任务|计划|预计|力争|确保")
-_GOAL_CONTEXT = re.compile(r"(?:设定|确定|制定|设置)[^。]{0,30}目标[^。]{0,8}[：:]|目标(?:为|是)?[：:]")
-_STEM_NOISE = re.compile(r"\d{4}年度?|全年|年度|本年|计划|目标|任务|实际|完成|累计|共|力争|确保|预计|达到|达|为|"
-                         r"全区|全县|全市|我局|我区|各级")
-_ACTUAL_ONLY = re.compile(r"^(?:实际|实际完成|完成|实际新增|已完成)")
 SIMILAR = 0.7
 MAX_CANDIDATES = 8  # goals compared in full with one result
 
@@ -36,15 +32,22 @@ class TargetPair:
     evidence: list[Span]
 
 
-def stem(label: str) -> str:
-    return _STEM_NOISE.sub("", label)
+@data_cache
+def _goal_context() -> re.Pattern[str]:
+    """"设定…目标：" / "目标为：": the figures after it, up to the end of the paragraph, are goals."""
+    return re.compile(rf"{vocab_pattern('goal_setting')}[^。]{{0,30}}目标[^。]{{0,8}}[：:]|目标(?:为|是)?[：:]")
+
+
+def stem(label: str, noise: re.Pattern[str] | None = None) -> str:
+    """What a label says is measured, without the words any goal or result has (全年, 目标, 完成 …)."""
+    return (noise or vocab("stem_noise")).sub("", label)
 
 
 def is_goal(rc, m: Metric) -> bool:
-    if m.comparator or _GOAL_WORDS.search(m.label) or rc.in_goal_section(m.evidence[0].start):
+    if m.comparator or rc.words("goal").search(m.label) or rc.in_goal_section(m.evidence[0].start):
         return True
     if "goal_marks" not in rc.cache:  # every "设定…目标：" of the text, found once
-        rc.cache["goal_marks"] = [g.end() for g in _GOAL_CONTEXT.finditer(rc.text)]
+        rc.cache["goal_marks"] = [g.end() for g in _goal_context().finditer(rc.text)]
     marks = rc.cache["goal_marks"]
     pos = m.evidence[0].start
     i = bisect_right(marks, pos) - 1
@@ -62,7 +65,7 @@ def _target_pairs(rc) -> list[TargetPair]:
     metrics: list[Metric] = rc.report.metrics
     goals = [m for m in metrics if is_goal(rc, m) and not (m.kpi or "").endswith(".target")]
     goal_ids = {id(m) for m in goals}
-    index = GoalIndex(goals)
+    index = GoalIndex(goals, rc.words("stem_noise"))
     by_sentence: dict[int, list[Metric]] = {}
     for g in goals:
         by_sentence.setdefault(rc.ctx.sentence_start(g.evidence[0].start), []).append(g)
@@ -78,14 +81,14 @@ def _target_pairs(rc) -> list[TargetPair]:
         goal = _same_sentence_goal(rc, m, by_sentence) or _matching_goal(m, index)
         if goal is None:
             continue
-        pairs.append(TargetPair(m.label if len(stem(m.label)) > 2 else goal.label, m.value, goal.value,
+        pairs.append(TargetPair(m.label if len(stem(m.label, index.noise)) > 2 else goal.label, m.value, goal.value,
                                 goal.comparator, m.unit, [m.evidence[0], goal.evidence[0]]))
     return pairs
 
 
 def _same_sentence_goal(rc, m: Metric, by_sentence: dict[int, list[Metric]]) -> Metric | None:
     """"计划改造危桥6座，实际完成4座": an achieved figure right after its goal in one sentence."""
-    if not _ACTUAL_ONLY.search(m.label):
+    if not rc.words("actual").match(m.label):
         return None
     start = rc.ctx.sentence_start(m.evidence[0].start)
     before = [g for g in by_sentence.get(start, []) if g.evidence[0].start < m.evidence[0].start and g.unit == m.unit]
@@ -96,10 +99,11 @@ class GoalIndex:
     """Goals by unit and by the character pairs of their label stems, so that finding the goal of
     a result looks at a few candidates, not every goal (keeps the review linear)."""
 
-    def __init__(self, goals: list[Metric]):
+    def __init__(self, goals: list[Metric], noise: re.Pattern[str]):
+        self.noise = noise
         self.by_kpi: dict[tuple[str, str], list[Metric]] = {}
         self.by_pair: dict[tuple[str, str], list[Metric]] = {}
-        self.stems = {id(g): stem(g.label) for g in goals}
+        self.stems = {id(g): stem(g.label, noise) for g in goals}
         for g in goals:
             if g.kpi:
                 self.by_kpi.setdefault((g.unit, g.kpi), []).append(g)
@@ -112,7 +116,7 @@ class GoalIndex:
     def candidates(self, m: Metric) -> list[Metric]:
         if m.kpi and (m.unit, m.kpi) in self.by_kpi:
             return self.by_kpi[(m.unit, m.kpi)][:50]
-        st = stem(m.label)
+        st = stem(m.label, self.noise)
         shared: dict[int, int] = {}
         goal_of: dict[int, Metric] = {}
         for pair in {st[i:i + 2] for i in range(len(st) - 1)}:
@@ -133,7 +137,7 @@ def _matching_goal(m: Metric, index: GoalIndex) -> Metric | None:
         if m.kpi and g.kpi:
             score = 1.0 if m.kpi == g.kpi else 0.0
         else:
-            a, b = stem(m.label), index.stems[id(g)]
+            a, b = stem(m.label, index.noise), index.stems[id(g)]
             if len(a) < 2 or len(b) < 2:
                 continue
             score = SequenceMatcher(None, a, b).ratio()

@@ -1,0 +1,488 @@
+"""The schema of every data file: one pydantic model per file, extra keys forbidden.
+
+A model checks the shape (a typo in a key is an error naming its line, not a KeyError at run
+time), that every regular expression compiles, and the references between entries of the same
+file (an indicator's domain is one of the pack's domains, an outline requires known sections).
+The loader returns the validated data as plain dicts and lists (``None`` values left out), which
+is what the extraction code reads.
+
+Scoring frameworks (``frameworks/<id>.yaml``) have their own model in :mod:`jixiao.score.framework`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, model_validator
+
+
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as err:
+        raise ValueError(f"正则表达式无效：{value!r}（invalid regular expression: {err}）") from None
+    return value
+
+
+def _factor(value: str) -> str:
+    try:
+        ok = Decimal(value) > 0
+    except InvalidOperation:
+        ok = False
+    if not ok:
+        raise ValueError(f"换算系数应为正数，如 \"0.0001\"（factor must be a positive number: {value!r}）")
+    return value
+
+
+def _name(value: str) -> str:
+    if not value.isidentifier():
+        raise ValueError(f"名称须为标识符（字母、数字、下划线）：{value!r}（must be an identifier）")
+    return value
+
+
+Regex = Annotated[str, AfterValidator(_regex)]
+"""A Python regular expression (a plain Chinese word is one)."""
+Words = Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+"""A non-empty list of literal words (matched as written)."""
+Fragments = Annotated[list[Regex], Field(min_length=1)]
+"""A non-empty list of regular-expression fragments, tried in the order written."""
+Identifier = Annotated[str, AfterValidator(_name)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Checked(_Model):
+    """A file whose entries refer to each other: :meth:`cross_check` yields ``(place, message)``
+    for each broken reference, ``place`` being the path of the offending entry (so the error
+    names its line)."""
+
+    def cross_check(self) -> Iterator[tuple[tuple, str]]:
+        return iter(())
+
+
+# ── vocabulary.yaml ──────────────────────────────────────────────────────────────────────
+
+
+class VocabularyFile(_Model):
+    """Word lists shared by several parts of the code (each concept defined once).
+
+    Each list is a list of regular-expression fragments joined into one alternation; another data
+    file may use a list inside its own patterns as ``{@name}``.
+    """
+
+    goal: Fragments
+    goal_strict: Fragments
+    goal_noun: Fragments
+    goal_section: Fragments
+    result_section: Fragments
+    change: Fragments
+    other_period: Fragments
+    link: Fragments
+    breakdown: Fragments
+    goal_setting: Fragments
+    actual: Fragments
+    stem_noise: Fragments
+    project_name_end: Fragments
+    list_intro: Fragments
+    list_before: Fragments
+    org_name_end: Fragments
+
+
+# ── units.yaml ───────────────────────────────────────────────────────────────────────────
+
+
+class UnitsFile(Checked):
+    """Units written after a number, approximation markers and bound words."""
+
+    money: dict[str, Annotated[str, AfterValidator(_factor)]] = Field(min_length=1)
+    percent: Words
+    count: Words
+    classifier: Words
+    ordinal: Words
+    approx_prefix: Words
+    approx_suffix: Words
+    lower_bound_suffix: Words
+    upper_bound_suffix: Words
+    at_least: Words
+    at_most: Words
+    declared_money: Words
+
+    def cross_check(self) -> Iterator[tuple[tuple, str]]:
+        for i, c in enumerate(self.classifier):
+            if c not in self.count:
+                yield ("classifier", i), f"{c} 不在 count 中（a classifier must be a count unit）"
+        for i, d in enumerate(self.declared_money):
+            if d not in self.money:
+                yield ("declared_money", i), f"{d} 不在 money 中（a declared unit must be a money unit）"
+        if "万元" not in self.money or Decimal(self.money["万元"]) != 1:
+            yield ("money",), "money 须含 万元: \"1\"（amounts are stored in 万元）"
+
+
+# ── facts.yaml ───────────────────────────────────────────────────────────────────────────
+
+
+class MoneyFact(_Model):
+    key: Identifier
+    label: Regex
+    home: list[str] | None = None
+    not_in: list[str] = Field(default_factory=list)
+    generic: bool = False
+    fallback: Regex | None = None
+    sentence_requires: Regex | None = None
+
+
+class StaffFact(_Model):
+    before: Regex
+    fallback: Regex | None = None  # read only when the report gives no figure for ``before``
+
+
+class UnitCountFact(_Model):
+    before: Regex
+    after: Regex
+
+
+class FactsFile(_Model):
+    """Keywords of the flat facts (spec/facts.md) stated in the body text."""
+
+    money: list[MoneyFact] = Field(min_length=1)
+    item_head: Regex
+    item_in_sentence: Regex
+    change_words: Regex
+    fund_sections: dict[str, Identifier]
+    fund_keywords: dict[Identifier, Regex]
+    none_words: Regex
+    filler: Regex
+    staff: dict[Identifier, StaffFact]
+    staff_kinds: Regex
+    units: dict[Identifier, UnitCountFact]
+
+
+# ── identities.yaml ──────────────────────────────────────────────────────────────────────
+
+
+class SumIdentity(_Model):
+    total: str
+    parts: list[str] = Field(min_length=2)
+    exhaustive: bool = False
+
+
+class RateIdentity(_Model):
+    rate: str | None = None
+    rate_label: Regex | None = None
+    numerator: str
+    denominator: str
+
+    @model_validator(mode="after")
+    def _one_of(self) -> RateIdentity:
+        if (self.rate is None) == (self.rate_label is None):
+            raise ValueError("rate 与 rate_label 须且只须给出一个（give exactly one of rate, rate_label）")
+        return self
+
+
+class IdentitiesFile(_Model):
+    """Totals and their parts by definition, and rates with what they are computed from."""
+
+    facts: list[SumIdentity] = Field(default_factory=list)
+    kpis: list[SumIdentity] = Field(default_factory=list)
+    rates: list[RateIdentity] = Field(default_factory=list)
+
+
+# ── items.yaml ───────────────────────────────────────────────────────────────────────────
+
+ItemRole = Literal["carryover_start", "budget", "adjustment_down", "adjustment_up", "actual", "carryover",
+                   "implicit_actual"]
+
+
+class RoleWords(_Model):
+    role: ItemRole
+    words: Regex
+
+
+class ItemsFile(_Model):
+    """How a project item's amounts and names are written."""
+
+    roles: list[RoleWords] = Field(min_length=1)
+    name_lead: Regex
+    reason: Regex
+    no_adjustment: Regex
+    name_suffix: Regex
+    sections: list[str]
+    list_intro: Regex
+    role_object: Regex
+    generic_subject: Regex
+
+
+# ── outline.yaml ─────────────────────────────────────────────────────────────────────────
+
+
+class SectionSpec(_Model):
+    key: Identifier
+    name: str
+    level: Literal[1, 2]
+    match: Regex
+    exclude: Regex | None = None
+
+
+class OutlineSpec(_Model):
+    name: str
+    provinces: list[str] = Field(default_factory=list)
+    signature: Regex | None = None
+    required: list[str]
+
+
+class OutlineFile(Checked):
+    """The standard sections of a report and the outlines a report may follow."""
+
+    sections: list[SectionSpec] = Field(min_length=1)
+    title_endings: Fragments
+    outlines: dict[Identifier, OutlineSpec]
+
+    def cross_check(self) -> Iterator[tuple[tuple, str]]:
+        keys = {s.key for s in self.sections}
+        for name, outline in self.outlines.items():
+            for i, k in enumerate(outline.required):
+                if k not in keys:
+                    yield ("outlines", name, "required", i), f"{k} 不在 sections 中（unknown section key）"
+        if "national" not in self.outlines:
+            yield ("outlines",), "outlines 须含 national（通用提纲）（the national outline is required）"
+
+
+# ── report_kinds.yaml ────────────────────────────────────────────────────────────────────
+
+
+class ReportKind(_Model):
+    kind: Identifier
+    title: Regex | None = None
+    unless: Regex | None = None
+    also: Regex | None = None
+    body: Regex | None = None
+
+    @model_validator(mode="after")
+    def _title_or_body(self) -> ReportKind:
+        if self.title is None and self.body is None:
+            raise ValueError("须给出 title 或 body（give a title or a body pattern）")
+        return self
+
+
+class ReportKindsFile(RootModel[list[ReportKind]]):
+    """Report kinds, tried in order against the title line (and the body when there is none)."""
+
+
+# ── identity.yaml ────────────────────────────────────────────────────────────────────────
+
+IdentitySource = Literal["title", "name_line", "unit", "implementing", "supervising", "opening", "seal",
+                         "publisher", "breadcrumb", "file_name"]
+
+
+class MetaKeys(_Model):
+    publisher: Words
+    title: Words
+    other: Words
+
+
+class IdentityFile(_Model):
+    """Where a unit names itself (cover and form fields, web metadata, chrome) and which source wins."""
+
+    org_suffix: Words
+    place_unit_suffix: Words
+    fields: dict[Literal["unit", "implementing", "supervising"], Fragments]
+    meta: MetaKeys
+    chrome_line: Regex
+    breadcrumb_separators: Regex
+    file_extensions: Regex
+    name_prefix_noise: Regex
+    name_suffix_noise: Regex
+    request_context: Regex
+    precedence: dict[str, list[IdentitySource]]
+    title_tail: Regex
+    title_words: Regex
+    not_title: Regex
+    year_fields: Regex
+
+    @model_validator(mode="after")
+    def _default(self) -> IdentityFile:
+        if "default" not in self.precedence:
+            raise ValueError("precedence 须含 default（the default precedence is required）")
+        return self
+
+
+# ── forms.yaml ───────────────────────────────────────────────────────────────────────────
+
+
+class FormsFile(_Model):
+    """How a 项目支出绩效自评表 reads as a stream of cells."""
+
+    name_label: Regex
+    columns: dict[Literal["budget_full", "budget", "actual", "rate", "weight", "score", "reason"], Regex]
+    total_row: Regex
+    code_prefix: Regex
+    default_unit: Literal["万元", "元", "千元", "亿元"]
+    money_unit: Regex
+    stop: Regex
+    score_row: Regex
+
+
+# ── gazetteer.yaml ───────────────────────────────────────────────────────────────────────
+
+
+class GazetteerFile(_Model):
+    """Rules over the divisions data: nationalities (short forms of autonomous areas), aliases that
+    cannot be derived, names that place only under a named parent, words that are not towns."""
+
+    nationalities: Words
+    aliases: dict[str, str]
+    need_parent: Words
+    town_not_before: Words
+    town_lead: Words
+
+
+# ── review.yaml ──────────────────────────────────────────────────────────────────────────
+
+Number = Annotated[int | float, Field(ge=0)]
+Severity = Literal["error", "warning", "info"]
+
+
+class LowExecutionConfig(_Model):
+    threshold: Number = 80
+
+
+class TargetFarExceededConfig(_Model):
+    ratio: Number = 130
+
+
+class DuplicateParagraphConfig(_Model):
+    min_chars: Annotated[int, Field(ge=1)] = 40
+    similarity: Annotated[float, Field(gt=0, le=1)] = 0.85
+
+
+class EmptySectionConfig(_Model):
+    empty_words: Regex = "无"
+    may_be_empty: list[str] = Field(default_factory=list)
+
+
+class RateMismatchConfig(_Model):
+    accept_truncation: bool = True
+
+
+class SumMismatchConfig(_Model):
+    severity_money: Severity = "error"
+    severity_count: Severity = "warning"
+
+
+class ReviewFile(_Model):
+    """Thresholds and options of the review rules (``jixiao check --config`` overrides them)."""
+
+    low_execution: LowExecutionConfig = Field(default_factory=LowExecutionConfig)
+    target_far_exceeded: TargetFarExceededConfig = Field(default_factory=TargetFarExceededConfig)
+    duplicate_paragraph: DuplicateParagraphConfig = Field(default_factory=DuplicateParagraphConfig)
+    empty_section: EmptySectionConfig = Field(default_factory=EmptySectionConfig)
+    rate_mismatch: RateMismatchConfig = Field(default_factory=RateMismatchConfig)
+    sum_mismatch: SumMismatchConfig = Field(default_factory=SumMismatchConfig)
+
+
+# ── tables.yaml ──────────────────────────────────────────────────────────────────────────
+
+Column = Literal["budget", "budget_full", "adjustment", "actual", "change", "score", "weight", "rate", "target",
+                 "achieved"]
+
+
+class RowRule(_Model):
+    """A row label and the fact each of its columns gives."""
+
+    label: Regex
+    budget: Identifier | None = None
+    actual: Identifier | None = None
+    score: Identifier | None = None
+
+
+class TablesFile(_Model):
+    """Reading facts and project items from tables."""
+
+    columns: dict[Column, Regex]
+    project_header: Regex
+    rows: list[RowRule]
+    three_public_table: Regex
+    not_items: Regex
+
+
+# ── kpi/<pack>.yaml ──────────────────────────────────────────────────────────────────────
+
+
+class Indicator(_Model):
+    kpi: str = Field(pattern=r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*$")
+    domain: str | None = None
+    label: Regex
+    exclude: Regex | None = None
+    exclude_before: Regex | None = None
+    units: Words
+    target_of: str | None = None
+
+
+class KpiPack(Checked):
+    """A department's indicators (KPI ids) and how a metric's label and unit select one."""
+
+    pack: str
+    applies_to: Regex | None = None
+    domains: dict[Identifier, Regex] = Field(default_factory=dict)
+    unit_aliases: dict[str, str] = Field(default_factory=dict)
+    indicators: list[Indicator] = Field(min_length=1)
+
+    def cross_check(self) -> Iterator[tuple[tuple, str]]:
+        kpis = {ind.kpi for ind in self.indicators}
+        for i, ind in enumerate(self.indicators):
+            if ind.domain and ind.domain not in self.domains:
+                yield ("indicators", i, "domain"), f"{ind.domain} 不在 domains 中（unknown domain）"
+            if ind.target_of and ind.target_of not in kpis:
+                yield ("indicators", i, "target_of"), f"{ind.target_of} 不是本指标包的 kpi（unknown kpi）"
+
+
+# ── frameworks/_inputs.yaml ──────────────────────────────────────────────────────────────
+
+
+class FactInput(_Model):
+    label: str
+    planned: bool = False
+
+
+class InputsFile(_Model):
+    """Fact inputs a scoring framework may read with ``fact.KEY``."""
+
+    facts: dict[Identifier, FactInput]
+
+
+# ── which model reads which file ─────────────────────────────────────────────────────────
+
+FILES: dict[str, type[BaseModel]] = {
+    "vocabulary.yaml": VocabularyFile,
+    "units.yaml": UnitsFile,
+    "facts.yaml": FactsFile,
+    "identities.yaml": IdentitiesFile,
+    "items.yaml": ItemsFile,
+    "outline.yaml": OutlineFile,
+    "report_kinds.yaml": ReportKindsFile,
+    "identity.yaml": IdentityFile,
+    "forms.yaml": FormsFile,
+    "gazetteer.yaml": GazetteerFile,
+    "review.yaml": ReviewFile,
+    "tables.yaml": TablesFile,
+    "frameworks/_inputs.yaml": InputsFile,
+}
+FOLDERS: dict[str, type[BaseModel] | None] = {
+    "kpi": KpiPack,
+    "frameworks": None,  # validated by jixiao.score.framework.Framework when loaded
+}
+
+
+def model_for(name: str) -> type[BaseModel] | None:
+    """The model of a data file by its name relative to the data folder; KeyError if unknown."""
+    if name in FILES:
+        return FILES[name]
+    folder, _, rest = name.partition("/")
+    if folder in FOLDERS and rest.endswith(".yaml") and "/" not in rest:
+        return FOLDERS[folder]
+    raise KeyError(name)
