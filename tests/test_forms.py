@@ -94,3 +94,26 @@ def test_projects_listed_after_an_introduction():
     assert items["村级道路养护经费"][1] == Decimal("46.00")
     assert items["人居环境整治项目"] == (Decimal("80.00"), Decimal("76.54"))
     assert items["会议经费"][1] == Decimal("45.00") and items["调研经费"][1] == Decimal("38.18")
+
+
+def test_form_total_row_against_its_parts_and_its_stated_rate():
+    rows = [["项目名称", "学前教育发展资金"], HEADER,
+            ["年度资金总额", "0.00", "0.00", "0.00", "10", "—", "10"],
+            ["其中：当年财政拨款", "40.00", "40.00", "40.00", "—", "100%", "—"],
+            ["上年结转资金", "0.00", "0.00", "0.00", "—", "—", "—"]]
+    text, _ = normalize(_pipes(rows))
+    r = extract_text(text, review=True)
+    assert any(f.rule == "sum-mismatch" and "年度资金总额" in f.message for f in r.findings)
+    # a stated rate that matches neither 执行数/全年预算数 nor 执行数/年初预算数
+    rows = [["项目名称", "民族文化节经费"], ["年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分"],
+            ["总额", "120.00", "150.00", "108.68", "72.46%", "10", "7.25"],
+            ["财政资金", "120.00", "150.00", "108.68", "72.46%", "", ""]]
+    text, _ = normalize(_pipes(rows))
+    r = extract_text(text, review=True)
+    rules = {f.rule for f in r.findings}
+    assert "rate-mismatch" in rules  # 108.68 / 150 = 72.45%
+    assert "low-execution" in rules  # against the budget raised in the year
+    assert "sum-mismatch" not in rules  # one part equal to the total
+    # 72.45% is right: no rate finding
+    text, _ = normalize(_pipes(rows).replace("72.46%", "72.45%"))
+    assert "rate-mismatch" not in {f.rule for f in extract_text(text, review=True).findings}

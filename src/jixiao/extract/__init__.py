@@ -30,7 +30,10 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
         report.facts.setdefault(fact.key, fact)
     found: dict = {}
     table_items, table_metrics = table_facts(ctx, ctx.tables, found, report.fact_value("fiscal_year"))
-    score, score_metrics = score_facts(ctx)
+    forms = form_items(ctx)
+    if len(forms) > 1:
+        found.pop("self_score", None)  # several project forms: each 总分 is its project's, not the report's
+    score, score_metrics = score_facts(ctx, forms)
     if score:
         found.setdefault("self_score", []).append((1, score))  # a stated 自评得分 in the text wins
     table_metrics += score_metrics
@@ -39,7 +42,7 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
     total = report.facts.get("project_expenditure")
     zones = [(ev.end, ctx.line_of(ev.end)[1]) for f in ([total, *total.others] if total else []) for ev in f.evidence]
     zones += list_zones(ctx)
-    report.project_items = merge_items(extract_items(ctx, zones, ctx.subject), merge_items(table_items, form_items(ctx)))
+    report.project_items = merge_items(extract_items(ctx, zones, ctx.subject), merge_items(table_items, forms))
     report.metrics = table_metrics + extract_metrics(ctx, report.fact_value("unit_name"))
     report.metrics.sort(key=lambda m: m.evidence[0].start if m.evidence else 0)
     if review:

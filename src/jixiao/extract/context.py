@@ -51,6 +51,16 @@ class TableTotal:
     parts: list  # [(label, value, decimals, span)]
 
 
+@dataclass(frozen=True)
+class TableRate:
+    """A rate a form states (执行率) with its numerator and the bases it may be taken on (万元)."""
+
+    label: str
+    rate: tuple  # (value, decimals, span)
+    actual: tuple  # (value, decimals, span)
+    bases: list  # [(column, value, decimals, span)]: 全年预算数 first, then 年初预算数
+
+
 @dataclass
 class Context:
     text: str
@@ -61,6 +71,7 @@ class Context:
     consumed: set[int] = field(default_factory=set)
     item_statements: list[ItemStatement] = field(default_factory=list)
     table_totals: list[TableTotal] = field(default_factory=list)
+    table_rates: list[TableRate] = field(default_factory=list)
     unit_declarations: list[tuple[int, str]] = field(default_factory=list)  # "（金额单位：万元）": (end, unit)
     subject: str | None = None  # the project a 项目自评报告 is about (from its title)
     kind: str | None = None  # the report kind (identity), for rules that depend on it

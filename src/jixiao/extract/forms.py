@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.extract.context import Context
+from jixiao.extract.context import Context, TableRate, TableTotal
 from jixiao.extract.numbers import parse_number
 from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Fact, Metric, ProjectItem
@@ -38,7 +38,8 @@ def _lex():
     lx = load_yaml("forms.yaml")
     cols = [(name, re.compile(rx)) for name, rx in lx["columns"].items()]
     return (re.compile(lx["name_label"]), cols, re.compile(lx["total_row"]), re.compile(lx["code_prefix"]),
-            re.compile(lx["money_unit"]), re.compile(lx["stop"]), lx["default_unit"], re.compile(lx["score_row"]))
+            re.compile(lx["money_unit"]), re.compile(lx["stop"]), lx["default_unit"], re.compile(lx["score_row"]),
+            re.compile(lx["part_rows"]))
 
 
 def tokens(text: str, start: int, end: int) -> list[Token]:
@@ -88,7 +89,7 @@ def form_items(ctx: Context) -> list[ProjectItem]:
 
 
 def _read_form(ctx: Context, toks: list[Token]) -> ProjectItem | None:
-    name_rx, cols_lex, total_rx, code_rx, unit_rx, stop_rx, default_unit, _ = _lex()
+    name_rx, cols_lex, total_rx, code_rx, unit_rx, stop_rx, default_unit = _lex()[:7]
     if not toks:
         return None
     first = toks[0]
@@ -124,24 +125,12 @@ def _read_form(ctx: Context, toks: list[Token]) -> ProjectItem | None:
         return None
     if unit is None:
         unit = _declared_unit(ctx, toks[0].start) or default_unit
-    figures: list[Token] = []
-    for t in toks[total_at + 1:]:
-        if _NUMERIC.match(t.text):
-            figures.append(t)
-            if len(figures) == len(columns):
-                break
-        elif t.text in ("-", "—", "/", "－"):
-            figures.append(t)
-        else:
-            break
-    values: dict[str, tuple[Decimal, Token]] = {}
-    for (col, _), t in zip(columns, figures, strict=False):
-        if col in ("budget", "budget_full", "actual") and _NUMERIC.match(t.text) and not t.text.endswith("%"):
-            parsed = parse_number(t.text)
-            if parsed and col not in values:
-                values[col] = (parsed[0] * _FACTOR[unit], t)
+    figures, values = _row(toks, total_at, columns, unit)
     if not values or len(figures) < len(columns) - 3:
         return None
+    _parts(ctx, toks, total_at + 1 + len(figures), columns, unit, toks[total_at], values)
+    _rate(ctx, name, values)
+    values = {k: (v[0], v[2]) for k, v in values.items() if k in _MONEY}
     budget = values.get("budget") or values.get("budget_full")
     actual = values.get("actual")
     it = ProjectItem(name=name, evidence=[ctx.span(name_tok.start, name_tok.end)])
@@ -158,6 +147,82 @@ def _read_form(ctx: Context, toks: list[Token]) -> ProjectItem | None:
     if it.budget is None and it.actual is None:
         return None
     return it
+
+
+_MONEY = ("budget", "budget_full", "actual")
+
+
+def _row(toks: list[Token], at: int, columns: list[tuple[str, Token]], unit: str
+         ) -> tuple[list[Token], dict[str, tuple[Decimal, int, Token]]]:
+    """The figures after the row label at ``toks[at]``, lined up with the header's columns:
+    money columns in 万元 with their decimals (元 → +4), the rate as written."""
+    figures: list[Token] = []
+    for t in toks[at + 1:]:
+        if _NUMERIC.match(t.text):
+            figures.append(t)
+            if len(figures) == len(columns):
+                break
+        elif t.text in ("-", "—", "/", "－"):
+            figures.append(t)
+        else:
+            break
+    values: dict[str, tuple[Decimal, int, Token]] = {}
+    for (col, _), t in zip(columns, figures, strict=False):
+        if col in values or not _NUMERIC.match(t.text):
+            continue
+        if col in _MONEY and not t.text.endswith("%"):
+            parsed = parse_number(t.text)
+            if parsed:
+                values[col] = (parsed[0] * _FACTOR[unit], parsed[1] + _SHIFT.get(unit, 0), t)
+        elif col == "rate" and t.text.endswith("%"):
+            parsed = parse_number(t.text[:-1])
+            if parsed:
+                values[col] = (parsed[0], parsed[1], t)
+    return figures, values
+
+
+_SHIFT = {"元": 4, "千元": 1, "亿元": -4}
+
+
+def _parts(ctx: Context, toks: list[Token], at: int, columns: list[tuple[str, Token]], unit: str,
+           total_tok: Token, total: dict[str, tuple[Decimal, int, Token]]) -> None:
+    """The rows under the total (其中：当年财政拨款 · 上年结转资金 · 其他资金, or 财政资金 · 单位资金 …) make
+    it up: recorded for the sum check, per money column."""
+    part_rx = _lex()[8]
+    rows: list[tuple[str, Token, dict]] = []
+    j = at
+    while j < len(toks):
+        t = toks[j]
+        if not part_rx.match(t.text):
+            break
+        figures, values = _row(toks, j, columns, unit)
+        rows.append((part_rx.sub("", t.text) or t.text, t, values))
+        j += 1 + len(figures)
+    if len(rows) < 1:
+        return
+    for col in _MONEY:
+        if col not in total or not any(col in v for _, _, v in rows):
+            continue
+        value, dec, tok = total[col]
+        parts = [(lab, v[col][0], v[col][1], ctx.span(v[col][2].start, v[col][2].end)) for lab, _, v in rows if col in v]
+        if len(parts) == 1 and parts[0][1] == value:
+            continue  # one part equal to the total: nothing to add up
+        ctx.table_totals.append(TableTotal(column=col, label=total_tok.text, total=(value, dec, ctx.span(tok.start, tok.end)),
+                                           parts=parts))
+
+
+def _rate(ctx: Context, name: str, values: dict[str, tuple[Decimal, int, Token]]) -> None:
+    """The form's stated 执行率 with the figures it should follow (执行数 over 全年 or 年初 预算数)."""
+    if "rate" not in values or "actual" not in values:
+        return
+    bases = [(c, values[c]) for c in ("budget_full", "budget") if c in values and values[c][0] > 0]
+    if not bases:
+        return
+    span = lambda t: ctx.span(t.start, t.end)  # noqa: E731
+    rate, actual = values["rate"], values["actual"]
+    ctx.table_rates.append(TableRate(label=name, rate=(rate[0], rate[1], span(rate[2])),
+                                      actual=(actual[0], actual[1], span(actual[2])),
+                                      bases=[(c, v[0], v[1], span(v[2])) for c, v in bases]))
 
 
 def _declared_unit(ctx: Context, at: int) -> str | None:
@@ -195,13 +260,16 @@ def form_scores(ctx: Context) -> list[tuple[Decimal, int, Token]]:
     return out
 
 
-def score_facts(ctx: Context) -> tuple[Fact | None, list[Metric]]:
+def score_facts(ctx: Context, forms: list[ProjectItem]) -> tuple[Fact | None, list[Metric]]:
     """One indicator table's total score is the report's self score; several (one per project form)
-    are each a metric (unit 分)."""
+    are each a metric (unit 分) labelled with the project of the form it closes."""
     scores = form_scores(ctx)
-    if len(scores) == 1:
+    if len(scores) == 1 and len(forms) <= 1:
         value, dec, tok = scores[0]
         return Fact(key="self_score", value=value, decimals=dec, evidence=[ctx.span(tok.start, tok.end)]), []
-    metrics = [Metric(label="总分", value=v, unit="分", decimals=d, evidence=[ctx.span(t.start, t.end)])
-               for v, d, t in scores]
+    metrics = []
+    for v, d, t in scores:
+        owner = [f.name for f in forms if f.evidence and f.evidence[0].start < t.start]
+        label = (owner[-1] if owner else "") + "总分"
+        metrics.append(Metric(label=label, value=v, unit="分", decimals=d, evidence=[ctx.span(t.start, t.end)]))
     return None, metrics

@@ -79,10 +79,10 @@ def _pattern() -> re.Pattern[str]:
         rf"(?P<pre>{alternation(pre)})?"
         rf"(?P<pct_cn>百分之)?"
         rf"(?P<num>{_ARABIC}|{_CN_NUM}+(?:点[{_CN_DIGITS}]+)?)"
-        rf"\s*(?P<suf1>{alternation(suf)})?"
+        rf"[ \t\u3000]*(?P<suf1>{alternation(suf)})?"
         rf"(?P<mult>[万亿](?!元))?"
         rf"(?P<suf2>{alternation(suf)})?"
-        rf"\s*(?P<unit>{alternation(u['money'])}|{alternation(u['percent'])}|{alternation(u['count'])})?"
+        rf"[ \t\u3000]*(?P<unit>{alternation(u['money'])}|{alternation(u['percent'])}|{alternation(u['count'])})?"
         rf"(?P<bound>{alternation([*u['lower_bound_suffix'], *u['upper_bound_suffix']])})?"
     )
 
@@ -214,8 +214,14 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             q_start -= 1
         if comparator and cmp_word:
             q_start = m.start("cmp")
+        end = m.end()
+        per = _PER_UNIT.match(text, end) if kind == "money" and unit and not bare_money else None
+        if per:
+            # "5元/生·天", "365元/套": a price per unit, kept as written (not an amount in 万元)
+            value, decimals, kind = parsed[0], parsed[1], "count"
+            unit_out, end = unit + "/" + per.group(1), per.end()
         out.append(Quantity(value=_clean(value), unit=unit_out, kind=kind, decimals=max(decimals, 0) if kind != "money" else decimals,
-                            approx=approx, comparator=comparator, start=q_start, end=m.end(),
+                            approx=approx, comparator=comparator, start=q_start, end=end,
                             num_start=m.start("pre") if m.group("pre") else m.start("num")))
     return out
 
@@ -239,6 +245,9 @@ _PUNCT_AFTER = re.compile(r"[：:，,。；;、）)]")
 # after these characters the digit is an ordinal or a date
 _CLASSIFIERS = frozenset("个名人位家")
 _ORDINAL_BEFORE = frozenset("第周初")
+
+
+_PER_UNIT = re.compile(r"[/／]\s*([\u4e00-\u9fff·•・]{1,6}|[a-zA-Z²]{1,4})")
 
 
 def _range_low(text: str, num_start: int) -> int | None:

@@ -325,6 +325,7 @@ class FormsFile(_Model):
     money_unit: Regex
     stop: Regex
     score_row: Regex
+    part_rows: Regex
 
 
 # ── gazetteer.yaml ───────────────────────────────────────────────────────────────────────

@@ -89,6 +89,8 @@ def _paragraphs(text: str, min_chars: int) -> list[tuple[tuple[int, int, str, in
             continue
         number += 1
         compact = "".join(stripped.split())
+        if "\t" in stripped:
+            continue  # a table row: forms repeat their header rows by design
         if len(compact) >= min_chars and len(_DIGITS.findall(compact)) * 5 < len(compact):  # not a table row
             lead = len(line) - len(line.lstrip())
             out.append(((start + lead, start + lead + len(stripped), stripped, number), compact))

@@ -55,6 +55,29 @@ def check(rc):
                 yield _finding(rc, rate, denominator, numerator, computed)
     for rate, denominator, numerator, computed in _generic(rc, by_para, checked, accept_trunc):
         yield _finding(rc, rate, denominator, numerator, computed)
+    yield from _table_rates(rc, accept_trunc)
+
+
+_BASE_LABEL = {"budget_full": "全年预算数", "budget": "年初预算数"}
+
+
+def _table_rates(rc, accept_trunc: bool):
+    """A form's 执行率 that matches neither 执行数 ÷ 全年(调整后)预算数 nor 执行数 ÷ 年初预算数."""
+    for tr in rc.ctx.table_rates:
+        stated, dec, span = tr.rate
+        actual, _, actual_span = tr.actual
+        results = [(col, value, vspan, *rate_agrees(stated, dec, actual, value, accept_trunc))
+                   for col, value, _, vspan in tr.bases]
+        if any(ok for *_, ok, _ in results):
+            continue
+        col, value, vspan, _, computed = results[0]
+        yield rc.finding(
+            "rate-mismatch",
+            values={"stated": num(stated), "computed": num(computed), "numerator": num(actual),
+                    "denominator": num(value), "decimals": dec},
+            evidence=[span, vspan, actual_span],
+            label=f"{tr.label}执行率", stated=fmt(stated), den_label=_BASE_LABEL[col], den=fmt(value),
+            num_label="执行数", numv=fmt(actual), computed=fmt(computed))
 
 
 def _finding(rc, rate, denominator, numerator, computed):
