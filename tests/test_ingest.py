@@ -37,7 +37,7 @@ CONTENT = (
 EXPECTED_TEXT = (
     "部门整体支出绩效自评报告\n"
     "一、部门概况\n"
-    "2024年度预算执行率为98.5%， 项目支出 1,234.56 万元。\n"
+    "2024年度预算执行率为98.5%， 项目支出1,234.56万元。\n"  # spaces inside running text are conversion damage
     "\n"
     "（一）主要职能\t负责 全区绩效管理。"
 )
@@ -48,7 +48,8 @@ def _same_char(norm: str, orig: str) -> bool:
     """``norm`` (a character of the normalised text) is what normalisation makes of ``orig``."""
     mapped = orig.translate(_FW_TABLE)
     return (norm == mapped or (norm in " \t" and mapped.isspace()) or (norm == "\t" and orig in "|｜")
-            or (norm == "." and orig in "．·") or (norm == "\n" and orig in "\r\n"))
+            or (norm == "." and orig in "．·") or (norm == "\n" and orig in "\r\n")
+            or (norm + orig in ("，,", "；;", "：:", "。.")))  # half-width marks in running text widened
 
 
 def _squash(s: str) -> str:
@@ -371,3 +372,14 @@ def test_pdf_tables_can_be_skipped(corpus_pdf, tmp_path):
 
     doc = pdf.read(corpus_pdf, "p001.pdf", tables=False)
     assert doc.tables == [] and doc.pages == 24
+
+
+def test_prose_repair_drops_damage_spaces_and_widens_punctuation_but_leaves_tables_alone():
+    text, pos = normalize("综合评定, 我院 2019 年度自评得分 92 分,内设机构5个:办公室、政治部和检务保障中心.\n"
+                          "执行率3.5%，共1,200人。\n项目名称 乡村道路养护 实施单位 示例县交通运输局 年初预算 调整后预算数 "
+                          "预算执行数 总额 40 45 44 说明：资金，到位。")
+    lines_ = text.split("\n")
+    assert lines_[0] == "综合评定，我院2019年度自评得分92分，内设机构5个：办公室、政治部和检务保障中心。"
+    assert lines_[1] == "执行率3.5%，共1,200人。"
+    assert lines_[2].startswith("项目名称 乡村道路养护 实施单位 示例县交通运输局")  # cells of a table on one line
+    assert len(pos) == len(text) + 1

@@ -106,6 +106,7 @@ def normalize(origin: str) -> tuple[str, list[int]]:
     text, out_pos = pipe_rows(text, out_pos)
     text = cell_lines(text)
     text, out_pos = rejoin_hard_wraps(text, out_pos, origin)
+    text, out_pos = prose_repair(text, out_pos)
     if "．" in text or "·" in text:  # after the rejoin: a figure may have been broken at its point
         text = _DECIMAL_POINT.sub(".", text)
     return text, out_pos
@@ -315,3 +316,61 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
     gone = set(drop)
     out = "".join(c for k, c in enumerate(chars) if k not in gone)
     return out, [p for k, p in enumerate(pos) if k not in gone]
+
+
+_CJK = "\u4e00-\u9fff"
+_PROSE_LINE = re.compile(r"[，。；]|[" + _CJK + r"][,;]|[" + _CJK + r"]\.(?:$|[^\d])", re.M)
+_REPAIR = re.compile(
+    r"(?P<sp>(?<=[" + _CJK + r"]) (?=[" + _CJK + r"\d])|(?<=\d) (?=[" + _CJK + r"]))"
+    r"|(?P<pu>(?<=[" + _CJK + r"”）)]) ?[,;:.] ?(?!\d)|(?<![\d.]) ?[,;:] ?(?=[" + _CJK + r"“（(]))")
+_WIDE_PUNCT = {",": "，", ";": "；", ":": "：", ".": "。"}
+
+
+_GAP = re.compile(r"(?<=[" + _CJK + r"）)%\d]) (?=[" + _CJK + r"（(\d≥≤])")
+
+
+def _laid_out(text: str, a: int, b: int) -> bool:
+    """A line whose cells are separated by single spaces: many gaps, about one every 30 characters."""
+    gaps = len(_GAP.findall(text, a, b))
+    return gaps >= 8 and gaps * 30 >= b - a
+
+
+def prose_repair(text: str, pos: list[int]) -> tuple[str, list[int]]:
+    """Conversion damage in running text (a line with sentence punctuation): a space between two
+    Chinese characters or between a figure and a character is dropped ("内设 6 个", "2023 年度"), and
+    half-width , ; : . next to Chinese text become the full-width marks the rest of the code reads
+    ("机构5个:办公室…中心." → "机构5个：办公室…中心。"). Tables (tabs), figures (3.5, 1,200) and lines
+    laid out with single spaces between cells (no sentence punctuation) are left alone."""
+    if " " not in text and not any(c in text for c in ",;:."):
+        return text, pos
+    out: list[str] = []
+    out_pos: list[int] = []
+    last = 0
+    for lm in _PROSE_LINE.finditer(text):
+        a = text.rfind("\n", 0, lm.start()) + 1
+        if a < last or (last and a == last and out):
+            continue  # this line is done
+        b = text.find("\n", lm.start())
+        b = len(text) if b < 0 else b
+        if "\t" in text[a:b] or _laid_out(text, a, b):
+            continue  # a table row, or a table written on one line with spaces between its cells
+        out.append(text[last:a])
+        out_pos.extend(pos[last:a])
+        i = a
+        for m in _REPAIR.finditer(text, a, b):
+            out.append(text[i:m.start()])
+            out_pos.extend(pos[i:m.start()])
+            if m.lastgroup == "pu":
+                mark = next(c for c in m.group() if c != " ")
+                at = m.start() + m.group().index(mark)
+                out.append(_WIDE_PUNCT[mark])
+                out_pos.append(pos[at])
+            i = m.end()
+        out.append(text[i:b])
+        out_pos.extend(pos[i:b])
+        last = b
+    if last == 0 and not out:
+        return text, pos
+    out.append(text[last:])
+    out_pos.extend(pos[last:])
+    return "".join(out), out_pos
