@@ -82,7 +82,7 @@ def find_chrome(text: str) -> Chrome:
         if pending_key is not None:
             key, kpos = pending_key
             pending_key = None
-            if body and body not in key_set and not field_rx.match(body):
+            if body and body not in key_set and not field_rx.match(body) and len(body) <= 40:
                 start = pos + line.find(body)
                 fields.append(MetaField(role_of[key], key, kpos, body, start, start + len(body)))
                 spans.append((pos, pos + len(line)))
@@ -102,8 +102,8 @@ def find_chrome(text: str) -> Chrome:
         if got:
             fields.extend(f for f in got if f.value)
             spans.append((pos, pos + len(line)))
-            if not got[-1].value:
-                pending_key = (got[-1].key, got[-1].key_start)  # the value is on the next line
+            if len(got) == 1 and not got[0].value:
+                pending_key = (got[0].key, got[0].key_start)  # a key alone on its line: the value is on the next
             continue
         mc = cut_rx.match(line)
         if mc and _is_cut_key(mc.group("key"), keys) and li + 1 < len(all_lines):

@@ -115,7 +115,8 @@ def find_title(text: str, chrome: Chrome | None = None) -> Title | None:
         if chrome.covers(pos):
             prev = []
             continue
-        if lx.title_words.search(s) and len(s) <= 80 and not lx.not_title.search(s) and "\t" not in s.strip("\t"):
+        compact = re.sub(r"\s", "", s)
+        if lx.title_words.search(compact) and len(s) <= 80 and not lx.not_title.search(compact) and "\t" not in s.strip("\t"):
             a = pos + line.find(s)
             title = _title(a, s)
             for p, ps in reversed(prev):
@@ -256,6 +257,14 @@ def _field_value(text: str, pos: int) -> tuple[int, str]:
     seg = text[pos:eol]
     cut = re.search(r"\t|[|｜]|\s{2,}|[，。；]", seg)
     value = seg[: cut.start()] if cut else seg
+    if " " in value.strip():
+        # "主管部门 示例县教育局 实施单位 示例县第一中学": cells on one line with single spaces
+        acc = ""
+        for part in value.strip().split(" "):
+            acc += part
+            if clean_name(acc):
+                value = value[: value.find(part, len(value) - len(value.lstrip())) + len(part)]
+                break
     if value.strip(" （()）盖章公签"):
         return pos + len(value) - len(value.lstrip()), value.strip()
     if seg.strip(" \t|｜（()）盖章公签"):

@@ -107,6 +107,8 @@ def normalize(origin: str) -> tuple[str, list[int]]:
     text = cell_lines(text)
     text, out_pos = rejoin_hard_wraps(text, out_pos, origin)
     text, out_pos = prose_repair(text, out_pos)
+    if "万兀" in text:
+        text = text.replace("万兀", "万元")  # an OCR look-alike that cannot be anything else
     if "．" in text or "·" in text:  # after the rejoin: a figure may have been broken at its point
         text = _DECIMAL_POINT.sub(".", text)
     return text, out_pos
