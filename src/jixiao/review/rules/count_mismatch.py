@@ -86,9 +86,9 @@ def _names(ctx, a: int, b: int, w: _Words) -> list[str] | None:
 
 
 def _split_names(s: str, w: _Words) -> list[str] | None:
-    s = re.sub(r"[（(][^（）()]*[)）]", "", s).strip().rstrip("。；;，,等")
-    if not s or re.search(r"\d|[，,。；;]", s):
-        return None
+    s = re.sub(r"[（(][^（）()]*[)）]", "", s).strip().rstrip("。；;，,")
+    if not s or re.search(r"\d|[，,。；;]", s) or re.search(r"(?:等|等等|等单位|等部门)$", s):
+        return None  # "A、B等": the list says it is not complete
     parts = [p.strip() for p in s.split("、") if p.strip()]
     if parts:
         last = parts[-1]
@@ -96,7 +96,7 @@ def _split_names(s: str, w: _Words) -> list[str] | None:
             i = last.rfind(sep)
             if i > 0:
                 a, b = last[:i], last[i + 1:]
-                if w.org_end.search(a) and w.org_end.search(b):
+                if len(a) >= 3 and w.org_end.search(a) and w.org_end.search(b):  # not "社会和法制委员会"
                     parts[-1:] = [a, b]
                     break
     return parts
@@ -107,7 +107,10 @@ def _list_after(text: str, pos: int, ctx, w: _Words):
     if not m or not w.opener.search(m.group(0)):
         return None, None
     end = re.search(r"[。；;\n]", text[m.end():])
-    stop = m.end() + (end.start() if end else len(text) - m.end())
+    if end is None or (end.group() == "\n" and not text[m.end():m.end() + end.start()].rstrip().endswith(("。", "；", "等"))
+                       and m.end() + end.start() >= len(text.rstrip())):
+        return None, None  # the text ends inside the list: what is cut is not counted
+    stop = m.end() + end.start()
     names = _names(ctx, m.end(), stop, w)
     return names, ctx.span(m.end(), stop)
 
