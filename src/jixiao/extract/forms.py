@@ -167,6 +167,9 @@ def _row(toks: list[Token], at: int, columns: list[tuple[str, Token]], unit: str
         else:
             break
     values: dict[str, tuple[Decimal, int, Token]] = {}
+    money = [t.text for (col, _), t in zip(columns, figures, strict=False) if col in _MONEY]
+    if any("." in m for m in money) and any(len(m) == 1 for m in money):
+        return figures, values  # "1 5 0.00 150.00": a figure broken into digits (OCR) — omitted, not guessed
     for (col, _), t in zip(columns, figures, strict=False):
         if col in values or not _NUMERIC.match(t.text):
             continue

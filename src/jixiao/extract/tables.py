@@ -17,8 +17,9 @@ from jixiao.model import Fact, Metric, ProjectItem
 
 _NUM = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
 _LABEL_LEAD = re.compile(r"^(?:其中[：:]?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．])\s*")
-_MONEY_UNIT = re.compile(r"[（(](?:单位[：:]\s*)?(万元|元|亿元)[)）]|单位[：:]\s*(万元|元|亿元)")
-_FACTOR = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
+_MONEY_UNIT = re.compile(r"[（(](?:金额)?(?:单位[：:]\s*)?(万元|千元|元|亿元)[)）]|单位[：:]\s*(万元|千元|元|亿元)")
+_FACTOR = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
+_SHIFT = {"万元": 0, "元": 4, "千元": 1, "亿元": -4}  # decimals gained in 万元
 
 
 @lru_cache(maxsize=1)
@@ -150,7 +151,7 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
                     if col != "score":
                         if unit is None:
                             continue  # a money column with no stated unit: not read
-                        value, dec = value * _FACTOR[unit], dec + (4 if unit == "元" else 0)
+                        value, dec = value * _FACTOR[unit], dec + _SHIFT[unit]
                     ev = [ctx.span(label_cell.start, label_cell.end), ctx.span(cell.start, cell.end)]
                     _add(found, key, 0, Fact(key=key, value=value, decimals=dec, evidence=ev))
                     matched = True
@@ -197,8 +198,8 @@ def _close_table(ctx: Context, rows: list[tuple[str, Cell, dict]], unit: str | N
         value, dec, cell = rows[t][2][col]
         ctx.table_totals.append(TableTotal(
             column=col, label=rows[t][0],
-            total=(value * factor, dec + (4 if unit == "元" else 0), ctx.span(cell.start, cell.end)),
-            parts=[(lab, v[col][0] * factor, v[col][1] + (4 if unit == "元" else 0),
+            total=(value * factor, dec + _SHIFT[unit], ctx.span(cell.start, cell.end)),
+            parts=[(lab, v[col][0] * factor, v[col][1] + _SHIFT[unit],
                     ctx.span(v[col][2].start, v[col][2].end)) for lab, _, v in parts]))
 
 

@@ -1,0 +1,53 @@
+"""Staffing, organisation and money wording (variety.md §6–7), on invented sentences."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.extract import extract_text
+from jixiao.ingest.normalize import normalize
+
+
+def facts(text: str) -> dict:
+    norm, _ = normalize(text)
+    return {k: f.value for k, f in extract_text(norm).facts.items() if not f.computed}
+
+
+@pytest.mark.parametrize(("text", "key", "value"), [
+    ("核定行政编制12名，事业编制35名；实有在职人员44人。", "staff_authorized", 47),
+    ("核定政法专项编制26名，工勤编制2名；实有在职干警25人。", "staff_authorized", 28),
+    ("编制30名，其中事业编制2名、政法专项编制28名（机关18名、所12名）。", "staff_authorized", 30),
+    ("年末在职人员51人，退休人员12人。", "staff_actual", 51),
+    ("离退休人员29人，其中离休1人、退休28人。", "staff_retired", 28),
+    ("离退休人员44名。", "staff_retired", 44),
+    ("局机关及下属事业单位核定编制86名，其中行政编制32名。", "staff_authorized", 86),
+    ("2023年度部门整体支出21,586.43万元，其中基本支出9,604.21万元。", "expenditure_total", Decimal("21586.43")),
+    ("本年支出中基本支出486.71万元，项目支出2,534.11万元。", "basic_expenditure", Decimal("486.71")),
+    ("2021年度年初预算860.00万元，全年执行929.19万元。", "expenditure_total", Decimal("929.19")),
+    ("2020年度厅机关本级支出合计8563.27万元。", "expenditure_total", Decimal("8563.27")),
+    ("经评价，我局2020年度部门整体支出绩效评价得分92.8分。", "self_score", Decimal("92.8")),
+])
+def test_wording(text, key, value):
+    assert facts(text).get(key) == value
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("年末实有在职人员52人，比上年增加1人（调入3人、退休1人、调出1人）。", "staff_retired"),
+    ("司法所在编人员仅8人，人员力量薄弱。", "staff_actual"),
+    ("所属事业单位核定编制300人，在职270人。", "staff_authorized"),
+])
+def test_not_the_departments_figure(text, key):
+    assert key not in facts(text)
+
+
+def test_table_in_thousand_yuan(tmp_path):
+    from jixiao.extract import extract
+    from jixiao.ingest import load
+
+    path = tmp_path / "r.txt"
+    path.write_text("表1 2016年度支出决算情况(单位:千元)\n| 项目 | 年初预算 | 决算数 |\n| 支出合计 | 15,200.0 | 14,862.5 |\n"
+                    "| 基本支出 | 11,480.0 | 11,203.8 |\n", encoding="utf-8")
+    got = extract(load(path)).facts
+    assert got["basic_expenditure"].value == Decimal("1120.38")
