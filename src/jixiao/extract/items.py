@@ -30,7 +30,12 @@ class ItemWords(NamedTuple):
     reason: re.Pattern[str]
     no_adjustment: re.Pattern[str]
     intro: re.Pattern[str]    # "项目支出包括：": a list of projects follows
+    acts: list[tuple[str, re.Pattern[str]]]  # "预拨人民调解以奖代补经费": a role verb, then the project named
+    not_project: re.Pattern[str]  # a source of funds ("区级配套资金"), not a project
     generic: re.Pattern[str]  # "项目", "本项目": the project a 项目自评报告 is about
+
+
+_SPENT = ("actual", "implicit_actual")  # roles that may name the money spent ("实际发放扶助资金…")
 
 
 @data_cache
@@ -38,7 +43,8 @@ def _lex() -> ItemWords:
     lx = load_yaml("items.yaml")
     link = vocab_pattern("link")
     return ItemWords(
-        roles=[(r["role"], re.compile(rf"(?:{r['words']})(?:{lx['role_object']})?(?:{link})?\s*$")) for r in lx["roles"]],
+        roles=[(r["role"], re.compile(rf"(?:{r['words']})" + (f"(?:{lx['role_object']})?" if r["role"] in _SPENT else "")
+                                      + rf"(?:{link})?\s*$")) for r in lx["roles"]],
         name_suffix=re.compile(lx["name_suffix"]),
         sections=set(lx["sections"]),
         lead=re.compile(rf"^(?:[一二三四五六七八九十]+是|{vocab_pattern('breakdown')}[：:]?|{lx['name_lead']}"
@@ -47,6 +53,9 @@ def _lex() -> ItemWords:
         reason=re.compile(lx["reason"]),
         no_adjustment=re.compile(rf"[，,；;]\s*({lx['no_adjustment']})"),
         intro=re.compile(lx["list_intro"]),
+        acts=[(role, re.compile(rf"(?:{verbs})(?P<obj>[^，,。；;：:\d]{{2,24}}?{lx['act_object']})(?:{link})?\s*$"))
+              for role, verbs in lx["act_verbs"].items()],
+        not_project=re.compile(lx["not_project"]),
         generic=re.compile(lx["generic_subject"]),
     )
 
@@ -59,7 +68,12 @@ def list_zones(ctx: Context) -> list[tuple[int, int]]:
     for m in _lex().intro.finditer(ctx.text):
         _, eol = ctx.line_of(m.end())
         end = eol
-        if not ctx.text[m.end():eol].strip():
+        if ctx.text[m.end():eol].strip() and not ctx.text[:eol].rstrip().endswith(("。", "；", "！")):
+            # the list runs on past a line break (a wrapped line): to the end of its sentence
+            stop = ctx.text.find("。", eol)
+            blank = ctx.text.find("\n\n", eol)
+            end = min(x for x in (stop, blank, len(ctx.text)) if x >= 0)
+        elif not ctx.text[m.end():eol].strip():
             nxt = ctx.text.find("\n\n", eol)
             end = len(ctx.text) if nxt < 0 else nxt
             later = [h for h in heads if h > eol]
@@ -113,18 +127,25 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
         words = _strip_parens(raw)
         role = "plain"
         role_at = len(words)
+        named = None
         for r, rx in roles:
             m = rx.search(words)
             if m:
                 role, role_at = r, m.start()
                 break
-        name = _clean_name(words[:role_at], lex)
-        if subject and (lex.generic.match(name) or (not name and role not in ("plain", "implicit_actual")
-                                                    and current is None)):
-            name = subject  # "项目预算168.42万元" / "全年实际支出…" in a report about one project
+        else:
+            for r, rx in lex.acts:
+                m = rx.search(words)
+                if m and not lex.not_project.match(m.group("obj")):
+                    role, role_at, named = r, m.start(), m.group("obj")  # "县财政预拨人民调解以奖代补经费6万"
+                    break
+        name = named or _clean_name(words[:role_at], lex)
+        explicit_role = role not in ("plain", "implicit_actual")
+        if subject and not named and (lex.generic.match(name) or (explicit_role and not name_suffix.search(name)
+                                                                   and (current is None or name))):
+            name = subject  # "项目预算168.42万元" / "截至年底实际支出…" in a report about one project
         if any(rx.fullmatch(name) for rx in fact_money):
             continue  # a total such as 项目支出, read as a fact
-        explicit_role = role not in ("plain", "implicit_actual")
         if len(name) >= 2:
             if q.approx or len(name) > 30:
                 continue

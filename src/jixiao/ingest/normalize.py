@@ -244,11 +244,11 @@ def _measure(widths: list[int]) -> int | None:
     best, best_count = 0, 0
     lo = 0
     for hi, w in enumerate(long):
-        while long[lo] < w - 2:
+        while long[lo] < w - 4:
             lo += 1
         if hi - lo + 1 >= best_count:
             best, best_count = w, hi - lo + 1
-    longer = len(long) - bisect_right(long, best + 2)
+    longer = len(long) - bisect_right(long, best + 4)
     if best_count < max(6, 0.4 * len(long)) or longer > 0.05 * len(long):
         return None
     return best
@@ -296,7 +296,7 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
         return text, pos
     # a full line: within a column of the measure, or full once the figure or word that starts
     # the next line (and did not fit) is counted
-    full = [w >= measure - 1 or (i + 1 < len(lines) and w > 0 and w + _LEADING_RUN.match(lines[i + 1]).end() > measure)
+    full = [w >= measure - 4 or (i + 1 < len(lines) and w > 0 and w + _LEADING_RUN.match(lines[i + 1]).end() > measure)
             for i, w in enumerate(widths)]
     drop: list[int] = []  # offsets of the line breaks removed
     space: list[int] = []  # offsets of line breaks that become a space

@@ -215,6 +215,9 @@ class ItemsFile(_Model):
     list_intro: Regex
     role_object: Regex
     generic_subject: Regex
+    act_verbs: dict[Literal["budget", "actual"], Regex]
+    act_object: Regex
+    not_project: Regex
 
 
 # ── outline.yaml ─────────────────────────────────────────────────────────────────────────
