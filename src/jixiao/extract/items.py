@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from jixiao.extract.context import ITEM_BOUNDARY, Context, ItemStatement
-from jixiao.extract.facts import _lex as _fact_lex
+from jixiao.extract.facts import money_fact_patterns
 from jixiao.lexicon import data_cache, load_yaml, vocab_pattern
 from jixiao.model import ProjectItem
 
@@ -34,7 +34,8 @@ class ItemWords(NamedTuple):
 
 
 @data_cache
-def _lex() -> ItemWords:
+def item_words() -> ItemWords:
+    """data/items.yaml compiled (cached per data folder)."""
     lx = load_yaml("items.yaml")
     link = vocab_pattern("link")
     return ItemWords(
@@ -56,7 +57,7 @@ def list_zones(ctx: Context) -> list[tuple[int, int]]:
     情况如下：" and the numbered lines below it, to a blank line or the next heading)."""
     heads = sorted(s.start for s in ctx.sections)
     zones = []
-    for m in _lex().intro.finditer(ctx.text):
+    for m in item_words().intro.finditer(ctx.text):
         _, eol = ctx.line_of(m.end())
         end = eol
         if not ctx.text[m.end():eol].strip():
@@ -69,7 +70,8 @@ def list_zones(ctx: Context) -> list[tuple[int, int]]:
     return zones
 
 
-def _strip_parens(s: str) -> str:
+def strip_parens(s: str) -> str:
+    """``s`` without its bracketed asides ("（含追加）")."""
     return re.sub(r"[（(][^（()）]*[)）]", "", s)
 
 
@@ -79,9 +81,9 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
     (the rest of the paragraph after a "项目支出共N万元" total). ``subject`` is the project a
     项目自评报告 is about: "项目预算…" there means that project."""
     zones = zones_in or []
-    lex = _lex()
+    lex = item_words()
     roles, name_suffix, item_sections = lex.roles, lex.name_suffix, lex.sections
-    fact_money = [f["_re"] for f in _fact_lex()[1]]
+    fact_money = money_fact_patterns()
     items: list[ProjectItem] = []
     explicit: dict[int, set[str]] = {}
     current: ProjectItem | None = None
@@ -110,7 +112,7 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
         if lead_in:
             cs = lead_in.end()  # "项目支出主要有：会议经费45.00万元": the name starts after the introduction
         raw = ctx.text[cs:q.num_start]
-        words = _strip_parens(raw)
+        words = strip_parens(raw)
         role = "plain"
         role_at = len(words)
         for r, rx in roles:
@@ -118,7 +120,7 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
             if m:
                 role, role_at = r, m.start()
                 break
-        name = _clean_name(words[:role_at], lex)
+        name = clean_name(words[:role_at], lex)
         if subject and (lex.generic.match(name) or (not name and role not in ("plain", "implicit_actual")
                                                     and current is None)):
             name = subject  # "项目预算168.42万元" / "全年实际支出…" in a report about one project
@@ -153,7 +155,9 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
     return [it for it in items if any(v is not None for v in (it.budget, it.actual, it.adjustment))]
 
 
-def _clean_name(words: str, lex: ItemWords) -> str:
+def clean_name(words: str, lex: ItemWords) -> str:
+    """The item name in the words before an amount: numbering, lead and link words removed; "" when
+    the words give a reason rather than a name."""
     name = lex.trail.sub("", lex.lead.sub("", words)).strip()
     if lex.reason.search(name):
         return ""  # "年中因平台提质改造追加18.60万元": a reason, not a name
@@ -167,7 +171,7 @@ def _lead_item(ctx: Context, items: list[ProjectItem], lex: ItemWords, sentence:
     for a, b in ((sentence, cs), (line_start, ctx.sentence_end(line_start) + 1)):
         if a >= b:
             continue
-        lead = _clean_name(_strip_parens(ctx.text[a:b]).strip("，,：:。 "), lex)
+        lead = clean_name(strip_parens(ctx.text[a:b]).strip("，,：:。 "), lex)
         if 2 <= len(lead) <= 30 and not re.search(r"\d|[，,。]", lead) and lex.name_suffix.search(lead):
             return _find_or_add(items, lead)
     return None

@@ -260,10 +260,10 @@ def table_totals(ctx: Context) -> list[Relation]:
     out = []
     names = {"budget": "年初预算", "adjustment": "调整数", "budget_full": "全年预算", "actual": "决算数"}
     for tt in ctx.table_totals:
-        value, dec, span = tt.total
-        refs = [Ref(lab, v, d, sp, sp) for lab, v, d, sp in tt.parts]
+        t = tt.total
+        refs = [Ref(p.label, p.value, p.decimals, p.span, p.span) for p in tt.parts]
         subject = f"表格（{names.get(tt.column, tt.column)}）{tt.label}"
-        out.append(Relation(Ref(tt.label, value, dec, span, span), refs, True, "money", "万元", "table", subject))
+        out.append(Relation(Ref(tt.label, t.value, t.decimals, t.span, t.span), refs, True, "money", "万元", "table", subject))
     return out
 
 
