@@ -43,9 +43,10 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
     report.metrics = table_metrics + extract_metrics(ctx, report.fact_value("unit_name"))
     report.metrics.sort(key=lambda m: m.evidence[0].start if m.evidence else 0)
     if review:
+        from jixiao.review import ReviewInput
         from jixiao.review import review as run_review
 
-        report.findings = run_review(report, ctx, config)
+        report.findings = run_review(ReviewInput.build(report, text, ctx.tables, config))
     return report
 
 

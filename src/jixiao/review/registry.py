@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jixiao.model import Finding
-    from jixiao.review.engine import ReviewContext
+    from jixiao.review.input import ReviewInput
 
-CheckFn = Callable[["ReviewContext"], Iterator["Finding"]]
+CheckFn = Callable[["ReviewInput"], Iterator["Finding"]]
 
 
 @dataclass(frozen=True)
