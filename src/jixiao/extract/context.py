@@ -1,5 +1,6 @@
 """Shared state of one extraction pass: the text, its sections, its quantities, and which
-quantities a fact or project item has already taken (those are not metrics)."""
+quantities a fact or project item has already taken (those are not metrics). Review does not see
+it: rules get a :class:`jixiao.review.input.ReviewInput` built from the report."""
 
 from __future__ import annotations
 
@@ -19,26 +20,16 @@ from jixiao.ingest.document import Table
 from jixiao.model import Section
 
 
-@dataclass(frozen=True)
-class ItemStatement:
-    """One amount stated for a project item, where it was stated (for the sum checks)."""
-
-    item: str
-    role: str
-    qi: int
-    parent: str | None  # the item this one is a part of ("专项经费…，其中法律援助专项经费…")
-
-
 @dataclass
 class Context(TextView):
+    """One extraction pass over a text (see the module docstring)."""
+
     text: str
     sections: list[Section]
     index: SectionIndex
     quantities: list[Quantity]
     tables: list[Table] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)
-    item_statements: list[ItemStatement] = field(default_factory=list)
-    table_totals: list = field(default_factory=list)  # tables.TableTotal
     unit_declarations: list[tuple[int, str]] = field(default_factory=list)  # "（金额单位：万元）": (end, unit)
     subject: str | None = None  # the project a 项目自评报告 is about (from its title)
     kind: str | None = None  # the report kind (identity), for rules that depend on it

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 from typing import NamedTuple
 
-from jixiao.extract.context import ITEM_BOUNDARY, Context, ItemStatement
+from jixiao.extract.context import ITEM_BOUNDARY, Context
 from jixiao.extract.facts import money_fact_patterns
 from jixiao.lexicon import data_cache, load_yaml, vocab_pattern
 from jixiao.model import ProjectItem
@@ -88,9 +88,6 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
     explicit: dict[int, set[str]] = {}
     current: ProjectItem | None = None
     current_line = -1
-    current_sentence = -1
-    sentence_top: ProjectItem | None = None  # the item a "其中" list breaks down
-    sub_list = False
     for qi, q in enumerate(ctx.quantities):
         if q.kind != "money" or qi in ctx.consumed:
             continue
@@ -101,10 +98,6 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
         if line_start != current_line:
             current, current_line = None, line_start
         sentence = ctx.sentence_start(q.start)
-        if sentence != current_sentence:
-            current_sentence, sentence_top, sub_list = sentence, None, False
-        if "其中" in ctx.text[max(ctx.prev_quantity_end(qi), sentence):q.num_start]:
-            sub_list = sentence_top is not None
         cs = max(ctx.clause_start(q.num_start, line_start, ITEM_BOUNDARY), ctx.prev_quantity_end(qi))
         lead_in = None
         for lead_in in lex.intro.finditer(ctx.text, cs, q.num_start):  # noqa: B007 - the last one counts
@@ -134,8 +127,6 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
             if not in_list and not (looks_like_project and (in_sections or explicit_role)) and name != subject:
                 continue
             current = _find_or_add(items, name)
-            if not sub_list:
-                sentence_top = current
         elif current is None:
             # "一是公共法律服务工作经费，上年结余结转0.16万元" or "1、X经费。年初预算120.00万元":
             # the name stands alone before, in the same sentence or at the head of the line
@@ -146,8 +137,7 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
             ctx.consumed.add(qi)
             continue
         _set_amount(current, explicit.setdefault(id(current), set()), role, q.value, in_list)
-        parent = sentence_top.name if sub_list and sentence_top is not None and sentence_top is not current else None
-        ctx.item_statements.append(ItemStatement(current.name, role, qi, parent))
+        # review reads the statements back from these spans (name … amount): review/input.py
         name_start = cs + (len(raw) - len(raw.lstrip()))
         current.evidence.append(ctx.span(name_start, q.end))
         ctx.consumed.add(qi)

@@ -186,14 +186,11 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
         is_projects = False
         # a 项目支出绩效自评表: its 年度资金总额 is the project's money (extract/forms.py), not the department's
         is_form = any(re.sub(r"\s", "", c.text).startswith("项目名称") for row in table.rows[:6] for c in row)
-        rows_read: list[RowRead] = []
         for ri, row in enumerate(table.rows):
             header = _header_cols(row, year)
             if header:  # a table may restart its columns (自评表: 预算执行 part, then 指标 part)
                 cols, unit = header, _unit(ctx, table, ri) or unit
                 is_projects = any(_PROJECT_HEADER.search(c.text) for c in row)
-                ctx.table_totals += _close_table(ctx, rows_read, unit)
-                rows_read = []
                 continue
             if cols is None:
                 continue
@@ -207,7 +204,6 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
             if read is None:
                 continue
             label, label_cell, values = read
-            rows_read.append(read)
             if is_projects and label in ("合计", "总计", "小计"):
                 continue  # the projects' total, checked against the rows, not a department figure
             matched = False
@@ -244,7 +240,6 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
                     setattr(it, fld, value * _FACTOR[unit])
                     it.evidence.append(ctx.span(cell.start, cell.end))
             items.append(it)
-        ctx.table_totals += _close_table(ctx, rows_read, unit)
     return items, metrics
 
 
