@@ -38,7 +38,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from jixiao import __version__
 from jixiao.store import access
-from jixiao.store.analysis import analyse_bytes, check_upload, safe_filename
+from jixiao.store.analysis import analyse_upload, check_upload, safe_filename
 from jixiao.store.clock import aware as _aware
 from jixiao.store.clock import iso as _iso
 from jixiao.store.errors import (
@@ -318,7 +318,7 @@ def _committed(db: Session):
 def analyse_report(db: Session, report: Report) -> Report:
     """Analyse a stored report and store the results (``done``), or the Chinese reason (``failed``).
     Corrections are kept and re-applied; the report's version is bumped."""
-    result = analyse_bytes(report.filename, report.original)
+    result = analyse_upload(report.filename, report.original)
     with _committed(db):
         report.analysed_at = utcnow()
         report.analysed_with = __version__
