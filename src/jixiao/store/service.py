@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session, load_only, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from jixiao import __version__
+from jixiao.auth import DUMMY_HASH, hash_password, needs_rehash, new_api_token, token_digest, verify_password
 from jixiao.store import access
 from jixiao.store.analysis import analyse_upload, check_upload, safe_filename
 from jixiao.store.clock import aware as _aware
@@ -103,8 +104,6 @@ def create_user(db: Session, *, username: str, password: str, role: str, unit: s
                 region: str | None = None, display_name: str = "") -> User:
     """Create an account. ``unit`` (a unit name, created if new) is required for role ``unit``;
     ``region`` limits a reviewer to one province/city/county."""
-    from jixiao.web.security import hash_password
-
     if role not in ROLES:
         raise InvalidInput(f"未知的角色：{role}（可选：admin、reviewer、unit）")
     if not _USERNAME.match(username or ""):
@@ -132,8 +131,6 @@ def _check_password(password: str) -> None:
 
 def set_password(db: Session, username: str, password: str) -> User:
     """Set a new password (ends the user's other sessions, see ``web.security``)."""
-    from jixiao.web.security import hash_password
-
     user = db.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(f"用户“{username}”不存在")
@@ -146,11 +143,9 @@ def set_password(db: Session, username: str, password: str) -> User:
 def authenticate(db: Session, username: str, password: str) -> User | None:
     """The active user with this username and password, else None (the same answer for a wrong name
     and a wrong password). Upgrades an outdated hash."""
-    from jixiao.web.security import hash_password, needs_rehash, verify_password
-
     user = db.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None or not user.active:
-        verify_password("$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", password or "")
+        verify_password(DUMMY_HASH, password or "")
         return None
     if not verify_password(user.password_hash, password or ""):
         return None
@@ -179,8 +174,6 @@ def list_users(db: Session, actor: User) -> list[User]:
 
 def create_api_token(db: Session, user: User, name: str = "") -> str:
     """Create an API token for ``user``; returns the token itself (shown once, only its sha256 is kept)."""
-    from jixiao.web.security import new_api_token, token_digest
-
     token = new_api_token()
     db.add(ApiToken(user_id=user.id, name=(name or "")[:100], token_hash=token_digest(token)))
     db.commit()
@@ -189,8 +182,6 @@ def create_api_token(db: Session, user: User, name: str = "") -> str:
 
 def user_for_token(db: Session, token: str | None) -> User | None:
     """The active user owning a valid, non-revoked token, else None."""
-    from jixiao.web.security import token_digest
-
     if not token:
         return None
     row = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token), ApiToken.revoked.is_(False)))
