@@ -225,3 +225,8 @@ def _row(path: str, label: str, extracted: Any, value: Any, eff: Effective, evid
     return {"field": path, "label": label, "kind": kind, "extracted": extracted, "value": value,
             "corrected": c is not None, "correction_id": c.id if c is not None else None,
             "evidence": evidence}
+
+
+def number_cell(num: Any) -> int | float:
+    """A stored number for a spreadsheet or JSON cell (int when integral)."""
+    return int(num) if num == int(num) else float(num)
