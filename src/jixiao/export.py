@@ -7,6 +7,8 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
+from openpyxl import Workbook
+
 from jixiao.jsonout import decimal_text
 from jixiao.model import FACT_KEYS, FACT_LABELS, Report
 
@@ -44,8 +46,6 @@ def export_reports(reports: list[Report], path: Path) -> None:
         _write_csv(path, fact_rows(reports))
         _write_csv(path.with_name(path.stem + "_metrics.csv"), metric_rows(reports))
     else:
-        from openpyxl import Workbook
-
         wb = Workbook()
         ws = wb.active
         ws.title = "facts"

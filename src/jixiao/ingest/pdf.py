@@ -22,6 +22,7 @@ import re
 import threading
 from pathlib import Path
 
+import pdfplumber
 import pypdfium2 as pdfium
 
 from jixiao.errors import IngestError, scanned_pdf
@@ -95,8 +96,6 @@ def has_text_layer(page_texts: list[str]) -> bool:
 
 
 def _tables(path: Path, text: str, page_starts: list[int]) -> list[Table]:
-    import pdfplumber
-
     out: list[Table] = []
     try:
         with pdfplumber.open(str(path)) as plumber:
