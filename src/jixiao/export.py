@@ -23,6 +23,7 @@ def _cell(v):
 
 
 def fact_rows(reports: list[Report]) -> list[list]:
+    """One row per report: the source and every stated fact (header row first)."""
     rows = [["source", *FACT_KEYS]]
     for r in reports:
         rows.append([r.source, *(_cell(r.fact_value(k)) if k in r.facts and not r.facts[k].computed else None
@@ -31,6 +32,7 @@ def fact_rows(reports: list[Report]) -> list[list]:
 
 
 def metric_rows(reports: list[Report]) -> list[list]:
+    """One row per metric of every report (header row first)."""
     rows = [METRIC_COLUMNS]
     for r in reports:
         for m in r.metrics:
@@ -41,6 +43,7 @@ def metric_rows(reports: list[Report]) -> list[list]:
 
 
 def export_reports(reports: list[Report], path: Path) -> None:
+    """Write the reports to ``path``: .csv (facts, plus NAME_metrics.csv) or .xlsx (two sheets)."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
         _write_csv(path, fact_rows(reports))

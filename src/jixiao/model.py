@@ -146,6 +146,7 @@ class Report(BaseModel):
     identity_candidates: list[IdentityCandidate] = Field(default_factory=list)
 
     def fact_value(self, key: str) -> Any:
+        """The value of fact ``key``, or None when the report does not state it."""
         fact = self.facts.get(key)
         return None if fact is None else fact.value
 

@@ -39,6 +39,7 @@ class Context(TextView):
 
     @classmethod
     def of(cls, text: str, tables: list[Table] | None = None) -> Context:
+        """The context of ``text``: its sections, unit declarations and quantities; table cells taken."""
         sections = build_sections(text)
         index = SectionIndex(sections)
         declarations = unit_declarations(text)

@@ -39,6 +39,7 @@ _PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe: one document at a 
 
 
 def read(path: Path, source: str, *, tables: bool = True) -> Document:
+    """Read a PDF's text layer into a Document (tables from the page layout)."""
     page_texts = _page_texts(path, source)
     if not has_text_layer(page_texts):
         raise scanned_pdf(source)

@@ -169,6 +169,7 @@ def _term_at(ri: ReviewInput, qi: int, w: _Words) -> Term:
 
 
 def fact_identities(ri: ReviewInput, report: Report) -> list[Relation]:
+    """Totals and parts by definition (data/identities.yaml ``facts``) among the report's stated facts."""
     out: list[Relation] = []
     facts = report.facts
     for ident in identities()["facts"]:

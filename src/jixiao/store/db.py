@@ -32,6 +32,7 @@ def data_dir() -> Path:
 
 
 def default_url(folder: Path | None = None) -> str:
+    """The SQLite database in ``folder`` (default: the data dir)."""
     folder = Path(folder) if folder is not None else data_dir()
     return f"sqlite:///{(folder / 'jixiao.db').resolve()}"
 
@@ -48,6 +49,7 @@ def normalise_url(url: str | None) -> str:
 
 
 def is_sqlite(url: str) -> bool:
+    """Whether ``url`` names a SQLite database."""
     return make_url(normalise_url(url)).get_backend_name() == "sqlite"
 
 

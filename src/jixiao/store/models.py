@@ -41,6 +41,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 def utcnow() -> datetime:
+    """The current time, timezone-aware (UTC)."""
     return datetime.now(UTC)
 
 

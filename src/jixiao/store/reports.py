@@ -68,6 +68,7 @@ class UploadResult:
     warning_count: int = 0
 
     def to_dict(self) -> dict:
+        """As a JSON-ready dict."""
         return asdict(self)
 
 
@@ -321,6 +322,7 @@ class ReportRow:
     analysis_label: str = ""
 
     def to_dict(self) -> dict:
+        """As a JSON-ready dict."""
         return asdict(self)
 
 
@@ -335,6 +337,7 @@ class Page:
     pages: int = field(default=0)
 
     def to_dict(self) -> dict:
+        """As a JSON-ready dict."""
         return {"items": [r.to_dict() for r in self.items], "total": self.total, "page": self.page,
                 "per_page": self.per_page, "pages": self.pages}
 

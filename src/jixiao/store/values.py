@@ -41,6 +41,7 @@ def metric_id(metric: dict) -> str:
 
 
 def item_path(item: dict, attr: str) -> str:
+    """The field path of one amount of a project item."""
     return f"project_items.{item.get('name')}.{attr}"
 
 

@@ -78,6 +78,7 @@ class TaskView:
     overdue: bool = False
 
     def to_dict(self) -> dict:
+        """As a JSON-ready dict."""
         return asdict(self)
 
 

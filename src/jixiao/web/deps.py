@@ -42,6 +42,7 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 def get_settings(request: Request) -> Settings:
+    """The settings ``create_app`` was called with."""
     return request.app.state.settings
 
 

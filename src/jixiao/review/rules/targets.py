@@ -44,6 +44,7 @@ def stem(label: str, noise: re.Pattern[str] | None = None) -> str:
 
 
 def is_goal(rc, m: Metric) -> bool:
+    """Whether a metric states a goal (目标, 不少于, a 绩效目标 section, after "设定…目标：")."""
     if m.comparator or rc.words("goal").search(m.label) or rc.in_goal_section(m.evidence[0].start):
         return True
     if "goal_marks" not in rc.cache:  # every "设定…目标：" of the text, found once
@@ -114,6 +115,7 @@ class GoalIndex:
                     posting.append(g)
 
     def candidates(self, m: Metric) -> list[Metric]:
+        """The goals that may be the goal of ``m``: same unit and KPI, or sharing the most character pairs."""
         if m.kpi and (m.unit, m.kpi) in self.by_kpi:
             return self.by_kpi[(m.unit, m.kpi)][:50]
         st = stem(m.label, self.noise)

@@ -46,6 +46,7 @@ def _compare_data(db, user: User, request: Request) -> dict[str, Any]:
 
 @router.get("/compare", response_class=HTMLResponse)
 def compare_page(request: Request, db: SessionDep, user: CurrentUser):
+    """对比分析 page: one fact or KPI, units × years, as a table and a chart."""
     if not access.is_staff(user):
         raise NotFound("页面不存在")
     c = _compare_data(db, user, request)
@@ -95,6 +96,7 @@ def compare_page(request: Request, db: SessionDep, user: CurrentUser):
 
 @router.get("/compare.csv")
 def compare_csv(request: Request, db: SessionDep, user: CurrentUser):
+    """The comparison table as CSV (UTF-8 with BOM, for Excel and WPS)."""
     if not access.is_staff(user):
         raise NotFound("页面不存在")
     c = _compare_data(db, user, request)

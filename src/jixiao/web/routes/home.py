@@ -50,6 +50,7 @@ def _attention(db, user: User, dash: dict) -> list[dict]:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, db: SessionDep, user: CurrentUser):
+    """首页: counts by status, findings by rule, reports needing attention, open tasks."""
     dash = service.dashboard(db, user, attention_limit=15)
     codes = service.rule_codes()
     by_rule = [{"rule": x["rule"], "code": codes.get(x["rule"], ""), "title": x["title"], "severity": x["severity"],

@@ -23,6 +23,7 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, user: OptionalUser, next: str = "/"):
+    """The login form (a logged-in user goes on to ``next``)."""
     if user is not None:
         return redirect(_safe_next(next))
     return templates.TemplateResponse(request, "login.html", {
@@ -32,6 +33,7 @@ def login_page(request: Request, user: OptionalUser, next: str = "/"):
 @router.post("/login", response_class=HTMLResponse)
 def login_submit(request: Request, db: SessionDep, username: Annotated[str, Form()] = "",
                  password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"):
+    """Check the user name and password; start a session or show the form again (401)."""
     user = service.authenticate(db, username, password)
     if user is None:
         return templates.TemplateResponse(request, "login.html", {
@@ -43,5 +45,6 @@ def login_submit(request: Request, db: SessionDep, username: Annotated[str, Form
 
 @router.post("/logout")
 def logout(request: Request):
+    """End the session."""
     security.logout(request)
     return redirect("/login")

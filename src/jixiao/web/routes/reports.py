@@ -69,6 +69,7 @@ def _page_window(page: int, pages: int) -> list[int | None]:
 
 @router.get("/reports", response_class=HTMLResponse)
 def reports_page(request: Request, db: SessionDep, user: CurrentUser):
+    """报告列表: filters, sort and paging."""
     query, shown = _list_query(request, user)
     page = service.list_reports(db, user, query)
     choices = service.filter_choices(db, user)
@@ -92,6 +93,7 @@ def reports_page(request: Request, db: SessionDep, user: CurrentUser):
 
 @router.get("/reports/export.xlsx")
 def reports_export(request: Request, db: SessionDep, user: CurrentUser):
+    """The filtered list (every page) as XLSX."""
     query, _ = _list_query(request, user)
     data = service.export_xlsx(db, user, query)
     stamp = datetime.now(BEIJING).strftime("%Y%m%d")
@@ -115,11 +117,13 @@ def _render_detail(request: Request, db, user: User, report_id: int, *, status_c
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
 def report_page(request: Request, db: SessionDep, user: CurrentUser, report_id: int):
+    """报告详情: the text with highlighted evidence, values, findings, score card, corrections, workflow."""
     return _render_detail(request, db, user, report_id)
 
 
 @router.get("/reports/{report_id}/original")
 def report_original(db: SessionDep, user: CurrentUser, report_id: int):
+    """The file as uploaded."""
     name, data = service.original_file(db, user, report_id)
     return Response(data, media_type="application/octet-stream", headers={
         "Content-Disposition": f"attachment; filename=report; filename*=UTF-8''{quote(name)}"})
@@ -130,6 +134,7 @@ def report_correct(request: Request, db: SessionDep, user: CurrentUser, report_i
                    field: Annotated[str, Form()] = "", new_value: Annotated[str, Form()] = "",
                    reason: Annotated[str, Form()] = "", version: Annotated[str, Form()] = "",
                    ref: Annotated[str, Form()] = ""):
+    """Correct one value (with a reason, based on the version shown)."""
     anchor = f"#ref={quote(ref)}" if ref else "#changelog"
     return _edit(request, db, user, report_id, f"/reports/{report_id}?msg=corrected{anchor}",
                  lambda: service.correct_value(db, user, report_id, field=field, value=new_value, reason=reason,
@@ -140,6 +145,7 @@ def report_correct(request: Request, db: SessionDep, user: CurrentUser, report_i
 def report_status(request: Request, db: SessionDep, user: CurrentUser, report_id: int,
                   to_status: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
                   version: Annotated[str, Form()] = ""):
+    """Move the report along the workflow, with the reviewer's comment."""
     return _edit(request, db, user, report_id, f"/reports/{report_id}?msg=status#review",
                  lambda: service.change_status(db, user, report_id, to=to_status, comment=comment,
                                                version=to_int(version)))

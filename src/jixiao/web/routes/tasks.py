@@ -27,6 +27,7 @@ def _unit_tags(state: str, label: str) -> list[tuple[str, str]]:
 
 @router.get("/tasks", response_class=HTMLResponse)
 def tasks_page(request: Request, db: SessionDep, user: CurrentUser):
+    """任务下达: the tasks with their submission counts (a unit user: its own state)."""
     rows = []
     for t in service.list_tasks(db, user):
         units = t.units
@@ -53,6 +54,7 @@ def _task_form(user: User, db, form: dict | None = None, error: str | None = Non
 
 @router.get("/tasks/new", response_class=HTMLResponse)
 def task_new(request: Request, db: SessionDep, user: CurrentUser):
+    """The form to open a task (reviewers and admins)."""
     if not access.is_staff(user):
         raise NotFound("页面不存在")
     return _task_form(user, db, request=request)
@@ -60,6 +62,7 @@ def task_new(request: Request, db: SessionDep, user: CurrentUser):
 
 @router.post("/tasks", response_class=HTMLResponse)
 async def task_create(request: Request, db: SessionDep, user: CurrentUser):
+    """Open a task; on a refusal show the form again with the reason."""
     form = await request.form()
     data = {"year": to_int(form.get("year")), "title": str(form.get("title") or ""),
             "deadline": str(form.get("deadline") or ""), "note": str(form.get("note") or ""),
@@ -77,6 +80,7 @@ async def task_create(request: Request, db: SessionDep, user: CurrentUser):
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
 def task_detail(request: Request, db: SessionDep, user: CurrentUser, task_id: int):
+    """One task: each unit's state, its report and the report's errors and warnings."""
     t = service.task_progress(db, user, task_id)
     rows = []
     counts = {"submitted": 0, "approved": 0, "returned": 0, "late": 0}

@@ -19,6 +19,7 @@ router = APIRouter()
 @router.get("/upload", response_class=HTMLResponse)
 def upload_page(request: Request, db: SessionDep, user: CurrentUser, task_id: str | None = None):
 
+    """上传 page: drop files, pick a task; recent uploads."""
     recent = service.list_reports(db, user, service.ReportQuery(per_page=10, sort="-date")).items
     tasks = service.list_tasks(db, user)
     return render(request, "upload.html", user, title="上传报告", nav="upload", tasks=tasks,

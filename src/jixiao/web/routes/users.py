@@ -17,6 +17,7 @@ API_TAGS = ["api"]
 
 @router.get("/users", response_class=HTMLResponse)
 def users_page(request: Request, db: SessionDep, user: CurrentUser):
+    """用户管理 (admin)."""
     if user.role != "admin":
         raise NotFound("页面不存在")
     return render(request, "users.html", user, title="用户管理", nav="users", users=service.list_users(db, user))
