@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import jsonout, pipeline
-from jixiao.errors import IngestError, InternalError
+from jixiao.errors import IngestError, InternalError, JixiaoError
 from jixiao.ingest.registry import max_mb_setting
 from jixiao.store.errors import UploadRejected
 
@@ -84,6 +84,9 @@ def analyse_upload(filename: str, data: bytes) -> StoredAnalysis:
         return StoredAnalysis(error=f"处理时发生内部错误（{type(err.cause).__name__}），请将文件反馈给开发者")
     except IngestError as err:
         return StoredAnalysis(error=err.reason)
+    except JixiaoError as err:  # an invalid data folder: the file is kept, to be analysed again later
+        log.warning("analysis of %s failed: %s", filename, err)
+        return StoredAnalysis(error=str(err))
     out = analysis.report.to_json()
     findings = out.pop("findings", None) or []
     card = _jsonable(analysis.score.model_dump()) if analysis.score is not None else None
