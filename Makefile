@@ -20,9 +20,10 @@ demo: $(STAMP)
 extract: $(STAMP)
 	$(BIN)/jixiao extract samples/*.txt samples/*.docx samples/*.xlsx
 
-## 测试
+## 测试：代码风格、分层约定（pyproject.toml 的 [tool.importlinter]，见 docs/architecture.md）、全部测试
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/pytest
 
 bench: $(STAMP)

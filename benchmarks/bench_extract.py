@@ -1,4 +1,4 @@
-"""Throughput, memory and size scaling of ``extract(load(path), review=True)`` on one core.
+"""Throughput, memory and size scaling of ``pipeline.analyse(path)`` (read, extract, review) on one core.
 
     .venv/bin/python benchmarks/bench_extract.py [--seconds 5] [--no-profile]
 
@@ -34,8 +34,9 @@ SEEDS = (ROOT / ".." / "shared" / "corpus" / "seeds").resolve()
 SAMPLES = ROOT / "samples"
 sys.path.insert(0, str(ROOT / "src"))
 
-from jixiao.extract import extract  # noqa: E402
 from jixiao.ingest import load  # noqa: E402
+from jixiao.pipeline import Options  # noqa: E402
+from jixiao.pipeline import analyse as run  # noqa: E402
 
 TARGET_RATE = 200.0
 TARGET_RATIO = 120.0
@@ -52,7 +53,8 @@ def pin_one_core() -> str:
 
 
 def analyse(path: Path, review: bool = True):
-    return extract(load(path), review=review)
+    """Read, extract and (with ``review``) review one file."""
+    return run(path, Options(review=review))
 
 
 def text_to_docx(text: str, path: Path) -> None:
@@ -114,13 +116,13 @@ def rss_peak_mib() -> float:
 
 
 def best_time(path: Path, budget: float, max_reps: int, review: bool = True) -> float:
-    """Minimum wall time of ``extract(load(path))`` over up to ``max_reps`` runs within ``budget`` s."""
+    """Minimum wall time of ``analyse(path)`` over up to ``max_reps`` runs within ``budget`` s."""
     best = float("inf")
     spent = 0.0
     reps = 0
     while reps < max_reps and (reps == 0 or spent < budget):
         t0 = time.perf_counter()
-        extract(load(path), review=review)
+        analyse(path, review)
         dt = time.perf_counter() - t0
         best = min(best, dt)
         spent += dt
@@ -145,7 +147,7 @@ def profile(path: Path, top: int = 12) -> list[tuple[str, float, float]]:
     """(file:function, cumulative s, own s) of jixiao functions, by cumulative time."""
     prof = cProfile.Profile()
     prof.enable()
-    extract(load(path), review=True)
+    analyse(path)
     prof.disable()
     stats = pstats.Stats(prof).stats  # {(file, line, func): (cc, nc, tt, ct, callers)}
     rows = []

@@ -37,7 +37,7 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from jixiao.store import db as store_db  # noqa: E402
 from jixiao.store import service  # noqa: E402
-from jixiao.store.analysis import analyse_bytes  # noqa: E402
+from jixiao.store.analysis import analyse_upload  # noqa: E402
 from jixiao.store.models import FindingCount, Report, ReportValue, Unit, User  # noqa: E402
 from jixiao.store.values import summary_values  # noqa: E402
 
@@ -64,7 +64,7 @@ def _analysed() -> list[dict]:
     out = []
     for path in SAMPLES:
         data = path.read_bytes()
-        a = analyse_bytes(path.name, data)
+        a = analyse_upload(path.name, data)
         if a.error:
             continue
         out.append({"name": path.name, "data": data, "a": a})

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from jixiao.extract import extract_text
 from jixiao.model import Fact, Report, Span
+from jixiao.pipeline import analyse_text
 
 PROPS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -52,7 +53,7 @@ def _all_spans(report: Report) -> list[Span]:
 
 
 def _check_grounded(text: str) -> Report:
-    report = extract_text(text, review=True)
+    report = analyse_text(text).report
     assert report.findings is not None
     for span in _all_spans(report):
         assert 0 <= span.start <= span.end <= len(text), span
@@ -90,7 +91,7 @@ def test_multiline_report_like_text(lines):
 
 @pytest.mark.parametrize("text", ["1" * 25 + "亿元", "1" * 29 + "万元", "合同编号11001000100010001000001000000万元"])
 def test_huge_number_does_not_raise(text):
-    extract_text(text, review=True)
+    analyse_text(text)
 
 
 # -- sum-mismatch and the rounding allowance ------------------------------------------------
@@ -121,7 +122,7 @@ def render(subject: str, intro: str, total: str, parts: list[str]) -> str:
 
 
 def sum_findings(text: str):
-    return [f for f in extract_text(text, review=True).findings if f.rule == "sum-mismatch"]
+    return [f for f in analyse_text(text).findings if f.rule == "sum-mismatch"]
 
 
 def allowance_cents(n: int) -> Decimal:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from jixiao.extract import extract_text
+from jixiao.pipeline import analyse_text
 from jixiao.ingest.normalize import normalize
 
 HEADER = ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
@@ -102,18 +103,18 @@ def test_form_total_row_against_its_parts_and_its_stated_rate():
             ["其中：当年财政拨款", "40.00", "40.00", "40.00", "—", "100%", "—"],
             ["上年结转资金", "0.00", "0.00", "0.00", "—", "—", "—"]]
     text, _ = normalize(_pipes(rows))
-    r = extract_text(text, review=True)
+    r = analyse_text(text).report
     assert any(f.rule == "sum-mismatch" and "年度资金总额" in f.message for f in r.findings)
     # a stated rate that matches neither 执行数/全年预算数 nor 执行数/年初预算数
     rows = [["项目名称", "民族文化节经费"], ["年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分"],
             ["总额", "120.00", "150.00", "108.68", "72.46%", "10", "7.25"],
             ["财政资金", "120.00", "150.00", "108.68", "72.46%", "", ""]]
     text, _ = normalize(_pipes(rows))
-    r = extract_text(text, review=True)
+    r = analyse_text(text).report
     rules = {f.rule for f in r.findings}
     assert "rate-mismatch" in rules  # 108.68 / 150 = 72.45%
     assert "low-execution" in rules  # against the budget raised in the year
     assert "sum-mismatch" not in rules  # one part equal to the total
     # 72.45% is right: no rate finding
     text, _ = normalize(_pipes(rows).replace("72.46%", "72.45%"))
-    assert "rate-mismatch" not in {f.rule for f in extract_text(text, review=True).findings}
+    assert "rate-mismatch" not in {f.rule for f in analyse_text(text).report.findings}

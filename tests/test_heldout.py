@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.extract import extract
-from jixiao.ingest import load
+from jixiao import analyse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # heldout: other provinces and departments; heldout2: 司法局 reports of other provinces (one also .docx)
@@ -32,7 +31,7 @@ def _text_of(f) -> str:
 
 @pytest.fixture(scope="module")
 def reports():
-    return {g["doc"]: extract(load(g["_path"]), review=True) for g in CASES}
+    return {g["doc"]: analyse(g["_path"]) for g in CASES}
 
 
 @pytest.mark.parametrize("gold", CASES, ids=[g["doc"][:3] for g in CASES])
@@ -74,8 +73,6 @@ def test_heldout_findings(gold, reports):
 
 
 def test_docx_copy_reads_like_its_text():
-    from jixiao import analyse
-
     base = FIXTURES / "heldout2" / "203_hb_jiang_an_justice_2024"
     a = analyse(base.with_suffix(".txt")).to_json()
     b = analyse(base.with_suffix(".docx")).to_json()

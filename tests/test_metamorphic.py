@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 
 import transforms as tf
 from conftest import SAMPLES, SEEDS, require_corpus
-from jixiao.extract import extract
 from jixiao.extract.lexicon import load_yaml
 from jixiao.ingest import load
 from jixiao.model import Report
+from jixiao.pipeline import analyse_document
 
 META = settings(max_examples=3, derandomize=True, deadline=None, database=None,
                 phases=[Phase.explicit, Phase.generate],
@@ -76,7 +76,7 @@ def run(t: tf.Transformed) -> Report:
         path.write_bytes(t.data())
         doc = load(path)
     with provinces_follow(t.provinces):
-        report = extract(doc, review=True)
+        report = analyse_document(doc).report
     for span in [s for f in report.facts.values() for s in f.evidence] + [s for m in report.metrics for s in m.evidence]:
         assert doc.text[span.start:span.end] == span.text, f"{t.note}: evidence not grounded: {span}"
     return report

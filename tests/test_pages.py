@@ -1,4 +1,4 @@
-"""The Chinese pages (``jixiao.web.pages``) through FastAPI's TestClient on a SQLite file: every page
+"""The Chinese pages (``jixiao.web.routes``) through FastAPI's TestClient on a SQLite file: every page
 renders for each role, filters/sort/paging work, report text is escaped, CSRF is required, a unit user
 gets 404 on another unit's report pages, corrections and the workflow work end to end."""
 
@@ -22,7 +22,7 @@ with warnings.catch_warnings():
 from jixiao.store import service
 from jixiao.store.models import Report
 from jixiao.web.app import create_app
-from jixiao.web.pages import Mark, highlight
+from jixiao.web.highlight import Mark, highlight
 
 SAMPLE = SAMPLES / "示例市示范区司法局_2024年度部门整体支出绩效自评报告.txt"
 UNIT_A = "示例市示范区司法局"

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jixiao.extract import extract_text
-from jixiao.review import RULES
-from jixiao.review.engine import load_config
+from jixiao.pipeline import Options, analyse_text
+from jixiao.review import RULES, load_config
+from jixiao.ruledocs import render
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 
@@ -21,7 +21,7 @@ def _cases():
 
 @pytest.mark.parametrize("rule_id,case", list(_cases()))
 def test_rule_case(rule_id, case):
-    report = extract_text(case["text"], review=True)
+    report = analyse_text(case["text"]).report
     hits = [f for f in report.findings if f.rule == rule_id]
     if case["fail"]:
         assert hits, f"{rule_id} not raised: {[f.message for f in report.findings]}"
@@ -37,8 +37,6 @@ def test_rule_case(rule_id, case):
 
 
 def test_every_rule_has_pass_and_fail_cases():
-    from jixiao.review import rules  # noqa: F401
-
     covered: dict[str, set] = {}
     for path in FIXTURES.glob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -51,7 +49,7 @@ def test_thresholds_come_from_config():
     text = "（二）专项资金支出绩效情况\n二是社区矫正工作经费年初预算40.00万元，实际支出37.26万元。"
     config = load_config()
     config["low_execution"]["threshold"] = 95
-    report = extract_text(text, review=True, config=config)
+    report = analyse_text(text, Options(config=config)).report
     assert any(f.rule == "low-execution" for f in report.findings)
 
 
@@ -64,8 +62,6 @@ def test_user_config_file_overrides_defaults(tmp_path):
 
 
 def test_rules_have_docs_and_codes():
-    from jixiao.review import rules  # noqa: F401
-
     codes = [r.code for r in RULES.values()]
     assert len(codes) == len(set(codes))
     for r in RULES.values():
@@ -74,7 +70,5 @@ def test_rules_have_docs_and_codes():
 
 
 def test_rules_doc_is_up_to_date():
-    from jixiao.review.docs import render
-
     doc = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert doc == render(), "docs/rules.md 已过期：运行 python -m jixiao.review.docs > docs/rules.md"
+    assert doc == render(), "docs/rules.md 已过期：运行 python -m jixiao.ruledocs > docs/rules.md"

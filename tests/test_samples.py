@@ -55,10 +55,7 @@ def _text_of(f) -> str:
 
 @pytest.mark.parametrize("sample", EXPECTED, ids=[s["format"] for s in EXPECTED])
 def test_sample_findings(sample):
-    from jixiao.extract import extract
-    from jixiao.ingest import load
-
-    report = extract(load(SAMPLES / sample["doc"]), review=True)
+    report = analyse(SAMPLES / sample["doc"])
     findings = report.findings
     matched = set()
     for want in sample.get("expected_findings", []):

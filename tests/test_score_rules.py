@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from jixiao.score.engine import _split
 from jixiao.score.formula import compile_formula
-from jixiao.score.rules import NOT_COMPUTABLE, REVIEW, RULES, SCORED, Context, round_points, rule
+from jixiao.score.rules import NOT_COMPUTABLE, REVIEW, RULES, SCORED, IndicatorInput, round_points, rule
 
 D = Decimal
 
@@ -20,7 +20,7 @@ def run(name, params, *, weight, value=None, values=None, points=None, comparato
     def num(x):
         return x if isinstance(x, Decimal) else compile_formula(x, values).evaluate(values)
 
-    ctx = Context(weight=D(weight), value=None if value is None else D(value), num=num,
+    ctx = IndicatorInput(weight=D(weight), value=None if value is None else D(value), num=num,
                   points=None if points is None else D(points), comparator=comparator)
     return rt.fn(rt.params.model_validate(params), ctx)
 

@@ -199,9 +199,7 @@ def test_docx_gives_same_items_and_metrics(seed_pair):
 
 def test_docx_gives_same_outline_and_review(seed_pair):
     """Not only the facts: the outline and the review findings do not depend on the format."""
-    from jixiao.extract import extract
-
     txt, path, _ = seed_pair
-    a, b = extract(load(txt), review=True), extract(load(path), review=True)
+    a, b = analyse(txt), analyse(path)
     assert [(s.key, s.level) for s in b.sections] == [(s.key, s.level) for s in a.sections]
     assert sorted(f.rule for f in b.findings) == sorted(f.rule for f in a.findings)

@@ -39,12 +39,12 @@ def _fast_password_hashing():
     small parameters."""
     from argon2 import PasswordHasher
 
-    from jixiao.web import security
+    from jixiao import auth
 
-    saved = security._hasher
-    security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    saved = auth._hasher
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
-    security._hasher = saved
+    auth._hasher = saved
 
 
 @pytest.fixture(scope="session")
@@ -123,8 +123,8 @@ class World:
         return login_cookie(client or self.client, self.app, self.users[username].id, self.session_fp(username))
 
     def session_fp(self, username: str) -> str:
+        from jixiao.auth import password_fingerprint
         from jixiao.store.models import User
-        from jixiao.web.security import password_fingerprint
 
         with self.db() as s:
             return password_fingerprint(s.get(User, self.users[username].id).password_hash)

@@ -2,30 +2,26 @@
 
 Public API:
     load(path) -> Document               file → normalised text + offset map + tables
-    extract_report(document) -> Report   text → grounded, structured data
-    analyse(path) -> Report              both
+    extract_report(document) -> Report   text → grounded, structured data (no review)
+    analyse(path, **options) -> Report   both, then the review rules (``report.findings``)
+    jixiao.pipeline                      the whole analysis with its options (select/ignore rules,
+                                         scoring, data folder), for files, bytes or text
 """
 
-from jixiao.errors import IngestError, JixiaoError
+from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["IngestError", "JixiaoError", "__version__", "analyse", "extract_report", "load"]
+
+# imported after __version__: modules below read it from here
+from jixiao import pipeline  # noqa: E402
+from jixiao.errors import IngestError, JixiaoError  # noqa: E402
+from jixiao.extract import extract as extract_report  # noqa: E402
+from jixiao.ingest import load  # noqa: E402
+from jixiao.model import Report  # noqa: E402
+
+__all__ = ["IngestError", "JixiaoError", "__version__", "analyse", "extract_report", "load", "pipeline"]
 
 
-def load(path):
-    """Read one file into a :class:`jixiao.ingest.document.Document`."""
-    from jixiao.ingest import load as _load
-
-    return _load(path)
-
-
-def extract_report(document):
-    """Extract the grounded report model from a loaded document."""
-    from jixiao.extract import extract as _extract
-
-    return _extract(document)
-
-
-def analyse(path):
-    """Load and extract one file."""
-    return extract_report(load(path))
+def analyse(path, **options) -> Report:
+    """Load, extract and review one file (``options``: those of :class:`jixiao.pipeline.Options`)."""
+    return pipeline.analyse(path, pipeline.Options(**options)).report

@@ -1,13 +1,14 @@
-"""Command line: ``jixiao extract FILE... [--json] [--to out.xlsx|out.csv]``.
+"""Command line: ``jixiao extract|check|score|rules`` (the review workspace's ``serve``, ``demo`` and
+``user`` are in :mod:`jixiao.cli_web`). Every command analyses through :mod:`jixiao.pipeline`.
 
-Exit status: 0 success; 2 when an input could not be read (the other files are still
-processed, and the reason is written in Chinese on stderr), or when the user's data folder
-(``--data DIR`` / ``JIXIAO_DATA``) has an invalid file.
+Exit status (``EXIT_*``): 0 success (``check``: no error-level finding); 1 ``check`` found an error;
+2 an input could not be read (the other files are still processed, and the reason is written in
+Chinese on stderr), a rule failed on a document (an ``internal-error`` finding), or the user's data
+folder, configuration, framework or a rule name is invalid.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -16,17 +17,27 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from jixiao import cli_web, pipeline
+from jixiao.cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, DataOption, fail, use_data_option
 from jixiao.console import console, utf8_streams
-from jixiao.errors import IngestError
+from jixiao.errors import IngestError, JixiaoError
+from jixiao.export import export_reports
+from jixiao.jsonout import decimal_text, dumps
+from jixiao.model import FACT_LABELS, Report
+from jixiao.review import RULES, Rule, load_config, resolve, selection, split_names
+from jixiao.ruledocs import SEVERITY_CN, rule_text
+from jixiao.score import scorecard_table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="jixiao（绩效）：部门整体支出绩效自评报告的抽取、核查与评分。")
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_OK", "app", "main", "use_data_option"]
 
-DataOption = Annotated[Path | None, typer.Option(
-    "--data", help="用户数据目录：与 jixiao/data 同名的文件追加词表、覆盖设置，新增 KPI 指标包或评分框架"
-                   "（也可用环境变量 JIXIAO_DATA；见 docs/data.md）")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="审核配置（YAML：阈值，以及 select/ignore）")]
+SelectOption = Annotated[list[str] | None, typer.Option(
+    "--select", help="只运行这些规则（规则名或代码，逗号分隔，可重复；如 sum-mismatch,J102）")]
+IgnoreOption = Annotated[list[str] | None, typer.Option(
+    "--ignore", help="不运行这些规则（规则名或代码，逗号分隔，可重复）")]
 
 
 @app.callback()
@@ -34,69 +45,41 @@ def _root() -> None:
     """jixiao（绩效）：部门整体支出绩效自评报告的抽取、核查与评分。"""
 
 
-
-
-def _analyse(path: Path, config: dict | None = None):
-    """Load, extract and review one file; any unexpected failure becomes an IngestError with a
-    Chinese reason, so that one bad file never stops a batch."""
-    from jixiao.extract import extract
-    from jixiao.ingest import load
-
+def _options(config: Path | None, select: list[str] | None, ignore: list[str] | None) -> pipeline.Options:
+    """The review options: the config file (thresholds, ``select``/``ignore``), then the command line's
+    ``--select``/``--ignore``, which win. Unknown rule names exit with 2; retired ones are told."""
     try:
-        return extract(load(path), review=True, config=config)
-    except IngestError:
-        raise
-    except Exception as err:  # noqa: BLE001 - reported per file, the batch goes on
-        logging.getLogger("jixiao").debug("internal error on %s", path, exc_info=True)
-        raise IngestError(str(path), f"处理时发生内部错误（{type(err).__name__}: {err}），请将文件反馈给开发者") from None
-
-
-def use_data_option(folder: Path | None) -> None:
-    """Apply ``--data`` (else ``JIXIAO_DATA``) and validate every data file once; an invalid file
-    is reported (file, line, reason) and the command exits with 2."""
-    from jixiao.errors import JixiaoError
-    from jixiao.lexicon import data_dir, use_data, validate_all
-    from jixiao.score import framework_ids, load_framework
-
-    try:
-        if folder is not None:
-            use_data(folder)
-        if data_dir() is not None:
-            validate_all()
-            for fid in framework_ids():
-                load_framework(fid)
+        cfg = load_config(config)
+        chosen = split_names(select) if select else cfg.get("select")
+        dropped = split_names(ignore) if ignore else (cfg.get("ignore") or [])
+        for name in [*(chosen or []), *dropped]:
+            r = resolve(name)
+            if name not in (r.id, r.code) and name.upper() != r.code:
+                console(stderr=True).print(f"[yellow]注意[/]：{escape(name)} 现为规则 {r.id}（{r.code}）")
+        selection(chosen, dropped)
     except JixiaoError as err:
-        console(stderr=True).print(f"[bold red]错误[/]：{escape(str(err))}")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        fail(str(err))
+    return pipeline.Options(config=cfg, select=chosen, ignore=tuple(dropped))
 
 
-def _config(path: Path | None) -> dict:
-    from jixiao.errors import JixiaoError
-    from jixiao.review import load_config
-
-    try:
-        return load_config(path)
-    except JixiaoError as err:
-        console(stderr=True).print(f"[bold red]错误[/]：{escape(str(err))}")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-
-
-def _each_report(files: list[Path], config: Path | None, data: Path | None):
-    """Analyse the files one by one; yield each Report, or None (after printing the Chinese reason)
+def _each_analysis(files: list[Path], options: pipeline.Options):
+    """Analyse the files one by one; yield each Analysis, or None (after printing the Chinese reason)
     for a file that cannot be read, so the batch goes on."""
-    utf8_streams()
-    use_data_option(data)
-    cfg = _config(config)
-    for path in files:
-        try:
-            yield _analyse(path, cfg)
-        except IngestError as err:
-            _report_error(err)
-            yield None
+    for outcome in pipeline.analyse_batch(files, options):
+        if outcome.error is not None:
+            _report_error(outcome.error)
+        yield outcome.analysis
 
 
 def _report_error(err: IngestError) -> None:
     console(stderr=True).print(f"[bold red]错误[/]：{escape(err.path)}：{escape(err.reason)}")
+
+
+def _rule_failures(analysis: pipeline.Analysis) -> int:
+    """Print the rules that failed on this document (stderr); return how many."""
+    for f in analysis.internal_errors:
+        console(stderr=True).print(f"[bold red]错误[/]：{escape(analysis.report.source)}：{escape(f.message)}")
+    return len(analysis.internal_errors)
 
 
 @app.command("extract")
@@ -104,31 +87,32 @@ def extract_cmd(
     files: Annotated[list[Path], typer.Argument(help="报告文件（.docx/.pdf/.txt/.xlsx），可多个")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（多个文件时为 JSON Lines）")] = False,
     to: Annotated[Path | None, typer.Option("--to", help="导出到 .xlsx 或 .csv（每份报告一行）")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="审核阈值配置（YAML）")] = None,
+    config: ConfigOption = None,
     data: DataOption = None,
 ) -> None:
     """抽取报告中的事实、项目与绩效指标，每个数值都附原文出处（JSON 中同时给出审核发现）。"""
-    from jixiao.jsonout import dumps
-
+    utf8_streams()
+    use_data_option(data)
+    options = _options(config, None, None)
     status, reports = EXIT_OK, []
-    for report in _each_report(files, config, data):
-        if report is None:
+    for analysis in _each_analysis(files, options):
+        if analysis is None:
             status = EXIT_BAD_INPUT
             continue
+        report = analysis.report
         reports.append(report)
+        if _rule_failures(analysis):
+            status = EXIT_BAD_INPUT
         if as_json:
             sys.stdout.write(dumps(report.to_json(), indent=1 if len(files) == 1 else None) + "\n")
             sys.stdout.flush()
         elif to is None:
             _print_report(report)
     if to is not None and reports:
-        from jixiao.export import export_reports
-
         try:
             export_reports(reports, to)
         except OSError as err:
-            console(stderr=True).print(f"[bold red]错误[/]：无法写入 {escape(str(to))}：{escape(str(err.strerror or err))}")
-            raise typer.Exit(EXIT_BAD_INPUT) from None
+            fail(f"无法写入 {to}：{err.strerror or err}")
         console(stderr=True).print(f"已导出 {len(reports)} 份报告到 {escape(str(to))}")
     raise typer.Exit(status)
 
@@ -137,29 +121,33 @@ def extract_cmd(
 def check_cmd(
     files: Annotated[list[Path], typer.Argument(help="报告文件，可多个")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（多个文件时为 JSON Lines）")] = False,
-    config: Annotated[Path | None, typer.Option("--config", help="审核阈值配置（YAML）")] = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
     data: DataOption = None,
 ) -> None:
     """核查报告：合计、比率、个数、前后一致、执行率、编制、提纲完整性、重复段落、目标完成。
 
-    退出码：0 无错误级发现；1 有错误级发现；2 有文件无法读取，或配置、数据文件无效。
+    退出码：0 无错误级发现；1 有错误级发现；2 有文件无法读取、有规则运行出错（internal-error），
+    或配置、数据文件、规则名无效。jixiao rules 列出全部规则。
     """
-    from jixiao.jsonout import dumps
-
-    status = EXIT_OK
-    for report in _each_report(files, config, data):
-        if report is None:
-            status = EXIT_BAD_INPUT
+    utf8_streams()
+    use_data_option(data)
+    options = _options(config, select, ignore)
+    found_error = bad = False
+    for analysis in _each_analysis(files, options):
+        if analysis is None:
+            bad = True
             continue
-        findings = report.findings or []
+        report, findings = analysis.report, analysis.findings
         if as_json:
             out = {"source": report.source, "findings": [f.model_dump() for f in findings]}
             sys.stdout.write(dumps(out, indent=1 if len(files) == 1 else None) + "\n")
         else:
             _print_findings(report)
-        if status == EXIT_OK and any(f.severity == "error" for f in findings):
-            status = EXIT_FINDINGS
-    raise typer.Exit(status)
+        bad = _rule_failures(analysis) > 0 or bad
+        found_error = found_error or any(f.severity == "error" for f in findings)
+    raise typer.Exit(EXIT_BAD_INPUT if bad else EXIT_FINDINGS if found_error else EXIT_OK)
 
 
 @app.command("score")
@@ -170,38 +158,60 @@ def score_cmd(
     data: DataOption = None,
 ) -> None:
     """按指标体系评分：每个指标给出公式、取值及出处、得分，无法计算的指标写明缺少的输入。"""
-    from jixiao.score import FrameworkError, score, scorecard_table
-
     utf8_streams()
     use_data_option(data)
     try:
-        report = _analyse(file)
+        analysis = pipeline.analyse(file, pipeline.Options(review=False, score=True, framework=framework))
     except IngestError as err:
         _report_error(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    try:
-        card = score(report, framework)
-    except FrameworkError as err:
-        console(stderr=True).print(f"[bold red]错误[/]：{escape(str(err))}")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except JixiaoError as err:
+        fail(str(err))
+    if analysis.score is None:
+        fail(f"{file}：无法评分（{analysis.score_error}）")
     if as_json:
-        sys.stdout.write(card.to_json_text() + "\n")
+        sys.stdout.write(analysis.score.to_json_text() + "\n")
     else:
-        console().print(scorecard_table(card))
+        console().print(scorecard_table(analysis.score))
     raise typer.Exit(EXIT_OK)
 
 
-_SEVERITY_CN = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+@app.command("rules")
+def rules_cmd(
+    rule_id: Annotated[str | None, typer.Argument(metavar="[规则]", help="规则名、代码或别名：显示这条规则的说明")] = None,
+) -> None:
+    """列出全部审核规则（名称、代码、默认级别、标题）；给出规则名时显示它的说明、默认配置和消息模板。"""
+    utf8_streams()
+    out = console()
+    if rule_id is None:
+        t = Table(title=f"审核规则（{len(RULES)} 条）", show_lines=False)
+        for col in ("规则", "代码", "默认级别", "名称"):
+            t.add_column(col)
+        for r in sorted(RULES.values(), key=lambda r: r.code):
+            t.add_row(r.id, r.code, SEVERITY_CN[r.severity], r.title)
+        out.print(t)
+        out.print("jixiao rules 规则名 显示一条规则的说明；jixiao check --select/--ignore 选择要运行的规则。")
+        raise typer.Exit(EXIT_OK)
+    try:
+        r: Rule = resolve(rule_id)
+    except JixiaoError as err:
+        fail(str(err))
+    out.print(escape(rule_text(r, load_config())), highlight=False)
+    raise typer.Exit(EXIT_OK)
 
 
-def _print_findings(report) -> None:
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _print_findings(report: Report) -> None:
     out = console()
     findings = report.findings or []
     name = report.fact_value("unit_name") or report.source
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in _SEVERITY_CN}
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_CN}
     out.print(f"[bold]{escape(name)}[/]（{escape(report.source)}）：错误 {counts['error']} 项，警告 {counts['warning']} 项，"
-                  f"提示 {counts['info']} 项")
-    for severity, (label, style) in _SEVERITY_CN.items():
+              f"提示 {counts['info']} 项")
+    for severity, label in SEVERITY_CN.items():
+        style = _SEVERITY_STYLE[severity]
         group = [f for f in findings if f.severity == severity]
         if not group:
             continue
@@ -214,10 +224,7 @@ def _print_findings(report) -> None:
     out.print()
 
 
-def _print_report(report) -> None:
-    from jixiao.export import FACT_LABELS
-    from jixiao.jsonout import decimal_text
-
+def _print_report(report: Report) -> None:
     out = console()
     title = report.fact_value("unit_name") or report.source
     t = Table(title=escape(f"{title}（{report.source}）"), show_lines=False)
@@ -247,13 +254,11 @@ def _print_report(report) -> None:
         out.print(mt)
 
 
-# the review workspace commands (serve, demo, user add/passwd) are in jixiao.cli_web
-from jixiao import cli_web  # noqa: E402
-
 cli_web.register(app)
 
 
 def main() -> None:
+    """The ``jixiao`` command."""
     app()
 
 

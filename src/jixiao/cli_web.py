@@ -18,11 +18,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
 from rich.markup import escape
+from sqlalchemy.exc import SQLAlchemyError
 
+from jixiao.cli_common import fail, use_data_option
 from jixiao.console import console, utf8_streams
+from jixiao.store import db as store_db
+from jixiao.store import service
+from jixiao.store.clock import today
+from jixiao.web.app import create_app
 
-EXIT_BAD_INPUT = 2
 user_app = typer.Typer(add_completion=False, no_args_is_help=True, help="账号管理：添加用户、修改密码。")
 
 DbOption = Annotated[str | None, typer.Option("--db", help="数据库 URL（默认 ./jixiao-data/jixiao.db；"
@@ -34,16 +40,7 @@ DataOption = Annotated[Path | None, typer.Option("--data", help="用户数据目
 SAMPLE_SUFFIXES = (".txt", ".docx", ".xlsx", ".pdf")
 
 
-
-
-def _fail(message: str) -> None:
-    console(stderr=True).print(f"[bold red]错误[/]：{escape(message)}")
-    raise typer.Exit(EXIT_BAD_INPUT)
-
-
 def _serve(web_app, host: str, port: int) -> None:
-    import uvicorn
-
     uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=True, timeout_graceful_shutdown=5)
 
 
@@ -56,17 +53,12 @@ def serve_cmd(
     data: DataOption = None,
 ) -> None:
     """启动审核工作台（网页和 /api）：先迁移数据库，并把上次中断的上传标记为未完成。"""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from jixiao.cli import use_data_option
-    from jixiao.web.app import create_app
-
     utf8_streams()
     use_data_option(data)
     try:
         web_app = create_app(db, https_only=secure_cookies)
     except SQLAlchemyError as err:
-        _fail(f"无法打开数据库：{err.__class__.__name__}: {str(err).splitlines()[0]}")
+        fail(f"无法打开数据库：{err.__class__.__name__}: {str(err).splitlines()[0]}")
     console(stderr=True).print(f"jixiao 审核工作台：http://{host}:{port}/  （API 文档：/api/docs）")
     _serve(web_app, host, port)
 
@@ -85,25 +77,19 @@ def demo_cmd(
     data: DataOption = None,
 ) -> None:
     """演示：新建临时数据库，载入示例报告，创建管理员、审核人员和单位填报人账号及一个任务，然后启动服务。"""
-    from jixiao.cli import use_data_option
-    from jixiao.store import db as store_db
-    from jixiao.store import service
-    from jixiao.store.clock import today
-    from jixiao.web.app import create_app
-
     utf8_streams()
     use_data_option(data)
     src = _samples_dir(samples)
     if src is None:
-        _fail("找不到示例报告目录（samples/），请用 --samples 指定")
+        fail("找不到示例报告目录（samples/），请用 --samples 指定")
     files = sorted(p for p in src.iterdir() if p.suffix.lower() in SAMPLE_SUFFIXES)
     if not files:
-        _fail(f"{src} 中没有示例报告（.txt/.docx/.xlsx/.pdf）")
+        fail(f"{src} 中没有示例报告（.txt/.docx/.xlsx/.pdf）")
     folder = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="jixiao-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
     url = store_db.default_url(folder)
     if (folder / "jixiao.db").exists():
-        _fail(f"{folder} 中已有数据库，请换一个目录")
+        fail(f"{folder} 中已有数据库，请换一个目录")
     web_app = create_app(url)
     passwords = {name: secrets.token_urlsafe(9) for name in ("admin", "reviewer", "unit")}
     with web_app.state.session_factory() as s:
@@ -137,8 +123,6 @@ def demo_cmd(
 
 
 def _session(db: str | None):
-    from jixiao.store import db as store_db
-
     store_db.upgrade(db)
     return store_db.session_factory(store_db.make_engine(db))()
 
@@ -160,15 +144,13 @@ def user_add_cmd(
     db: DbOption = None,
 ) -> None:
     """添加用户（密码以 argon2 散列保存）。"""
-    from jixiao.store import service
-
     utf8_streams()
     with _session(db) as s:
         try:
             user = service.create_user(s, username=username, password=_password(password), role=role, unit=unit,
                                        region=region, display_name=display_name)
         except service.ServiceError as err:
-            _fail(err.message)
+            fail(err.message)
         console().print(f"已添加用户 {escape(user.username)}（{service.ROLES[user.role]}）")
 
 
@@ -179,14 +161,12 @@ def user_passwd_cmd(
     db: DbOption = None,
 ) -> None:
     """修改用户密码（该用户其他已登录的会话随之失效）。"""
-    from jixiao.store import service
-
     utf8_streams()
     with _session(db) as s:
         try:
             service.set_password(s, username, _password(password))
         except service.ServiceError as err:
-            _fail(err.message)
+            fail(err.message)
         console().print(f"已修改 {escape(username)} 的密码")
 
 

@@ -21,6 +21,15 @@ class IngestError(JixiaoError):
         super().__init__(f"{self.path}：{reason}")
 
 
+class InternalError(IngestError):
+    """An unexpected failure (a bug) while analysing a file; ``cause`` is the exception. A batch goes
+    on with the other files."""
+
+    def __init__(self, path: str, cause: BaseException):
+        self.cause = cause
+        super().__init__(path, f"处理时发生内部错误（{type(cause).__name__}: {cause}），请将文件反馈给开发者")
+
+
 class DataError(JixiaoError):
     """A data file (shipped in ``jixiao/data`` or in the user's ``--data`` folder) is invalid.
 
@@ -45,8 +54,10 @@ class DataError(JixiaoError):
 
 
 def unsupported_format(path: str, kind: str) -> IngestError:
+    """The error for a file whose format jixiao does not read."""
     return IngestError(path, f"不支持的文件格式（{kind}），请提供 .docx、.pdf、.txt 或 .xlsx 文件")
 
 
 def scanned_pdf(path: str) -> IngestError:
+    """The error for a PDF without a text layer."""
     return IngestError(path, "扫描件，暂不支持，需要 OCR（PDF 中没有可提取的文字层）")

@@ -7,27 +7,11 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
-from jixiao.jsonout import decimal_text
-from jixiao.model import Report
+from openpyxl import Workbook
 
-FACT_LABELS = {
-    "unit_name": "单位名称", "province": "省", "city": "市", "county": "区县", "fiscal_year": "评价年度",
-    "report_kind": "报告类型", "report_date": "报告日期", "staff_authorized": "编制数",
-    "staff_actual": "实有人数", "staff_retired": "退休人数", "staff_contract": "编外聘用人员",
-    "internal_units": "内设机构数", "subordinate_units": "下属机构数", "budget": "年初预算（万元）",
-    "revenue_total": "本年收入合计（万元）", "expenditure_total": "本年支出合计（万元）",
-    "basic_expenditure": "基本支出（万元）", "personnel_expenditure": "人员经费（万元）",
-    "public_expenditure": "公用经费（万元）", "wages_welfare": "工资福利支出（万元）",
-    "goods_services": "商品和服务支出（万元）", "household_subsidies": "对个人和家庭的补助（万元）",
-    "capital_expenditure": "资本性支出（万元）", "project_expenditure": "项目支出（万元）",
-    "three_public_total": "“三公”经费合计（万元）", "three_public_vehicle": "公务用车购置及运行维护费（万元）",
-    "three_public_reception": "公务接待费（万元）", "three_public_overseas": "因公出国（境）费（万元）",
-    "gov_fund_expenditure": "政府性基金预算支出（万元）", "soe_capital_expenditure": "国有资本经营预算支出（万元）",
-    "social_insurance_expenditure": "社会保险基金预算支出（万元）", "carryover_end": "年末结转结余（万元）",
-    "new_fixed_assets": "新增固定资产（万元）", "new_intangible_assets": "新增无形资产（万元）",
-    "disposed_assets": "处置固定资产（万元）", "self_score": "自评得分",
-}
-FACT_KEYS = list(FACT_LABELS)
+from jixiao.jsonout import decimal_text
+from jixiao.model import FACT_KEYS, FACT_LABELS, Report
+
 METRIC_COLUMNS = ["source", "unit_name", "fiscal_year", "label", "kpi", "value", "unit", "approx",
                   "comparator", "target", "evidence"]
 
@@ -39,6 +23,7 @@ def _cell(v):
 
 
 def fact_rows(reports: list[Report]) -> list[list]:
+    """One row per report: the source and every stated fact (header row first)."""
     rows = [["source", *FACT_KEYS]]
     for r in reports:
         rows.append([r.source, *(_cell(r.fact_value(k)) if k in r.facts and not r.facts[k].computed else None
@@ -47,6 +32,7 @@ def fact_rows(reports: list[Report]) -> list[list]:
 
 
 def metric_rows(reports: list[Report]) -> list[list]:
+    """One row per metric of every report (header row first)."""
     rows = [METRIC_COLUMNS]
     for r in reports:
         for m in r.metrics:
@@ -57,13 +43,12 @@ def metric_rows(reports: list[Report]) -> list[list]:
 
 
 def export_reports(reports: list[Report], path: Path) -> None:
+    """Write the reports to ``path``: .csv (facts, plus NAME_metrics.csv) or .xlsx (two sheets)."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
         _write_csv(path, fact_rows(reports))
         _write_csv(path.with_name(path.stem + "_metrics.csv"), metric_rows(reports))
     else:
-        from openpyxl import Workbook
-
         wb = Workbook()
         ws = wb.active
         ws.title = "facts"

@@ -6,10 +6,36 @@ is always ``document.text[start:end]``.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# The flat facts of spec/facts.md with their Chinese labels, in export order.
+FACT_LABELS = {
+    "unit_name": "单位名称", "province": "省", "city": "市", "county": "区县", "fiscal_year": "评价年度",
+    "report_kind": "报告类型", "report_date": "报告日期", "staff_authorized": "编制数",
+    "staff_actual": "实有人数", "staff_retired": "退休人数", "staff_contract": "编外聘用人员",
+    "internal_units": "内设机构数", "subordinate_units": "下属机构数", "budget": "年初预算（万元）",
+    "revenue_total": "本年收入合计（万元）", "expenditure_total": "本年支出合计（万元）",
+    "basic_expenditure": "基本支出（万元）", "personnel_expenditure": "人员经费（万元）",
+    "public_expenditure": "公用经费（万元）", "wages_welfare": "工资福利支出（万元）",
+    "goods_services": "商品和服务支出（万元）", "household_subsidies": "对个人和家庭的补助（万元）",
+    "capital_expenditure": "资本性支出（万元）", "project_expenditure": "项目支出（万元）",
+    "three_public_total": "“三公”经费合计（万元）", "three_public_vehicle": "公务用车购置及运行维护费（万元）",
+    "three_public_reception": "公务接待费（万元）", "three_public_overseas": "因公出国（境）费（万元）",
+    "gov_fund_expenditure": "政府性基金预算支出（万元）", "soe_capital_expenditure": "国有资本经营预算支出（万元）",
+    "social_insurance_expenditure": "社会保险基金预算支出（万元）", "carryover_end": "年末结转结余（万元）",
+    "new_fixed_assets": "新增固定资产（万元）", "new_intangible_assets": "新增无形资产（万元）",
+    "disposed_assets": "处置固定资产（万元）", "self_score": "自评得分",
+}
+FACT_KEYS = list(FACT_LABELS)
+
+
+def fact_label(key: str) -> str:
+    """The Chinese name of a fact without its unit ("基本支出" for ``basic_expenditure``)."""
+    return re.sub(r"（万元）$", "", FACT_LABELS.get(key, key))
 
 
 class Span(BaseModel):
@@ -120,6 +146,7 @@ class Report(BaseModel):
     identity_candidates: list[IdentityCandidate] = Field(default_factory=list)
 
     def fact_value(self, key: str) -> Any:
+        """The value of fact ``key``, or None when the report does not state it."""
         fact = self.facts.get(key)
         return None if fact is None else fact.value
 

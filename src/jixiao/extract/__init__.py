@@ -1,8 +1,9 @@
-"""Extraction: normalised text → grounded :class:`jixiao.model.Report` (optionally reviewed)."""
+"""Extraction: normalised text → grounded :class:`jixiao.model.Report`.
+
+Extraction does not review: :mod:`jixiao.pipeline` runs the rules on the report it returns.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 from jixiao.extract.context import Context
 from jixiao.extract.facts import body_facts
@@ -17,12 +18,8 @@ from jixiao.model import Report
 __all__ = ["extract", "extract_text"]
 
 
-def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: list[Table] | None = None,
-                 *, review: bool = False, config: dict[str, Any] | None = None) -> Report:
-    """Extract from already normalised text (and the tables whose cells index it).
-
-    With ``review=True`` the review rules run on the same context and ``findings`` is filled.
-    """
+def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: list[Table] | None = None) -> Report:
+    """Extract from already normalised text (and the tables whose cells index it)."""
     ctx = Context.of(text, tables)
     report = Report(source=source, format=fmt, sections=ctx.sections)
     identity, report.identity_candidates = identity_facts(ctx)
@@ -45,14 +42,9 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
     report.project_items = merge_items(extract_items(ctx, zones, ctx.subject), merge_items(table_items, forms))
     report.metrics = table_metrics + extract_metrics(ctx, report.fact_value("unit_name"))
     report.metrics.sort(key=lambda m: m.evidence[0].start if m.evidence else 0)
-    if review:
-        from jixiao.review import review as run_review
-
-        report.findings = run_review(report, ctx, config)
     return report
 
 
-def extract(document: Document, *, review: bool = False, config: dict[str, Any] | None = None) -> Report:
+def extract(document: Document) -> Report:
     """Extract the grounded report model from a loaded document."""
-    return extract_text(document.text, document.source, document.format, document.tables,
-                        review=review, config=config)
+    return extract_text(document.text, document.source, document.format, document.tables)

@@ -53,12 +53,18 @@ def _lex():
     return lx, money, filler, staff, units
 
 
+def money_fact_patterns() -> list[re.Pattern[str]]:
+    """The keyword patterns of the money facts (项目支出, 基本支出 …), in data/facts.yaml order."""
+    return [f["_re"] for f in _lex()[1]]
+
+
 def _fact(ctx: Context, key: str, q: Quantity, label_start: int, value=None) -> Fact:
     return Fact(key=key, value=q.value if value is None else value, decimals=q.decimals,
                 evidence=[ctx.span(label_start, q.end)])
 
 
-def _add(found: dict[str, list[tuple[int, Fact]]], key: str, prio: int, fact: Fact) -> None:
+def add_fact(found: dict[str, list[tuple[int, Fact]]], key: str, prio: int, fact: Fact) -> None:
+    """Record a candidate ``fact`` for ``key`` with priority ``prio`` (0 wins over 1 …)."""
     found.setdefault(key, []).append((prio, fact))
 
 
@@ -75,7 +81,7 @@ def money_facts(ctx: Context, found: dict) -> None:
         if fund:
             # inside a fund's section only the fund's own expenditure is read
             if "支出" in window and not re.search(r"基本支出|项目支出", window):
-                _add(found, fund, 0, _fact(ctx, fund, q, cs))
+                add_fact(found, fund, 0, _fact(ctx, fund, q, cs))
                 ctx.consumed.add(qi)
             continue
         ss = ctx.sentence_start(q.start)
@@ -111,7 +117,7 @@ def money_facts(ctx: Context, found: dict) -> None:
                                  or lx["_item_in_sentence"].search(ctx.text, ss, cs + start)):
             continue  # a project's budget or spending, in a line or sentence about that project
         prio = f["_prio"] or (0 if any(k in f.get("home", keys) for k in keys) else 1)
-        _add(found, f["key"], prio, _fact(ctx, f["key"], q, cs + start))
+        add_fact(found, f["key"], prio, _fact(ctx, f["key"], q, cs + start))
         ctx.consumed.add(qi)
 
 
@@ -129,7 +135,7 @@ def fund_none_facts(ctx: Context, found: dict) -> None:
         # "未安排政府性基金…" or "政府性基金预算、国有资本经营预算、社会保险基金预算：均未安排"
         m = re.search(rf"(?:{none})[^，。；\n]{{0,40}}?{word}|{word}[^，。；\n]{{0,40}}?(?:{none})", ctx.text)
         if m and not _in_heading(ctx, m.start()):
-            _add(found, key, 0, Fact(key=key, value=Decimal(0), decimals=0, evidence=[ctx.span(m.start(), m.end())]))
+            add_fact(found, key, 0, Fact(key=key, value=Decimal(0), decimals=0, evidence=[ctx.span(m.start(), m.end())]))
             continue
         for s in ctx.sections:
             if s.key == by_key.get(key):
@@ -138,7 +144,7 @@ def fund_none_facts(ctx: Context, found: dict) -> None:
                 if mm:
                     a = s.body_start + len(body) - len(body.lstrip())
                     b = s.body_start + len(body.rstrip())
-                    _add(found, key, 0, Fact(key=key, value=Decimal(0), decimals=0, evidence=[ctx.span(a, b)]))
+                    add_fact(found, key, 0, Fact(key=key, value=Decimal(0), decimals=0, evidence=[ctx.span(a, b)]))
                 break
 
 
@@ -168,11 +174,11 @@ def staff_facts(ctx: Context, found: dict) -> None:
                 total = _authorized_sum(ctx, qi)
                 if total:
                     value, end = total
-                    _add(found, key, 0, Fact(key=key, value=value, decimals=0,
-                                             evidence=[ctx.span(cs + m.start(), end)]))
+                    add_fact(found, key, 0, Fact(key=key, value=value, decimals=0,
+                                                 evidence=[ctx.span(cs + m.start(), end)]))
                     ctx.consumed.add(qi)
                     break
-            _add(found, key, 1 if fallback else 0, _fact(ctx, key, q, cs + m.start(), int(q.value)))
+            add_fact(found, key, 1 if fallback else 0, _fact(ctx, key, q, cs + m.start(), int(q.value)))
             ctx.consumed.add(qi)
             break
         else:
@@ -217,14 +223,14 @@ def _unit_count(ctx: Context, found: dict, qi: int, window: str, cs: int) -> Non
     for key, (_, after_rx) in units.items():
         ma = after_rx.match(after)
         if ma:
-            _add(found, key, 0, Fact(key=key, value=int(q.value), decimals=0,
-                                     evidence=[ctx.span(q.start, q.end + ma.end())]))
+            add_fact(found, key, 0, Fact(key=key, value=int(q.value), decimals=0,
+                                         evidence=[ctx.span(q.start, q.end + ma.end())]))
             ctx.consumed.add(qi)
             return
     for key, (before_rx, _) in units.items():
         for mb in before_rx.finditer(window):
             if re.fullmatch(r"[共有为计是数量达\s：:]*", window[mb.end():]):
-                _add(found, key, 0, _fact(ctx, key, q, cs + mb.start(), int(q.value)))
+                add_fact(found, key, 0, _fact(ctx, key, q, cs + mb.start(), int(q.value)))
                 ctx.consumed.add(qi)
                 return
 
@@ -285,7 +291,7 @@ def self_score(ctx: Context, found: dict) -> None:
         window = ctx.text[cs:q.num_start]
         m = _SELF_SCORE.search(window)
         if m and not re.search(r"分值|满分|权重|执行率得分|指标得分", window):
-            _add(found, "self_score", 0, _fact(ctx, "self_score", q, cs + m.start()))
+            add_fact(found, "self_score", 0, _fact(ctx, "self_score", q, cs + m.start()))
             ctx.consumed.add(qi)
 
 

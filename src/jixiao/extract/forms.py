@@ -14,14 +14,33 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.extract.context import Context, TableRate, TableTotal
 from jixiao.extract.numbers import parse_number
+from jixiao.extract.tables import TableFigure, TableTotal
+from jixiao.extract.textview import TextView
 from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Fact, Metric, ProjectItem
 
 _SPLIT = re.compile(r"[|｜\t\n]|\s{2,}")
 _NUMERIC = re.compile(r"^-?\d[\d,]*(?:\.\d+)?%?$")
 _FACTOR = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
+
+
+@dataclass(frozen=True)
+class TableRate:
+    """A rate a form states (执行率) with its numerator and the bases it may be taken on (万元)."""
+
+    label: str
+    rate: TableFigure
+    actual: TableFigure
+    bases: list[tuple[str, TableFigure]]  # (column, figure): 全年预算数 first, then 年初预算数
+
+
+@dataclass
+class FormChecks:
+    """What the forms of a text state that review checks: totals against their parts, stated rates."""
+
+    totals: list[TableTotal]
+    rates: list[TableRate]
 
 
 @dataclass(frozen=True)
@@ -73,22 +92,30 @@ def _emit(text: str, a: int, b: int, out: list[Token]) -> None:
     out.append(Token(re.sub(r"\s", "", s), a, a + len(s)))
 
 
-def form_items(ctx: Context) -> list[ProjectItem]:
+def form_items(ctx: TextView, checks: FormChecks | None = None) -> list[ProjectItem]:
     """One project item per 项目支出绩效自评表 in the text: its name, 年初预算数 (budget) and
-    全年执行数 (actual), in 万元."""
+    全年执行数 (actual), in 万元. With ``checks``, the forms' totals and stated rates are collected
+    there too (for review)."""
     name_rx = _lex()[0]
     text = ctx.text
     starts = [m.start() for m in name_rx.finditer(text)]
     items: list[ProjectItem] = []
     for i, a in enumerate(starts):
         b = starts[i + 1] if i + 1 < len(starts) else min(len(text), a + 6000)
-        it = _read_form(ctx, tokens(text, a, b))
+        it = _read_form(ctx, tokens(text, a, b), checks)
         if it:
             items.append(it)
     return items
 
 
-def _read_form(ctx: Context, toks: list[Token]) -> ProjectItem | None:
+def form_checks(view: TextView) -> FormChecks:
+    """The totals and stated rates of the text's forms, read again from the text (for review)."""
+    checks = FormChecks([], [])
+    form_items(view, checks)
+    return checks
+
+
+def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = None) -> ProjectItem | None:
     name_rx, cols_lex, total_rx, code_rx, unit_rx, stop_rx, default_unit = _lex()[:7]
     if not toks:
         return None
@@ -128,8 +155,9 @@ def _read_form(ctx: Context, toks: list[Token]) -> ProjectItem | None:
     figures, values = _row(toks, total_at, columns, unit)
     if not values or len(figures) < len(columns) - 3:
         return None
-    _parts(ctx, toks, total_at + 1 + len(figures), columns, unit, toks[total_at], values)
-    _rate(ctx, name, values)
+    if checks is not None:
+        checks.totals += _parts(ctx, toks, total_at + 1 + len(figures), columns, unit, toks[total_at], values)
+        checks.rates += _rate(ctx, name, values)
     values = {k: (v[0], v[2]) for k, v in values.items() if k in _MONEY}
     budget = values.get("budget") or values.get("budget_full")
     actual = values.get("actual")
@@ -187,8 +215,8 @@ def _row(toks: list[Token], at: int, columns: list[tuple[str, Token]], unit: str
 _SHIFT = {"元": 4, "千元": 1, "亿元": -4}
 
 
-def _parts(ctx: Context, toks: list[Token], at: int, columns: list[tuple[str, Token]], unit: str,
-           total_tok: Token, total: dict[str, tuple[Decimal, int, Token]]) -> None:
+def _parts(ctx: TextView, toks: list[Token], at: int, columns: list[tuple[str, Token]], unit: str,
+           total_tok: Token, total: dict[str, tuple[Decimal, int, Token]]) -> list[TableTotal]:
     """The rows under the total (其中：当年财政拨款 · 上年结转资金 · 其他资金, or 财政资金 · 单位资金 …) make
     it up: recorded for the sum check, per money column."""
     part_rx = _lex()[8]
@@ -201,40 +229,42 @@ def _parts(ctx: Context, toks: list[Token], at: int, columns: list[tuple[str, To
         figures, values = _row(toks, j, columns, unit)
         rows.append((part_rx.sub("", t.text) or t.text, t, values))
         j += 1 + len(figures)
-    if len(rows) < 1:
-        return
+    out: list[TableTotal] = []
     for col in _MONEY:
         if col not in total or not any(col in v for _, _, v in rows):
             continue
         value, dec, tok = total[col]
-        parts = [(lab, v[col][0], v[col][1], ctx.span(v[col][2].start, v[col][2].end)) for lab, _, v in rows if col in v]
-        if len(parts) == 1 and parts[0][1] == value:
+        parts = [TableFigure(lab, v[col][0], v[col][1], ctx.span(v[col][2].start, v[col][2].end))
+                 for lab, _, v in rows if col in v]
+        if len(parts) == 1 and parts[0].value == value:
             continue  # one part equal to the total: nothing to add up
-        ctx.table_totals.append(TableTotal(column=col, label=total_tok.text, total=(value, dec, ctx.span(tok.start, tok.end)),
-                                           parts=parts))
+        out.append(TableTotal(column=col, label=total_tok.text,
+                              total=TableFigure(total_tok.text, value, dec, ctx.span(tok.start, tok.end)), parts=parts))
+    return out
 
 
-def _rate(ctx: Context, name: str, values: dict[str, tuple[Decimal, int, Token]]) -> None:
+def _rate(ctx: TextView, name: str, values: dict[str, tuple[Decimal, int, Token]]) -> list[TableRate]:
     """The form's stated 执行率 with the figures it should follow (执行数 over 全年 or 年初 预算数)."""
     if "rate" not in values or "actual" not in values:
-        return
+        return []
     bases = [(c, values[c]) for c in ("budget_full", "budget") if c in values and values[c][0] > 0]
     if not bases:
-        return
-    span = lambda t: ctx.span(t.start, t.end)  # noqa: E731
-    rate, actual = values["rate"], values["actual"]
-    ctx.table_rates.append(TableRate(label=name, rate=(rate[0], rate[1], span(rate[2])),
-                                      actual=(actual[0], actual[1], span(actual[2])),
-                                      bases=[(c, v[0], v[1], span(v[2])) for c, v in bases]))
+        return []
+
+    def figure(label: str, read: tuple[Decimal, int, Token]) -> TableFigure:
+        return TableFigure(label, read[0], read[1], ctx.span(read[2].start, read[2].end))
+
+    return [TableRate(label=name, rate=figure("执行率", values["rate"]), actual=figure("执行数", values["actual"]),
+                      bases=[(c, figure(c, v)) for c, v in bases])]
 
 
-def _declared_unit(ctx: Context, at: int) -> str | None:
+def _declared_unit(ctx: TextView, at: int) -> str | None:
     """The money unit the report declared once before ``at`` ("（金额单位：元）"), if any."""
     declared = [u for pos, u in ctx.unit_declarations if pos <= at]
     return declared[-1] if declared else None
 
 
-def form_scores(ctx: Context) -> list[tuple[Decimal, int, Token]]:
+def form_scores(ctx: TextView) -> list[tuple[Decimal, int, Token]]:
     """The total score of each indicator table ("合计 | 100 | 97.25"): the last figure of its total row,
     after the weights' 100."""
     score_rx = _lex()[7]
@@ -263,7 +293,7 @@ def form_scores(ctx: Context) -> list[tuple[Decimal, int, Token]]:
     return out
 
 
-def score_facts(ctx: Context, forms: list[ProjectItem]) -> tuple[Fact | None, list[Metric]]:
+def score_facts(ctx: TextView, forms: list[ProjectItem]) -> tuple[Fact | None, list[Metric]]:
     """One indicator table's total score is the report's self score; several (one per project form)
     are each a metric (unit 分) labelled with the project of the form it closes."""
     scores = form_scores(ctx)

@@ -13,8 +13,8 @@ import re
 from decimal import Decimal
 from typing import NamedTuple
 
-from jixiao.extract.context import ITEM_BOUNDARY, Context, ItemStatement
-from jixiao.extract.facts import _lex as _fact_lex
+from jixiao.extract.context import ITEM_BOUNDARY, Context
+from jixiao.extract.facts import money_fact_patterns
 from jixiao.lexicon import data_cache, load_yaml, vocab_pattern
 from jixiao.model import ProjectItem
 
@@ -39,7 +39,8 @@ _SPENT = ("actual", "implicit_actual")  # roles that may name the money spent ("
 
 
 @data_cache
-def _lex() -> ItemWords:
+def item_words() -> ItemWords:
+    """data/items.yaml compiled (cached per data folder)."""
     lx = load_yaml("items.yaml")
     link = vocab_pattern("link")
     return ItemWords(
@@ -65,7 +66,7 @@ def list_zones(ctx: Context) -> list[tuple[int, int]]:
     情况如下：" and the numbered lines below it, to a blank line or the next heading)."""
     heads = sorted(s.start for s in ctx.sections)
     zones = []
-    for m in _lex().intro.finditer(ctx.text):
+    for m in item_words().intro.finditer(ctx.text):
         _, eol = ctx.line_of(m.end())
         end = eol
         if ctx.text[m.end():eol].strip() and not ctx.text[:eol].rstrip().endswith(("。", "；", "！")):
@@ -83,7 +84,8 @@ def list_zones(ctx: Context) -> list[tuple[int, int]]:
     return zones
 
 
-def _strip_parens(s: str) -> str:
+def strip_parens(s: str) -> str:
+    """``s`` without its bracketed asides ("（含追加）")."""
     return re.sub(r"[（(][^（()）]*[)）]", "", s)
 
 
@@ -93,16 +95,13 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
     (the rest of the paragraph after a "项目支出共N万元" total). ``subject`` is the project a
     项目自评报告 is about: "项目预算…" there means that project."""
     zones = zones_in or []
-    lex = _lex()
+    lex = item_words()
     roles, name_suffix, item_sections = lex.roles, lex.name_suffix, lex.sections
-    fact_money = [f["_re"] for f in _fact_lex()[1]]
+    fact_money = money_fact_patterns()
     items: list[ProjectItem] = []
     explicit: dict[int, set[str]] = {}
     current: ProjectItem | None = None
     current_line = -1
-    current_sentence = -1
-    sentence_top: ProjectItem | None = None  # the item a "其中" list breaks down
-    sub_list = False
     for qi, q in enumerate(ctx.quantities):
         if q.kind != "money" or qi in ctx.consumed:
             continue
@@ -113,10 +112,6 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
         if line_start != current_line:
             current, current_line = None, line_start
         sentence = ctx.sentence_start(q.start)
-        if sentence != current_sentence:
-            current_sentence, sentence_top, sub_list = sentence, None, False
-        if "其中" in ctx.text[max(ctx.prev_quantity_end(qi), sentence):q.num_start]:
-            sub_list = sentence_top is not None
         cs = max(ctx.clause_start(q.num_start, line_start, ITEM_BOUNDARY), ctx.prev_quantity_end(qi))
         lead_in = None
         for lead_in in lex.intro.finditer(ctx.text, cs, q.num_start):  # noqa: B007 - the last one counts
@@ -124,7 +119,7 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
         if lead_in:
             cs = lead_in.end()  # "项目支出主要有：会议经费45.00万元": the name starts after the introduction
         raw = ctx.text[cs:q.num_start]
-        words = _strip_parens(raw)
+        words = strip_parens(raw)
         role = "plain"
         role_at = len(words)
         named = None
@@ -139,7 +134,7 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
                 if m and not lex.not_project.match(m.group("obj")):
                     role, role_at, named = r, m.start(), m.group("obj")  # "县财政预拨人民调解以奖代补经费6万"
                     break
-        name = named or _clean_name(words[:role_at], lex)
+        name = named or clean_name(words[:role_at], lex)
         explicit_role = role not in ("plain", "implicit_actual")
         if subject and not named and (lex.generic.match(name) or (explicit_role and not name_suffix.search(name)
                                                                    and (current is None or name))):
@@ -153,8 +148,6 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
             if not in_list and not (looks_like_project and (in_sections or explicit_role)) and name != subject:
                 continue
             current = _find_or_add(items, name)
-            if not sub_list:
-                sentence_top = current
         elif current is None:
             # "一是公共法律服务工作经费，上年结余结转0.16万元" or "1、X经费。年初预算120.00万元":
             # the name stands alone before, in the same sentence or at the head of the line
@@ -165,8 +158,7 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
             ctx.consumed.add(qi)
             continue
         _set_amount(current, explicit.setdefault(id(current), set()), role, q.value, in_list)
-        parent = sentence_top.name if sub_list and sentence_top is not None and sentence_top is not current else None
-        ctx.item_statements.append(ItemStatement(current.name, role, qi, parent))
+        # review reads the statements back from these spans (name … amount): review/input.py
         name_start = cs + (len(raw) - len(raw.lstrip()))
         current.evidence.append(ctx.span(name_start, q.end))
         ctx.consumed.add(qi)
@@ -174,7 +166,9 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
     return [it for it in items if any(v is not None for v in (it.budget, it.actual, it.adjustment))]
 
 
-def _clean_name(words: str, lex: ItemWords) -> str:
+def clean_name(words: str, lex: ItemWords) -> str:
+    """The item name in the words before an amount: numbering, lead and link words removed; "" when
+    the words give a reason rather than a name."""
     name = lex.trail.sub("", lex.lead.sub("", words)).strip()
     if lex.reason.search(name):
         return ""  # "年中因平台提质改造追加18.60万元": a reason, not a name
@@ -188,7 +182,7 @@ def _lead_item(ctx: Context, items: list[ProjectItem], lex: ItemWords, sentence:
     for a, b in ((sentence, cs), (line_start, ctx.sentence_end(line_start) + 1)):
         if a >= b:
             continue
-        lead = _clean_name(_strip_parens(ctx.text[a:b]).strip("，,：:。 "), lex)
+        lead = clean_name(strip_parens(ctx.text[a:b]).strip("，,：:。 "), lex)
         if 2 <= len(lead) <= 30 and not re.search(r"\d|[，,。]", lead) and lex.name_suffix.search(lead):
             return _find_or_add(items, lead)
     return None

@@ -1,25 +1,69 @@
 """Facts and project items stated in tables (自评表, 预算执行情况表): a header row names the
 columns (年初预算数, 全年执行数, 得分 …), the first cells of a row name what it is about.
-Every value points at its cell."""
+Every value points at its cell.
+
+``table_totals`` reads, without changing anything, each table's 合计 row and the rows it totals;
+review calls it for the sum check (on a fresh extraction or on a stored report alike).
+"""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
-from jixiao.extract.context import Context, TableTotal
+from jixiao.extract.context import Context
+from jixiao.extract.facts import add_fact
 from jixiao.extract.lexicon import load_yaml
-from jixiao.extract.numbers import parse_number
+from jixiao.extract.metrics import classify, kpi_packs
+from jixiao.extract.numbers import Quantity, parse_number
+from jixiao.extract.textview import TextView
 from jixiao.ingest.document import Cell, Table
-from jixiao.model import Fact, Metric, ProjectItem
+from jixiao.model import Fact, Metric, ProjectItem, Span
 
 _NUM = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
 _LABEL_LEAD = re.compile(r"^(?:其中[：:]?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．])\s*")
 _MONEY_UNIT = re.compile(r"[（(](?:金额)?(?:单位[：:]\s*)?(万元|千元|元|亿元)[)）]|单位[：:]\s*(万元|千元|元|亿元)")
 _FACTOR = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 _SHIFT = {"万元": 0, "元": 4, "千元": 1, "亿元": -4}  # decimals gained in 万元
+
+
+class TableFigure(NamedTuple):
+    """A figure of a table cell in 万元: the row's label, the value, its decimals, the cell's span."""
+
+    label: str
+    value: Decimal
+    decimals: int
+    span: Span
+
+
+@dataclass(frozen=True)
+class TableTotal:
+    """A table's 合计 row and the rows it totals, in one money column (万元)."""
+
+    column: str
+    label: str
+    total: TableFigure
+    parts: list[TableFigure]
+
+
+class RowRead(NamedTuple):
+    """A table row under a header: its label, the label's cell, and its figures by column
+    (value as written, decimals, cell)."""
+
+    label: str
+    cell: Cell
+    values: dict[str, tuple[Decimal, int, Cell]]
+
+
+class TableView(TextView):
+    """What reading tables needs besides the text view: the unit declarations of the text."""
+
+    unit_declarations: list[tuple[int, str]]
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +98,7 @@ def _header_cols(row: list[Cell], year: int | None) -> dict[str, int] | None:
     return found if matched >= 2 and found else None
 
 
-def _unit(ctx: Context, table: Table, header_row: int) -> str | None:
+def _unit(ctx: TableView, table: Table, header_row: int) -> str | None:
     """The money unit stated in the header rows or in the two lines above the table."""
     texts = [cell.text for row in table.rows[: header_row + 1] for cell in row]
     if table.start > 0:
@@ -88,12 +132,51 @@ def _row_label(row: list[Cell], first_value_col: int) -> tuple[str, Cell | None]
     return _LABEL_LEAD.sub("", re.sub(r"\s", "", cell.text)).rstrip("：:"), cell
 
 
+def _read_row(row: list[Cell], cols: dict[str, int]) -> RowRead | None:
+    """The label and figures of a row, or None when it has no label or no figure."""
+    label, label_cell = _row_label(row, min(cols.values()))
+    if not label:
+        return None
+    values: dict[str, tuple[Decimal, int, Cell]] = {}
+    for name, ci in cols.items():
+        if ci < len(row):
+            parsed = _number(row[ci])
+            if parsed:
+                values[name] = (*parsed, row[ci])
+    return RowRead(label, label_cell, values) if values else None
+
+
+def table_totals(view: TableView, tables: Sequence[Table], year: int | None = None) -> list[TableTotal]:
+    """Each table's 合计 row with the rows it totals, per money column, read as ``table_facts``
+    reads the tables but changing nothing (``view``: an extraction Context or a ReviewInput)."""
+    out: list[TableTotal] = []
+    for table in tables:
+        cols: dict[str, int] | None = None
+        unit = None
+        rows: list[RowRead] = []
+        for ri, row in enumerate(table.rows):
+            header = _header_cols(row, year)
+            if header:
+                # the rows above are closed with the unit of the new header (as table_facts does)
+                cols, unit = header, _unit(view, table, ri) or unit
+                out += _close_table(view, rows, unit)
+                rows = []
+                continue
+            if cols is None:
+                continue
+            if "target" in cols and "achieved" in cols and _indicator_row(view, row, cols)[0]:
+                continue
+            read = _read_row(row, cols)
+            if read:
+                rows.append(read)
+        out += _close_table(view, rows, unit)
+    return out
+
+
 def table_facts(ctx: Context, tables: list[Table], found: dict,
                 year: int | None = None) -> tuple[list[ProjectItem], list[Metric]]:
     """Add table facts to ``found`` (as body_facts does); return the tables' project items and
     indicator rows (自评表: 年度指标值 / 实际完成值) as metrics with their targets."""
-    from jixiao.extract.facts import _add
-
     _, row_rules, not_items, three_public = _lex()
     items: list[ProjectItem] = []
     metrics: list[Metric] = []
@@ -104,35 +187,24 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
         is_projects = False
         # a 项目支出绩效自评表: its 年度资金总额 is the project's money (extract/forms.py), not the department's
         is_form = any(re.sub(r"\s", "", c.text).startswith("项目名称") for row in table.rows[:6] for c in row)
-        rows_read: list[tuple[str, Cell, dict]] = []  # (label, label cell, values) of this table's rows
         for ri, row in enumerate(table.rows):
             header = _header_cols(row, year)
             if header:  # a table may restart its columns (自评表: 预算执行 part, then 指标 part)
                 cols, unit = header, _unit(ctx, table, ri) or unit
                 is_projects = any(_PROJECT_HEADER.search(c.text) for c in row)
-                _close_table(ctx, rows_read, unit)
-                rows_read = []
                 continue
             if cols is None:
                 continue
             if "target" in cols and "achieved" in cols:
-                m = _indicator_row(ctx, row, cols)
+                m, taken = _indicator_row(ctx, row, cols)
+                ctx.consumed.update(taken)
                 if m:
                     metrics.append(m)
                     continue
-            first_value_col = min(cols.values())
-            label, label_cell = _row_label(row, first_value_col)
-            if not label:
+            read = _read_row(row, cols)
+            if read is None:
                 continue
-            values: dict[str, tuple[Decimal, int, Cell]] = {}
-            for name, ci in cols.items():
-                if ci < len(row):
-                    parsed = _number(row[ci])
-                    if parsed:
-                        values[name] = (*parsed, row[ci])
-            if not values:
-                continue
-            rows_read.append((label, label_cell, values))
+            label, label_cell, values = read
             if is_projects and label in ("合计", "总计", "小计"):
                 continue  # the projects' total, checked against the rows, not a department figure
             matched = False
@@ -153,7 +225,7 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
                             continue  # a money column with no stated unit: not read
                         value, dec = value * _FACTOR[unit], dec + _SHIFT[unit]
                     ev = [ctx.span(label_cell.start, label_cell.end), ctx.span(cell.start, cell.end)]
-                    _add(found, key, 0, Fact(key=key, value=value, decimals=dec, evidence=ev))
+                    add_fact(found, key, 0, Fact(key=key, value=value, decimals=dec, evidence=ev))
                     matched = True
                 break
             if matched or unit is None or not_items.search(label) or not ({"budget", "actual"} & set(values)):
@@ -169,65 +241,71 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
                     setattr(it, fld, value * _FACTOR[unit])
                     it.evidence.append(ctx.span(cell.start, cell.end))
             items.append(it)
-        _close_table(ctx, rows_read, unit)
     return items, metrics
 
 
 _PROJECT_HEADER = re.compile(r"^(?:项目|专项|资金)名称$")
 
 
-def _close_table(ctx: Context, rows: list[tuple[str, Cell, dict]], unit: str | None) -> None:
-    """Record a table's 合计 row with the rows it totals, for the sum check. Tables with "其中"
-    rows (sub-items) are left alone: which rows a 合计 covers is not certain there."""
+def _close_table(view: TextView, rows: list[RowRead], unit: str | None) -> list[TableTotal]:
+    """A table's 合计 row with the rows it totals, per money column, for the sum check. Tables with
+    "其中" rows (sub-items) are left alone: which rows a 合计 covers is not certain there."""
     if unit is None or len(rows) < 3:
-        return
-    labels = [r[0] for r in rows]
-    if any(c.text.strip().startswith("其中") for _, c, _ in rows):
-        return
-    totals = [i for i, lab in enumerate(labels) if lab in ("合计", "总计")]
+        return []
+    if any(r.cell.text.strip().startswith("其中") for r in rows):
+        return []
+    totals = [i for i, r in enumerate(rows) if r.label in ("合计", "总计")]
     if len(totals) != 1:
-        return
-    t = totals[0]
-    parts = rows[:t] if t > 0 else rows[1:]
+        return []
+    total = rows[totals[0]]
+    parts = rows[:totals[0]] if totals[0] > 0 else rows[1:]
     if len(parts) < 2:
-        return
-    factor = _FACTOR[unit]
-    for col in ("budget", "adjustment", "budget_full", "actual"):
-        if col not in rows[t][2] or not all(col in v for _, _, v in parts):
-            continue
-        value, dec, cell = rows[t][2][col]
-        ctx.table_totals.append(TableTotal(
-            column=col, label=rows[t][0],
-            total=(value * factor, dec + _SHIFT[unit], ctx.span(cell.start, cell.end)),
-            parts=[(lab, v[col][0] * factor, v[col][1] + _SHIFT[unit],
-                    ctx.span(v[col][2].start, v[col][2].end)) for lab, _, v in parts]))
+        return []
+    factor, shift = _FACTOR[unit], _SHIFT[unit]
+
+    def figure(label: str, read: tuple[Decimal, int, Cell]) -> TableFigure:
+        value, dec, cell = read
+        return TableFigure(label, value * factor, dec + shift, view.span(cell.start, cell.end))
+
+    return [TableTotal(column=col, label=total.label, total=figure(total.label, total.values[col]),
+                       parts=[figure(p.label, p.values[col]) for p in parts])
+            for col in ("budget", "adjustment", "budget_full", "actual")
+            if col in total.values and all(col in p.values for p in parts)]
 
 
-def _indicator_row(ctx: Context, row: list[Cell], cols: dict[str, int]) -> Metric | None:
-    """A 自评表 indicator row: 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分."""
-    from jixiao.extract.metrics import classify, kpi_packs
-
+def _indicator_row(ctx: TextView, row: list[Cell], cols: dict[str, int]) -> tuple[Metric | None, list[int]]:
+    """A 自评表 indicator row (三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分) as a metric, or None;
+    with the quantities of its value cells, which the table reader takes (even when the row is not
+    an indicator row)."""
     ti, ai = cols["target"], cols["achieved"]
     if max(ti, ai) >= len(row):
-        return None
+        return None, []
     label_cell = next((c for c in reversed(row[:ti]) if c.text.strip()), None)
     tq = _cell_quantity(ctx, row[ti])
     aq = _cell_quantity(ctx, row[ai])
-    if label_cell is None or tq is None or aq is None:
-        return None
+    taken = [qi for qi, _ in (tq, aq) if qi is not None]
+    if label_cell is None or tq.quantity is None or aq.quantity is None:
+        return None, taken
+    tq, aq = tq.quantity, aq.quantity
     label = re.sub(r"\s", "", label_cell.text)
     return Metric(label=label, value=aq.value, unit=aq.unit, kpi=classify(kpi_packs(), label, "", aq.unit),
                   approx=aq.approx, target=tq.value, target_comparator=tq.comparator, decimals=aq.decimals,
                   evidence=[ctx.span(label_cell.start, label_cell.end), ctx.span(row[ti].start, row[ti].end),
-                            ctx.span(row[ai].start, row[ai].end)])
+                            ctx.span(row[ai].start, row[ai].end)]), taken
 
 
-def _cell_quantity(ctx: Context, cell: Cell):
-    """The one quantity written in a cell (consumed, so it is not read again as running text)."""
+class CellQuantity(NamedTuple):
+    """The one quantity written in a cell and its index, or (None, None)."""
+
+    qi: int | None
+    quantity: Quantity | None
+
+
+def _cell_quantity(ctx: TextView, cell: Cell) -> CellQuantity:
+    """The one quantity written in a cell (the caller takes it, so it is not read again as running text)."""
     if cell.start < 0:
-        return None
-    starts = [q.start for q in ctx.quantities]
-    first = bisect_left(starts, cell.start)
+        return CellQuantity(None, None)
+    first = bisect_left(ctx.quantity_starts, cell.start)
     hits = []
     for qi in range(first, len(ctx.quantities)):
         q = ctx.quantities[qi]
@@ -236,7 +314,5 @@ def _cell_quantity(ctx: Context, cell: Cell):
         if q.end <= cell.end:
             hits.append((qi, q))
     if len(hits) != 1:
-        return None
-    qi, q = hits[0]
-    ctx.consumed.add(qi)
-    return q
+        return CellQuantity(None, None)
+    return CellQuantity(*hits[0])

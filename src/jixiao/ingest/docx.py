@@ -44,6 +44,7 @@ _OFF = ("0", "false", "off")
 
 
 def read(path: Path, source: str) -> Document:
+    """Read a .docx file into a Document (Word list numbers written out, tables as cells)."""
     body, numbering_el, styles_el = _open(path, source)
     walker = _Walker(ListNumberer(numbering_el, styles_el))
     walker.body(body)

@@ -22,6 +22,7 @@ import re
 import threading
 from pathlib import Path
 
+import pdfplumber
 import pypdfium2 as pdfium
 
 from jixiao.errors import IngestError, scanned_pdf
@@ -38,6 +39,7 @@ _PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe: one document at a 
 
 
 def read(path: Path, source: str, *, tables: bool = True) -> Document:
+    """Read a PDF's text layer into a Document (tables from the page layout)."""
     page_texts = _page_texts(path, source)
     if not has_text_layer(page_texts):
         raise scanned_pdf(source)
@@ -95,8 +97,6 @@ def has_text_layer(page_texts: list[str]) -> bool:
 
 
 def _tables(path: Path, text: str, page_starts: list[int]) -> list[Table]:
-    import pdfplumber
-
     out: list[Table] = []
     try:
         with pdfplumber.open(str(path)) as plumber:

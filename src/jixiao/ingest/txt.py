@@ -13,6 +13,8 @@ import codecs
 import re
 from pathlib import Path
 
+from charset_normalizer import from_bytes
+
 from jixiao.errors import IngestError
 from jixiao.ingest.document import Cell, Document, Table
 from jixiao.ingest.normalize import normalize
@@ -143,8 +145,6 @@ def _utf16_by_cjk(data: bytes) -> str | None:
 
 
 def _charset_normalizer(data: bytes) -> tuple[str | None, str | None]:
-    from charset_normalizer import from_bytes
-
     best = from_bytes(data).best()
     if best is None:
         return None, None

@@ -22,6 +22,7 @@ from jixiao.ingest.layout import LayoutBuilder, clean_cell
 
 
 def read(path: Path, source: str) -> Document:
+    """Read an .xlsx workbook into a Document (each sheet as a table of cells)."""
     wb = load_workbook(str(path), data_only=True, read_only=False)
     try:
         out = LayoutBuilder()

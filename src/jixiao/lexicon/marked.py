@@ -72,6 +72,7 @@ def construct(node: Node | None, *, decimals: bool = False) -> Any:
 
 
 def key_of(node: Node) -> str | None:
+    """The plain key of a YAML mapping key node."""
     return node.value if isinstance(node, ScalarNode) else None
 
 

@@ -387,6 +387,9 @@ class ReviewFile(_Model):
     empty_section: EmptySectionConfig = Field(default_factory=EmptySectionConfig)
     rate_mismatch: RateMismatchConfig = Field(default_factory=RateMismatchConfig)
     sum_mismatch: SumMismatchConfig = Field(default_factory=SumMismatchConfig)
+    # the rules to run and to skip (ids, codes or aliases); the command line's --select/--ignore win
+    select: list[str] | None = None
+    ignore: list[str] | None = None
 
 
 # ── tables.yaml ──────────────────────────────────────────────────────────────────────────

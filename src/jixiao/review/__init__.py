@@ -1,7 +1,24 @@
-"""Review: rules over an extracted report → findings (rule, severity, Chinese message, values,
-evidence). See docs/rules.md for the catalogue."""
+"""Review: rules over a report → findings (rule, severity, Chinese message, values, evidence).
 
-from jixiao.review.engine import load_config, review
-from jixiao.review.registry import RULES
+``ReviewInput.build(report, text, tables, config)`` is what rules see; ``run_rules(input, select=…,
+ignore=…)`` runs them; ``RULES`` is the registry (``resolve``, ``selection``). See docs/rules.md for
+the catalogue and docs/architecture.md for how to add a rule.
+"""
 
-__all__ = ["RULES", "load_config", "review"]
+from jixiao.review.config import load_config
+from jixiao.review.input import ReviewInput
+from jixiao.review.registry import (
+    INTERNAL_ERROR,
+    INTERNAL_ERROR_TITLE,
+    RULES,
+    Rule,
+    RuleError,
+    resolve,
+    rule,
+    selection,
+    split_names,
+)
+from jixiao.review.runner import internal_error, run_rules
+
+__all__ = ["INTERNAL_ERROR", "INTERNAL_ERROR_TITLE", "RULES", "ReviewInput", "Rule", "RuleError", "internal_error",
+           "load_config", "resolve", "rule", "run_rules", "selection", "split_names"]

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from jixiao.extract.context import Context
-from jixiao.extract.numbers import Quantity
+from jixiao.extract.numbers import Quantity, parse_number
 from jixiao.lexicon import data_cache, load_yaml, vocab, vocab_pattern
-from jixiao.model import Metric, Report, Span
+from jixiao.model import Metric, Report, Span, fact_label
+from jixiao.review.input import ReviewInput
 
 _COUNT_ANNOUNCED = re.compile(r"(?:共|涉及|包括|以下|下列)?\s*(\d+|[一二三四五六七八九十]+)\s*(?:个|项)(?:项目|专项)?")
 
@@ -44,8 +44,8 @@ def _words() -> _Words:
 
 
 @dataclass
-class Ref:
-    """One figure of a relation: ``span`` covers its label and figure, ``figure`` the figure alone."""
+class Term:
+    """A total or a part of a relation: ``span`` covers its label and figure, ``figure`` the figure alone."""
 
     label: str
     value: Decimal
@@ -54,12 +54,22 @@ class Ref:
     figure: Span
 
 
+class Label(NamedTuple):
+    """The label of a figure and where it starts."""
+
+    text: str
+    start: int
+
+
 @dataclass
 class Relation:
-    total: Ref
-    parts: list[Ref]
+    """A total and its parts (``kind``: money | count | percent; ``source``: items, identity, kpi,
+    text or table; ``exhaustive``: the parts are said to cover the total)."""
+
+    total: Term
+    parts: list[Term]
     exhaustive: bool
-    kind: str  # money | count | percent
+    kind: str
     unit: str
     source: str
     subject: str
@@ -67,64 +77,65 @@ class Relation:
 
 
 def identities() -> dict:
+    """data/identities.yaml: totals and parts by definition, and rates with their counts."""
     return load_yaml("identities.yaml")
 
 
-def _q_ref(ctx: Context, label: str, q: Quantity, start: int | None = None) -> Ref:
-    return Ref(label, q.value, q.decimals, ctx.span(q.start if start is None else start, q.end), ctx.span(q.start, q.end))
+def _term(ri: ReviewInput, label: str, q: Quantity, start: int | None = None) -> Term:
+    return Term(label, q.value, q.decimals, ri.span(q.start if start is None else start, q.end), ri.span(q.start, q.end))
 
 
-def _figure(ctx: Context, span: Span) -> Span:
+def _figure(ri: ReviewInput, span: Span) -> Span:
     """The figure (number and unit) at the end of an evidence span."""
-    i = bisect_left(ctx.quantity_ends, span.end)
-    if i < len(ctx.quantities) and ctx.quantities[i].end == span.end and ctx.quantities[i].start >= span.start:
-        q = ctx.quantities[i]
-        return ctx.span(q.start, q.end)
+    i = bisect_left(ri.quantity_ends, span.end)
+    if i < len(ri.quantities) and ri.quantities[i].end == span.end and ri.quantities[i].start >= span.start:
+        q = ri.quantities[i]
+        return ri.span(q.start, q.end)
     return span
 
 
-def _part_label(ctx: Context, qi: int, w: _Words) -> tuple[str, int]:
-    q = ctx.quantities[qi]
-    cs = max(ctx.clause_start(q.num_start), ctx.prev_quantity_end(qi))
-    raw = ctx.text[cs:q.num_start]
+def _part_label(ri: ReviewInput, qi: int, w: _Words) -> Label:
+    q = ri.quantities[qi]
+    cs = max(ri.clause_start(q.num_start), ri.prev_quantity_end(qi))
+    raw = ri.text[cs:q.num_start]
     label = w.tail.sub("", w.lead.sub("", raw)).strip()
-    return label, cs + (len(raw) - len(raw.lstrip("，,、：: （(")))
+    return Label(label, cs + (len(raw) - len(raw.lstrip("，,、：: （("))))
 
 
-def text_breakdowns(ctx: Context) -> list[Relation]:
+def text_breakdowns(ri: ReviewInput) -> list[Relation]:
     """"T，其中A a、B b" / "T，分别为…" in one sentence."""
     out: list[Relation] = []
-    qs = ctx.quantities
+    qs = ri.quantities
     w = _words()
     for qi0, q0 in enumerate(qs):
-        m = w.intro.match(ctx.text, q0.end)
+        m = w.intro.match(ri.text, q0.end)
         if not m:
             continue
-        qi = _total_before(ctx, qi0, w)
+        qi = _total_before(ri, qi0, w)
         if qi is None:
             continue
         q = qs[qi]
         exhaustive = m.group(1).startswith("分别")
         in_parens = "（" in m.group(0) or "(" in m.group(0)
-        end = ctx.sentence_end(q.end)
+        end = ri.sentence_end(q.end)
         parts: list[tuple[int, Quantity]] = []
         for pj in range(qi + 1, len(qs)):
             p = qs[pj]
             if p.start >= end:
                 break
-            gap = ctx.text[qs[pj - 1].end:p.num_start] if pj > qi + 1 else ctx.text[m.end():p.num_start]
+            gap = ri.text[qs[pj - 1].end:p.num_start] if pj > qi + 1 else ri.text[m.end():p.num_start]
             if pj > qi + 1 and ("其中" in gap or (in_parens and re.search(r"[）)]", gap))):
                 break
             if p.kind != q.kind or (q.kind == "count" and p.unit != q.unit) or p.approx or p.comparator:
                 break
-            if _depth(ctx.text, m.end(), p.start) > 0:
+            if _depth(ri.text, m.end(), p.start) > 0:
                 continue  # "基本支出1,106.87万元（人员经费986.42万元…）": a part of a part
             parts.append((pj, p))
         if not parts:
             continue
-        label, lstart = _part_label(ctx, qi, w)
-        total = _q_ref(ctx, label or "合计", q, lstart)
-        refs = [_ref_at(ctx, pj, w) for pj, _ in parts]
+        label, lstart = _part_label(ri, qi, w)
+        total = _term(ri, label or "合计", q, lstart)
+        refs = [_term_at(ri, pj, w) for pj, _ in parts]
         out.append(Relation(total, refs, exhaustive, q.kind, q.unit if q.kind != "money" else "万元", "text",
                             label or "合计"))
     return out
@@ -136,28 +147,29 @@ def _depth(text: str, a: int, b: int) -> int:
     return seg.count("（") + seg.count("(") - seg.count("）") - seg.count(")")
 
 
-def _total_before(ctx: Context, qi: int, w: _Words) -> int | None:
+def _total_before(ri: ReviewInput, qi: int, w: _Words) -> int | None:
     """The total a "其中" list breaks down: the figure just before it, unless that figure is a
     target ("办理206件，超过年度目标180件，其中刑事案件78件…"), then the one before that."""
-    start = ctx.sentence_start(ctx.quantities[qi].start)
-    unit = ctx.quantities[qi].unit
+    start = ri.sentence_start(ri.quantities[qi].start)
+    unit = ri.quantities[qi].unit
     j = qi
-    while j >= 0 and ctx.quantities[j].start >= start:
-        q = ctx.quantities[j]
+    while j >= 0 and ri.quantities[j].start >= start:
+        q = ri.quantities[j]
         if q.unit == unit and q.kind != "percent" and not q.approx and not q.comparator:
-            label, _ = _part_label(ctx, j, w)
+            label, _ = _part_label(ri, j, w)
             if not w.goal.search(label) and not w.change.search(label):
                 return j
         j -= 1
     return None
 
 
-def _ref_at(ctx: Context, qi: int, w: _Words) -> Ref:
-    label, start = _part_label(ctx, qi, w)
-    return _q_ref(ctx, label, ctx.quantities[qi], start)
+def _term_at(ri: ReviewInput, qi: int, w: _Words) -> Term:
+    label, start = _part_label(ri, qi, w)
+    return _term(ri, label, ri.quantities[qi], start)
 
 
-def fact_identities(ctx: Context, report: Report) -> list[Relation]:
+def fact_identities(ri: ReviewInput, report: Report) -> list[Relation]:
+    """Totals and parts by definition (data/identities.yaml ``facts``) among the report's stated facts."""
     out: list[Relation] = []
     facts = report.facts
     for ident in identities()["facts"]:
@@ -173,62 +185,56 @@ def fact_identities(ctx: Context, report: Report) -> list[Relation]:
             # when the report has none
             funds = ("gov_fund_expenditure", "soe_capital_expenditure", "social_insurance_expenditure")
             complete = complete and not any(f in facts and facts[f].value for f in funds)
-        refs = [Ref(_fact_label(p.key), Decimal(p.value), p.decimals or 0, p.evidence[0], _figure(ctx, p.evidence[-1]))
+        refs = [Term(fact_label(p.key), Decimal(p.value), p.decimals or 0, p.evidence[0], _figure(ri, p.evidence[-1]))
                 for p in parts]
         tev = total.evidence[0]
-        out.append(Relation(Ref(_fact_label(total.key), Decimal(total.value), total.decimals or 0, tev, _figure(ctx, tev)),
-                            refs, ident["exhaustive"] and complete, "money", "万元", "identity", _fact_label(total.key)))
+        out.append(Relation(Term(fact_label(total.key), Decimal(total.value), total.decimals or 0, tev, _figure(ri, tev)),
+                            refs, ident["exhaustive"] and complete, "money", "万元", "identity", fact_label(total.key)))
     return out
 
 
-def _fact_label(key: str) -> str:
-    from jixiao.export import FACT_LABELS
-
-    return re.sub(r"（万元）$", "", FACT_LABELS.get(key, key))
-
-
-def kpi_identities(ctx: Context, metrics: list[Metric]) -> list[Relation]:
+def kpi_identities(ri: ReviewInput, metrics: list[Metric]) -> list[Relation]:
     """A KPI total followed in its sentence by the KPIs that make it up."""
     out: list[Relation] = []
     by_sentence: dict[int, list[Metric]] = {}
     for m in metrics:
         if m.kpi:
-            by_sentence.setdefault(ctx.sentence_start(m.evidence[0].start), []).append(m)
+            by_sentence.setdefault(ri.sentence_start(m.evidence[0].start), []).append(m)
     for ident in identities()["kpis"]:
         wanted = set(ident["parts"])
         for m in metrics:
             if m.kpi != ident["total"] or m.approx or m.comparator:
                 continue
             ev = m.evidence[0]
-            end = ctx.sentence_end(ev.end)
-            same = by_sentence.get(ctx.sentence_start(ev.start), [])
+            end = ri.sentence_end(ev.end)
+            same = by_sentence.get(ri.sentence_start(ev.start), [])
             parts = [p for p in same if p.kpi in wanted and ev.end <= p.evidence[0].start < end]
             seen: set[str] = set()
             parts = [p for p in parts if not (p.kpi in seen or seen.add(p.kpi))]
             if len(parts) < 2:
                 continue
-            refs = [Ref(p.label, p.value, p.decimals, p.evidence[0], _figure(ctx, p.evidence[0])) for p in parts]
-            out.append(Relation(Ref(m.label, m.value, m.decimals, ev, _figure(ctx, ev)), refs, ident["exhaustive"], "count",
+            refs = [Term(p.label, p.value, p.decimals, p.evidence[0], _figure(ri, p.evidence[0])) for p in parts]
+            out.append(Relation(Term(m.label, m.value, m.decimals, ev, _figure(ri, ev)), refs, ident["exhaustive"], "count",
                                 m.unit, "kpi", m.label))
     return out
 
 
-def item_lists(ctx: Context, report: Report) -> list[Relation]:
+def item_lists(ri: ReviewInput, report: Report) -> list[Relation]:
     """项目支出 total vs the projects listed under it."""
     total = report.facts.get("project_expenditure")
     if total is None or not total.evidence:
         return []
     # the mention that heads the project list: the one in a 项目支出 section, else the first
-    tev = next((ev for ev in total.evidence if "project_expenditure" in ctx.index.keys(ev.start)),
+    tev = next((ev for ev in total.evidence if "project_expenditure" in ri.index.keys(ev.start)),
                total.evidence[0])
-    para = ctx.line_of(tev.start)
+    para = ri.line_of(tev.start)
     chosen: dict[str, tuple[int, str]] = {}
     order: list[str] = []
-    for st in ctx.item_statements:
-        q = ctx.quantities[st.qi]
+    for st in ri.item_statements:
+        q = ri.quantities[st.qi]
         if st.parent is not None or q.start < tev.end:
             continue
-        in_list_section = "project_expenditure" in ctx.index.keys(q.start)
+        in_list_section = "project_expenditure" in ri.index.keys(q.start)
         if not (in_list_section or para[0] <= q.start < para[1]):
             continue
         rank = {"actual": 0, "implicit_actual": 1, "plain": 2}.get(st.role)
@@ -242,34 +248,34 @@ def item_lists(ctx: Context, report: Report) -> list[Relation]:
         return []
     refs = []
     for name in order:
-        q = ctx.quantities[chosen[name][0]]
-        refs.append(Ref(name, q.value, q.decimals, ctx.span(q.start, q.end), ctx.span(q.start, q.end)))
-    announced = _COUNT_ANNOUNCED.search(ctx.text, tev.end, min(len(ctx.text), tev.end + 30))
+        q = ri.quantities[chosen[name][0]]
+        refs.append(Term(name, q.value, q.decimals, ri.span(q.start, q.end), ri.span(q.start, q.end)))
+    announced = _COUNT_ANNOUNCED.search(ri.text, tev.end, min(len(ri.text), tev.end + 30))
     exhaustive = False
     if announced:
-        from jixiao.extract.numbers import parse_number
-
         n = parse_number(announced.group(1))
         exhaustive = bool(n) and int(n[0]) == len(refs)
-    return [Relation(Ref("项目支出", Decimal(total.value), total.decimals or 0, tev, _figure(ctx, tev)), refs, exhaustive, "money",
+    return [Relation(Term("项目支出", Decimal(total.value), total.decimals or 0, tev, _figure(ri, tev)), refs, exhaustive, "money",
                      "万元", "items", "项目支出")]
 
 
-def table_totals(ctx: Context) -> list[Relation]:
+def table_totals(ri: ReviewInput) -> list[Relation]:
     """A table's 合计 row against the rows above it."""
     out = []
     names = {"budget": "年初预算", "adjustment": "调整数", "budget_full": "全年预算", "actual": "决算数"}
-    for tt in ctx.table_totals:
-        value, dec, span = tt.total
-        refs = [Ref(lab, v, d, sp, sp) for lab, v, d, sp in tt.parts]
+    for tt in ri.table_totals:
+        t = tt.total
+        refs = [Term(p.label, p.value, p.decimals, p.span, p.span) for p in tt.parts]
         subject = f"表格（{names.get(tt.column, tt.column)}）{tt.label}"
-        out.append(Relation(Ref(tt.label, value, dec, span, span), refs, True, "money", "万元", "table", subject))
+        out.append(Relation(Term(tt.label, t.value, t.decimals, t.span, t.span), refs, True, "money", "万元", "table", subject))
     return out
 
 
-def all_relations(ctx: Context, report: Report) -> list[Relation]:
-    rels = (item_lists(ctx, report) + fact_identities(ctx, report) + kpi_identities(ctx, report.metrics)
-            + text_breakdowns(ctx) + table_totals(ctx))
+def all_relations(ri: ReviewInput) -> list[Relation]:
+    """Every relation of the report, one per total figure and set of parts."""
+    report = ri.report
+    rels = (item_lists(ri, report) + fact_identities(ri, report) + kpi_identities(ri, report.metrics)
+            + text_breakdowns(ri) + table_totals(ri))
     # one relation per total figure and parts: the first source wins (items, definitions, then
     # text), but if any source says the parts are exhaustive ("分别为"), so is the relation
     seen: dict[tuple[int, tuple], Relation] = {}

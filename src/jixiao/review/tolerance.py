@@ -12,10 +12,12 @@ HALF = Decimal("0.5")
 
 
 def half_unit(decimals: int) -> Decimal:
+    """Half a unit of the last written digit: ½·10^−decimals."""
     return HALF * Decimal(10) ** -decimals
 
 
 def sum_tolerance(total_decimals: int, part_decimals: list[int], exact: bool = False) -> Decimal:
+    """How far a total may be from the sum of its parts, given the decimals written (0 when exact)."""
     if exact:
         return Decimal(0)
     return half_unit(total_decimals) + sum((half_unit(d) for d in part_decimals), Decimal(0))

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from jixiao.jsonout import dumps
 from jixiao.model import Span
 
 Status = Literal["scored", "无法计算", "需人工评定"]
@@ -124,6 +125,4 @@ class ScoreCard(BaseModel):
 
     def to_json_text(self, indent: int | None = 1) -> str:
         """The card as JSON with exact Decimal numbers."""
-        from jixiao.jsonout import dumps
-
         return dumps(self.model_dump(), indent=indent)

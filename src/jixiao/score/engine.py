@@ -15,7 +15,7 @@ from jixiao.score.card import Adjustment, CapResult, IndicatorScore, InputValue,
 from jixiao.score.formula import ZeroDivisor, compile_formula
 from jixiao.score.framework import CapSpec, Framework, Node, Scored, choose_framework, load_framework
 from jixiao.score.refs import label, resolve
-from jixiao.score.rules import NOT_COMPUTABLE, REVIEW, SCORED, Context, Outcome, round_points
+from jixiao.score.rules import NOT_COMPUTABLE, REVIEW, SCORED, IndicatorInput, Outcome, round_points
 
 _ZERO = Decimal(0)
 _VALUE_PLACES = Decimal("0.0001")
@@ -104,13 +104,13 @@ def _evaluate(spec: Scored, inputs: list[InputValue], weight: Decimal, comparato
         return x if isinstance(x, Decimal) else compile_formula(x, values.keys()).evaluate(values)
 
     value = spec.compiled_formula.evaluate(values) if spec.compiled_formula else None
-    ctx = Context(weight=weight, value=value, num=num, comparator=comparator)
+    ctx = IndicatorInput(weight=weight, value=value, num=num, comparator=comparator)
     outcome: Outcome = spec.rule_type.fn(spec.parsed_params, ctx)
     adjustments = []
     if outcome.points is not None:
         points = outcome.points
         for rt, params in spec.adjustments:
-            adj = rt.fn(params, Context(weight=weight, value=value, num=num, points=points, comparator=comparator))
+            adj = rt.fn(params, IndicatorInput(weight=weight, value=value, num=num, points=points, comparator=comparator))
             points = max(points + adj.points, _ZERO)
             adjustments.append(Adjustment(rule=rt.name, points=adj.points, note=adj.note))
         outcome = Outcome(points, outcome.status, outcome.note)
@@ -125,7 +125,7 @@ def _score_leaf(spec: Scored, id_: str, name: str, path: list[str], weight: Deci
                           status=NOT_COMPUTABLE)
     missing = [i for i in inputs if i.value is None]
     if spec.rule == "qualitative":  # a reviewer decides, whatever the inputs say
-        outcome = spec.rule_type.fn(spec.parsed_params, Context(weight=weight, value=None, num=_no_inputs))
+        outcome = spec.rule_type.fn(spec.parsed_params, IndicatorInput(weight=weight, value=None, num=_no_inputs))
         card.status, card.note = outcome.status, outcome.note
         return card
     if missing:

@@ -34,8 +34,8 @@ def round_points(x: Decimal) -> Decimal:
 
 
 @dataclass(frozen=True)
-class Context:
-    """What a rule sees when it runs.
+class IndicatorInput:
+    """What a scoring rule sees when it runs for one indicator.
 
     Attributes:
         weight: the indicator's 分值.
@@ -70,7 +70,7 @@ class RuleType:
     kind: Literal["leaf", "adjust", "total"]
     label: str
     params: type[BaseModel]
-    fn: Callable[[BaseModel, Context], Outcome]
+    fn: Callable[[BaseModel, IndicatorInput], Outcome]
     needs_value: bool
     expressions: Callable[[BaseModel], list[str]]
     check: Callable[[BaseModel, Decimal], list[str]]
@@ -117,7 +117,7 @@ class CappedRatioParams(_Params):
 
 
 @rule("capped_ratio", kind="leaf", label="比例计分（封顶）", params=CappedRatioParams, expressions=_exprs("target"))
-def capped_ratio(p: CappedRatioParams, ctx: Context) -> Outcome:
+def capped_ratio(p: CappedRatioParams, ctx: IndicatorInput) -> Outcome:
     """Score = weight × min(value ÷ target, 1) (or target ÷ value for lower-is-better)."""
     target, value = ctx.num(p.target), ctx.value
     lower = p.direction == "lower" or (p.direction == "metric" and ctx.comparator in ("<=", "<"))
@@ -148,7 +148,7 @@ class PerPointParams(_Params):
 
 
 @rule("per_point_deduction", kind="leaf", label="按点扣分", params=PerPointParams, expressions=_exprs("threshold"))
-def per_point_deduction(p: PerPointParams, ctx: Context) -> Outcome:
+def per_point_deduction(p: PerPointParams, ctx: IndicatorInput) -> Outcome:
     """Full weight at or inside the threshold; k points off per point/step beyond it."""
     threshold = ctx.num(p.threshold)
     beyond = ctx.value - threshold if p.direction == "above" else threshold - ctx.value
@@ -199,7 +199,7 @@ def _check_bands(p: BandTableParams, weight: Decimal) -> list[str]:
 
 
 @rule("band_table", kind="leaf", label="分档计分", params=BandTableParams, check=_check_bands)
-def band_table(p: BandTableParams, ctx: Context) -> Outcome:
+def band_table(p: BandTableParams, ctx: IndicatorInput) -> Outcome:
     """Points of the first band the value falls in."""
     for band in p.bands:
         if band.holds(ctx.value):
@@ -234,7 +234,7 @@ def _check_items(p: ChecklistParams, weight: Decimal) -> list[str]:
 
 @rule("checklist", kind="leaf", label="要点计分", params=ChecklistParams, needs_value=False,
       expressions=lambda p: [i.when for i in p.items if i.when], check=_check_items)
-def checklist(p: ChecklistParams, ctx: Context) -> Outcome:
+def checklist(p: ChecklistParams, ctx: IndicatorInput) -> Outcome:
     """Sum (or deduct) item points; any item without a condition sends it to a reviewer."""
     met = [i for i in p.items if i.when and ctx.num(i.when)]
     unmet = [i for i in p.items if i.when and not ctx.num(i.when)]
@@ -272,7 +272,7 @@ class QualitativeParams(_Params):
 
 
 @rule("qualitative", kind="leaf", label="定性分档（人工评定）", params=QualitativeParams, needs_value=False)
-def qualitative(p: QualitativeParams, ctx: Context) -> Outcome:
+def qualitative(p: QualitativeParams, ctx: IndicatorInput) -> Outcome:
     """Never scored automatically: the note lists each band's point range for the reviewer."""
     ranges = "；".join(f"{b.name} {round_points(ctx.weight * b.low / 100)}–{round_points(ctx.weight * b.high / 100)}分"
                       for b in p.bands)
@@ -296,7 +296,7 @@ class DeviationParams(_Params):
 
 @rule("deviation_penalty", kind="adjust", label="偏离扣分", params=DeviationParams, needs_value=False,
       expressions=lambda p: [p.actual, p.target])
-def deviation_penalty(p: DeviationParams, ctx: Context) -> Outcome:
+def deviation_penalty(p: DeviationParams, ctx: IndicatorInput) -> Outcome:
     """Outcome.points is the (negative) change; the leaf never goes below 0."""
     actual, target = ctx.num(p.actual), ctx.num(p.target)
     if target == 0:
@@ -331,7 +331,7 @@ class CapParams(_Params):
 
 
 @rule("cap", kind="total", label="总分封顶", params=CapParams)
-def cap(p: CapParams, ctx: Context) -> Outcome:
+def cap(p: CapParams, ctx: IndicatorInput) -> Outcome:
     """Outcome.points is the ceiling that applies (None: no ceiling)."""
     applies = [lim for lim in p.limits if ctx.value < lim.below]
     if not applies:

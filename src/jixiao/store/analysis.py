@@ -1,19 +1,22 @@
-"""Upload checks and the analysis of one stored file (load → extract with review → score).
+"""Upload checks and the analysis of one stored file (through :mod:`jixiao.pipeline`).
 
 ``check_upload`` runs before anything is stored: size (50 MB by default, ``JIXIAO_MAX_FILE_MB``),
-extension and a look at the first bytes. ``analyse_bytes`` never raises for a bad document: it
-returns an ``Analysis`` with ``error`` set to the Chinese reason, so one bad file never stops a batch.
+extension and a look at the first bytes. ``analyse_upload`` never raises for a bad document: it
+returns a ``StoredAnalysis`` with ``error`` set to the Chinese reason, so one bad file never stops a
+batch.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jixiao import jsonout, pipeline
+from jixiao.errors import IngestError, InternalError, JixiaoError
+from jixiao.ingest.registry import max_mb_setting
 from jixiao.store.errors import UploadRejected
 
 ALLOWED_SUFFIXES = (".docx", ".pdf", ".txt", ".xlsx")
@@ -22,8 +25,6 @@ log = logging.getLogger("jixiao.store")
 
 def max_upload_bytes() -> int:
     """The per-file size limit in bytes (the ingest limit, 50 MB unless ``JIXIAO_MAX_FILE_MB``)."""
-    from jixiao.ingest.registry import max_mb_setting
-
     return int(max_mb_setting() * 1024 * 1024)
 
 
@@ -57,8 +58,9 @@ def check_upload(filename: str, data: bytes) -> None:
 
 
 @dataclass
-class Analysis:
-    """The outcome of analysing one file; ``error`` is set (and the rest empty) when it failed."""
+class StoredAnalysis:
+    """What is kept on a report row after analysing its file, JSON-ready; ``error`` is set (and the
+    rest empty) when it failed."""
 
     error: str | None = None
     file_format: str | None = None
@@ -69,37 +71,24 @@ class Analysis:
 
 
 def _jsonable(obj: Any) -> Any:
-    from jixiao import jsonout
-
     return json.loads(jsonout.dumps(obj))
 
 
-def analyse_bytes(filename: str, data: bytes) -> Analysis:
-    """Load, extract (with review) and score one file held in memory."""
-    from jixiao.errors import IngestError
-    from jixiao.extract import extract
-    from jixiao.ingest import load
-
-    suffix = Path(filename).suffix.lower() if Path(filename).suffix.lower() in ALLOWED_SUFFIXES else ".bin"
+def analyse_upload(filename: str, data: bytes) -> StoredAnalysis:
+    """Analyse one stored file through the pipeline (review and score); never raises for a bad
+    document: the Chinese reason is returned instead, so one bad file never stops a batch."""
     try:
-        with tempfile.TemporaryDirectory(prefix="jixiao-up-") as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(data)
-            doc = load(path, source=filename)
-        report = extract(doc, review=True)
+        analysis = pipeline.analyse(data, pipeline.Options(score=True), name=filename)
+    except InternalError as err:
+        log.warning("analysis of %s failed", filename, exc_info=err.cause)
+        return StoredAnalysis(error=f"处理时发生内部错误（{type(err.cause).__name__}），请将文件反馈给开发者")
     except IngestError as err:
-        return Analysis(error=err.reason)
-    except Exception as err:  # noqa: BLE001 - recorded on the report, the batch goes on
-        log.warning("analysis of %s failed", filename, exc_info=True)
-        return Analysis(error=f"处理时发生内部错误（{type(err).__name__}），请将文件反馈给开发者")
-    out = report.to_json()
+        return StoredAnalysis(error=err.reason)
+    except JixiaoError as err:  # an invalid data folder: the file is kept, to be analysed again later
+        log.warning("analysis of %s failed: %s", filename, err)
+        return StoredAnalysis(error=str(err))
+    out = analysis.report.to_json()
     findings = out.pop("findings", None) or []
-    card = None
-    try:
-        from jixiao.score import score
-
-        card = _jsonable(score(report).model_dump())
-    except Exception:  # noqa: BLE001 - a report without a score card is still useful
-        log.info("no score card for %s", filename, exc_info=True)
-    return Analysis(file_format=doc.format, text=doc.text, extracted=_jsonable(out),
-                    findings=_jsonable(findings), score=card)
+    card = _jsonable(analysis.score.model_dump()) if analysis.score is not None else None
+    return StoredAnalysis(file_format=analysis.document.format, text=analysis.document.text,
+                          extracted=_jsonable(out), findings=_jsonable(findings), score=card)

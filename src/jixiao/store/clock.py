@@ -24,4 +24,5 @@ def local_date(dt: datetime) -> date:
 
 
 def today() -> date:
+    """Today in the server's local timezone."""
     return datetime.now().astimezone().date()

@@ -15,6 +15,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +32,7 @@ def data_dir() -> Path:
 
 
 def default_url(folder: Path | None = None) -> str:
+    """The SQLite database in ``folder`` (default: the data dir)."""
     folder = Path(folder) if folder is not None else data_dir()
     return f"sqlite:///{(folder / 'jixiao.db').resolve()}"
 
@@ -45,6 +49,7 @@ def normalise_url(url: str | None) -> str:
 
 
 def is_sqlite(url: str) -> bool:
+    """Whether ``url`` names a SQLite database."""
     return make_url(normalise_url(url)).get_backend_name() == "sqlite"
 
 
@@ -85,8 +90,6 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def alembic_config(url: str):
     """An Alembic ``Config`` built in code, pointing at the bundled migrations."""
-    from alembic.config import Config
-
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
@@ -95,8 +98,6 @@ def alembic_config(url: str):
 
 def upgrade(url: str | None = None, rev: str = "head") -> None:
     """Migrate the database at ``url`` to ``rev`` (default: the newest revision)."""
-    from alembic import command
-
     url = normalise_url(url)
     if (path := sqlite_path(url)) is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,15 +106,11 @@ def upgrade(url: str | None = None, rev: str = "head") -> None:
 
 def downgrade(url: str | None, rev: str) -> None:
     """Migrate the database at ``url`` down to ``rev`` (``base`` drops every table)."""
-    from alembic import command
-
     command.downgrade(alembic_config(normalise_url(url)), rev)
 
 
 def current_revision(url: str | None = None) -> str | None:
     """The revision the database is at (None when never migrated)."""
-    from alembic.runtime.migration import MigrationContext
-
     engine = make_engine(url)
     try:
         with engine.connect() as conn:

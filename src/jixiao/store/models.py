@@ -31,9 +31,17 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 ROLES = {"admin": "管理员", "reviewer": "审核人员", "unit": "单位填报人"}
 STATUSES = {"pending": "待审核", "in_review": "审核中", "returned": "退回修改", "approved": "审核通过"}
 ANALYSIS = {"queued": "待分析", "done": "已分析", "failed": "失败"}
+# allowed status changes (from, to); a return needs a comment
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "pending": ("in_review", "returned", "approved"),
+    "in_review": ("returned", "approved", "pending"),
+    "returned": ("pending", "in_review"),
+    "approved": ("in_review",),
+}
 
 
 def utcnow() -> datetime:
+    """The current time, timezone-aware (UTC)."""
     return datetime.now(UTC)
 
 

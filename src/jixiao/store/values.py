@@ -3,7 +3,7 @@ extracted JSON.
 
 A field path names one value of ``Report.extracted`` (the JSON of ``jixiao.model.Report.to_json()``):
 
-* ``facts.<key>`` — a flat fact (``facts.basic_expenditure``); any key of ``export.FACT_KEYS`` may be
+* ``facts.<key>`` — a flat fact (``facts.basic_expenditure``); any key of ``model.FACT_KEYS`` may be
   corrected, even one the extractor did not find;
 * ``metrics.<kpi or label>@<start>`` — the value of one metric, identified by its KPI id (or its label
   when it has none) and the start offset of its first evidence span;
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from jixiao.export import FACT_KEYS, FACT_LABELS
 from jixiao.jsonout import decimal_text
+from jixiao.model import FACT_KEYS, FACT_LABELS
 from jixiao.store.errors import InvalidInput
 
 TEXT_FACTS = frozenset({"unit_name", "province", "city", "county", "report_kind", "report_date"})
@@ -41,6 +41,7 @@ def metric_id(metric: dict) -> str:
 
 
 def item_path(item: dict, attr: str) -> str:
+    """The field path of one amount of a project item."""
     return f"project_items.{item.get('name')}.{attr}"
 
 
@@ -225,3 +226,8 @@ def _row(path: str, label: str, extracted: Any, value: Any, eff: Effective, evid
     return {"field": path, "label": label, "kind": kind, "extracted": extracted, "value": value,
             "corrected": c is not None, "correction_id": c.id if c is not None else None,
             "evidence": evidence}
+
+
+def number_cell(num: Any) -> int | float:
+    """A stored number for a spreadsheet or JSON cell (int when integral)."""
+    return int(num) if num == int(num) else float(num)

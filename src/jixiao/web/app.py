@@ -1,5 +1,5 @@
-"""``create_app(db_url)``: wires the database, the session and CSRF protection, the JSON API, the
-pages and the static files.
+"""``create_app(db_url)``: wires the database, the session and CSRF protection, the routers (pages and
+JSON API, one per resource: ``jixiao.web.routes``) and the static files.
 
 On creation the database is migrated to the newest revision and reports left ``queued`` by a crash
 are marked as failed ("上传中断，未完成，请重新分析"). The session secret comes from the argument,
@@ -13,12 +13,14 @@ import logging
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -27,8 +29,9 @@ from jixiao import __version__
 from jixiao.store import db as store_db
 from jixiao.store import service
 from jixiao.store.errors import ServiceError
-from jixiao.web import api
 from jixiao.web.deps import Settings
+from jixiao.web.render import render_error
+from jixiao.web.routes import ROUTERS
 from jixiao.web.security import SESSION_COOKIE, SESSION_MAX_AGE, csrf_protect
 
 STATIC = Path(__file__).with_name("static")
@@ -92,34 +95,18 @@ def create_app(db_url: str | None = None, *, secret_key: str | None = None, http
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    app.include_router(api.router)
+    for router in ROUTERS:
+        app.include_router(router)
     _docs(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    pages = _pages_module()
-    if pages is not None:
-        app.include_router(pages.router)
-    _error_handlers(app, pages)
+    _error_handlers(app)
     return app
 
 
 def all_routes(app: FastAPI) -> list:
     """Every route of the app, included routers flattened (FastAPI keeps them nested): objects with
     ``path``, ``methods``, ``endpoint``, ``name``."""
-    from fastapi.routing import iter_route_contexts
-
     return list(iter_route_contexts(app.routes))
-
-
-def _pages_module():
-    """The pages module, or None while it does not exist yet (an error inside it is not hidden)."""
-    import importlib
-
-    try:
-        return importlib.import_module("jixiao.web.pages")
-    except ModuleNotFoundError as err:
-        if err.name == "jixiao.web.pages":
-            return None
-        raise
 
 
 def _docs(app: FastAPI) -> None:
@@ -147,20 +134,16 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/api"
 
 
-def _error_handlers(app: FastAPI, pages) -> None:
+def _error_handlers(app: FastAPI) -> None:
     """JSON ``{"detail": "中文说明"}`` for the API; for pages, a redirect to the login page on 401 and
-    the pages' own error page (``pages.render_error(request, status, detail)``) when there is one."""
-    render_error = getattr(pages, "render_error", None) if pages is not None else None
+    the error page (``render.render_error``) otherwise."""
 
     def respond(request: Request, status: int, detail: str, headers: dict | None = None) -> Response:
         if not _is_api(request):
             if status == 401:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                from urllib.parse import quote
-
                 return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-            if render_error is not None:
-                return render_error(request, status, detail)
+            return render_error(request, status, detail)
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
     @app.exception_handler(ServiceError)

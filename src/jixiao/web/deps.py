@@ -15,9 +15,10 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
+from jixiao.auth import password_fingerprint
 from jixiao.store import service
 from jixiao.store.models import User
-from jixiao.web.security import bearer_token, password_fingerprint, session_user_id
+from jixiao.web.security import bearer_token, session_user_id
 
 LOGIN_REQUIRED = "请先登录"
 BAD_TOKEN = "API 令牌无效或已撤销"
@@ -41,6 +42,7 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 def get_settings(request: Request) -> Settings:
+    """The settings ``create_app`` was called with."""
     return request.app.state.settings
 
 

@@ -1,6 +1,6 @@
-"""Security primitives of the web application: passwords, sessions, CSRF and API tokens.
+"""Security of the web application: sessions, CSRF and the bearer token of API requests
+(passwords and API token digests are in :mod:`jixiao.auth`).
 
-* Passwords: argon2id (``argon2-cffi``), ``hash_password`` / ``verify_password`` / ``needs_rehash``.
 * Sessions: Starlette's ``SessionMiddleware`` keeps ``request.session`` in a cookie signed with
   itsdangerous (HttpOnly, SameSite=Lax, ``Secure`` when the app is created with ``https_only``).
   The session holds ``uid`` (user id), ``pwf`` (a fingerprint of the password hash, so a password
@@ -9,19 +9,17 @@
   form as the hidden field ``csrf_token`` — or send it as the ``X-CSRF-Token`` header from JS).
   ``csrf_protect`` is an app-wide dependency: every POST/PUT/PATCH/DELETE that is not authenticated by
   an API bearer token must carry the session's token, else 403 ``{"detail": "安全校验失败…"}``.
-* API tokens: ``new_api_token()`` returns the token shown once to the user; only
-  ``token_digest(token)`` (sha256) is stored. ``bearer_token(request)`` reads ``Authorization: Bearer``.
+* API tokens: ``bearer_token(request)`` reads ``Authorization: Bearer`` (``deps.api_user`` checks it).
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from fastapi import HTTPException, Request
+
+from jixiao.auth import password_fingerprint
 
 SESSION_COOKIE = "jixiao_session"
 SESSION_MAX_AGE = 12 * 3600  # seconds; a signed cookie older than this is ignored
@@ -29,37 +27,6 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 CSRF_FAILED = "安全校验失败（CSRF 令牌缺失或无效），请刷新页面后重试"
-TOKEN_PREFIX = "jx_"
-
-_hasher = PasswordHasher()
-
-
-# --- passwords -------------------------------------------------------------------------------------
-
-def hash_password(password: str) -> str:
-    """argon2id hash of ``password`` (salted; the parameters are stored in the hash)."""
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    """True when ``password`` matches ``password_hash``; never raises for a bad or foreign hash."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
-def needs_rehash(password_hash: str) -> bool:
-    """True when the hash was made with weaker parameters than the current ones."""
-    try:
-        return _hasher.check_needs_rehash(password_hash)
-    except InvalidHashError:
-        return True
-
-
-def password_fingerprint(password_hash: str) -> str:
-    """A short digest of the password hash kept in the session (changes when the password does)."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 # --- sessions --------------------------------------------------------------------------------------
@@ -120,16 +87,6 @@ async def csrf_protect(request: Request) -> None:
 
 
 # --- API tokens ------------------------------------------------------------------------------------
-
-def new_api_token() -> str:
-    """A new random API token (shown to the user once; store only its digest)."""
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
-
-
-def token_digest(token: str) -> str:
-    """sha256 hex digest of a token, the form kept in ``api_tokens.token_hash``."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
 
 def bearer_token(request: Request) -> str | None:
     """The token of an ``Authorization: Bearer …`` header, or None."""

@@ -22,6 +22,7 @@ def fmt(v: Decimal | int | float, decimals: int | None = None) -> str:
 
 
 def pct(numerator: Decimal, denominator: Decimal, decimals: int = 1) -> Decimal:
+    """numerator ÷ denominator × 100, rounded half up to ``decimals``."""
     return round_to(Decimal(numerator) / Decimal(denominator) * 100, decimals)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
+from jixiao.model import fact_label
 from jixiao.review.registry import rule
 from jixiao.review.rules.common import fmt, num
 from jixiao.review.tolerance import half_unit, round_to
@@ -27,9 +27,7 @@ def check(rc):
         others = [o for o in fact.others if _differs(o.value, fact.value, o.decimals, fact.decimals)]
         if not others:
             continue
-        from jixiao.export import FACT_LABELS
-
-        label = re.sub(r"（万元）$", "", FACT_LABELS.get(key, key))
+        label = fact_label(key)
         all_facts = [fact, *others]
         yield rc.finding(
             "conflicting-values",

@@ -44,19 +44,19 @@ def check(rc):
     """
     text = rc.text
     w = _words()
-    for q in rc.ctx.quantities:
+    for q in rc.quantities:
         if q.kind != "count" or q.unit not in _COUNTED or q.approx or q.comparator:
             continue
         noun_m = _NOUN.match(text, q.end)
         noun = noun_m.group(0) if noun_m else ""
         label_before = _label_before(text, q.num_start)
-        names, span = _list_after(text, noun_m.end() if noun_m else q.end, rc.ctx, w)
+        names, span = _list_after(text, noun_m.end() if noun_m else q.end, rc, w)
         listed_before = False
         if names is None and noun:
-            names, span = _list_before(text, q.num_start, rc.ctx, w)
+            names, span = _list_before(text, q.num_start, rc, w)
             listed_before = names is not None
         if names is None:
-            names, span = _list_elsewhere(text, noun or label_before, q.end, rc.ctx, w)
+            names, span = _list_elsewhere(text, noun or label_before, q.end, rc, w)
         if names is None or len(names) < 2:
             continue
         stated = int(q.value)
@@ -75,14 +75,14 @@ def _label_before(text: str, pos: int) -> str:
     return m.group(1) if m else ""
 
 
-def _names(ctx, a: int, b: int, w: _Words) -> list[str] | None:
+def _names(ri, a: int, b: int, w: _Words) -> list[str] | None:
     """The names listed in ``text[a:b]``, or None when it is not a list of names: it holds a figure
     ("行政编制二十人、工勤编制六人" as much as "行政编制20人、工勤编制6人") or a clause break."""
-    starts = ctx.quantity_starts
+    starts = ri.quantity_starts
     i = bisect_left(starts, a)
     if i < len(starts) and starts[i] < b:
         return None
-    return _split_names(ctx.text[a:b], w)
+    return _split_names(ri.text[a:b], w)
 
 
 def _split_names(s: str, w: _Words) -> list[str] | None:
@@ -102,7 +102,7 @@ def _split_names(s: str, w: _Words) -> list[str] | None:
     return parts
 
 
-def _list_after(text: str, pos: int, ctx, w: _Words):
+def _list_after(text: str, pos: int, ri, w: _Words):
     m = w.list_after.match(text, pos)
     if not m or not w.opener.search(m.group(0)):
         return None, None
@@ -111,31 +111,31 @@ def _list_after(text: str, pos: int, ctx, w: _Words):
                        and m.end() + end.start() >= len(text.rstrip())):
         return None, None  # the text ends inside the list: what is cut is not counted
     stop = m.end() + end.start()
-    names = _names(ctx, m.end(), stop, w)
-    return names, ctx.span(m.end(), stop)
+    names = _names(ri, m.end(), stop, w)
+    return names, ri.span(m.end(), stop)
 
 
-def _list_before(text: str, pos: int, ctx, w: _Words):
-    start = ctx.clause_start(pos)
+def _list_before(text: str, pos: int, ri, w: _Words):
+    start = ri.clause_start(pos)
     seg = text[start:pos]
     m = None
     for m in w.list_before.finditer(seg):  # noqa: B007 - the last introducer counts
         pass
     if m is None or "、" not in seg[m.end():]:
         return None, None
-    names = _names(ctx, start + m.end(), pos, w)
-    return names, ctx.span(start + m.end(), pos)
+    names = _names(ri, start + m.end(), pos, w)
+    return names, ri.span(start + m.end(), pos)
 
 
-def _list_elsewhere(text: str, noun: str, pos: int, ctx, w: _Words):
+def _list_elsewhere(text: str, noun: str, pos: int, ri, w: _Words):
     """"…7个内设科室…。内设科室具体为：A、B…" later in the same paragraph."""
     if len(noun) < 2:
         return None, None
-    a, b = ctx.line_of(pos)
+    a, b = ri.line_of(pos)
     m = re.compile(re.escape(noun) + r"(?:具体|分别)?(?:为|是|包括)[：:]").search(text, pos, b)
     if not m:
         return None, None
     end = re.search(r"[。；;\n]", text[m.end():b])
     stop = m.end() + (end.start() if end else b - m.end())
-    return _names(ctx, m.end(), stop, w), ctx.span(m.end(), stop)
+    return _names(ri, m.end(), stop, w), ri.span(m.end(), stop)
 

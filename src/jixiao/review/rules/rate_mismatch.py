@@ -29,7 +29,7 @@ def check(rc):
     checked: set[int] = set()
     by_para: dict[int, list] = {}
     for m in rc.report.metrics:
-        by_para.setdefault(rc.ctx.line_of(m.evidence[0].start)[0], []).append(m)
+        by_para.setdefault(rc.line_of(m.evidence[0].start)[0], []).append(m)
     for spec in identities()["rates"]:
         for metrics in by_para.values():
             for rate in metrics:
@@ -40,7 +40,7 @@ def check(rc):
                 if spec.get("rate_label") and not re.search(spec["rate_label"], rate.label):
                     continue
                 # the counts a rate is computed from come after the previous rate of the paragraph
-                para = rc.ctx.line_of(rate.evidence[0].start)
+                para = rc.line_of(rate.evidence[0].start)
                 prev = [m.evidence[0].end for m in metrics if m.unit == "%" and m is not rate
                         and para[0] <= m.evidence[0].end <= rate.evidence[0].start]
                 window = (max([para[0], *prev]), para[1])
@@ -63,11 +63,11 @@ _BASE_LABEL = {"budget_full": "全年预算数", "budget": "年初预算数"}
 
 def _table_rates(rc, accept_trunc: bool):
     """A form's 执行率 that matches neither 执行数 ÷ 全年(调整后)预算数 nor 执行数 ÷ 年初预算数."""
-    for tr in rc.ctx.table_rates:
-        stated, dec, span = tr.rate
-        actual, _, actual_span = tr.actual
-        results = [(col, value, vspan, *rate_agrees(stated, dec, actual, value, accept_trunc))
-                   for col, value, _, vspan in tr.bases]
+    for tr in rc.table_rates:
+        stated, dec, span = tr.rate.value, tr.rate.decimals, tr.rate.span
+        actual, actual_span = tr.actual.value, tr.actual.span
+        results = [(col, f.value, f.span, *rate_agrees(stated, dec, actual, f.value, accept_trunc))
+                   for col, f in tr.bases]
         if any(ok for *_, ok, _ in results):
             continue
         col, value, vspan, _, computed = results[0]
@@ -101,7 +101,7 @@ def _generic(rc, by_para: dict[int, list], checked: set[int], accept_trunc: bool
                 continue
             den, numr = metrics[k - 2], metrics[k - 1]
             what = link.sub("", rate.label[:-1])[-2:]
-            same_sentence = rc.ctx.sentence_start(den.evidence[0].start) == rc.ctx.sentence_start(rate.evidence[0].start)
+            same_sentence = rc.sentence_start(den.evidence[0].start) == rc.sentence_start(rate.evidence[0].start)
             if (len(what) < 2 or not same_sentence or den.unit != numr.unit or den.unit == "%"
                     or den.approx or numr.approx or not den.value or numr.value > den.value
                     or what not in numr.label or what not in den.label):

@@ -28,7 +28,7 @@ def check(rc):
     → 分项之和965.54万元，相差45.00万元（金额为错误级，计数为警告级）。
     """
     cfg = rc.config.get("sum_mismatch", {})
-    for rel in all_relations(rc.ctx, rc.report):
+    for rel in all_relations(rc):
         total = rel.total.value
         parts_sum = sum((p.value for p in rel.parts), Decimal(0))
         exact = rel.kind == "count"

@@ -44,6 +44,7 @@ def stem(label: str, noise: re.Pattern[str] | None = None) -> str:
 
 
 def is_goal(rc, m: Metric) -> bool:
+    """Whether a metric states a goal (目标, 不少于, a 绩效目标 section, after "设定…目标：")."""
     if m.comparator or rc.words("goal").search(m.label) or rc.in_goal_section(m.evidence[0].start):
         return True
     if "goal_marks" not in rc.cache:  # every "设定…目标：" of the text, found once
@@ -51,7 +52,7 @@ def is_goal(rc, m: Metric) -> bool:
     marks = rc.cache["goal_marks"]
     pos = m.evidence[0].start
     i = bisect_right(marks, pos) - 1
-    return i >= 0 and marks[i] > rc.ctx.line_of(pos)[0]
+    return i >= 0 and marks[i] > rc.line_of(pos)[0]
 
 
 def target_pairs(rc) -> list[TargetPair]:
@@ -68,7 +69,7 @@ def _target_pairs(rc) -> list[TargetPair]:
     index = GoalIndex(goals, rc.words("stem_noise"))
     by_sentence: dict[int, list[Metric]] = {}
     for g in goals:
-        by_sentence.setdefault(rc.ctx.sentence_start(g.evidence[0].start), []).append(g)
+        by_sentence.setdefault(rc.sentence_start(g.evidence[0].start), []).append(g)
     pairs: list[TargetPair] = []
     for m in metrics:
         if m.target is not None:
@@ -76,7 +77,7 @@ def _target_pairs(rc) -> list[TargetPair]:
             continue
         if id(m) in goal_ids or m.comparator or (m.kpi or "").endswith(".target"):
             continue
-        if "其中" in rc.text[rc.ctx.sentence_start(m.evidence[0].start):m.evidence[0].start]:
+        if "其中" in rc.text[rc.sentence_start(m.evidence[0].start):m.evidence[0].start]:
             continue  # a part ("其中刑事法律援助案件486件") is not measured against the whole's goal
         goal = _same_sentence_goal(rc, m, by_sentence) or _matching_goal(m, index)
         if goal is None:
@@ -90,7 +91,7 @@ def _same_sentence_goal(rc, m: Metric, by_sentence: dict[int, list[Metric]]) -> 
     """"计划改造危桥6座，实际完成4座": an achieved figure right after its goal in one sentence."""
     if not rc.words("actual").match(m.label):
         return None
-    start = rc.ctx.sentence_start(m.evidence[0].start)
+    start = rc.sentence_start(m.evidence[0].start)
     before = [g for g in by_sentence.get(start, []) if g.evidence[0].start < m.evidence[0].start and g.unit == m.unit]
     return before[-1] if before else None
 
@@ -114,6 +115,7 @@ class GoalIndex:
                     posting.append(g)
 
     def candidates(self, m: Metric) -> list[Metric]:
+        """The goals that may be the goal of ``m``: same unit and KPI, or sharing the most character pairs."""
         if m.kpi and (m.unit, m.kpi) in self.by_kpi:
             return self.by_kpi[(m.unit, m.kpi)][:50]
         st = stem(m.label, self.noise)

@@ -1,4 +1,6 @@
-"""任务下达: a reviewer opens a year's self-evaluation task for a set of units with a deadline; the
+"""Tasks and the review workflow.
+
+任务下达: a reviewer opens a year's self-evaluation task for a set of units with a deadline; the
 task shows, per unit, who submitted, who is late, who was returned and who has not submitted yet.
 
 A report belongs to a task when it was uploaded for it, or (automatically) when its unit is one of the
@@ -10,6 +12,9 @@ for the task:
 * ``returned`` 退回修改 — the latest report was returned by a reviewer;
 * ``missing`` 未提交 — nothing yet, the deadline has not passed;
 * ``overdue`` 逾期未交 — nothing yet, the deadline has passed.
+
+审核流程: ``change_status`` moves a report along ``TRANSITIONS`` (待审核 → 审核中 → 退回修改 / 审核通过),
+with the reviewer's comment (required when returning it).
 """
 
 from __future__ import annotations
@@ -18,12 +23,24 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from jixiao.store import access
 from jixiao.store.clock import iso, local_date, today
 from jixiao.store.errors import InvalidInput, NotFound, PermissionDenied
-from jixiao.store.models import STATUSES, Report, Task, TaskUnit, Unit, User
+from jixiao.store.models import (
+    STATUSES,
+    TRANSITIONS,
+    Report,
+    StatusChange,
+    Task,
+    TaskUnit,
+    Unit,
+    User,
+    utcnow,
+)
+from jixiao.store.reports import check_version, committed, get_report
+from jixiao.store.units import get_or_create_unit
 
 UNIT_STATES = {"submitted": "已提交", "late": "逾期提交", "returned": "退回修改", "missing": "未提交",
                "overdue": "逾期未交"}
@@ -41,6 +58,9 @@ class UnitProgress:
     report_status: str | None = None
     report_status_label: str | None = None
     submitted_at: str | None = None
+    region: str = ""  # the unit's city and county
+    error_count: int | None = None  # of the visible report
+    warning_count: int | None = None
 
 
 @dataclass
@@ -58,14 +78,13 @@ class TaskView:
     overdue: bool = False
 
     def to_dict(self) -> dict:
+        """As a JSON-ready dict."""
         return asdict(self)
 
 
 def open_task(db: Session, actor: User, *, year: int, title: str, deadline: date | str,
               units: list[int | str], note: str = "") -> Task:
     """Open a task (reviewers and admins). ``units`` are unit ids or names (new names are created)."""
-    from jixiao.store.service import get_or_create_unit
-
     if not access.is_staff(actor):
         raise PermissionDenied("只有审核人员可以下达任务")
     try:
@@ -130,9 +149,10 @@ def _view(db: Session, actor: User, task: Task) -> TaskView:
     rows = []
     for unit in sorted(members, key=lambda u: u.name):
         r = latest.get(unit.id)
+        region = " ".join(x for x in (unit.city, unit.county) if x)
         if r is None:
             state = "overdue" if now > task.deadline else "missing"
-            rows.append(UnitProgress(unit.id, unit.name, state, UNIT_STATES[state]))
+            rows.append(UnitProgress(unit.id, unit.name, state, UNIT_STATES[state], region=region))
             continue
         if r.status == "returned":
             state = "returned"
@@ -142,17 +162,17 @@ def _view(db: Session, actor: User, task: Task) -> TaskView:
         rows.append(UnitProgress(unit.id, unit.name, state, UNIT_STATES[state],
                                  report_id=r.id if visible else None, report_status=r.status,
                                  report_status_label=STATUSES.get(r.status),
-                                 submitted_at=iso(r.created_at)))
+                                 submitted_at=iso(r.created_at), region=region,
+                                 error_count=r.error_count if visible else None,
+                                 warning_count=r.warning_count if visible else None))
     counts = {s: sum(1 for row in rows if row.state == s) for s in UNIT_STATES}
     return TaskView(id=task.id, year=task.year, title=task.title, deadline=task.deadline.isoformat(),
                     note=task.note, created_at=iso(task.created_at), units=rows, counts=counts, overdue=now > task.deadline)
 
 
 def _light():
-    from sqlalchemy.orm import load_only
-
     return [load_only(Report.id, Report.unit_id, Report.status, Report.created_at, Report.province, Report.city,
-                      Report.county, Report.uploaded_by, Report.task_id)]
+                      Report.county, Report.uploaded_by, Report.task_id, Report.error_count, Report.warning_count)]
 
 
 def list_tasks(db: Session, actor: User) -> list[TaskView]:
@@ -167,3 +187,30 @@ def task_progress(db: Session, actor: User, task_id: int) -> TaskView:
     if task is None:
         raise NotFound("任务不存在或无权查看")
     return _view(db, actor, task)
+
+
+# --- review workflow -------------------------------------------------------------------------------
+
+def change_status(db: Session, actor: User, report_id: int, *, to: str, comment: str = "",
+                  version: int | None) -> StatusChange:
+    """Move a report along the workflow (``TRANSITIONS``), with the reviewer's comment (required when
+    returning it), based on report ``version``."""
+    report = get_report(db, actor, report_id)
+    refusal = access.status_refusal(actor)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if to not in STATUSES:
+        raise InvalidInput(f"未知的状态：{to}")
+    check_version(report, version)
+    if to not in TRANSITIONS.get(report.status, ()):
+        raise InvalidInput(f"不能从“{STATUSES[report.status]}”改为“{STATUSES[to]}”")
+    comment = (comment or "").strip()
+    if to == "returned" and not comment:
+        raise InvalidInput("退回修改时请填写审核意见")
+    change = StatusChange(report_id=report.id, user_id=actor.id, from_status=report.status, to_status=to,
+                          comment=comment[:4000])
+    report.status = to
+    report.updated_at = utcnow()
+    with committed(db):
+        db.add(change)
+    return change

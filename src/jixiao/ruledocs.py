@@ -1,0 +1,84 @@
+"""The rules' documentation, made from the registry and the rules' own test cases: the text of
+``jixiao rules ID`` and the page docs/rules.md.
+
+    python -m jixiao.ruledocs > docs/rules.md
+
+Each rule's section is its docstring, its defaults, its message template, and a real example: the
+first failing case of tests/fixtures/rules/<rule>.yaml run through the pipeline, with the message it
+produces (in a source checkout, where the cases are).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import yaml
+
+from jixiao.pipeline import analyse_text
+from jixiao.review import RULES, Rule, load_config
+from jixiao.review.registry import FIXTURES
+
+SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def rule_text(r: Rule, config: dict[str, Any]) -> str:
+    """One rule's documentation as plain text (``jixiao rules ID``)."""
+    out = [f"{r.id}（{r.code}）{r.title} · 默认级别：{SEVERITY_CN[r.severity]}", "", r.doc]
+    defaults = _defaults(r, config)
+    if defaults:
+        out += ["", f"默认配置：{defaults}"]
+    out += ["", f"消息模板：{r.message}"]
+    if r.aliases:
+        out += ["", "别名：" + "、".join(r.aliases)]
+    return "\n".join(out)
+
+
+def _defaults(r: Rule, config: dict[str, Any]) -> str:
+    key = r.id.replace("-", "_")
+    if key not in config:
+        return ""
+    return yaml.safe_dump({key: config[key]}, allow_unicode=True, default_flow_style=True).strip()
+
+
+def render() -> str:
+    """docs/rules.md."""
+    config = load_config()
+    out = ["# 审核规则（Review rules）", "",
+           "本页由 `python -m jixiao.ruledocs > docs/rules.md` 根据规则注册表和各规则的测试用例生成，请勿手工编辑。",
+           "阈值可用 `jixiao check --config 配置.yaml` 覆盖（默认值见 `src/jixiao/data/review.yaml`）；"
+           "`jixiao rules` 列出全部规则，`jixiao check --select/--ignore` 选择要运行的规则。", "",
+           "| 规则 | 代码 | 默认级别 | 名称 |", "|---|---|---|---|"]
+    ordered = sorted(RULES.values(), key=lambda r: r.code)
+    for r in ordered:
+        out.append(f"| [`{r.id}`](#{r.id}) | {r.code} | {SEVERITY_CN[r.severity]} | {r.title} |")
+    for r in ordered:
+        out += ["", f"## {r.id}", "", f"**{r.code} · {r.title}** · 默认级别：{SEVERITY_CN[r.severity]}", ""]
+        out.append(r.doc)
+        defaults = _defaults(r, config)
+        if defaults:
+            out += ["", f"默认配置：`{defaults}`"]
+        out += ["", f"消息模板：`{r.message}`"]
+        if r.aliases:
+            out += ["", "别名：" + "、".join(f"`{a}`" for a in r.aliases)]
+        example = _example(r.id)
+        if example:
+            text, messages = example
+            out += ["", "实例（取自本规则的测试用例）：", "", "```text", text, "```", ""]
+            out += [f"→ {m}" for m in messages]
+    return "\n".join(out) + "\n"
+
+
+def _example(rule_id: str) -> tuple[str, list[str]] | None:
+    path = FIXTURES / f"{rule_id}.yaml"
+    if not path.exists():
+        return None
+    for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
+        if case["fail"]:
+            findings = analyse_text(case["text"]).findings
+            return case["text"], [f.message for f in findings if f.rule == rule_id]
+    return None
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())

@@ -1,0 +1,475 @@
+"""Reports: upload (store the file, then analyse it through the pipeline), re-analysis, recovery after a
+crash, reading, the filtered and sorted list, and corrections of extracted values.
+
+An upload is two transactions: the file is stored (``queued``) before it is analysed, so a crash leaves
+a row that ``recover_interrupted`` marks as not done. Each analysis or correction rewrites the report's
+summary rows (finding counts, effective values) used by the list, the home page and the export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy.orm import Session, load_only, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from jixiao import __version__
+from jixiao.store import access
+from jixiao.store.analysis import analyse_upload, check_upload, safe_filename
+from jixiao.store.clock import iso
+from jixiao.store.errors import ConflictError, InvalidInput, NotFound, PermissionDenied, UploadRejected
+from jixiao.store.models import (
+    ANALYSIS,
+    STATUSES,
+    TRANSITIONS,
+    Correction,
+    FindingCount,
+    Report,
+    ReportValue,
+    StatusChange,
+    Task,
+    TaskUnit,
+    Unit,
+    User,
+    utcnow,
+)
+from jixiao.store.units import get_or_create_unit
+from jixiao.store.values import (
+    apply_corrections,
+    field_label,
+    get_value,
+    parse_value,
+    summary_values,
+    value_rows,
+)
+
+INTERRUPTED = "上传中断，未完成，请重新分析"
+
+
+@dataclass
+class UploadResult:
+    """The outcome for one uploaded file. ``stored`` is False when the file was refused before
+    storing (``error`` says why); ``analysis`` is ``done`` or ``failed`` (with ``error``)."""
+
+    filename: str
+    stored: bool
+    report_id: int | None = None
+    analysis: str | None = None
+    error: str | None = None
+    unit_name: str | None = None
+    fiscal_year: int | None = None
+    error_count: int = 0
+    warning_count: int = 0
+
+    def to_dict(self) -> dict:
+        """As a JSON-ready dict."""
+        return asdict(self)
+
+
+def store_upload(db: Session, actor: User, filename: str, data: bytes, *, task_id: int | None = None) -> Report:
+    """Check and store one file as a ``queued`` report (committed before any analysis, so a crash
+    leaves a row that ``recover_interrupted`` marks as not done)."""
+    filename = safe_filename(filename)
+    if actor.role == "unit" and actor.unit_id is None:
+        raise PermissionDenied("账号未关联单位，不能上传")
+    check_upload(filename, data)
+    if task_id is not None:
+        _task_for_upload(db, actor, task_id)
+    report = Report(filename=filename, file_sha256=hashlib.sha256(data).hexdigest(), file_size=len(data),
+                    original=data, analysis="queued", status="pending", uploaded_by=actor.id, task_id=task_id)
+    if actor.role == "unit":
+        unit = db.get(Unit, actor.unit_id)
+        report.unit_id, report.unit_name = unit.id, unit.name
+        report.province, report.city, report.county = unit.province, unit.city, unit.county
+    db.add(report)
+    db.commit()
+    return report
+
+
+def _task_for_upload(db: Session, actor: User, task_id: int) -> Task:
+    task = db.get(Task, task_id)
+    if task is None:
+        raise NotFound("任务不存在")
+    if actor.role == "unit":
+        member = db.get(TaskUnit, (task_id, actor.unit_id))
+        if member is None:
+            raise NotFound("任务不存在")
+    return task
+
+
+@contextmanager
+def committed(db: Session):
+    """Commit what the block changed; a concurrent edit of the same report (optimistic locking on
+    ``Report.version``) rolls back and becomes a ConflictError (HTTP 409)."""
+    try:
+        yield
+        db.commit()
+    except StaleDataError:
+        db.rollback()
+        raise ConflictError() from None
+
+
+def analyse_report(db: Session, report: Report) -> Report:
+    """Analyse a stored report and store the results (``done``), or the Chinese reason (``failed``).
+    Corrections are kept and re-applied; the report's version is bumped."""
+    result = analyse_upload(report.filename, report.original)
+    with committed(db):
+        report.analysed_at = utcnow()
+        report.analysed_with = __version__
+        if result.error:
+            report.analysis, report.analysis_error = "failed", result.error
+        else:
+            report.analysis, report.analysis_error = "done", None
+            report.file_format, report.text = result.file_format, result.text
+            report.extracted, report.findings, report.score = result.extracted, result.findings, result.score
+        _refresh_summary(db, report)
+    return report
+
+
+def upload_files(db: Session, actor: User, files: Iterable[tuple[str, bytes]], *,
+                 task_id: int | None = None) -> list[UploadResult]:
+    """Store and analyse several files, each independently: a refused or unreadable file gets its
+    Chinese reason and the others go on."""
+    results = []
+    for name, data in files:
+        name = safe_filename(name)
+        try:
+            report = store_upload(db, actor, name, data, task_id=task_id)
+        except UploadRejected as err:
+            results.append(UploadResult(filename=name, stored=False, error=err.message))
+            continue
+        analyse_report(db, report)
+        results.append(UploadResult(
+            filename=name, stored=True, report_id=report.id, analysis=report.analysis,
+            error=report.analysis_error, unit_name=report.unit_name, fiscal_year=report.fiscal_year,
+            error_count=report.error_count, warning_count=report.warning_count))
+    return results
+
+
+def reanalyse(db: Session, actor: User, report_id: int) -> Report:
+    """Analyse the stored original again (a newer extractor, or after an interrupted upload);
+    corrections survive."""
+    report = get_report(db, actor, report_id)
+    refusal = access.reanalysis_refusal(actor, report)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return analyse_report(db, report)
+
+
+def recover_interrupted(db: Session) -> int:
+    """Mark reports left ``queued`` by a crash as failed ("上传中断，未完成"); returns how many.
+
+    Call once at start-up, before serving (one server process per database, or the analysis of a live
+    process could be marked as interrupted)."""
+    rows = list(db.scalars(select(Report).options(load_only(Report.id, Report.analysis, Report.analysis_error,
+                                                            Report.version))
+                           .where(Report.analysis == "queued")))
+    for r in rows:
+        r.analysis, r.analysis_error = "failed", INTERRUPTED
+    db.commit()
+    return len(rows)
+
+
+def _refresh_summary(db: Session, report: Report) -> None:
+    """Recompute the denormalised columns and the summary tables from extraction + corrections."""
+    eff = apply_corrections(report.extracted, list(report.corrections) if report.id else [])
+    facts = eff.data.get("facts") or {}
+    findings = report.findings or []
+    report.error_count = sum(1 for f in findings if f.get("severity") == "error")
+    report.warning_count = sum(1 for f in findings if f.get("severity") == "warning")
+    year = facts.get("fiscal_year")
+    report.fiscal_year = int(year) if isinstance(year, (int, float)) and 1990 <= year <= 2200 else None
+    unit = db.get(Unit, report.unit_id) if report.unit_id else None
+    uploader = db.get(User, report.uploaded_by) if report.uploaded_by else None
+    if (uploader is None or uploader.role != "unit") and facts.get("unit_name"):
+        unit = get_or_create_unit(db, str(facts["unit_name"]), facts.get("province"), facts.get("city"),
+                                  facts.get("county"), commit=False)
+        report.unit_id = unit.id
+    report.unit_name = unit.name if unit else (str(facts.get("unit_name"))[:200] if facts.get("unit_name") else None)
+    for col in ("province", "city", "county"):
+        value = (getattr(unit, col) if unit else None) or facts.get(col)
+        setattr(report, col, str(value)[:50] if value else None)
+    report.updated_at = utcnow()
+    if report.task_id is None and report.unit_id and report.fiscal_year:
+        report.task_id = db.scalar(select(Task.id).join(TaskUnit).where(
+            TaskUnit.unit_id == report.unit_id, Task.year == report.fiscal_year).order_by(Task.id.desc()).limit(1))
+    db.flush()
+    db.execute(delete(FindingCount).where(FindingCount.report_id == report.id))
+    db.execute(delete(ReportValue).where(ReportValue.report_id == report.id))
+    counts: dict[tuple[str, str], int] = {}
+    for f in findings:
+        key = (str(f.get("rule"))[:64], str(f.get("severity"))[:16])
+        counts[key] = counts.get(key, 0) + 1
+    db.add_all(FindingCount(report_id=report.id, rule=r, severity=s, count=n) for (r, s), n in counts.items())
+    db.add_all(ReportValue(report_id=report.id, **row) for row in summary_values(eff.data))
+
+# --- reading ---------------------------------------------------------------------------------------
+
+def get_report(db: Session, actor: User, report_id: int, *, options: list | None = None) -> Report:
+    """The report, if ``actor`` may see it; else ``NotFound`` (also when it does not exist)."""
+    report = db.get(Report, report_id, options=options or [])
+    if report is None or not access.can_view(actor, report):
+        raise NotFound()
+    return report
+
+
+def original_file(db: Session, actor: User, report_id: int) -> tuple[str, bytes]:
+    """``(filename, bytes)`` of the file as uploaded."""
+    report = get_report(db, actor, report_id)
+    return report.filename, report.original
+
+
+def report_detail(db: Session, actor: User, report_id: int, *, include_text: bool = True) -> dict[str, Any]:
+    """Everything about one report, JSON-ready: identity and state, the effective ``facts``,
+    ``metrics``, ``project_items`` (corrections applied), ``fact_evidence``, ``sections``, ``findings``,
+    ``score``, ``values`` (every correctable value with path, label, extracted and effective value,
+    evidence), ``corrections`` (the change log, with ``applied``), ``status_changes``, ``transitions``
+    (statuses ``actor`` may move it to), ``can_correct`` and, with ``include_text``, the ``text``."""
+    report = get_report(db, actor, report_id, options=[
+        selectinload(Report.corrections).selectinload(Correction.user),
+        selectinload(Report.status_changes).selectinload(StatusChange.user)])
+    eff = apply_corrections(report.extracted, report.corrections)
+    orphan_ids = {c.id for c in eff.orphans}
+    data = eff.data
+    out = {
+        **report_row(report).to_dict(),
+        "file_format": report.file_format, "file_sha256": report.file_sha256, "file_size": report.file_size,
+        "analysed_at": iso(report.analysed_at), "analysed_with": report.analysed_with,
+        "facts": data.get("facts") or {}, "fact_evidence": data.get("fact_evidence") or {},
+        "metrics": data.get("metrics") or [], "project_items": data.get("project_items") or [],
+        "sections": data.get("sections") or [], "findings": report.findings or [], "score": report.score,
+        "values": value_rows(report.extracted, eff),
+        "corrections": [{"id": c.id, "field": c.field, "label": field_label(c.field), "old_value": c.old_value,
+                         "new_value": c.new_value, "reason": c.reason, "user": _user_name(c.user),
+                         "at": iso(c.at), "applied": c.id not in orphan_ids} for c in report.corrections],
+        "status_changes": [{"id": s.id, "from_status": s.from_status, "to_status": s.to_status,
+                            "from_label": STATUSES.get(s.from_status, s.from_status),
+                            "to_label": STATUSES.get(s.to_status, s.to_status), "comment": s.comment,
+                            "user": _user_name(s.user), "at": iso(s.at)} for s in report.status_changes],
+        "transitions": [] if access.status_refusal(actor) else list(TRANSITIONS.get(report.status, ())),
+        "can_correct": access.correction_refusal(actor, report) is None,
+    }
+    if include_text:
+        out["text"] = report.text or ""
+    return out
+
+
+def _user_name(user: User | None) -> str:
+    return (user.display_name or user.username) if user is not None else ""
+
+
+# --- listing ---------------------------------------------------------------------------------------
+
+SORTS = {"date": Report.created_at, "unit": Report.unit_name, "year": Report.fiscal_year,
+         "errors": Report.error_count, "status": Report.status, "id": Report.id}
+SEVERITIES = {"error": "有错误", "warning": "有警告", "clean": "无错误和警告"}
+LIST_COLUMNS = (Report.id, Report.filename, Report.task_id, Report.unit_id, Report.unit_name, Report.province,
+                 Report.city, Report.county, Report.fiscal_year, Report.status, Report.analysis,
+                 Report.analysis_error, Report.error_count, Report.warning_count, Report.uploaded_by,
+                 Report.created_at, Report.updated_at, Report.version)
+
+
+@dataclass
+class ReportQuery:
+    """Filters, sort and page of the report list. ``unit``: a unit id (int) or part of a unit name;
+    ``region``: a province, city or county; ``severity``: ``error`` | ``warning`` | ``clean``;
+    ``sort``: ``date`` | ``unit`` | ``year`` | ``errors`` | ``status``, prefixed with ``-`` for
+    descending (default ``-date``, newest first)."""
+
+    year: int | None = None
+    region: str | None = None
+    unit: int | str | None = None
+    status: str | None = None
+    severity: str | None = None
+    analysis: str | None = None
+    task_id: int | None = None
+    rule: str | None = None
+    q: str | None = None
+    sort: str = "-date"
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass
+class ReportRow:
+    """One line of the report list (no document text, no extracted JSON)."""
+
+    id: int
+    filename: str
+    task_id: int | None
+    unit_id: int | None
+    unit_name: str | None
+    province: str | None
+    city: str | None
+    county: str | None
+    fiscal_year: int | None
+    status: str
+    analysis: str
+    analysis_error: str | None
+    error_count: int
+    warning_count: int
+    uploaded_by: int | None
+    created_at: str | None
+    updated_at: str | None
+    version: int
+    status_label: str = ""
+    analysis_label: str = ""
+
+    def to_dict(self) -> dict:
+        """As a JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass
+class Page:
+    """A page of the report list."""
+
+    items: list[ReportRow]
+    total: int
+    page: int
+    per_page: int
+    pages: int = field(default=0)
+
+    def to_dict(self) -> dict:
+        """As a JSON-ready dict."""
+        return {"items": [r.to_dict() for r in self.items], "total": self.total, "page": self.page,
+                "per_page": self.per_page, "pages": self.pages}
+
+
+def report_row(r) -> ReportRow:
+    """A list row from a Report (or a row of ``LIST_COLUMNS``)."""
+    return ReportRow(id=r.id, filename=r.filename, task_id=r.task_id, unit_id=r.unit_id, unit_name=r.unit_name,
+                     province=r.province, city=r.city, county=r.county, fiscal_year=r.fiscal_year,
+                     status=r.status, analysis=r.analysis, analysis_error=r.analysis_error,
+                     error_count=r.error_count, warning_count=r.warning_count, uploaded_by=r.uploaded_by,
+                     created_at=iso(r.created_at), updated_at=iso(r.updated_at), version=r.version,
+                     status_label=STATUSES.get(r.status, r.status),
+                     analysis_label=ANALYSIS.get(r.analysis, r.analysis))
+
+
+def filtered(actor: User, q: ReportQuery, stmt: Select) -> Select:
+    """``stmt`` limited to the reports ``actor`` sees that match ``q``'s filters."""
+    stmt = stmt.where(access.visible_clause(actor))
+    if q.year:
+        stmt = stmt.where(Report.fiscal_year == int(q.year))
+    if q.region:
+        stmt = stmt.where(or_(Report.province == q.region, Report.city == q.region, Report.county == q.region))
+    if q.unit not in (None, ""):
+        if isinstance(q.unit, int) or str(q.unit).isdigit():
+            stmt = stmt.where(Report.unit_id == int(q.unit))
+        else:
+            stmt = stmt.where(Report.unit_name.contains(str(q.unit), autoescape=True))
+    if q.status:
+        if q.status not in STATUSES:
+            raise InvalidInput(f"未知的状态：{q.status}")
+        stmt = stmt.where(Report.status == q.status)
+    if q.analysis:
+        if q.analysis not in ANALYSIS:
+            raise InvalidInput(f"未知的分析状态：{q.analysis}")
+        stmt = stmt.where(Report.analysis == q.analysis)
+    if q.severity:
+        cond = {"error": Report.error_count > 0, "warning": Report.warning_count > 0,
+                "clean": and_(Report.error_count == 0, Report.warning_count == 0)}.get(q.severity)
+        if cond is None:
+            raise InvalidInput(f"未知的严重程度：{q.severity}（可选：error、warning、clean）")
+        stmt = stmt.where(cond)
+    if q.task_id:
+        stmt = stmt.where(Report.task_id == int(q.task_id))
+    if q.rule:
+        stmt = stmt.where(Report.id.in_(select(FindingCount.report_id).where(FindingCount.rule == q.rule)))
+    if q.q:
+        text = str(q.q)
+        stmt = stmt.where(or_(Report.filename.contains(text, autoescape=True),
+                              Report.unit_name.contains(text, autoescape=True)))
+    return stmt
+
+
+def ordered(q: ReportQuery) -> list:
+    """The ORDER BY of ``q.sort`` (newest first by default; ties broken by id)."""
+    key = q.sort or "-date"
+    desc = key.startswith("-")
+    col = SORTS.get(key.lstrip("-"))
+    if col is None:
+        raise InvalidInput(f"未知的排序方式：{q.sort}（可选：{'、'.join(SORTS)}，前加 - 为降序）")
+    primary = col.desc().nulls_last() if desc else col.asc().nulls_last()
+    return [primary, Report.id.desc() if desc else Report.id.asc()]
+
+
+def list_reports(db: Session, actor: User, query: ReportQuery | None = None) -> Page:
+    """A page of the reports ``actor`` may see, filtered and sorted (two small SQL queries that never
+    read the file, the text or the extracted JSON)."""
+    q = query or ReportQuery()
+    per_page = max(1, min(int(q.per_page or 50), 500))
+    page = max(1, int(q.page or 1))
+    total = db.scalar(filtered(actor, q, select(func.count()).select_from(Report))) or 0
+    stmt = filtered(actor, q, select(*LIST_COLUMNS)).order_by(*ordered(q))
+    rows = db.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=[report_row(r) for r in rows], total=total, page=page, per_page=per_page,
+                pages=max(1, math.ceil(total / per_page)))
+
+# --- filters ---------------------------------------------------------------------------------------
+
+@dataclass
+class FilterChoices:
+    """The years and regions (cities, then counties, in order of first appearance) present in the
+    reports a user sees, for the filters of the report list and the comparison."""
+
+    years: list[int]
+    regions: list[str]
+
+
+def filter_choices(db: Session, actor: User) -> FilterChoices:
+    """What the list filters can offer ``actor`` (one small grouped query each)."""
+    vis = access.visible_clause(actor)
+    years = [y for (y,) in db.execute(select(Report.fiscal_year).where(vis, Report.fiscal_year.is_not(None))
+                                      .group_by(Report.fiscal_year).order_by(Report.fiscal_year.desc()))]
+    regions: list[str] = []
+    for col in (Report.city, Report.county):
+        for (g,) in db.execute(select(col).where(vis, col.is_not(None)).group_by(col).order_by(func.min(Report.id))):
+            if g and g not in regions:
+                regions.append(g)
+    return FilterChoices(years, regions)
+
+
+# --- editing ---------------------------------------------------------------------------------------
+
+def check_version(report: Report, version: int | None) -> None:
+    """Refuse an edit based on another version of the report than the current one (409)."""
+    if version is None:
+        raise InvalidInput("缺少报告版本号（version）")
+    if int(version) != report.version:
+        raise ConflictError()
+
+
+def correct_value(db: Session, actor: User, report_id: int, *, field: str, value: Any, reason: str,
+                  version: int | None) -> Correction:
+    """Append a correction (who, when, field, old, new, reason) based on report ``version``.
+    Raises ``ConflictError`` when the report changed since; the report's version is bumped."""
+    report = get_report(db, actor, report_id, options=[selectinload(Report.corrections)])
+    refusal = access.correction_refusal(actor, report) or access.field_refusal(actor, field)
+    if refusal:
+        raise PermissionDenied(refusal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请填写更正原因")
+    new_value = parse_value(field, value)
+    eff = apply_corrections(report.extracted, report.corrections)
+    exists, old_value = get_value(eff.data, field)
+    if not exists:
+        raise InvalidInput(f"报告中没有这个字段：{field}")
+    check_version(report, version)
+    if new_value == old_value:
+        raise InvalidInput("新值与当前值相同，无需更正")
+    correction = Correction(report_id=report.id, user_id=actor.id, field=field, old_value=old_value,
+                            new_value=new_value, reason=reason[:2000])
+    with committed(db):
+        report.corrections.append(correction)
+        db.flush()  # the new correction gets its id, so it is the latest when re-applied
+        _refresh_summary(db, report)
+    return correction

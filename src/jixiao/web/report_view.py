@@ -1,0 +1,114 @@
+"""The report detail page's view of ``service.report_detail``: rows for facts, items, metrics and
+findings, each linked to its highlighted evidence in the text, and the workflow buttons."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from jixiao.jsonout import decimal_text
+from jixiao.store import service
+from jixiao.store.values import ITEM_ATTRS
+from jixiao.web.format import (
+    KPI_LABELS,
+    SEVERITIES,
+    SEVERITY_ORDER,
+    display_value,
+    execution_rate,
+    fact_unit,
+    fmt_num,
+    metric_display,
+    short_label,
+)
+from jixiao.web.highlight import Mark, highlight
+
+TRANSITION_LABELS = {
+    ("pending", "in_review"): ("开始审核", ""), ("returned", "in_review"): ("开始审核", ""),
+    ("approved", "in_review"): ("撤销通过，重新审核", ""), ("in_review", "pending"): ("退回待审核", ""),
+    ("returned", "pending"): ("重新提交（待审核）", ""),
+}
+TRANSITION_DEFAULT = {"returned": ("退回修改", "danger"), "approved": ("审核通过", "ok"),
+                      "in_review": ("开始审核", ""), "pending": ("待审核", "")}
+
+
+
+def detail_view(d: dict) -> dict[str, Any]:
+    """The detail page's view of ``service.report_detail``: rows for facts, items, metrics and findings,
+    each with a ``ref`` linking it to its highlighted evidence in the text (``text_html``)."""
+    text = d.get("text") or ""
+    marks: list[Mark] = []
+    values = d.get("values") or []
+    by_field = {v["field"]: v for v in values}
+
+    facts = []
+    for v in values:
+        if v["kind"] != "fact":
+            continue
+        key = v["field"][len("facts."):]
+        ref = f"f-{key}"
+        label = short_label(v["label"])
+        shown = display_value(v["value"], key)
+        for s in v.get("evidence") or []:
+            marks.append(Mark(s["start"], s["end"], ref, f"{label}：{shown}{fact_unit(v['label'])}"))
+        raw = "" if v["value"] is None else (decimal_text(Decimal(str(v["value"]))) if isinstance(
+            v["value"], (int, float)) and not isinstance(v["value"], bool) else str(v["value"]))
+        facts.append({"ref": ref, "field": v["field"], "label": v["label"], "display": shown, "raw": raw,
+                      "unit": fact_unit(v["label"]), "corrected": v["corrected"],
+                      "old": display_value(v["extracted"], key), "has_evidence": bool(v.get("evidence"))})
+
+    metrics = []
+    metric_rows = [v for v in values if v["kind"] == "metric"]
+    for i, (m, v) in enumerate(zip(d.get("metrics") or [], metric_rows, strict=False)):
+        ref = f"m-{i}"
+        kpi = m.get("kpi")
+        shown = metric_display(m, v["value"])
+        for s in m.get("evidence") or []:
+            marks.append(Mark(s["start"], s["end"], ref, f"{m.get('label')}：{shown}"))
+        target = ""
+        if m.get("target") is not None:
+            cmp_ = {">=": "≥", "<=": "≤"}.get(m.get("target_comparator") or "", "")
+            target = f"{cmp_}{fmt_num(m['target'])}{m.get('unit') or ''}"
+        metrics.append({"ref": ref, "field": v["field"], "label": m.get("label") or "", "kpi": kpi,
+                        "kpi_label": KPI_LABELS.get(kpi, kpi) if kpi else "", "display": shown,
+                        "raw": fmt_num(v["value"], grouping=False), "unit": m.get("unit") or "",
+                        "corrected": v["corrected"], "old": metric_display(m, v["extracted"]), "target": target})
+
+    items = []
+    for i, it in enumerate(d.get("project_items") or []):
+        ref = f"p-{i}"
+        name = it.get("name") or ""
+        for s in it.get("evidence") or []:
+            marks.append(Mark(s["start"], s["end"], ref, f"项目：{name}"))
+        cells = {}
+        for attr in ITEM_ATTRS:
+            row = by_field.get(f"project_items.{name}.{attr}")
+            cells[attr] = {"display": fmt_num(it.get(attr)) if it.get(attr) is not None else "—",
+                           "raw": fmt_num(it.get(attr), grouping=False),
+                           "corrected": bool(row and row["corrected"]),
+                           "old": fmt_num(row["extracted"]) if row and row["extracted"] is not None else "—"}
+        items.append({"ref": ref, "name": name, "cells": cells, "rate": execution_rate(it),
+                      "field_prefix": f"project_items.{name}"})
+
+    titles = service.rule_titles()
+    codes = service.rule_codes()
+    groups: dict[str, list] = {s: [] for s in SEVERITY_ORDER}
+    for i, f in enumerate(d.get("findings") or []):
+        sev = f.get("severity") if f.get("severity") in SEVERITY_ORDER else "info"
+        ref = f"x-{i}"
+        for s in f.get("evidence") or []:
+            marks.append(Mark(s["start"], s["end"], ref, f"{SEVERITIES[sev]}：{f.get('message', '')}", sev))
+        groups[sev].append({"ref": ref, "message": f.get("message", ""), "rule": f.get("rule", ""),
+                            "title": titles.get(f.get("rule"), f.get("rule", "")), "code": codes.get(f.get("rule"), "")})
+    finding_groups = [(s, SEVERITIES[s], groups[s]) for s in SEVERITY_ORDER if groups[s]]
+    return {"text_html": highlight(text, marks), "facts": facts, "metrics": metrics, "items": items,
+            "finding_groups": finding_groups, "info_count": len(groups["info"])}
+
+
+def transitions(d: dict) -> list[tuple[str, str, str]]:
+    """The workflow buttons of a report: (target status, label, style), in a fixed order."""
+    out = []
+    for to in d.get("transitions") or []:
+        label, cls = TRANSITION_LABELS.get((d["status"], to)) or TRANSITION_DEFAULT.get(to, (to, ""))
+        out.append((to, label, cls))
+    order = {"in_review": 0, "pending": 1, "returned": 2, "approved": 3}
+    return sorted(out, key=lambda t: order.get(t[0], 9))

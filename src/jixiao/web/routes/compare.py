@@ -1,0 +1,126 @@
+"""对比分析: one fact or KPI for every unit × year (table, chart, CSV); and the same as JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from jixiao.store import access, service
+from jixiao.store.errors import NotFound
+from jixiao.store.models import User
+from jixiao.web.deps import ApiUser, CurrentUser, SessionDep
+from jixiao.web.format import KPI_LABELS, csv_text, fmt_num, short_label
+from jixiao.web.render import render, to_int
+
+router = APIRouter()
+API_TAGS = ["api"]
+
+
+def _compare_data(db, user: User, request: Request) -> dict[str, Any]:
+    p = request.query_params
+    keys = service.compare_keys(db, user)
+    kpi_choices = [(k["key"], f"{KPI_LABELS.get(k['key'][4:], k['label'])}") for k in keys if k["key"].startswith("kpi.")]
+    fact_choices = [(k["key"], short_label(k["label"])) for k in keys if k["key"].startswith("facts.")]
+    valid = {k["key"] for k in keys}
+    key = p.get("key") or ("kpi.mediation.success_rate" if "kpi.mediation.success_rate" in valid
+                           else (kpi_choices[0][0] if kpi_choices else "facts.expenditure_total"))
+    if key not in valid:
+        key = "facts.expenditure_total"
+    choices = service.filter_choices(db, user)
+    years_all, regions = choices.years, choices.regions
+    y_from, y_to = to_int(p.get("from")), to_int(p.get("to"))
+    years = [y for y in years_all if (y_from is None or y >= y_from) and (y_to is None or y <= y_to)]
+    region = p.get("region") or ""
+    res = service.compare(db, user, key, years=years if (y_from or y_to) else None, region=region or None)
+    label = dict(kpi_choices + fact_choices).get(key, res["label"])
+    unit = res.get("unit") or ("万元" if "万元" in res["label"] else "")
+    return {"key": key, "label": label, "unit": unit, "res": res, "kpi_choices": kpi_choices,
+            "fact_choices": fact_choices, "years": sorted(years_all), "regions": regions, "region": region,
+            "year_from": y_from, "year_to": y_to, "chart": "bar" if p.get("chart") == "bar" else "line"}
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(request: Request, db: SessionDep, user: CurrentUser):
+    """对比分析 page: one fact or KPI, units × years, as a table and a chart."""
+    if not access.is_staff(user):
+        raise NotFound("页面不存在")
+    c = _compare_data(db, user, request)
+    res = c["res"]
+    table = None
+    option = None
+    if res["units"]:
+        cells = {}
+        change = {}
+        for u in res["units"]:
+            row = res["cells"].get(u, {})
+            for y in res["years"]:
+                cell = row.get(y) or row.get(str(y))
+                if cell:
+                    cells[(u, y)] = {"display": fmt_num(cell["value"]), "report_id": cell["report_id"],
+                                     "value": cell["value"]}
+            have = [cells[(u, y)]["value"] for y in res["years"] if (u, y) in cells]
+            if len(have) >= 2:
+                diff = have[-1] - have[0]
+                change[u] = ("+" if diff > 0 else "") + fmt_num(round(diff, 4))
+        table = {"units": res["units"], "years": res["years"], "cells": cells, "change": change}
+        kind = c["chart"]
+        option = {
+            "animation": False,
+            "color": ["#0b4f9c", "#c62828", "#2e7d32", "#e39b1b", "#6a1b9a", "#00838f", "#5d4037", "#ad1457",
+                      "#455a64", "#9e9d24"],
+            "tooltip": {"trigger": "axis"},
+            "legend": {"type": "scroll", "bottom": 0},
+            "grid": {"left": 10, "right": 20, "top": 30, "bottom": 40, "containLabel": True},
+            "xAxis": {"type": "category", "data": [f"{y}年" for y in res["years"]],
+                      "boundaryGap": True},
+            "yAxis": {"type": "value", "name": c["unit"], "scale": kind == "line",
+                      "splitLine": {"lineStyle": {"color": "#eef0f3"}}},
+            "series": [{"name": u, "type": kind, "connectNulls": True, "symbolSize": 8, "showSymbol": True,
+                        "barMaxWidth": 22,
+                        "data": [cells[(u, y)]["value"] if (u, y) in cells else None for y in res["years"]]}
+                       for u in res["units"][:30]],
+        }
+    csv_params = {k: v for k, v in request.query_params.items() if k in ("key", "region", "from", "to")}
+    csv_params.setdefault("key", c["key"])
+    return render(request, "compare.html", user, title="对比分析", nav="compare", key=c["key"],
+                  key_label=c["label"], unit_label=c["unit"], kpi_choices=c["kpi_choices"],
+                  fact_choices=c["fact_choices"], years=c["years"], regions=c["regions"], region=c["region"],
+                  year_from=c["year_from"], year_to=c["year_to"], chart=c["chart"], table=table,
+                  chart_option=option, csv_url="/compare.csv?" + urlencode(csv_params))
+
+
+@router.get("/compare.csv")
+def compare_csv(request: Request, db: SessionDep, user: CurrentUser):
+    """The comparison table as CSV (UTF-8 with BOM, for Excel and WPS)."""
+    if not access.is_staff(user):
+        raise NotFound("页面不存在")
+    c = _compare_data(db, user, request)
+    res = c["res"]
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["单位", *[f"{y}年" for y in res["years"]]])
+    for u in res["units"]:
+        row = res["cells"].get(u, {})
+        w.writerow([csv_text(u), *[(row.get(y) or {}).get("value", "") for y in res["years"]]])
+    data = "\ufeff" + buf.getvalue()  # BOM: Excel/WPS open UTF-8 CSV correctly
+    return Response(data.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f"attachment; filename=compare.csv; filename*=UTF-8''{quote(c['label'] + '_对比.csv')}"})
+
+
+
+@router.get("/api/compare/keys", tags=API_TAGS)
+def read_compare_keys(db: SessionDep, user: ApiUser) -> list[dict]:
+    """可对比的事实和绩效指标。"""
+    return service.compare_keys(db, user)
+
+
+@router.get("/api/compare", tags=API_TAGS)
+def read_compare(db: SessionDep, user: ApiUser, key: str, region: str | None = None,
+                 years: Annotated[list[int] | None, Query()] = None) -> dict:
+    """对比分析：一个事实或指标，各单位 × 各年度。"""
+    return service.compare(db, user, key, years=years, region=region)

@@ -1,0 +1,272 @@
+"""Reports: the list (filters, sort, paging, XLSX export), the detail page (text with highlighted
+evidence, values, findings, score card, corrections, workflow), the original file; and the JSON API
+for the same (upload of several files, list, export, detail, corrections, status, re-analysis)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from jixiao.store import service
+from jixiao.store.analysis import max_upload_bytes, safe_filename
+from jixiao.store.clock import iso
+from jixiao.store.errors import ConflictError, InvalidInput, NotFound, ServiceError
+from jixiao.store.models import STATUSES, User
+from jixiao.web.deps import ApiUser, CurrentUser, SessionDep, SettingsDep
+from jixiao.web.format import BEIJING, XLSX
+from jixiao.web.render import redirect, render, to_int
+from jixiao.web.report_view import detail_view, transitions
+from jixiao.web.schemas import (
+    CorrectionIn,
+    CorrectionOut,
+    ReportPageOut,
+    ReportRowOut,
+    StatusIn,
+    StatusOut,
+    UploadOut,
+)
+
+router = APIRouter()
+API_TAGS = ["api"]
+PER_PAGE = 30
+CONFLICT = "该报告已被他人修改，请刷新后重试"
+
+
+LIST_FILTERS = ("year", "region", "unit", "status", "severity", "sort", "page")
+
+
+def _list_query(request: Request, user: User) -> tuple[service.ReportQuery, dict]:
+    p = request.query_params
+    q = {k: (p.get(k) or "").strip() for k in LIST_FILTERS}
+    year = to_int(q["year"])
+    severity = q["severity"] if q["severity"] in ("error", "warning", "clean", "failed") else ""
+    status = q["status"] if q["status"] in STATUSES else ""
+    sort = q["sort"] if q["sort"].lstrip("-") in service.SORTS else ""
+    unit = q["unit"] if user.role != "unit" else ""
+    query = service.ReportQuery(year=year, region=q["region"] or None, unit=unit or None, status=status or None,
+                                severity=severity if severity in ("error", "warning", "clean") else None,
+                                analysis="failed" if severity == "failed" else None, sort=sort or "-date",
+                                page=max(1, to_int(q["page"]) or 1), per_page=PER_PAGE)
+    shown = {"year": year, "region": q["region"], "unit": unit, "status": status, "severity": severity,
+             "sort": sort or "-date"}
+    return query, shown
+
+
+def _page_window(page: int, pages: int) -> list[int | None]:
+    keep = {1, pages, *range(page - 2, page + 3)}
+    out: list[int | None] = []
+    for p in range(1, pages + 1):
+        if p in keep:
+            out.append(p)
+        elif out and out[-1] is not None:
+            out.append(None)
+    return out
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(request: Request, db: SessionDep, user: CurrentUser):
+    """报告列表: filters, sort and paging."""
+    query, shown = _list_query(request, user)
+    page = service.list_reports(db, user, query)
+    choices = service.filter_choices(db, user)
+    base = {k: v for k, v in shown.items() if v not in (None, "")}
+    if base.get("sort") == "-date":
+        base.pop("sort")
+
+    def url_with(**changes) -> str:
+        params = {**base, **changes}
+        params = {k: v for k, v in params.items() if v not in (None, "")}
+        return "/reports" + (f"?{urlencode(params)}" if params else "")
+
+    export_params = {k: v for k, v in base.items() if k != "page"}
+    view = {"rows": page.items, "total": page.total, "page": page.page, "pages": page.pages,
+            "per_page": page.per_page, "window": _page_window(page.page, page.pages)}
+    return render(request, "reports.html", user, title="报告列表", nav="reports", page=view, q=shown,
+                  years=choices.years, regions=choices.regions, url_with=url_with,
+                  filtered=any(shown[k] for k in ("year", "region", "unit", "status", "severity")),
+                  export_url="/reports/export.xlsx" + (f"?{urlencode(export_params)}" if export_params else ""))
+
+
+@router.get("/reports/export.xlsx")
+def reports_export(request: Request, db: SessionDep, user: CurrentUser):
+    """The filtered list (every page) as XLSX."""
+    query, _ = _list_query(request, user)
+    data = service.export_xlsx(db, user, query)
+    stamp = datetime.now(BEIJING).strftime("%Y%m%d")
+    return Response(data, media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=reports-{stamp}.xlsx; "
+                               f"filename*=UTF-8''{quote(f'报告列表_{stamp}.xlsx')}"})
+
+
+
+def _render_detail(request: Request, db, user: User, report_id: int, *, status_code: int = 200,
+                   conflict: str | None = None) -> HTMLResponse:
+    d = service.report_detail(db, user, report_id)
+    uploader = service.get_user(db, d.get("uploaded_by")) if d.get("uploaded_by") else None
+    view = detail_view(d)
+    return render(request, "report_detail.html", user, status_code=status_code,
+                  title=f"{d.get('unit_name') or d['filename']} · 报告详情", nav="reports", r=d,
+                  uploader=(uploader.display_name or uploader.username) if uploader else None,
+                  transitions=transitions(d), can_correct=d["can_correct"], conflict=conflict,
+                  score=d.get("score"), **view)
+
+
+@router.get("/reports/{report_id}", response_class=HTMLResponse)
+def report_page(request: Request, db: SessionDep, user: CurrentUser, report_id: int):
+    """报告详情: the text with highlighted evidence, values, findings, score card, corrections, workflow."""
+    return _render_detail(request, db, user, report_id)
+
+
+@router.get("/reports/{report_id}/original")
+def report_original(db: SessionDep, user: CurrentUser, report_id: int):
+    """The file as uploaded."""
+    name, data = service.original_file(db, user, report_id)
+    return Response(data, media_type="application/octet-stream", headers={
+        "Content-Disposition": f"attachment; filename=report; filename*=UTF-8''{quote(name)}"})
+
+
+@router.post("/reports/{report_id}/correct", response_class=HTMLResponse)
+def report_correct(request: Request, db: SessionDep, user: CurrentUser, report_id: int,
+                   field: Annotated[str, Form()] = "", new_value: Annotated[str, Form()] = "",
+                   reason: Annotated[str, Form()] = "", version: Annotated[str, Form()] = "",
+                   ref: Annotated[str, Form()] = ""):
+    """Correct one value (with a reason, based on the version shown)."""
+    anchor = f"#ref={quote(ref)}" if ref else "#changelog"
+    return _edit(request, db, user, report_id, f"/reports/{report_id}?msg=corrected{anchor}",
+                 lambda: service.correct_value(db, user, report_id, field=field, value=new_value, reason=reason,
+                                               version=to_int(version)))
+
+
+@router.post("/reports/{report_id}/status", response_class=HTMLResponse)
+def report_status(request: Request, db: SessionDep, user: CurrentUser, report_id: int,
+                  to_status: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
+                  version: Annotated[str, Form()] = ""):
+    """Move the report along the workflow, with the reviewer's comment."""
+    return _edit(request, db, user, report_id, f"/reports/{report_id}?msg=status#review",
+                 lambda: service.change_status(db, user, report_id, to=to_status, comment=comment,
+                                               version=to_int(version)))
+
+
+def _edit(request: Request, db, user, report_id: int, then: str, action):
+    """Run one edit of a report; on a conflict or a refused edit show the detail page again with
+    the reason (409 for a concurrent change), else redirect to ``then``."""
+    try:
+        action()
+    except NotFound:
+        raise
+    except ConflictError:
+        db.rollback()
+        return _render_detail(request, db, user, report_id, status_code=409, conflict=CONFLICT)
+    except ServiceError as err:
+        db.rollback()
+        return _render_detail(request, db, user, report_id, status_code=err.status, conflict=err.message)
+    return redirect(then)
+
+
+
+# --- JSON API ------------------------------------------------------------------------------------
+
+def _query(year, region, unit, status, severity, analysis, task_id, rule, q, sort, page, per_page):
+    return service.ReportQuery(year=year, region=region, unit=unit, status=status, severity=severity,
+                               analysis=analysis, task_id=task_id, rule=rule, q=q, sort=sort, page=page,
+                               per_page=per_page)
+
+
+@router.post("/api/reports", tags=API_TAGS, response_model=UploadOut)
+def upload_reports(db: SessionDep, user: ApiUser, settings: SettingsDep,
+                   files: Annotated[list[UploadFile], File(description="报告文件（.docx/.pdf/.txt/.xlsx），可多个")],
+                   task_id: Annotated[int | None, Form(description="所属任务（可选）")] = None) -> dict:
+    """上传报告（可多个文件）：每个文件分别保存、分析，坏文件给出原因，其余照常处理。"""
+    if len(files) > settings.max_files_per_upload:
+        raise InvalidInput(f"一次最多上传 {settings.max_files_per_upload} 个文件")
+    limit = max_upload_bytes()
+    results: list[dict] = []
+    for f in files:
+        data = f.file.read(limit + 1)  # never more than the limit + 1 byte in memory
+        name = safe_filename(f.filename)
+        if len(data) > limit:
+            results.append(service.UploadResult(filename=name, stored=False,
+                                                error=f"文件过大，单个文件不能超过 {limit / 2**20:.0f} MB").to_dict())
+            continue
+        try:
+            results += [r.to_dict() for r in service.upload_files(db, user, [(name, data)], task_id=task_id)]
+        except service.ServiceError as err:
+            results.append(service.UploadResult(filename=name, stored=False, error=err.message).to_dict())
+    return {"results": results}
+
+
+@router.get("/api/reports", tags=API_TAGS, response_model=ReportPageOut)
+def read_reports(db: SessionDep, user: ApiUser,
+                 year: Annotated[int | None, Query(description="评价年度")] = None,
+                 region: Annotated[str | None, Query(description="省、市或区县")] = None,
+                 unit: Annotated[str | None, Query(description="单位编号或单位名称的一部分")] = None,
+                 status: Annotated[str | None, Query(description="pending / in_review / returned / approved")] = None,
+                 severity: Annotated[str | None, Query(description="error（有错误）/ warning（有警告）/ clean")] = None,
+                 analysis: Annotated[str | None, Query(description="queued / done / failed")] = None,
+                 task_id: Annotated[int | None, Query(description="任务编号")] = None,
+                 rule: Annotated[str | None, Query(description="有某条审核规则的发现")] = None,
+                 q: Annotated[str | None, Query(description="文件名或单位名称包含")] = None,
+                 sort: Annotated[str, Query(description="date / unit / year / errors / status，前加 - 为降序")] = "-date",
+                 page: Annotated[int, Query(ge=1)] = 1,
+                 per_page: Annotated[int, Query(ge=1, le=500)] = 50) -> dict:
+    """报告列表：按年度、地区、单位、状态、严重程度筛选，排序，分页。"""
+    query = _query(year, region, unit, status, severity, analysis, task_id, rule, q, sort, page, per_page)
+    return service.list_reports(db, user, query).to_dict()
+
+
+@router.get("/api/reports/export.xlsx", tags=API_TAGS, response_class=Response,
+            responses={200: {"content": {XLSX: {}}, "description": "XLSX 文件"}})
+def export_reports(db: SessionDep, user: ApiUser,
+                   year: int | None = None, region: str | None = None, unit: str | None = None,
+                   status: str | None = None, severity: str | None = None, analysis: str | None = None,
+                   task_id: int | None = None, rule: str | None = None, q: str | None = None,
+                   sort: str = "-date") -> Response:
+    """导出当前列表（全部页）为 XLSX：每份报告一行，事实为列（含更正后的值）。"""
+    query = _query(year, region, unit, status, severity, analysis, task_id, rule, q, sort, 1, 50)
+    data = service.export_xlsx(db, user, query)
+    return Response(data, media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=reports.xlsx; filename*=UTF-8''{quote('报告列表.xlsx')}"})
+
+
+@router.get("/api/reports/{report_id}", tags=API_TAGS)
+def read_report(db: SessionDep, user: ApiUser, report_id: int,
+                text: Annotated[bool, Query(description="是否包含报告全文")] = True) -> dict:
+    """报告详情：事实、指标、项目、审核发现、评分、原文出处、生效值、更正记录、审核记录。"""
+    return service.report_detail(db, user, report_id, include_text=text)
+
+
+@router.get("/api/reports/{report_id}/original", tags=API_TAGS, response_class=Response)
+def read_report_original(db: SessionDep, user: ApiUser, report_id: int) -> Response:
+    """下载上传的原始文件。"""
+    name, data = service.original_file(db, user, report_id)
+    return Response(data, media_type="application/octet-stream", headers={
+        "Content-Disposition": f"attachment; filename=report; filename*=UTF-8''{quote(name)}",
+        "X-Content-Type-Options": "nosniff"})
+
+
+@router.post("/api/reports/{report_id}/corrections", tags=API_TAGS, response_model=CorrectionOut, status_code=201)
+def create_correction(db: SessionDep, user: ApiUser, report_id: int, body: CorrectionIn) -> dict:
+    """更正一个数值（须填原因，须带版本号；他人已修改时返回 409）。"""
+    c = service.correct_value(db, user, report_id, field=body.field, value=body.value, reason=body.reason,
+                              version=body.version)
+    return {"id": c.id, "field": c.field, "old_value": c.old_value, "new_value": c.new_value, "reason": c.reason,
+            "at": iso(c.at), "version": c.report.version}
+
+
+@router.post("/api/reports/{report_id}/status", tags=API_TAGS, response_model=StatusOut)
+def change_report_status(db: SessionDep, user: ApiUser, report_id: int, body: StatusIn) -> dict:
+    """更改审核状态（待审核 → 审核中 → 退回修改 / 审核通过），附审核意见和版本号。"""
+    s = service.change_status(db, user, report_id, to=body.to, comment=body.comment, version=body.version)
+    return {"id": s.id, "from_status": s.from_status, "to_status": s.to_status, "comment": s.comment,
+            "at": iso(s.at), "version": s.report.version}
+
+
+@router.post("/api/reports/{report_id}/reanalyse", tags=API_TAGS, response_model=ReportRowOut)
+def reanalyse_report(db: SessionDep, user: ApiUser, report_id: int) -> dict:
+    """用当前版本的抽取程序重新分析原始文件（更正记录保留并重新生效）。"""
+    r = service.reanalyse(db, user, report_id)
+    return service.report_row(r).to_dict()
