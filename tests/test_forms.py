@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from jixiao.extract import extract_text
-from jixiao.pipeline import analyse_text
 from jixiao.ingest.normalize import normalize
+from jixiao.pipeline import analyse_text
 
 HEADER = ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
 TOTAL = ["年度资金总额", "120.00", "126.00", "118.50", "10", "94.05%", "9.41"]

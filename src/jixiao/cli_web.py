@@ -18,16 +18,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 
 from jixiao.cli_common import fail, use_data_option
 from jixiao.console import console, utf8_streams
-from jixiao.store import db as store_db
-from jixiao.store import service
 from jixiao.store.clock import today
-from jixiao.web.app import create_app
 
 user_app = typer.Typer(add_completion=False, no_args_is_help=True, help="账号管理：添加用户、修改密码。")
 
@@ -40,7 +35,23 @@ DataOption = Annotated[Path | None, typer.Option("--data", help="用户数据目
 SAMPLE_SUFFIXES = (".txt", ".docx", ".xlsx", ".pdf")
 
 
+def _store():
+    """The store's modules (database and services), imported when a command needs them."""
+    from jixiao.store import db, service  # optional: the store loads only for the web commands (CLI start-up)
+
+    return db, service
+
+
+def _create_app(*args, **kwargs):
+    """The web application; the web stack is imported here, not at start-up."""
+    from jixiao.web.app import create_app  # optional: only serve/demo load the web stack (CLI start-up)
+
+    return create_app(*args, **kwargs)
+
+
 def _serve(web_app, host: str, port: int) -> None:
+    import uvicorn  # optional: only serve/demo load the server
+
     uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=True, timeout_graceful_shutdown=5)
 
 
@@ -55,8 +66,10 @@ def serve_cmd(
     """启动审核工作台（网页和 /api）：先迁移数据库，并把上次中断的上传标记为未完成。"""
     utf8_streams()
     use_data_option(data)
+    from sqlalchemy.exc import SQLAlchemyError  # optional: the database layer loads only to serve
+
     try:
-        web_app = create_app(db, https_only=secure_cookies)
+        web_app = _create_app(db, https_only=secure_cookies)
     except SQLAlchemyError as err:
         fail(f"无法打开数据库：{err.__class__.__name__}: {str(err).splitlines()[0]}")
     console(stderr=True).print(f"jixiao 审核工作台：http://{host}:{port}/  （API 文档：/api/docs）")
@@ -77,6 +90,7 @@ def demo_cmd(
     data: DataOption = None,
 ) -> None:
     """演示：新建临时数据库，载入示例报告，创建管理员、审核人员和单位填报人账号及一个任务，然后启动服务。"""
+    store_db, service = _store()
     utf8_streams()
     use_data_option(data)
     src = _samples_dir(samples)
@@ -90,7 +104,7 @@ def demo_cmd(
     url = store_db.default_url(folder)
     if (folder / "jixiao.db").exists():
         fail(f"{folder} 中已有数据库，请换一个目录")
-    web_app = create_app(url)
+    web_app = _create_app(url)
     passwords = {name: secrets.token_urlsafe(9) for name in ("admin", "reviewer", "unit")}
     with web_app.state.session_factory() as s:
         admin = service.create_user(s, username="admin", password=passwords["admin"], role="admin",
@@ -123,6 +137,7 @@ def demo_cmd(
 
 
 def _session(db: str | None):
+    store_db, service = _store()
     store_db.upgrade(db)
     return store_db.session_factory(store_db.make_engine(db))()
 
@@ -144,6 +159,7 @@ def user_add_cmd(
     db: DbOption = None,
 ) -> None:
     """添加用户（密码以 argon2 散列保存）。"""
+    _, service = _store()
     utf8_streams()
     with _session(db) as s:
         try:
@@ -161,6 +177,7 @@ def user_passwd_cmd(
     db: DbOption = None,
 ) -> None:
     """修改用户密码（该用户其他已登录的会话随之失效）。"""
+    _, service = _store()
     utf8_streams()
     with _session(db) as s:
         try:
