@@ -4,31 +4,25 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import gold_cases, require_corpus
+from conftest import GOLD, SEEDS, gold_cases, require_corpus
+from corpus_score import score_folder
 from jixiao import extract_report, load
 
 CASES = gold_cases()
 
 
-def _num_eq(a, b):
-    return a is not None and abs(Decimal(str(a)) - Decimal(str(b))) <= Decimal("0.005")
-
-
-@pytest.mark.parametrize("doc,gold", CASES, ids=[g["doc"][:3] for _, g in CASES] or None)
-def test_seed_facts_match_gold(doc, gold):
+def test_seed_corpus_rates():
+    """Rates and floors over the whole seed corpus, not an exact set of facts per seed: the seeds are
+    five documents of two provinces, and a test that demands each of their answers pulls the code
+    towards them. Floors: the acceptance of issue 7."""
     require_corpus()
-    report = extract_report(load(doc))
-    facts = report.to_json()["facts"]
-    want = {k: v for k, v in gold["facts"].items() if k != "unit_name_alt"}
-    for key, value in want.items():
-        if value is None:
-            assert key not in facts, key
-        elif isinstance(value, (int, float)):
-            assert _num_eq(facts.get(key), value), (key, facts.get(key), value)
-        else:
-            assert facts.get(key) == value, (key, facts.get(key), value)
-    spurious = set(facts) - set(want)
-    assert not spurious, spurious
+    score = score_folder(GOLD, SEEDS)
+    detail = score.summary() + "\n" + "\n".join(score.misses[:40])
+    assert score.rate("facts") >= 0.98, detail
+    assert score.rate("items") >= 0.95, detail
+    assert score.rate("kpi") >= 0.95, detail
+    assert score.rate("findings") >= 0.95, detail
+    assert score.false_flags == 0, detail
 
 
 @pytest.mark.parametrize("doc,gold", CASES, ids=[g["doc"][:3] for _, g in CASES] or None)
