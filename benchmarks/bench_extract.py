@@ -54,7 +54,7 @@ def pin_one_core() -> str:
 
 def analyse(path: Path, review: bool = True):
     """Read, extract and (with ``review``) review one file."""
-    return run(path, Options(review=review))
+    return run(path, Options(review=review, score=False))  # as before the pipeline: no score card
 
 
 def text_to_docx(text: str, path: Path) -> None:

@@ -10,13 +10,14 @@ patterns live in ``data/identity.yaml``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from jixiao.lexicon import data_cache, load_yaml
 from jixiao.textlines import lines
 
-OPENING = 6000   # metadata blocks stand before the report, or after it
-CLOSING = 3000
+OPENING = 2500   # metadata blocks stand before the report, or after it
+CLOSING = 1200
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,9 @@ class Chrome:
     file_names: list[tuple[int, str]]     # (offset, name without extension) of file-name lines
 
     def covers(self, pos: int) -> bool:
-        """True when ``pos`` lies in chrome or metadata."""
-        return any(a <= pos < b for a, b in self.spans)
+        """True when ``pos`` lies in chrome or metadata (``spans`` are in text order, not overlapping)."""
+        i = bisect_right(self.spans, (pos, float("inf"))) - 1
+        return i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]
 
 
 @data_cache
@@ -57,27 +59,35 @@ def _lex():
     # a key whose first characters were cut off in conversion (" 号:", "称:")
     cut = re.compile(r"^\s*(?P<key>[\u4e00-\u9fff]{1,3})\s*[：:]\s*")
     return (role_of, field, cut, re.compile(lx["chrome_line"]), re.compile(lx["breadcrumb_separators"]),
-            re.compile(rf"^\s*(?P<name>[^\s/\\]{{2,80}}?){lx['file_extensions']}\s*$"), keys)
+            re.compile(rf"^\s*(?P<name>[^\s/\\]{{2,80}}?){lx['file_extensions']}\s*$"), keys, re.compile(alt))
 
 
 def find_chrome(text: str) -> Chrome:
     """Metadata fields, chrome lines, breadcrumbs and file names in the opening and closing parts."""
-    role_of, field_rx, cut_rx, chrome_rx, crumb_rx, file_rx, keys = _lex()
+    role_of, field_rx, cut_rx, chrome_rx, crumb_rx, file_rx, keys, any_key = _lex()
     key_set = set(role_of)
     fields: list[MetaField] = []
     spans: list[tuple[int, int]] = []
     crumbs: list[tuple[int, str]] = []
     files: list[tuple[int, str]] = []
     limit_a, limit_b = OPENING, len(text) - CLOSING
-    all_lines = list(lines(text))
+    if limit_b <= limit_a:
+        all_lines = list(lines(text))
+    else:  # only the opening and the closing part are read: the lines between are the report
+        head = text.rfind("\n", 0, limit_a) + 1 or limit_a
+        tail = text.find("\n", limit_b) + 1 or limit_b
+        all_lines = list(lines(text[:head].rstrip("\n")))
+        all_lines.append((head - 1, ""))  # a break between the parts: a pending key stops here
+        all_lines += [(tail + p, ln) for p, ln in lines(text[tail:])]
     pending_key: tuple[str, int] | None = None
     for li, (pos, line) in enumerate(all_lines):
         if limit_a < pos < limit_b:
             pending_key = None
             continue
         stripped = line.strip()
-        if not stripped:
-            continue
+        if not stripped or len(stripped) > 160:
+            pending_key = None
+            continue  # a paragraph of the report, not page furniture
         body = stripped.strip("|｜ \t·•●-")
         if pending_key is not None:
             key, kpos = pending_key
@@ -87,18 +97,18 @@ def find_chrome(text: str) -> Chrome:
                 fields.append(MetaField(role_of[key], key, kpos, body, start, start + len(body)))
                 spans.append((pos, pos + len(line)))
                 continue
-        m = file_rx.match(stripped)
+        m = file_rx.match(stripped) if "." in stripped else None
         if m:
             start = pos + line.find(stripped)
             files.append((start, m.group("name")))
             spans.append((pos, pos + len(line)))
             continue
-        if chrome_rx.match(stripped):
+        if len(stripped) <= 100 and chrome_rx.match(stripped):
             spans.append((pos, pos + len(line)))
             if crumb_rx.search(stripped):
                 crumbs.extend(_segments(pos, line, crumb_rx))
             continue
-        got = _fields_on_line(pos, line, field_rx, role_of)
+        got = _fields_on_line(pos, line, field_rx, role_of) if any_key.search(line) else []
         if got:
             fields.extend(f for f in got if f.value)
             spans.append((pos, pos + len(line)))

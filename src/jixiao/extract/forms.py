@@ -98,6 +98,8 @@ def form_items(ctx: TextView, checks: FormChecks | None = None) -> list[ProjectI
     there too (for review)."""
     name_rx = _lex()[0]
     text = ctx.text
+    if "项目名称" not in text:
+        return []
     starts = [m.start() for m in name_rx.finditer(text)]
     items: list[ProjectItem] = []
     for i, a in enumerate(starts):
@@ -270,6 +272,8 @@ def form_scores(ctx: TextView) -> list[tuple[Decimal, int, Token]]:
     score_rx = _lex()[7]
     text = ctx.text
     out = []
+    if "得分" not in text:
+        return out
     heads = [m.start() for m in re.finditer(r"(?:^|[|｜\t\s])得分(?=$|[|｜\t\s])", text, re.M)]
     if not heads:
         return out

@@ -28,8 +28,8 @@ from jixiao.textlines import lines
 _DATE = (r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*(?:年\s*|[.\-/．])"
          r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*(?:月\s*|[.\-/．])"
          r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})(?!\d)\s*日?")
-_COVER_DATE = re.compile(r"(?:(?:^|(?<=[\s|｜]))(?:报\s*告|填\s*报|报\s*送|评\s*价|编\s*制|提\s*交|自\s*评)|^[ \t|｜]*)\s*(?:日\s*期|时\s*间)"
-                         r"\s*[：:\t|｜]?\s*" + _DATE, re.M)
+_COVER_DATE = re.compile(r"(?=[报填评编提自日时])(?P<pre>(?:报\s*告|填\s*报|报\s*送|评\s*价|编\s*制|提\s*交|自\s*评)\s*)?"
+                         r"(?:日\s*期|时\s*间)\s*[：:\t|｜]?\s*" + _DATE)
 _DATE_LINE = re.compile(r"^[\s|｜]*" + _DATE + r"[\s|｜]*$", re.M)
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*(?:年|(?=\s*(?:部门|单位|整体|项目|度|预算|决算)))(?!\s*\d{1,2}\s*月)")
 _PLACE = re.compile(r"[省市县区州盟旗镇乡]|自治|街道|苏木")
@@ -72,8 +72,9 @@ def _lex() -> _Lex:
     fields = {}
     for role, keys in lx["fields"].items():
         alt = "|".join(sorted(keys, key=len, reverse=True))
+        first = "".join(sorted({k[0] for k in keys}))
         fields[role] = re.compile(
-            rf"(?:^|(?<=[\s|｜\t：:、]))(?:{alt})\s*(?:[（(](?:盖章|公章|签章|章)[)）])?\s*(?:[：:|｜\t]\s*|\s+|(?=[\u4e00-\u9fff]))", re.M)
+            rf"(?=[{first}])(?:^|(?<=[\s|｜\t：:、]))(?:{alt})\s*(?:[（(](?:盖章|公章|签章|章)[)）])?\s*(?:[：:|｜\t]\s*|\s+|(?=[\u4e00-\u9fff]))", re.M)
     all_kinds = load_yaml("report_kinds.yaml")
     kinds = [{**k, "_title": re.compile(k["title"]), "_unless": re.compile(k["unless"]) if k.get("unless") else None,
               "_also": re.compile(k["also"]) if k.get("also") else None} for k in all_kinds if k.get("title")]
@@ -224,7 +225,7 @@ def candidates(ctx: Context, chrome: Chrome, title: Title | None) -> list[Identi
         before = text[:title.start].rstrip().rsplit("\n", 1)[-1].strip()
         if before and not chrome.covers(title.start - 2):
             add("name_line", text.rfind(before, 0, title.start), before)
-    head = text[:4000]
+    head = text[:2500]
     for role, rx in lx.fields.items():
         for m in rx.finditer(head):
             value_start, value = _field_value(text, m.end())
@@ -444,7 +445,10 @@ def report_kind(ctx: Context, title: Title | None) -> Fact | None:
 
 def report_date(ctx: Context, chrome: Chrome) -> Fact | None:
     """报告日期/填报日期, else a date line near the end (a signature); never 发布日期/成文日期."""
-    m = next((m for m in _COVER_DATE.finditer(ctx.text) if not chrome.covers(m.start())), None)
+    text = ctx.text
+    tail = max(3000, len(text) - 1500)  # a cover date stands on the cover or by the signature
+    m = next((m for m in (*_COVER_DATE.finditer(text, 0, 3000), *_COVER_DATE.finditer(text, tail))
+              if _cover_field(text, m) and not chrome.covers(m.start())), None)
     if not m:
         tail_start = max(0, len(ctx.text) - 400)
         ms = [m for m in _DATE_LINE.finditer(ctx.text, tail_start) if not chrome.covers(m.start())]
@@ -456,6 +460,14 @@ def report_date(ctx: Context, chrome: Chrome) -> Fact | None:
     except (ValueError, KeyError):
         return None
     return Fact(key="report_date", value=d.isoformat(), evidence=[ctx.span(m.start(), m.end())])
+
+
+def _cover_field(text: str, m: re.Match[str]) -> bool:
+    """报告日期/填报时间 … or a bare 日期: at the start of a line or cell (not 发布日期, 成文日期)."""
+    if m.group("pre"):
+        return m.start() == 0 or text[m.start() - 1] in " \t\n|｜"
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    return not text[line_start:m.start()].strip(" \t|｜")
 
 
 def _date_part(s: str) -> int:

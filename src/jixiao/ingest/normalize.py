@@ -323,8 +323,9 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
 _CJK = "\u4e00-\u9fff"
 _PROSE_LINE = re.compile(r"[，。；]|[" + _CJK + r"][,;]|[" + _CJK + r"]\.(?:$|[^\d])", re.M)
 _REPAIR = re.compile(
-    r"(?P<sp>(?<=[" + _CJK + r"]) (?=[" + _CJK + r"\d])|(?<=\d) (?=[" + _CJK + r"]))"
-    r"|(?P<pu>(?<=[" + _CJK + r"”）)]) ?[,;:.] ?(?!\d)|(?<![\d.]) ?[,;:] ?(?=[" + _CJK + r"“（(]))")
+    r"(?=[ ,;:.])"  # a cheap first test: most positions hold neither a space nor a half-width mark
+    r"(?:(?P<sp>(?<=[" + _CJK + r"]) (?=[" + _CJK + r"\d])|(?<=\d) (?=[" + _CJK + r"]))"
+    r"|(?P<pu>(?<=[" + _CJK + r"”）)]) ?[,;:.] ?(?!\d)|(?<![\d.]) ?[,;:] ?(?=[" + _CJK + r"“（(])))")
 _WIDE_PUNCT = {",": "，", ";": "；", ":": "：", ".": "。"}
 
 
@@ -342,37 +343,34 @@ def prose_repair(text: str, pos: list[int]) -> tuple[str, list[int]]:
     Chinese characters or between a figure and a character is dropped ("内设 6 个", "2023 年度"), and
     half-width , ; : . next to Chinese text become the full-width marks the rest of the code reads
     ("机构5个:办公室…中心." → "机构5个：办公室…中心。"). Tables (tabs), figures (3.5, 1,200) and lines
-    laid out with single spaces between cells (no sentence punctuation) are left alone."""
-    if " " not in text and not any(c in text for c in ",;:."):
+    laid out with single spaces between cells (no sentence punctuation) are left alone.
+
+    Only the lines holding a candidate are looked at, so a clean text costs one regex scan."""
+    prose: dict[int, bool] = {}  # line start → the line is running text
+    edits: list[re.Match[str]] = []
+    for m in _REPAIR.finditer(text):
+        a = text.rfind("\n", 0, m.start()) + 1
+        ok = prose.get(a)
+        if ok is None:
+            b = text.find("\n", m.start())
+            b = len(text) if b < 0 else b
+            ok = bool(_PROSE_LINE.search(text, a, b)) and "\t" not in text[a:b] and not _laid_out(text, a, b)
+            prose[a] = ok
+        if ok:
+            edits.append(m)
+    if not edits:
         return text, pos
     out: list[str] = []
     out_pos: list[int] = []
-    last = 0
-    for lm in _PROSE_LINE.finditer(text):
-        a = text.rfind("\n", 0, lm.start()) + 1
-        if a < last or (last and a == last and out):
-            continue  # this line is done
-        b = text.find("\n", lm.start())
-        b = len(text) if b < 0 else b
-        if "\t" in text[a:b] or _laid_out(text, a, b):
-            continue  # a table row, or a table written on one line with spaces between its cells
-        out.append(text[last:a])
-        out_pos.extend(pos[last:a])
-        i = a
-        for m in _REPAIR.finditer(text, a, b):
-            out.append(text[i:m.start()])
-            out_pos.extend(pos[i:m.start()])
-            if m.lastgroup == "pu":
-                mark = next(c for c in m.group() if c != " ")
-                at = m.start() + m.group().index(mark)
-                out.append(_WIDE_PUNCT[mark])
-                out_pos.append(pos[at])
-            i = m.end()
-        out.append(text[i:b])
-        out_pos.extend(pos[i:b])
-        last = b
-    if last == 0 and not out:
-        return text, pos
-    out.append(text[last:])
-    out_pos.extend(pos[last:])
+    i = 0
+    for m in edits:
+        out.append(text[i:m.start()])
+        out_pos.extend(pos[i:m.start()])
+        if m.lastgroup == "pu":
+            mark = next(c for c in m.group() if c != " ")
+            out.append(_WIDE_PUNCT[mark])
+            out_pos.append(pos[m.start() + m.group().index(mark)])
+        i = m.end()
+    out.append(text[i:])
+    out_pos.extend(pos[i:])
     return "".join(out), out_pos
