@@ -118,3 +118,36 @@ def test_form_total_row_against_its_parts_and_its_stated_rate():
     # 72.45% is right: no rate finding
     text, _ = normalize(_pipes(rows).replace("72.46%", "72.45%"))
     assert "rate-mismatch" not in {f.rule for f in analyse_text(text).report.findings}
+
+
+def test_stated_execution_rate_against_the_amounts_of_its_paragraph():
+    bad = "二、预算执行\n项目预算85.60万元，截至年底实际支出82.74万元，执行率94.20%。\n"
+    good = "二、预算执行\n项目下达资金88.00万元，实际支出82.74万元，执行率94.02%。\n"  # on 下达: not wrong
+    assert "rate-mismatch" in {f.rule for f in analyse_text(normalize(bad)[0]).report.findings}
+    assert "rate-mismatch" not in {f.rule for f in analyse_text(normalize(good)[0]).report.findings}
+
+
+def test_parts_listed_as_the_totals_composition_are_all_of_them():
+    text, _ = normalize("基本支出548.36万元。基本支出按经济分类：工资福利支出421.52万元，商品和服务支出95.30万元，"
+                        "对个人和家庭的补助31.45万元。")
+    assert any(f.rule == "sum-mismatch" for f in analyse_text(text).report.findings)
+    text, _ = normalize("基本支出548.36万元。其中工资福利支出421.52万元，商品和服务支出95.30万元。")
+    assert not any(f.rule == "sum-mismatch" for f in analyse_text(text).report.findings)
+
+
+def test_provincial_indicator_row_with_comparator_and_unit_cells(tmp_path):
+    from jixiao.pipeline import analyse
+
+    path = tmp_path / "form.txt"
+    path.write_text("| 三级指标 | 指标性质 | 指标值 | 度量单位 | 实际完成值 | 权重 | 得分 |\n"
+                    "| 门诊服务人次 | ≥ | 9000 | 人次 | 8120 | 10 | 9.02 |\n", encoding="utf-8")
+    report = analyse(path).report
+    m = next(m for m in report.metrics if m.label == "门诊服务人次")
+    assert (m.value, m.target, m.unit, m.target_comparator) == (Decimal(8120), Decimal(9000), "人次", ">=")
+    assert any(f.rule == "target-missed" for f in report.findings)
+
+
+def test_a_figure_broken_by_a_space_is_not_read():
+    from jixiao.extract.numbers import find_quantities
+
+    assert [q.value for q in find_quantities("全年执行48. 3万元")] == []

@@ -162,8 +162,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 if (len(num) == 1 and _is_cjk_word_char(prev) and not m.group("pre")
                         and unit not in _CLASSIFIERS and not _PUNCT_AFTER.match(text, m.end())):
                     continue  # 中央八项规定 (but "下属事业单位五个：", "内设六个股室", "假释二人" count)
-        elif m.start("num") > 0 and (text[m.start("num") - 1].isdigit() or text[m.start("num") - 1] == "."):
-            continue
+        elif m.start("num") > 0 and (text[m.start("num") - 1].isdigit() or text[m.start("num") - 1] == "."
+                                     or _BROKEN_FIGURE.search(text, max(0, m.start("num") - 3), m.start("num"))):
+            continue  # the tail of a figure, or of one broken by a space ("48. 3万元"): not read, not guessed
         low = _range_low(text, m.start("num"))
         negative = (low is None and m.start("num") > 0 and text[m.start("num") - 1] in "-－−"
                     and not m.group("pre") and not pct)
@@ -247,6 +248,7 @@ _CLASSIFIERS = frozenset("个名人位家")
 _ORDINAL_BEFORE = frozenset("第周初")
 
 
+_BROKEN_FIGURE = re.compile(r"\d[.．] $")
 _PER_UNIT = re.compile(r"[/／]\s*([\u4e00-\u9fff·•・]{1,6}|[a-zA-Z²]{1,4})")
 
 

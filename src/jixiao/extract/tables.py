@@ -284,6 +284,8 @@ def _indicator_row(ctx: TextView, row: list[Cell], cols: dict[str, int]) -> tupl
     tq = _cell_quantity(ctx, row[ti])
     aq = _cell_quantity(ctx, row[ai])
     taken = [qi for qi, _ in (tq, aq) if qi is not None]
+    if label_cell is not None and (tq.quantity is None or aq.quantity is None) and "measure" in cols:
+        return _split_indicator_row(ctx, row, cols, label_cell), taken
     if label_cell is None or tq.quantity is None or aq.quantity is None:
         return None, taken
     tq, aq = tq.quantity, aq.quantity
@@ -292,6 +294,32 @@ def _indicator_row(ctx: TextView, row: list[Cell], cols: dict[str, int]) -> tupl
                   approx=aq.approx, target=tq.value, target_comparator=tq.comparator, decimals=aq.decimals,
                   evidence=[ctx.span(label_cell.start, label_cell.end), ctx.span(row[ti].start, row[ti].end),
                             ctx.span(row[ai].start, row[ai].end)]), taken
+
+
+_NATURE = {"≥": ">=", ">=": ">=", "＞": ">", ">": ">", "≤": "<=", "<=": "<=", "＜": "<", "<": "<", "=": "=", "＝": "="}
+
+
+def _split_indicator_row(ctx: TextView, row: list[Cell], cols: dict[str, int], label_cell: Cell) -> Metric | None:
+    """"住院服务人次 | ≥ | 9000 | 人次 | 10 | 8120": 指标性质, 指标值, 度量单位 and 实际完成值 in cells of their own."""
+    ti, ai, mi = cols["target"], cols["achieved"], cols["measure"]
+    if max(ti, ai, mi) >= len(row):
+        return None
+    target, achieved = _number(row[ti]), _number(row[ai])
+    unit = re.sub(r"\s", "", row[mi].text)
+    if target is None or achieved is None or not unit or len(unit) > 6:
+        return None
+    nature = re.sub(r"\s", "", row[cols["nature"]].text) if "nature" in cols and cols["nature"] < len(row) else ""
+    comparator = _NATURE.get(nature)
+    first = min(ti, cols.get("nature", ti))
+    label_cell = next((c for c in reversed(row[:first]) if c.text.strip()), None)
+    if label_cell is None:
+        return None
+    label = re.sub(r"\s", "", label_cell.text)
+    return Metric(label=label, value=achieved[0], unit=unit, kpi=classify(kpi_packs(), label, "", unit),
+                  target=target[0], target_comparator=comparator if comparator in (">=", "<=") else None,
+                  decimals=achieved[1],
+                  evidence=[ctx.span(label_cell.start, label_cell.end), ctx.span(row[ti].start, row[ti].end),
+                            ctx.span(row[ai].start, row[ai].end)])
 
 
 class CellQuantity(NamedTuple):

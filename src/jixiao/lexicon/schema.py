@@ -395,7 +395,7 @@ class ReviewFile(_Model):
 # ── tables.yaml ──────────────────────────────────────────────────────────────────────────
 
 Column = Literal["budget", "budget_full", "adjustment", "actual", "change", "score", "weight", "rate", "target",
-                 "achieved"]
+                 "achieved", "measure", "nature"]
 
 
 class RowRule(_Model):

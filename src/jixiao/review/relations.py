@@ -185,12 +185,28 @@ def fact_identities(ri: ReviewInput, report: Report) -> list[Relation]:
             # when the report has none
             funds = ("gov_fund_expenditure", "soe_capital_expenditure", "social_insurance_expenditure")
             complete = complete and not any(f in facts and facts[f].value for f in funds)
+        if not complete and ident["exhaustive"]:
+            complete = _listed_as_composition(ri, fact_label(total.key), parts)
         refs = [Term(fact_label(p.key), Decimal(p.value), p.decimals or 0, p.evidence[0], _figure(ri, p.evidence[-1]))
                 for p in parts]
         tev = total.evidence[0]
         out.append(Relation(Term(fact_label(total.key), Decimal(total.value), total.decimals or 0, tev, _figure(ri, tev)),
                             refs, ident["exhaustive"] and complete, "money", "万元", "identity", fact_label(total.key)))
     return out
+
+
+_COMPOSITION = r"\s*(?:中|按(?:支出)?经济(?:分类|科目)(?:划分)?|包括|构成(?:为|如下)?|具体为|分别为|明细(?:如下)?)\s*[：:，,]?\s*"
+
+
+def _listed_as_composition(ri: ReviewInput, label: str, parts: list) -> bool:
+    """"基本支出中：工资福利支出…，商品和服务支出…，对个人和家庭的补助…" — a sentence that opens with the
+    total's name and lists its parts gives all of them, even when a class of the definition is absent."""
+    starts = sorted(p.evidence[0].start for p in parts)
+    ss = ri.sentence_start(starts[0])
+    if any(ri.sentence_start(a) != ss for a in starts):
+        return False
+    lead = ri.text[ss:starts[0]]
+    return bool(re.fullmatch(r"\s*(?:其中[，,：:]?)?" + re.escape(label) + _COMPOSITION, lead))
 
 
 def kpi_identities(ri: ReviewInput, metrics: list[Metric]) -> list[Relation]:

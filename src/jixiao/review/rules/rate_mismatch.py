@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from jixiao.lexicon import vocab_pattern
 from jixiao.review.registry import rule
@@ -54,8 +55,53 @@ def check(rc):
                     continue
                 yield _finding(rc, rate, denominator, numerator, computed)
     for rate, denominator, numerator, computed in _generic(rc, by_para, checked, accept_trunc):
+        checked.add(rate.evidence[0].start)
         yield _finding(rc, rate, denominator, numerator, computed)
+    yield from _execution_rates(rc, checked, accept_trunc)
     yield from _table_rates(rc, accept_trunc)
+
+
+_EXECUTION = re.compile(r"执行率$|执行进度$|支出进度$")
+_SPENT = re.compile(r"(?:支出|执行|拨付|使用|完成|兑付|发放)[^，,。；;]{0,8}$")
+_BASE = re.compile(r"预算|计划|下达|安排|到位|批复|总额|投资")
+
+
+def _execution_rates(rc, checked: set[int], accept_trunc: bool):
+    """"项目预算85.60万元 … 实际支出82.74万元，执行率96.66%": a stated 执行率 against the amount
+    spent just before it, over any budget amount stated earlier in its paragraph (预算、下达、到位 …). It
+    is flagged only when no amount of the paragraph gives it, so a rate on 下达数 is not wrong."""
+    text, qs = rc.text, rc.quantities
+    starts = rc.quantity_starts
+    for m in rc.report.metrics:
+        pos = m.evidence[0].start if m.evidence else -1
+        if (m.unit != "%" or m.approx or m.comparator or pos in checked or not _EXECUTION.search(m.label)
+                or m.value <= 0):
+            continue
+        para = max(text.rfind("\n\n", 0, pos), 0)
+        head = next((s.start for s in reversed(rc.sections) if s.start <= pos), 0)
+        lo = max(para, head)
+        before = [q for q in qs[bisect_left(starts, lo):bisect_left(starts, pos)] if q.kind == "money" and not q.approx]
+        if len(before) < 2:
+            continue
+        spent = before[-1]
+        if not _SPENT.search(text[rc.clause_start(spent.num_start):spent.num_start]):
+            continue
+        bases = [q for q in before[:-1] if q.value > 0 and _BASE.search(text[rc.clause_start(q.num_start):q.num_start])]
+        if not bases:
+            continue
+        results = [(q, *rate_agrees(m.value, m.decimals, spent.value, q.value, accept_trunc)) for q in bases]
+        if any(ok for _, ok, _ in results):
+            continue
+        base, _, computed = results[-1]
+        base_label = text[rc.clause_start(base.num_start):base.num_start].strip()
+        spent_label = text[rc.clause_start(spent.num_start):spent.num_start].strip()
+        yield rc.finding(
+            "rate-mismatch",
+            values={"stated": num(m.value), "computed": num(computed), "numerator": num(spent.value),
+                    "denominator": num(base.value), "decimals": m.decimals},
+            evidence=[m.evidence[0], rc.span(base.start, base.end), rc.span(spent.start, spent.end)],
+            label=m.label, stated=fmt(m.value), den_label=base_label, den=fmt(base.value),
+            num_label=spent_label, numv=fmt(spent.value), computed=fmt(computed))
 
 
 _BASE_LABEL = {"budget_full": "全年预算数", "budget": "年初预算数"}
