@@ -47,6 +47,23 @@ class Span(BaseModel):
     text: str
 
 
+def built(cls: type[BaseModel], values: dict[str, Any]) -> Any:
+    """An instance of ``cls`` from ``values``, which name every field in the class's order, without
+    validation or default handling: what ``cls.model_construct(**values)`` gives, a few times faster,
+    for hot paths where the values are right by construction."""
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+def make_span(start: int, end: int, text: str) -> Span:
+    """A :class:`Span` built without validation (see :func:`built`)."""
+    return built(Span, {"start": start, "end": end, "text": text})
+
+
 class Fact(BaseModel):
     """One flat fact of a report (see spec/facts.md), e.g. ``basic_expenditure``.
 

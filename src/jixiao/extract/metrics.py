@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from jixiao.extract.context import Context
 from jixiao.lexicon import data_cache, data_files, load_yaml, vocab, vocab_pattern
-from jixiao.model import Metric
+from jixiao.model import Metric, built
 
 _LEAD = re.compile(r"^(?:[一二三四五六七八九十]+是|其中[：:]?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|[、，,：:（(\s])+")
 _NOUN_AFTER = re.compile(r"[^\s，,。；;：:、！？\d%（）()“”\"]{1,12}(?:[（(][^（）()]{1,6}[)）])?")
@@ -168,10 +168,11 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
         if kpi and scaled:  # a KPI is counted in its pack's unit: 2.1万人次 → 21000 人次
             value, unit, decimals = value * _SCALE[unit[0]], base_unit, max(0, decimals - 4)
         path = ctx.index.path(q.start)
-        metrics.append(Metric.model_construct(label=label, value=value, unit=_MONEY_UNIT if q.kind == "money" else unit, kpi=kpi, approx=q.approx,
-                              comparator=q.comparator, decimals=decimals,
-                              section=path[-1].key if path else None,
-                              evidence=[ctx.span(ev_start, ev_end)]))
+        metrics.append(built(Metric, {
+            "label": label, "value": value, "unit": _MONEY_UNIT if q.kind == "money" else unit, "kpi": kpi,
+            "approx": q.approx, "target": None, "target_comparator": None, "comparator": q.comparator,
+            "decimals": decimals, "section": path[-1].key if path else None,
+            "evidence": [ctx.span(ev_start, ev_end)]}))
     _first_per_sentence(ctx, metrics)
     _pair_targets(ctx, metrics, packs)
     return metrics

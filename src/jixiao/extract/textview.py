@@ -19,7 +19,7 @@ from jixiao.extract.numbers import Quantity, find_bare_amounts, find_quantities
 from jixiao.extract.outline import SectionIndex
 from jixiao.ingest.document import Table
 from jixiao.lexicon import data_dir
-from jixiao.model import Section, Span
+from jixiao.model import Section, Span, make_span
 
 CLAUSE_BOUNDARY = re.compile(r"[，,。；;：:！？!?\n\t]")
 ITEM_BOUNDARY = re.compile(r"[，,。；;、\n\t]")
@@ -114,7 +114,7 @@ class TextView:
     def span(self, start: int, end: int) -> Span:
         """The span ``[start, end)`` with its text."""
         # built without validation: the fields are right by construction, and this is a hot path
-        return Span.model_construct(start=start, end=end, text=self.text[start:end])
+        return make_span(start, end, self.text[start:end])
 
     def clause_start(self, pos: int, floor: int = 0, boundary: re.Pattern[str] = CLAUSE_BOUNDARY) -> int:
         """Start of the clause that contains ``pos``.
