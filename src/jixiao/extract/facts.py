@@ -235,6 +235,7 @@ def _unit_count(ctx: Context, found: dict, qi: int, window: str, cs: int) -> Non
                 return
 
 
+_SUB_SUBJECT = re.compile(r"(?:所属|下属|直属|局属|系统内)[^，,。；;]{0,6}(?:单位|机构)")  # the sentence is about them
 _SUB_BODY = re.compile(r"(?:[^机]所|中心|站|队|事业单位|下属单位|所属单位|二级单位|直属单位)(?:的|共|现|有|仅)?$")
 
 
@@ -242,7 +243,7 @@ def _staff_head_ok(text: str, sentence_start: int, kw_start: int, key: str) -> b
     """A staffing keyword inside the breakdown of another head count ("实有人数30人（其中：
     行政编制29人…）", "在职人数47人，其中：…工勤编制6人") is a part, not the fact."""
     before = text[sentence_start:kw_start]
-    if (key in ("staff_actual", "staff_authorized") and _SUB_BODY.search(before)
+    if (key in ("staff_actual", "staff_authorized") and (_SUB_BODY.search(before) or _SUB_SUBJECT.search(before))
             and not re.search(r"(?:机关|本级|全局|本部门|全系统)(?:及|和|与|、|连同)", before)):
         return False  # "司法所在编人员仅8人", "所属事业单位核定编制300人": another body's staff
     breakdown = "其中" in before or "含" in before

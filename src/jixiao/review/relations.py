@@ -136,9 +136,14 @@ def text_breakdowns(ri: ReviewInput) -> list[Relation]:
         label, lstart = _part_label(ri, qi, w)
         total = _term(ri, label or "合计", q, lstart)
         refs = [_term_at(ri, pj, w) for pj, _ in parts]
+        if sum(bool(_LEVEL.match(r.label)) for r in refs) >= 2:
+            continue  # "一级指标2个、二级指标5个、三级指标9个": the levels of a hierarchy, not its parts
         out.append(Relation(total, refs, exhaustive, q.kind, q.unit if q.kind != "money" else "万元", "text",
                             label or "合计"))
     return out
+
+
+_LEVEL = re.compile(r"^(?:其中[：:]?)?[一二三四五六七八九1-9]级")
 
 
 def _depth(text: str, a: int, b: int) -> int:
