@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.extract.numbers import parse_number
+from jixiao.extract.numbers import decimal_shift, money_factor, parse_number
 from jixiao.extract.tables import TableFigure, TableTotal
 from jixiao.extract.textview import TextView
 from jixiao.lexicon import data_cache, load_yaml
@@ -22,7 +22,6 @@ from jixiao.model import Fact, Metric, ProjectItem
 
 _SPLIT = re.compile(r"[|｜\t\n]|\s{2,}")
 _NUMERIC = re.compile(r"^-?\d[\d,]*(?:\.\d+)?%?$")
-_FACTOR = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 
 
 @dataclass(frozen=True)
@@ -206,15 +205,13 @@ def _row(toks: list[Token], at: int, columns: list[tuple[str, Token]], unit: str
         if col in _MONEY and not t.text.endswith("%"):
             parsed = parse_number(t.text)
             if parsed:
-                values[col] = (parsed[0] * _FACTOR[unit], parsed[1] + _SHIFT.get(unit, 0), t)
+                factor = money_factor(unit)
+                values[col] = (parsed[0] * factor, parsed[1] + decimal_shift(factor), t)
         elif col == "rate" and t.text.endswith("%"):
             parsed = parse_number(t.text[:-1])
             if parsed:
                 values[col] = (parsed[0], parsed[1], t)
     return figures, values
-
-
-_SHIFT = {"元": 4, "千元": 1, "亿元": -4}
 
 
 def _parts(ctx: TextView, toks: list[Token], at: int, columns: list[tuple[str, Token]], unit: str,
@@ -266,6 +263,9 @@ def _declared_unit(ctx: TextView, at: int) -> str | None:
     return declared[-1] if declared else None
 
 
+_SCORE_HEAD = re.compile(r"(?:^|[|｜\t\s])得分(?=$|[|｜\t\s])", re.M)
+
+
 def form_scores(ctx: TextView) -> list[tuple[Decimal, int, Token]]:
     """The total score of each indicator table ("合计 | 100 | 97.25"): the last figure of its total row,
     after the weights' 100."""
@@ -274,7 +274,7 @@ def form_scores(ctx: TextView) -> list[tuple[Decimal, int, Token]]:
     out = []
     if "得分" not in text:
         return out
-    heads = [m.start() for m in re.finditer(r"(?:^|[|｜\t\s])得分(?=$|[|｜\t\s])", text, re.M)]
+    heads = [m.start() for m in _SCORE_HEAD.finditer(text)]
     if not heads:
         return out
     seen: set[int] = set()

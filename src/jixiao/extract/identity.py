@@ -289,9 +289,6 @@ def _field_value(text: str, pos: int) -> tuple[int, str]:
     return pos, ""
 
 
-_OPENING_NAME = re.compile(r"([\u4e00-\u9fff]{2,30}?)(?=[，,、]?\s*(?:\d{4}\s*年|关于|现将|对|按照|根据|的|坚持|围绕|认真|全面|在|以|紧紧|主要|是|为|成立|始建|位于|共|下设|内设|设有|承担|负责|严格|切实|积极|按|于|全|结合|开展|高度|立足|聚焦|通过|进一步))")
-
-
 def _opening(ctx: Context, chrome: Chrome, title: Title | None, add) -> None:
     """Names in the first sentences of the body ("现将2023年示例县水利局项目…自评报告如下",
     "示例县水利局成立于…"): the first name there that carries a place."""
@@ -306,20 +303,19 @@ def _opening(ctx: Context, chrome: Chrome, title: Title | None, add) -> None:
         if seen > 4:
             break
         for sm in lx.suffix.finditer(line):
-            head = line[: sm.end()]
-            m = re.search(r"(?:^|[，,。；;：:、\s“”\"（(]|现将|我们|本|对|为|\d{4}\s*年度?)((?:中共|中国共产党)?[\u4e00-\u9fff]{2,30})$",
-                          head)
+            m = _OPENING_NAME.search(line, 0, sm.end())
             if not m:
                 continue
-            name = m.group(1)
-            name = re.sub(r"^(?:\d{4}年度?|年度|现将|关于|对|本|我)", "", name)
-            if _PLACE.search(name[:-1]) and lx.title_tail.match(line, sm.end()) is not None:
+            name = _OPENING_LEAD.sub("", m.group(1))
+            follows = lx.title_tail.match(line, sm.end()) or _OPENING_NEXT.match(line, sm.end())
+            if _PLACE.search(name[:-1]) and follows:
                 add("opening", start + pos + sm.end() - len(name), name)
                 return
-            if _PLACE.search(name[:-1]) and re.match(r"\s*(?:\d{4}|成立|始建|位于|是|为|下设|内设|设有|承担|负责|主要|共有|现有|坚持|围绕|[，,])",
-                                                        line[sm.end():]):
-                add("opening", start + pos + sm.end() - len(name), name)
-                return
+
+
+_OPENING_NAME = re.compile(r"(?:^|[，,。；;：:、\s“”\"（(]|现将|我们|本|对|为|\d{4}\s*年度?)((?:中共|中国共产党)?[\u4e00-\u9fff]{2,30})$")
+_OPENING_LEAD = re.compile(r"^(?:\d{4}年度?|年度|现将|关于|对|本|我)")
+_OPENING_NEXT = re.compile(r"\s*(?:成立|始建|位于|是|为|下设|内设|设有|承担|负责|主要|共有|现有|坚持|围绕|[，,])")
 
 
 def _seal(ctx: Context, add) -> None:

@@ -53,7 +53,7 @@ def item_words() -> ItemWords:
         trail=re.compile(rf"(?:{link}|的|：|:|\s)+$"),
         reason=re.compile(lx["reason"]),
         no_adjustment=re.compile(rf"[，,；;]\s*({lx['no_adjustment']})"),
-        intro=re.compile(lx["list_intro"]),
+        intro=re.compile(lx["project_list_intro"]),
         acts=[(role, re.compile(rf"(?:{verbs})(?P<obj>[^，,。；;：:\d]{{2,24}}?{lx['act_object']})(?:{link})?\s*$"))
               for role, verbs in lx["act_verbs"].items()],
         not_project=re.compile(lx["not_project"]),

@@ -6,9 +6,9 @@ from __future__ import annotations
 import copy
 import re
 from bisect import bisect_right
-from decimal import Decimal
 
 from jixiao.extract.context import Context
+from jixiao.extract.numbers import MULTIPLIERS, decimal_shift
 from jixiao.lexicon import data_cache, data_files, load_yaml, vocab, vocab_pattern
 from jixiao.model import Metric, built
 
@@ -125,9 +125,6 @@ def classify(packs: list[dict], label: str, before, unit: str, sentence_before: 
     return None
 
 
-_SCALE = {"万": Decimal(10000), "亿": Decimal(100000000)}
-
-
 def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
     packs = [p for p in kpi_packs() if not unit_name or not p["_applies"] or p["_applies"].search(unit_name)]
     classifiers = _classifiers()
@@ -161,12 +158,13 @@ def extract_metrics(ctx: Context, unit_name: str | None) -> list[Metric]:
         if not label_after and after and target_noun.match(after.group(0)):
             kpi_label = label + after.group(0)  # "市局下达的1,200件年度任务": the noun says what it is
         value, unit, decimals = q.value, q.unit, q.decimals
-        scaled = q.kind == "count" and unit[:1] in _SCALE and len(unit) > 1
+        scaled = q.kind == "count" and unit[:1] in MULTIPLIERS and len(unit) > 1
         base_unit = unit[1:] if scaled else unit
         kpi = None if label_after else classify(packs, kpi_label, (max(line_start, label_start - 300), label_start),
                                                 base_unit, text[ss:label_start], marks, words)
         if kpi and scaled:  # a KPI is counted in its pack's unit: 2.1万人次 → 21000 人次
-            value, unit, decimals = value * _SCALE[unit[0]], base_unit, max(0, decimals - 4)
+            factor = MULTIPLIERS[unit[0]]
+            value, unit, decimals = value * factor, base_unit, max(0, decimals + decimal_shift(factor))
         path = ctx.index.path(q.start)
         metrics.append(built(Metric, {
             "label": label, "value": value, "unit": _MONEY_UNIT if q.kind == "money" else unit, "kpi": kpi,

@@ -61,6 +61,15 @@ def alternation(words) -> str:
     return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
 
+MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000)}
+"""What 万 and 亿 written after a figure multiply it by."""
+
+
+def money_factor(unit: str) -> Decimal:
+    """The factor that brings an amount written in ``unit`` (元, 千元, 万元, 亿元; data/units.yaml) to 万元."""
+    return Decimal(_units()["money"][unit])
+
+
 def decimal_shift(factor: Decimal) -> int:
     """Digits after the point gained when a figure is multiplied by a money factor (元 → 万元: 4)."""
     return -factor.as_tuple().exponent if factor < 1 else -(len(str(int(factor))) - 1)
@@ -175,20 +184,17 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         mult = m.group("mult")
         if bare_money:  # "基本支出899.98万": 万 stands for 万元, 亿 for 亿元
             kind, unit_out = "money", mult
-            if mult == "亿":
-                value *= 10000
-                decimals -= 4
+            factor = money_factor(mult + "元")
+            value *= factor
+            decimals += decimal_shift(factor)
         elif mult and not pct and unit not in money_units and unit not in pct_units:
             # "观众4万人次", "4.8万亩": 万人次 is the unit as written (variety.md §5); a KPI pack
             # brings its indicators to their own unit (extract/metrics.py)
             kind, unit_out = "count", mult + unit
         else:
-            if mult == "万":
-                value *= 10000
-                decimals -= 4
-            elif mult == "亿":
-                value *= 100000000
-                decimals -= 8
+            if mult:
+                value *= MULTIPLIERS[mult]
+                decimals += decimal_shift(MULTIPLIERS[mult])
             if pct:
                 kind, unit_out = "percent", "%"
             elif unit in money_units:

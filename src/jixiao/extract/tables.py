@@ -20,7 +20,7 @@ from jixiao.extract.context import Context
 from jixiao.extract.facts import add_fact
 from jixiao.extract.lexicon import load_yaml
 from jixiao.extract.metrics import classify, kpi_packs
-from jixiao.extract.numbers import Quantity, parse_number
+from jixiao.extract.numbers import Quantity, decimal_shift, money_factor, parse_number
 from jixiao.extract.textview import TextView
 from jixiao.ingest.document import Cell, Table
 from jixiao.model import Fact, Metric, ProjectItem, Span
@@ -28,8 +28,6 @@ from jixiao.model import Fact, Metric, ProjectItem, Span
 _NUM = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
 _LABEL_LEAD = re.compile(r"^(?:其中[：:]?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．])\s*")
 _MONEY_UNIT = re.compile(r"[（(](?:金额)?(?:单位[：:]\s*)?(万元|千元|元|亿元)[)）]|单位[：:]\s*(万元|千元|元|亿元)")
-_FACTOR = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
-_SHIFT = {"万元": 0, "元": 4, "千元": 1, "亿元": -4}  # decimals gained in 万元
 
 
 class TableFigure(NamedTuple):
@@ -223,7 +221,8 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
                     if col != "score":
                         if unit is None:
                             continue  # a money column with no stated unit: not read
-                        value, dec = value * _FACTOR[unit], dec + _SHIFT[unit]
+                        factor = money_factor(unit)
+                        value, dec = value * factor, dec + decimal_shift(factor)
                     ev = [ctx.span(label_cell.start, label_cell.end), ctx.span(cell.start, cell.end)]
                     add_fact(found, key, 0, Fact(key=key, value=value, decimals=dec, evidence=ev))
                     matched = True
@@ -238,7 +237,7 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
             for col, fld in (("budget", "budget"), ("adjustment", "adjustment"), ("actual", "actual")):
                 if col in values:
                     value, _, cell = values[col]
-                    setattr(it, fld, value * _FACTOR[unit])
+                    setattr(it, fld, value * money_factor(unit))
                     it.evidence.append(ctx.span(cell.start, cell.end))
             items.append(it)
     return items, metrics
@@ -261,7 +260,8 @@ def _close_table(view: TextView, rows: list[RowRead], unit: str | None) -> list[
     parts = rows[:totals[0]] if totals[0] > 0 else rows[1:]
     if len(parts) < 2:
         return []
-    factor, shift = _FACTOR[unit], _SHIFT[unit]
+    factor = money_factor(unit)
+    shift = decimal_shift(factor)
 
     def figure(label: str, read: tuple[Decimal, int, Cell]) -> TableFigure:
         value, dec, cell = read

@@ -212,7 +212,7 @@ class ItemsFile(_Model):
     no_adjustment: Regex
     name_suffix: Regex
     sections: list[str]
-    list_intro: Regex
+    project_list_intro: Regex
     role_object: Regex
     generic_subject: Regex
     act_verbs: dict[Literal["budget", "actual"], Regex]
