@@ -148,7 +148,7 @@ def test_review_a_report_in_the_browser(chromium, server):
             findings = page.locator("#findings li")
             expect(findings.first).to_be_visible()
             assert findings.count() >= 5
-            expect(page.locator("#findings")).to_contain_text("项目支出合计386.52万元")
+            expect(page.locator("#findings")).to_contain_text("项目支出386.52万元，与所列")
             expect(page.locator("#findings")).to_contain_text("调解成功率记为98.5%")
 
             # a value → its evidence, highlighted and scrolled into view inside the text pane

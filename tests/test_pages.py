@@ -265,7 +265,7 @@ def test_detail_page_has_text_values_findings_and_score(site):
     assert 'data-ref="f-basic_expenditure"' in html and "基本支出" in html
     assert re.search(r'<mark class="ev[^"]*" data-ev="f-basic_expenditure', html)
     assert "调解成功率" in html and "评分卡" in html and "修改记录" in html and "审核流程" in html
-    assert "项目支出合计386.52万元" in html  # the sum-mismatch message
+    assert "项目支出386.52万元，与所列" in html  # the sum-mismatch message
     # every form carries the CSRF token
     forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", html, re.S)
     assert forms and all('name="csrf_token"' in f for f in forms)

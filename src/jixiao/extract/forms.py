@@ -11,7 +11,7 @@ span of its cell. Labels and column words are data (``data/forms.yaml``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jixiao.extract.numbers import decimal_shift, money_factor, parse_number
@@ -34,12 +34,24 @@ class TableRate:
     bases: list[tuple[str, TableFigure]]  # (column, figure): 全年预算数 first, then 年初预算数
 
 
+@dataclass(frozen=True)
+class ScoreConflict:
+    """Two rows of one form's 项目资金 part with the same 执行率 and different 得分 (年度资金总额 9.8,
+    其中财政拨款 9.6 at 98%): one of the scores is wrong."""
+
+    project: str
+    rate: TableFigure
+    scores: tuple[TableFigure, TableFigure]
+
+
 @dataclass
 class FormChecks:
-    """What the forms of a text state that review checks: totals against their parts, stated rates."""
+    """What the forms of a text state that review checks: totals against their parts, stated rates,
+    scores given differently for the same rate."""
 
     totals: list[TableTotal]
     rates: list[TableRate]
+    score_conflicts: list[ScoreConflict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -157,7 +169,9 @@ def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = Non
     if not values or len(figures) < len(columns) - 3:
         return None
     if checks is not None:
-        checks.totals += _parts(ctx, toks, total_at + 1 + len(figures), columns, unit, toks[total_at], values)
+        totals, rows = _parts(ctx, toks, total_at + 1 + len(figures), columns, unit, toks[total_at], values)
+        checks.totals += totals
+        checks.score_conflicts += _score_conflicts(ctx, name, toks[total_at].text, values, rows)
         checks.rates += _rate(ctx, name, values)
     values = {k: (v[0], v[2]) for k, v in values.items() if k in _MONEY}
     budget = values.get("budget") or values.get("budget_full")
@@ -197,7 +211,7 @@ def _row(toks: list[Token], at: int, columns: list[tuple[str, Token]], unit: str
             break
     values: dict[str, tuple[Decimal, int, Token]] = {}
     money = [t.text for (col, _), t in zip(columns, figures, strict=False) if col in _MONEY]
-    if any("." in m for m in money) and any(len(m) == 1 for m in money):
+    if any("." in m for m in money) and _broken_digits(money):
         return figures, values  # "1 5 0.00 150.00": a figure broken into digits (OCR) — omitted, not guessed
     for (col, _), t in zip(columns, figures, strict=False):
         if col in values or not _NUMERIC.match(t.text):
@@ -211,13 +225,25 @@ def _row(toks: list[Token], at: int, columns: list[tuple[str, Token]], unit: str
             parsed = parse_number(t.text[:-1])
             if parsed:
                 values[col] = (parsed[0], parsed[1], t)
+        elif col == "score" and not t.text.endswith("%"):
+            parsed = parse_number(t.text)
+            if parsed:
+                values[col] = (parsed[0], parsed[1], t)
     return figures, values
 
 
+def _broken_digits(money: list[str]) -> bool:
+    """A single non-zero digit followed by another digit or a figure starting "0." ("1 5 0.00"): one
+    figure broken into pieces. A lone 0 beside decimals is a stated zero (年初预算数 0 | 40.00)."""
+    return any(len(a) == 1 and a != "0" and (len(b) == 1 or b.startswith("0."))
+               for a, b in zip(money, money[1:], strict=False))
+
+
 def _parts(ctx: TextView, toks: list[Token], at: int, columns: list[tuple[str, Token]], unit: str,
-           total_tok: Token, total: dict[str, tuple[Decimal, int, Token]]) -> list[TableTotal]:
+           total_tok: Token, total: dict[str, tuple[Decimal, int, Token]]
+           ) -> tuple[list[TableTotal], list[tuple[str, Token, dict]]]:
     """The rows under the total (其中：当年财政拨款 · 上年结转资金 · 其他资金, or 财政资金 · 单位资金 …) make
-    it up: recorded for the sum check, per money column."""
+    it up: recorded for the sum check, per money column; with the rows read."""
     part_rx = _lex()[8]
     rows: list[tuple[str, Token, dict]] = []
     j = at
@@ -239,6 +265,24 @@ def _parts(ctx: TextView, toks: list[Token], at: int, columns: list[tuple[str, T
             continue  # one part equal to the total: nothing to add up
         out.append(TableTotal(column=col, label=total_tok.text,
                               total=TableFigure(total_tok.text, value, dec, ctx.span(tok.start, tok.end)), parts=parts))
+    return out, rows
+
+
+def _score_conflicts(ctx: TextView, project: str, total_label: str, total: dict,
+                     rows: list[tuple[str, Token, dict]]) -> list[ScoreConflict]:
+    """Part rows scored differently from the total row at the same stated 执行率."""
+    if "rate" not in total or "score" not in total:
+        return []
+
+    def figure(label: str, read: tuple[Decimal, int, Token]) -> TableFigure:
+        return TableFigure(label, read[0], read[1], ctx.span(read[2].start, read[2].end))
+
+    out = []
+    for label, _, values in rows:
+        if "rate" in values and "score" in values and values["rate"][0] == total["rate"][0] \
+                and values["score"][0] != total["score"][0]:
+            out.append(ScoreConflict(project, figure(total_label, total["rate"]),
+                                     (figure(total_label, total["score"]), figure(label, values["score"]))))
     return out
 
 

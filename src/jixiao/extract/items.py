@@ -141,6 +141,10 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
             name = subject  # "项目预算168.42万元" / "截至年底实际支出…" in a report about one project
         if any(rx.fullmatch(name) for rx in fact_money):
             continue  # a total such as 项目支出, read as a fact
+        if len(name) < 2 and current is not None and role in _SPENT + ("budget", "carryover"):
+            # "；丙工程因设计变更，完成支付180.20万元": a project named after the last amount, in a clause
+            # of its own, is the one this amount belongs to (not the item before it)
+            name = _named_between(ctx.text, max(ctx.prev_quantity_end(qi), line_start), cs, lex) or name
         if len(name) >= 2:
             if q.approx or len(name) > 30:
                 continue
@@ -175,6 +179,24 @@ def clean_name(words: str, lex: ItemWords) -> str:
     return name
 
 
+
+_REASON_START = re.compile(r"(?:因|由于|受)")
+
+
+def _named_between(text: str, a: int, b: int, lex: ItemWords) -> str:
+    """The project named by a clause between ``a`` and ``b`` with no amount of its own, before its
+    reason ("丙镇中心小学食堂改造工程因设计变更"), or ""."""
+    clauses = [c for c in ITEM_BOUNDARY.split(text[a:b]) if c.strip()]
+    if not clauses:
+        return ""
+    clause = strip_parens(clauses[-1]).strip()
+    cut = _REASON_START.search(clause, 4)
+    name = clean_name(clause[:cut.start()] if cut else clause, lex)
+    if 4 <= len(name) <= 30 and not re.search(r"\d", name) and lex.name_suffix.search(name):
+        return name
+    return ""
+
+
 def _lead_item(ctx: Context, items: list[ProjectItem], lex: ItemWords, sentence: int,
                cs: int, line_start: int, allowed: bool) -> ProjectItem | None:
     if not allowed:
@@ -197,9 +219,18 @@ def _unchanged_adjustment(ctx: Context, item: ProjectItem, explicit: set[str], a
         item.evidence.append(ctx.span(m.start() + m.group(0).index(m.group(1)), m.end()))
 
 
+def same_project(a: str, b: str) -> bool:
+    """Two names of one project: equal, one the start of the other ("法律援助经费" / "法律援助经费（中央）"), or
+    one the other without its place ("民族中学运动场改造工程" / "连南县民族中学运动场改造工程")."""
+    if a == b:
+        return True
+    short = min(len(a), len(b))
+    return (short >= 4 and (a.startswith(b) or b.startswith(a))) or (short >= 6 and (a.endswith(b) or b.endswith(a)))
+
+
 def _find_or_add(items: list[ProjectItem], name: str) -> ProjectItem:
     for it in items:
-        if it.name == name or (min(len(it.name), len(name)) >= 4 and (it.name.startswith(name) or name.startswith(it.name))):
+        if same_project(it.name, name):
             return it
     it = ProjectItem(name=name)
     items.append(it)
@@ -232,8 +263,7 @@ def merge_items(text_items: list[ProjectItem], table_items: list[ProjectItem]) -
     """Items found in the text, completed by the same projects' rows in tables."""
     out = list(text_items)
     for t in table_items:
-        same = next((it for it in out if it.name == t.name or (min(len(it.name), len(t.name)) >= 4
-                     and (it.name.startswith(t.name) or t.name.startswith(it.name)))), None)
+        same = next((it for it in out if same_project(it.name, t.name)), None)
         if same is None:
             out.append(t)
             continue

@@ -156,13 +156,13 @@ def table_totals(view: TableView, tables: Sequence[Table], year: int | None = No
             header = _header_cols(row, year)
             if header:
                 # the rows above are closed with the unit of the new header (as table_facts does)
-                cols, unit = header, _unit(view, table, ri) or unit
+                cols, unit, width = header, _unit(view, table, ri) or unit, len(row)
                 out += _close_table(view, rows, unit)
                 rows = []
                 continue
             if cols is None:
                 continue
-            if "target" in cols and "achieved" in cols and _indicator_row(view, row, cols)[0]:
+            if "target" in cols and "achieved" in cols and _indicator_row(view, row, cols, width)[0]:
                 continue
             read = _read_row(row, cols)
             if read:
@@ -188,13 +188,13 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
         for ri, row in enumerate(table.rows):
             header = _header_cols(row, year)
             if header:  # a table may restart its columns (自评表: 预算执行 part, then 指标 part)
-                cols, unit = header, _unit(ctx, table, ri) or unit
+                cols, unit, width = header, _unit(ctx, table, ri) or unit, len(row)
                 is_projects = any(_PROJECT_HEADER.search(c.text) for c in row)
                 continue
             if cols is None:
                 continue
             if "target" in cols and "achieved" in cols:
-                m, taken = _indicator_row(ctx, row, cols)
+                m, taken = _indicator_row(ctx, row, cols, width)
                 ctx.consumed.update(taken)
                 if m:
                     metrics.append(m)
@@ -273,11 +273,17 @@ def _close_table(view: TextView, rows: list[RowRead], unit: str | None) -> list[
             if col in total.values and all(col in p.values for p in parts)]
 
 
-def _indicator_row(ctx: TextView, row: list[Cell], cols: dict[str, int]) -> tuple[Metric | None, list[int]]:
+def _indicator_row(ctx: TextView, row: list[Cell], cols: dict[str, int],
+                   width: int) -> tuple[Metric | None, list[int]]:
     """A 自评表 indicator row (三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分) as a metric, or None;
     with the quantities of its value cells, which the table reader takes (even when the row is not
-    an indicator row)."""
+    an indicator row). A row shorter than its header (``width`` cells) is lined up by content."""
     ti, ai = cols["target"], cols["achieved"]
+    if len(row) < width and "measure" not in cols:
+        shifted = _align_by_content(ctx, row, cols)
+        if shifted is None:
+            return None, []
+        ti, ai = shifted
     if max(ti, ai) >= len(row):
         return None, []
     label_cell = next((c for c in reversed(row[:ti]) if c.text.strip()), None)
@@ -294,6 +300,30 @@ def _indicator_row(ctx: TextView, row: list[Cell], cols: dict[str, int]) -> tupl
                   approx=aq.approx, target=tq.value, target_comparator=tq.comparator, decimals=aq.decimals,
                   evidence=[ctx.span(label_cell.start, label_cell.end), ctx.span(row[ti].start, row[ti].end),
                             ctx.span(row[ai].start, row[ai].end)]), taken
+
+
+def _align_by_content(ctx: TextView, row: list[Cell], cols: dict[str, int]) -> tuple[int, int] | None:
+    """A row shorter than its header (the merged 一级/二级指标 cells of a flattened form left out): its
+    target and actual are the first two neighbouring cells that each hold one quantity of the same unit,
+    after a text label and followed by as many cells as the header has weights and scores after
+    实际完成值 (so "分值 | 得分" figures are never read as a target and its result)."""
+    if cols["achieved"] != cols["target"] + 1:
+        return None
+    tail = sum(1 for k in ("weight", "score") if k in cols and cols[k] > cols["achieved"])
+    for i in range(1, len(row) - 1 - tail):
+        label = row[i - 1].text.strip()
+        if not label or _NUMBER_ONLY.match(label):
+            continue
+        tq, aq = _cell_quantity(ctx, row[i]).quantity, _cell_quantity(ctx, row[i + 1]).quantity
+        if tq is None or aq is None:
+            continue
+        if tq.unit == aq.unit:
+            return i, i + 1
+        return None
+    return None
+
+
+_NUMBER_ONLY = re.compile(r"^[\s\d.,%≥≤<>=＞＜-]*$")
 
 
 _NATURE = {"≥": ">=", ">=": ">=", "＞": ">", ">": ">", "≤": "<=", "<=": "<=", "＜": "<", "<": "<", "=": "=", "＝": "="}

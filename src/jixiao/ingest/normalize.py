@@ -121,32 +121,66 @@ _PIPE_SPLIT = re.compile(r"[ \t]*[|｜][ \t]*")
 def pipe_rows(text: str, pos: list[int]) -> tuple[str, list[int]]:
     """A table row written ``| 项目 | 年初预算 | 执行率 |`` (a line starting with a pipe and holding
     two cells or more) becomes ``项目\t年初预算\t执行率``: each separator a tab (mapped to its pipe),
-    the outer pipes and the spaces around cells dropped; empty cells stay (``|a||b|`` → a, "", b)."""
+    the outer pipes and the spaces around cells dropped; empty cells stay (``|a||b|`` → a, "", b).
+
+    Rows written without outer pipes (``项目名称 | 某项目``, ``年度资金总额 | | 0 | 40.00``) are a table
+    too when they come as a block: two lines or more in a row holding pipes, one of them three cells
+    or more, with a figure somewhere (a menu of links has none). In such a block a line that starts
+    or ends with a pipe has an empty first or last cell (a merged cell of the original); where most
+    of a block's lines are written with outer pipes, the lines without them are not rows."""
     if "|" not in text and "｜" not in text:
         return text, pos
+    lines = text.split("\n")
+    outer = [_outer_piped(line) for line in lines]
+    inner = [not o and _pipe_count(line) >= 1 for line, o in zip(lines, outer, strict=True)]
+    style: list[bool | None] = [True if o else None for o in outer]  # True: outer pipes; False: none
+    i = 0
+    while i < len(lines):
+        if not (inner[i] or outer[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and (inner[j] or outer[j]):
+            j += 1
+        block = range(i, j)
+        if any(inner[k] for k in block) and j - i >= 2 and any(_pipe_count(lines[k]) >= 2 for k in block) \
+                and any(ch.isdigit() for k in block for ch in lines[k]):
+            piped = sum(outer[k] for k in block) * 2 > j - i
+            if not piped:  # in a table of outer pipes, a line without them is not a row ("联系我们 | 网站地图")
+                for k in block:
+                    style[k] = False
+        i = j
     out: list[str] = []
     out_pos: list[int] = []
     at = 0
     changed = False
-    for line in text.split("\n"):
-        stripped = line.strip(" ")
-        if len(stripped) > 2 and stripped[0] in _PIPES and sum(stripped.count(p) for p in _PIPES) >= 3 - (stripped[-1] not in _PIPES):
+    for line, st in zip(lines, style, strict=True):
+        if st is not None:
             seps = list(_PIPE_SPLIT.finditer(line))
-            last = len(seps) if seps[-1].end() < len(line) else len(seps) - 1  # a cell after the last pipe
-            if last >= 2:
-                changed = True
-                for k in range(last):
-                    a = seps[k].end()
-                    b = seps[k + 1].start() if k + 1 < len(seps) else len(line)
-                    if k:
-                        out.append("\t")
-                        out_pos.append(pos[at + seps[k].start() + seps[k].group(0).find("|" if "|" in seps[k].group(0) else "｜")])
-                    out.append(line[a:b])
-                    out_pos.extend(pos[at + a:at + b])
-                out.append("\n")
-                out_pos.append(pos[at + len(line)])
-                at += len(line) + 1
-                continue
+            changed = True
+            bounds = [0, *[m.start() for m in seps], len(line)] if not st else None
+            if st:
+                last = len(seps) if seps[-1].end() < len(line) else len(seps) - 1  # a cell after the last pipe
+                cells = [(seps[k].end(), seps[k + 1].start() if k + 1 < len(seps) else len(line)) for k in range(last)]
+                gaps = seps[1:last]
+            else:
+                cells = [(0 if k == 0 else seps[k - 1].end(), bounds[k + 1]) for k in range(len(seps) + 1)]
+                cells = [(a, max(a, b)) for a, b in cells]
+                gaps = seps
+            for k, (a, b) in enumerate(cells):
+                if k:
+                    g = gaps[k - 1]
+                    out.append("\t")
+                    out_pos.append(pos[at + g.start() + g.group(0).find("|" if "|" in g.group(0) else "｜")])
+                seg = line[a:b]
+                lead = len(seg) - len(seg.lstrip(" "))
+                seg = seg.strip(" ")
+                out.append(seg)
+                out_pos.extend(pos[at + a + lead:at + a + lead + len(seg)])
+            out.append("\n")
+            out_pos.append(pos[at + len(line)])
+            at += len(line) + 1
+            continue
         out.append(line + "\n")
         out_pos.extend(pos[at:at + len(line) + 1])
         at += len(line) + 1
@@ -155,6 +189,22 @@ def pipe_rows(text: str, pos: list[int]) -> tuple[str, list[int]]:
     out[-1] = out[-1][:-1]  # no newline after the last line
     out_pos[-1:] = [pos[-1]]
     return "".join(out), out_pos
+
+
+def _pipe_count(line: str) -> int:
+    return line.count("|") + line.count("｜")
+
+
+def _outer_piped(line: str) -> bool:
+    """``| a | b |``: a line starting with a pipe and holding two cells or more."""
+    stripped = line.strip(" ")
+    if len(stripped) <= 2 or stripped[0] not in _PIPES:
+        return False
+    if _pipe_count(stripped) < 3 - (stripped[-1] not in _PIPES):
+        return False
+    seps = list(_PIPE_SPLIT.finditer(line))
+    last = len(seps) if seps[-1].end() < len(line) else len(seps) - 1
+    return last >= 2
 
 
 _NUMBER_CELL = re.compile(r"[≥≤<>=]?\s*[-+]?[\d,]*\d(?:\.\d+)?\s*%?|[-—–/]")

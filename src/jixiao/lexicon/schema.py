@@ -378,6 +378,21 @@ class SumMismatchConfig(_Model):
     severity_count: Severity = "warning"
 
 
+class PlaceholderConfig(_Model):
+    patterns: Regex = "XX"
+
+
+class ZeroBaseConfig(_Model):
+    bases: Regex = "年初预算"
+
+
+class WordingConfig(_Model):
+    up: Regex = "增加"
+    down: Regex = "减少"
+    flat: Regex = "持平"
+    flat_tolerance: Number = 5
+
+
 class ReviewFile(_Model):
     """Thresholds and options of the review rules (``jixiao check --config`` overrides them)."""
 
@@ -387,6 +402,9 @@ class ReviewFile(_Model):
     empty_section: EmptySectionConfig = Field(default_factory=EmptySectionConfig)
     rate_mismatch: RateMismatchConfig = Field(default_factory=RateMismatchConfig)
     sum_mismatch: SumMismatchConfig = Field(default_factory=SumMismatchConfig)
+    placeholder_text: PlaceholderConfig = Field(default_factory=PlaceholderConfig)
+    rate_on_zero_base: ZeroBaseConfig = Field(default_factory=ZeroBaseConfig)
+    wording_contradicts_figures: WordingConfig = Field(default_factory=WordingConfig)
     # the rules to run and to skip (ids, codes or aliases); the command line's --select/--ignore win
     select: list[str] | None = None
     ignore: list[str] | None = None

@@ -12,7 +12,8 @@ at review time:
 * ``table_totals`` — each table's 合计 row with the rows it totals
   (:func:`jixiao.extract.tables.table_totals`), and each 项目支出绩效自评表's 年度资金总额 with the rows
   that make it up (:func:`jixiao.extract.forms.form_checks`);
-* ``table_rates`` — the 执行率 each form states, with its 执行数 and budgets.
+* ``table_rates`` — the 执行率 each form states, with its 执行数 and budgets;
+* ``score_conflicts`` — rows of a form's money part scored differently at the same 执行率.
 
 Nothing is taken from an extraction pass, so the rules run the same on a report just extracted, on a
 stored one, or on one whose values a reviewer corrected.
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from jixiao.extract.forms import TableRate, form_checks
+from jixiao.extract.forms import ScoreConflict, TableRate, form_checks
 from jixiao.extract.items import clean_name, item_words, strip_parens
 from jixiao.extract.numbers import Quantity, unit_declarations
 from jixiao.extract.outline import SectionIndex
@@ -74,6 +75,7 @@ class ReviewInput(TextView):
     item_statements: list[ItemStatement] = field(default_factory=list)
     table_totals: list[TableTotal] = field(default_factory=list)
     table_rates: list[TableRate] = field(default_factory=list)
+    score_conflicts: list[ScoreConflict] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)
     _ends: list[int] | None = None
     _starts: list[int] | None = None
@@ -94,6 +96,7 @@ class ReviewInput(TextView):
         forms = form_checks(ri)
         ri.table_totals += forms.totals
         ri.table_rates = forms.rates
+        ri.score_conflicts = forms.score_conflicts
         return ri
 
     def words(self, name: str) -> re.Pattern[str]:

@@ -204,14 +204,20 @@ _COMPOSITION = r"\s*(?:中|按(?:支出)?经济(?:分类|科目)(?:划分)?|包�
 
 
 def _listed_as_composition(ri: ReviewInput, label: str, parts: list) -> bool:
-    """"基本支出中：工资福利支出…，商品和服务支出…，对个人和家庭的补助…" — a sentence that opens with the
-    total's name and lists its parts gives all of them, even when a class of the definition is absent."""
+    """"基本支出中：工资福利支出…，商品和服务支出…，对个人和家庭的补助…" (or "基本支出386.52万元，其中
+    工资福利支出…") — a sentence that opens with the total's name and lists its parts by definition gives
+    all of them, even when a class of the definition is absent."""
     starts = sorted(p.evidence[0].start for p in parts)
     ss = ri.sentence_start(starts[0])
     if any(ri.sentence_start(a) != ss for a in starts):
         return False
     lead = ri.text[ss:starts[0]]
-    return bool(re.fullmatch(r"\s*(?:其中[，,：:]?)?" + re.escape(label) + _COMPOSITION, lead))
+    return bool(re.fullmatch(r"\s*(?:其中[，,：:]?)?" + re.escape(label) + _COMPOSITION, lead)
+                or re.fullmatch(r"\s*" + re.escape(label) + _STATED + r"[，,]?\s*其中\s*[：:，,]?\s*", lead))
+
+
+# the total's own figure between its name and 其中: "基本支出386.52万元，其中工资福利支出…"
+_STATED = r"(?:为|共计|合计|共)?\s*[\d,]+(?:\.\d+)?\s*(?:万元|元|千元|亿元|万)"
 
 
 def kpi_identities(ri: ReviewInput, metrics: list[Metric]) -> list[Relation]:

@@ -7,9 +7,12 @@ from jixiao.review.rules import (  # noqa: F401
     empty_section,
     low_execution,
     missing_section,
+    placeholder_text,
     rate_mismatch,
+    rate_on_zero_base,
     staff_over_quota,
     sum_mismatch,
     target_far_exceeded,
     target_missed,
+    wording_contradicts_figures,
 )

@@ -21,6 +21,8 @@ def check(rc):
 
     **为什么重要**：同一数字前后矛盾，读者无法判断哪一个可信，也是复制粘贴、口径混用的信号。
 
+    自评表“项目资金”部分中，年度资金总额行与其中某一资金行的执行率相同、得分却不同，也属此类。
+
     **示例**：全年累计受理法援案件612件……累计受理法援案件669件。
     """
     for key, fact in rc.report.facts.items():
@@ -35,6 +37,15 @@ def check(rc):
                     "stated": num(fact.value), "computed": num(others[0].value)},
             evidence=[f.evidence[0] for f in all_facts],
             label=label, listing="、".join(f"{fmt(f.value)}（“{f.evidence[0].text}”）" for f in all_facts))
+    for sc in rc.score_conflicts:
+        a, b = sc.scores
+        yield rc.finding(
+            "conflicting-values",
+            values={"key": "score", "values": [num(a.value), num(b.value)], "stated": num(a.value),
+                    "computed": num(b.value), "rate": num(sc.rate.value)},
+            evidence=[sc.rate.span, a.span, b.span],
+            label=f"{sc.project}执行率{fmt(sc.rate.value)}%的得分",
+            listing=f"{fmt(a.value)}分（{a.label}）、{fmt(b.value)}分（{b.label}）")
     by_kpi: dict[str, list] = {}
     goal = rc.words("goal")
     for m in rc.report.metrics:

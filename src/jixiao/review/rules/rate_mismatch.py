@@ -89,9 +89,17 @@ def _execution_rates(rc, checked: set[int], accept_trunc: bool):
         bases = [q for q in before[:-1] if q.value > 0 and _BASE.search(text[rc.clause_start(q.num_start):q.num_start])]
         if not bases:
             continue
-        results = [(q, *rate_agrees(m.value, m.decimals, spent.value, q.value, accept_trunc)) for q in bases]
-        if any(ok for _, ok, _ in results):
+        # any amount spent stated after a budget may be the numerator ("全年支出1701.46万元，其中基本支出…、
+        # 项目支出808.26万元，执行率97.65%": the total, not the last part)
+        spents = [q for q in before[before.index(bases[0]) + 1:]
+                  if _SPENT.search(text[rc.clause_start(q.num_start):q.num_start])]
+        if any(rate_agrees(m.value, m.decimals, s.value, q.value, accept_trunc)[0]
+               for s in spents for q in bases if q.start < s.start):
             continue
+        spent = next((s for s in spents if "其中" not in text[rc.clause_start(s.num_start):s.num_start]), spent)
+        results = [(q, *rate_agrees(m.value, m.decimals, spent.value, q.value, accept_trunc))
+                   for q in bases if q.start < spent.start] or \
+            [(q, *rate_agrees(m.value, m.decimals, spent.value, q.value, accept_trunc)) for q in bases]
         base, _, computed = results[-1]
         base_label = text[rc.clause_start(base.num_start):base.num_start].strip()
         spent_label = text[rc.clause_start(spent.num_start):spent.num_start].strip()

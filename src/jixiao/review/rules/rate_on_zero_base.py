@@ -1,0 +1,55 @@
+"""rate-on-zero-base: a rate stated against a base the document states as zero."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from jixiao.review.registry import rule
+from jixiao.review.rules.common import fmt, num
+
+
+@lru_cache(maxsize=8)
+def _patterns(bases: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # "完成年初预算的95.89%", "占年初预算95%", "年初预算执行率为95%"
+    on_base = re.compile(rf"(?:完成|占|达到|为)?\s*(?P<base>{bases})(?:数|金额)?\s*(?:的|执行率|完成率)\s*(?:为|达到?|是)?\s*$")
+    zero = re.compile(rf"(?P<base>{bases})(?:数|金额)?\s*(?:为|是|[:：])?\s*(?:0(?:\.0+)?|零)\s*(?:万元|元|千元)?(?![\d.])")
+    return on_base, zero
+
+
+@rule("rate-on-zero-base", "J113", "warning", "比率的基数为零",
+      "{base}为0，却称“{stated}”。")
+def check(rc):
+    """比率或占比所依据的基数，报告本身写明为零。
+
+    **何时触发**：报告写明年初预算（或 ``data/review.yaml`` 的 ``rate_on_zero_base.bases`` 所列的其他
+    基数）为0，又称“完成年初预算的××%”之类。按调整后预算计算的执行率不在此列。
+
+    **为什么重要**：以零为基数的比率无从计算，说明口径写错了（多半应为调整后预算或下达数）。
+
+    **示例**：该项目年初预算为0，年中追加35.00万元……实际支出35.00万元，完成年初预算的100%。
+    """
+    on_base, zero = _patterns(rc.config.get("rate_on_zero_base", {}).get("bases", "年初预算"))
+    text = rc.text
+    zeros = [(m.group("base"), m) for m in zero.finditer(text)]
+    budget = rc.report.facts.get("budget")
+    if budget is not None and budget.value == 0 and budget.evidence:
+        zeros.append(("年初预算", None))
+    if not zeros:
+        return
+    for q in rc.quantities:
+        if q.kind != "percent" or q.approx or q.comparator or q.value <= 0:
+            continue
+        lead = text[rc.clause_start(q.num_start):q.num_start]
+        m = on_base.search(lead)
+        if not m:
+            continue
+        base = m.group("base")
+        hit = next(((b, z) for b, z in zeros if b.startswith(base[:2])), None)
+        if hit is None:
+            continue
+        evidence = [rc.span(hit[1].start(), hit[1].end())] if hit[1] else list(budget.evidence[:1])
+        start = rc.clause_start(q.num_start) + m.start()
+        evidence.append(rc.span(start, q.end))
+        yield rc.finding("rate-on-zero-base", values={"stated": num(q.value), "base": base},
+                         evidence=evidence, base=base, stated=text[start:q.end].strip() or fmt(q.value))

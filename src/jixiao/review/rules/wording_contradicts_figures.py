@@ -1,0 +1,79 @@
+"""wording-contradicts-figures: 增加/减少/持平 wording that the two figures it compares contradict."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from jixiao.review.registry import rule
+from jixiao.review.rules.common import fmt, num
+
+# "较上年的7.92万元", "比年初预算2961.68万元", "与上年（120人）": the marker and what it compares with
+_MARKER = re.compile(r"(?:比|较|与|同)(?:上年|上一年|去年|上年度|\d{4}年|年初预算|预算|计划|上年同期)?(?:度)?(?:的|同期)?\s*[（(]?\s*$")
+_BETWEEN = re.compile(r"\s*[)）]?\s*(?:相比|相较|比较)?\s*[，,]?\s*(?:有所|略有|明显|大幅|均|都|也|则)?\s*")
+
+
+@lru_cache(maxsize=8)
+def _words(up: str, down: str, flat: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return re.compile(rf"^(?:{up})"), re.compile(rf"^(?:{down})"), re.compile(rf"^(?:基本)?(?:{flat})")
+
+
+@rule("wording-contradicts-figures", "J114", "warning", "文字表述与数字矛盾",
+      "称“{claim}”，但{a_label}{a}、{b_label}{b}。")
+def check(rc):
+    """“增加/减少/持平”之类的文字与其比较的两个数字相矛盾。
+
+    **何时触发**：一句话写了本期数 A，再写“较（比、与）……B”并说增加（增长、上升）、减少（下降）或
+    持平，而 A 与 B 的大小关系与之相反（持平允许相差 ``flat_tolerance``%）。词表在 ``data/review.yaml``
+    的 ``wording_contradicts_figures`` 中。
+
+    **为什么重要**：文字结论与数字相反，读者会被误导；多半是改写上年报告时只改了数字。
+
+    **示例**：“三公”经费支出8.46万元……较上年的7.92万元有所下降。
+    """
+    cfg = rc.config.get("wording_contradicts_figures", {})
+    up, down, flat = _words(cfg.get("up", "增加"), cfg.get("down", "减少"), cfg.get("flat", "持平"))
+    tolerance = Decimal(str(cfg.get("flat_tolerance", 5)))
+    text, qs = rc.text, rc.quantities
+    for i, b in enumerate(qs):
+        if i == 0 or b.approx or b.comparator or b.kind == "percent":
+            continue
+        marker = _MARKER.search(text, max(0, b.num_start - 14), b.num_start)
+        if not marker or marker.end() != b.num_start and text[marker.end():b.num_start].strip():
+            continue
+        tail = _BETWEEN.match(text, b.end)
+        rest = text[tail.end():tail.end() + 6] if tail else ""
+        direction = "up" if up.match(rest) else "down" if down.match(rest) else "flat" if flat.match(rest) else None
+        if direction is None:
+            continue
+        sentence = rc.sentence_start(b.start)
+        # the figure compared is the sentence's own, not a part of its "其中" breakdown
+        breakdown = text.rfind("其中", sentence, b.start)
+        candidates = [q for q in reversed(qs[:i]) if q.start >= sentence and q.unit == b.unit and q.kind == b.kind
+                      and not q.approx and not q.comparator]
+        a = next((q for q in candidates if breakdown < 0 or q.end <= breakdown), None)
+        if a is None or b.value < 0 or a.value < 0:
+            continue
+        wrong = (direction == "up" and a.value < b.value) or (direction == "down" and a.value > b.value)
+        if direction == "flat":
+            big = max(a.value, b.value)
+            wrong = big > 0 and abs(a.value - b.value) / big * 100 > tolerance
+        if not wrong:
+            continue
+        claim_start = marker.start()
+        claim = text[claim_start:tail.end() + len(_first_word(rest, (up, down, flat)))]
+        a_label = text[rc.clause_start(a.num_start):a.num_start].strip() or "本期"
+        yield rc.finding(
+            "wording-contradicts-figures",
+            values={"stated": num(a.value), "computed": num(b.value), "direction": direction},
+            evidence=[rc.span(a.start, a.end), rc.span(claim_start, tail.end() + len(_first_word(rest, (up, down, flat))))],
+            claim=claim.strip(), a_label=a_label, a=fmt(a.value) + a.unit, b_label="比较的数字为", b=fmt(b.value) + b.unit)
+
+
+def _first_word(rest: str, patterns) -> str:
+    for p in patterns:
+        m = p.match(rest)
+        if m:
+            return m.group(0)
+    return ""

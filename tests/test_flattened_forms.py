@@ -1,0 +1,102 @@
+"""Forms and sentences written the ways unseen reports write them (invented cases, none from a seed)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.extract import extract_text
+from jixiao.ingest.normalize import normalize
+from jixiao.pipeline import analyse, analyse_text
+
+# a 项目支出绩效自评表 flattened with pipes but no outer pipes; merged cells left as leading empty cells
+FORM = """项目支出绩效自评表
+项目名称 | 村级文化活动室运行补助
+主管部门 | 示例县文化旅游局 | 实施单位 | 示例县青石镇文化站
+项目资金（万元） | | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分
+年度资金总额 | | 0 | 52.00 | 49.40 | 10 | 95% | 9.5
+其中：当年财政拨款 | | 52.00 | 52.00 | 49.40 | — | 95% | 9.2
+上年结转资金 | | 0 | 0 | 0 | — | — | —
+绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
+ | 产出指标 | 数量指标 | 开展文化活动场次 | ≥12场 | 40场 | 20 | 20 |
+ | | 质量指标 | 群众参与率 | ≥85% | 78% | 20 | 14 | 农忙时节参与少
+ | 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | 93% | 10 | 10 |
+"""
+
+
+def test_rows_without_outer_pipes_become_tab_rows():
+    text, offsets = normalize(FORM)
+    lines = text.split("\n")
+    assert lines[4] == "年度资金总额\t\t0\t52.00\t49.40\t10\t95%\t9.5"
+    assert lines[8].startswith("\t产出指标\t数量指标")  # the merged first cell stays an empty cell
+    for i, ch in enumerate(text):
+        if ch not in "\t\n":
+            assert FORM[offsets[i]] == ch
+
+
+def test_a_menu_of_links_is_not_a_table():
+    text, _ = normalize("首页 | 政务公开 | 财政资金\n机构概况 | 办事服务\n正文开始")
+    assert text.startswith("首页 | 政务公开")
+
+
+def _form():
+    return analyse(FORM.encode("utf-8"), name="自评表.txt")
+
+
+def test_a_stated_zero_beside_decimals_is_read_not_taken_for_broken_digits():
+    r = _form().report
+    (item,) = r.project_items
+    assert (item.name, item.budget, item.actual) == ("村级文化活动室运行补助", Decimal(0), Decimal("49.40"))
+
+
+def test_indicator_rows_are_read_with_their_merged_cells_left_empty():
+    r = _form().report
+    got = {m.label: (m.target, m.value) for m in r.metrics if m.target is not None}
+    assert got == {"开展文化活动场次": (12, 40), "群众参与率": (85, 78), "群众满意度": (90, 93)}
+
+
+def test_form_findings_sum_score_conflict_and_targets():
+    a = _form()
+    rules = sorted(f.rule for f in a.report.findings)
+    assert "sum-mismatch" in rules  # 年度资金总额 年初 0 while its 其中 row holds 52.00
+    assert "conflicting-values" in rules  # 9.5 and 9.2 points at the same 95%
+    assert "target-missed" in rules and "target-far-exceeded" in rules
+
+
+def test_indicator_rows_shorter_than_their_header_are_lined_up_by_content():
+    short = FORM.replace(" | 产出指标 | 数量指标 | ", "产出指标 | ").replace(" | | 质量指标 | ", "").replace(
+        " | 满意度指标 | 服务对象满意度指标 | ", "")
+    got = {m.label: (m.target, m.value) for m in analyse(short.encode(), name="表.txt").report.metrics
+           if m.target is not None}
+    assert got == {"开展文化活动场次": (12, 40), "群众参与率": (85, 78), "群众满意度": (90, 93)}
+
+
+def test_execution_rate_on_the_total_spent_not_the_last_part():
+    text = ("二、预算执行情况\n全年预算860.00万元，全年支出842.80万元，其中基本支出512.30万元、"
+            "项目支出330.50万元，预算执行率98%。\n")
+    assert not [f for f in analyse_text(text).report.findings if f.rule == "rate-mismatch"]
+
+
+def test_economic_parts_after_the_total_and_qizhong_are_complete():
+    text = ("二、支出情况\n基本支出210.46万元，其中工资福利支出168.20万元、商品和服务支出30.11万元、"
+            "对个人和家庭的补助12.08万元。\n")
+    found = [f for f in analyse_text(text).report.findings if f.rule == "sum-mismatch"]
+    assert found and "0.07" in found[0].message
+
+
+def test_projects_named_short_in_a_later_paragraph_are_the_same_projects():
+    text = ("一、项目概况\n资金安排两个子项目：示例县第一中学操场改造工程预算120.00万元，示例县第二小学围墙修缮工程预算40.00万元。\n"
+            "二、资金使用\n第一中学操场改造工程完成支付118.50万元。\n")
+    items = {i.name: (i.budget, i.actual) for i in extract_text(text).project_items}
+    assert items["示例县第一中学操场改造工程"] == (Decimal("120.00"), Decimal("118.50"))
+
+
+def test_projects_listed_after_a_key_projects_colon():
+    text = "三、项目支出\n重点项目：乡村文化广场建设经费支出62.50万元，非遗保护传承经费支出18.00万元。\n"
+    names = {i.name for i in extract_text(text).project_items}
+    assert {"乡村文化广场建设经费", "非遗保护传承经费"} <= names
+
+
+def test_a_project_named_in_a_clause_before_its_reason_gets_its_own_amount():
+    text = ("二、资金使用\n截至年底，甲村道路硬化工程完成支付88.00万元；乙村饮水安全工程因选址调整，完成支付21.40万元。\n")
+    items = {i.name: i.actual for i in extract_text(text).project_items}
+    assert items == {"甲村道路硬化工程": Decimal("88.00"), "乙村饮水安全工程": Decimal("21.40")}
