@@ -100,3 +100,11 @@ def test_a_project_named_in_a_clause_before_its_reason_gets_its_own_amount():
     text = ("二、资金使用\n截至年底，甲村道路硬化工程完成支付88.00万元；乙村饮水安全工程因选址调整，完成支付21.40万元。\n")
     items = {i.name: i.actual for i in extract_text(text).project_items}
     assert items == {"甲村道路硬化工程": Decimal("88.00"), "乙村饮水安全工程": Decimal("21.40")}
+
+
+def test_indicator_scores_follow_their_columns_in_rows_lined_up_by_content():
+    text = ("绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施\n"
+            "数量指标\t改造农村公路里程\t≥30公里\t24公里\t20\t16\n"
+            "满意度指标\t群众满意度\t≥90%\t95%\t10\t12\n")
+    rules = {f.rule for f in analyse(text.encode(), name="表.txt").report.findings}
+    assert {"missing-deviation-reason", "score-exceeds-weight", "target-missed"} <= rules

@@ -7,7 +7,7 @@ import yaml
 
 from jixiao.pipeline import Options, analyse_text
 from jixiao.review import RULES, load_config
-from jixiao.ruledocs import render
+from jixiao.ruledocs import analyse_case, render
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 
@@ -21,7 +21,8 @@ def _cases():
 
 @pytest.mark.parametrize("rule_id,case", list(_cases()))
 def test_rule_case(rule_id, case):
-    report = analyse_text(case["text"]).report
+    analysis = analyse_case(case)
+    report = analysis.report
     hits = [f for f in report.findings if f.rule == rule_id]
     if case["fail"]:
         assert hits, f"{rule_id} not raised: {[f.message for f in report.findings]}"
@@ -31,7 +32,7 @@ def test_rule_case(rule_id, case):
         for word in case.get("contains", []):
             assert word in f.message, (word, f.message)
         for ev in f.evidence:
-            assert case["text"][ev.start:ev.end] == ev.text
+            assert analysis.document.text[ev.start:ev.end] == ev.text
     else:
         assert not hits, [f.message for f in hits]
 

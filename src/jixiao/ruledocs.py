@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from jixiao.pipeline import analyse_text
+from jixiao.pipeline import Analysis, analyse, analyse_text
 from jixiao.review import RULES, Rule, load_config
 from jixiao.review.registry import FIXTURES
 
@@ -75,9 +75,17 @@ def _example(rule_id: str) -> tuple[str, list[str]] | None:
         return None
     for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
         if case["fail"]:
-            findings = analyse_text(case["text"]).findings
+            findings = analyse_case(case).findings
             return case["text"], [f.message for f in findings if f.rule == rule_id]
     return None
+
+
+def analyse_case(case: dict) -> Analysis:
+    """A rule's test case analysed: its text as it stands, or (``file: true``) read as a .txt file is,
+    so that its tab- or pipe-separated rows become tables."""
+    if case.get("file"):
+        return analyse(case["text"].encode("utf-8"), name="case.txt")
+    return analyse_text(case["text"])
 
 
 if __name__ == "__main__":

@@ -44,6 +44,16 @@ class ScoreConflict:
     scores: tuple[TableFigure, TableFigure]
 
 
+@dataclass(frozen=True)
+class RateScore:
+    """A form's 预算执行率 row as scored: the stated 执行率, its 分值 and 得分."""
+
+    project: str
+    rate: TableFigure
+    weight: TableFigure
+    score: TableFigure
+
+
 @dataclass
 class FormChecks:
     """What the forms of a text state that review checks: totals against their parts, stated rates,
@@ -52,6 +62,7 @@ class FormChecks:
     totals: list[TableTotal]
     rates: list[TableRate]
     score_conflicts: list[ScoreConflict] = field(default_factory=list)
+    rate_scores: list[RateScore] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -172,6 +183,11 @@ def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = Non
         totals, rows = _parts(ctx, toks, total_at + 1 + len(figures), columns, unit, toks[total_at], values)
         checks.totals += totals
         checks.score_conflicts += _score_conflicts(ctx, name, toks[total_at].text, values, rows)
+        if all(k in values for k in ("rate", "weight", "score")):
+            label = toks[total_at].text
+            fig = {k: TableFigure(label, values[k][0], values[k][1], ctx.span(values[k][2].start, values[k][2].end))
+                   for k in ("rate", "weight", "score")}
+            checks.rate_scores.append(RateScore(name, fig["rate"], fig["weight"], fig["score"]))
         checks.rates += _rate(ctx, name, values)
     values = {k: (v[0], v[2]) for k, v in values.items() if k in _MONEY}
     budget = values.get("budget") or values.get("budget_full")
@@ -225,7 +241,7 @@ def _row(toks: list[Token], at: int, columns: list[tuple[str, Token]], unit: str
             parsed = parse_number(t.text[:-1])
             if parsed:
                 values[col] = (parsed[0], parsed[1], t)
-        elif col == "score" and not t.text.endswith("%"):
+        elif col in ("score", "weight") and not t.text.endswith("%"):
             parsed = parse_number(t.text)
             if parsed:
                 values[col] = (parsed[0], parsed[1], t)

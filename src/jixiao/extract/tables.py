@@ -49,6 +49,18 @@ class TableTotal:
     parts: list[TableFigure]
 
 
+@dataclass(frozen=True)
+class IndicatorScore:
+    """A 自评表 indicator row as scored: its target and result (the row's metric), 分值 and 得分 when
+    given, and whether the form has a 偏差原因 column and what this row says there."""
+
+    metric: Metric
+    weight: TableFigure | None
+    score: TableFigure | None
+    has_reason_column: bool
+    reason: str
+
+
 class RowRead(NamedTuple):
     """A table row under a header: its label, the label's cell, and its figures by column
     (value as written, decimals, cell)."""
@@ -169,6 +181,46 @@ def table_totals(view: TableView, tables: Sequence[Table], year: int | None = No
                 rows.append(read)
         out += _close_table(view, rows, unit)
     return out
+
+
+def indicator_scores(view: TableView, tables: Sequence[Table], year: int | None = None) -> list[IndicatorScore]:
+    """The indicator rows of the tables with their 分值, 得分 and 偏差原因 (for review), read as
+    ``table_facts`` reads them; a row lined up by content keeps the header's columns after its result."""
+    out: list[IndicatorScore] = []
+    for table in tables:
+        cols: dict[str, int] | None = None
+        for row in table.rows:
+            header = _header_cols(row, year)
+            if header:
+                cols, width = header, len(row)
+                continue
+            if cols is None or "target" not in cols or "achieved" not in cols:
+                continue
+            m, _ = _indicator_row(view, row, cols, width)
+            if m is None:
+                continue
+            ai = next((i for i, c in enumerate(row) if c.start == m.evidence[-1].start), None)
+            if ai is None:
+                continue
+            shift = ai - cols["achieved"]
+            reason = _shifted_cell(row, cols, "reason", shift)
+            out.append(IndicatorScore(m, _shifted_figure(view, row, cols, "weight", shift, m.label),
+                                      _shifted_figure(view, row, cols, "score", shift, m.label), "reason" in cols,
+                                      reason.text.strip(" \t—-/") if reason is not None else ""))
+    return out
+
+
+def _shifted_cell(row: list[Cell], cols: dict[str, int], col: str, shift: int) -> Cell | None:
+    """The row's cell of header column ``col``, the row's cells being ``shift`` places off the header's."""
+    i = cols[col] + shift if col in cols else -1
+    return row[i] if 0 <= i < len(row) else None
+
+
+def _shifted_figure(view: TextView, row: list[Cell], cols: dict[str, int], col: str, shift: int,
+                    label: str) -> TableFigure | None:
+    c = _shifted_cell(row, cols, col, shift)
+    parsed = _number(c) if c is not None else None
+    return TableFigure(label, parsed[0], parsed[1], view.span(c.start, c.end)) if parsed else None
 
 
 def table_facts(ctx: Context, tables: list[Table], found: dict,

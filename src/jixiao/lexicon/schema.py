@@ -413,7 +413,7 @@ class ReviewFile(_Model):
 # ── tables.yaml ──────────────────────────────────────────────────────────────────────────
 
 Column = Literal["budget", "budget_full", "adjustment", "actual", "change", "score", "weight", "rate", "target",
-                 "achieved", "measure", "nature"]
+                 "achieved", "measure", "nature", "reason"]
 
 
 class RowRule(_Model):

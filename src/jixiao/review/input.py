@@ -13,7 +13,9 @@ at review time:
   (:func:`jixiao.extract.tables.table_totals`), and each 项目支出绩效自评表's 年度资金总额 with the rows
   that make it up (:func:`jixiao.extract.forms.form_checks`);
 * ``table_rates`` — the 执行率 each form states, with its 执行数 and budgets;
-* ``score_conflicts`` — rows of a form's money part scored differently at the same 执行率.
+* ``score_conflicts`` — rows of a form's money part scored differently at the same 执行率;
+* ``rate_scores`` — each form's 执行率 with its 分值 and 得分;
+* ``indicator_scores`` — the indicator rows of the tables with 分值, 得分 and 偏差原因.
 
 Nothing is taken from an extraction pass, so the rules run the same on a report just extracted, on a
 stored one, or on one whose values a reviewer corrected.
@@ -27,11 +29,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from jixiao.extract.forms import ScoreConflict, TableRate, form_checks
+from jixiao.extract.forms import RateScore, ScoreConflict, TableRate, form_checks
 from jixiao.extract.items import clean_name, item_words, strip_parens
 from jixiao.extract.numbers import Quantity, unit_declarations
 from jixiao.extract.outline import SectionIndex
-from jixiao.extract.tables import TableTotal, table_totals
+from jixiao.extract.tables import IndicatorScore, TableTotal, indicator_scores, table_totals
 from jixiao.extract.textview import TextView, numeric_cell_quantities, text_quantities
 from jixiao.ingest.document import Table
 from jixiao.lexicon import vocab
@@ -76,6 +78,8 @@ class ReviewInput(TextView):
     table_totals: list[TableTotal] = field(default_factory=list)
     table_rates: list[TableRate] = field(default_factory=list)
     score_conflicts: list[ScoreConflict] = field(default_factory=list)
+    rate_scores: list[RateScore] = field(default_factory=list)
+    indicator_scores: list[IndicatorScore] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)
     _ends: list[int] | None = None
     _starts: list[int] | None = None
@@ -97,6 +101,8 @@ class ReviewInput(TextView):
         ri.table_totals += forms.totals
         ri.table_rates = forms.rates
         ri.score_conflicts = forms.score_conflicts
+        ri.rate_scores = forms.rate_scores
+        ri.indicator_scores = indicator_scores(ri, ri.tables, report.fact_value("fiscal_year"))
         return ri
 
     def words(self, name: str) -> re.Pattern[str]:
