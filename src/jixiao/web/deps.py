@@ -41,6 +41,12 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_enqueue(request: Request):
+    """The analysis queue's ``enqueue`` (None when uploads are analysed in the request)."""
+    jobs = request.app.state.jobs
+    return jobs.enqueue if jobs is not None else None
+
+
 def get_settings(request: Request) -> Settings:
     """The settings ``create_app`` was called with."""
     return request.app.state.settings
@@ -48,6 +54,7 @@ def get_settings(request: Request) -> Settings:
 
 SessionDep = Annotated[Session, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+EnqueueDep = Annotated[object, Depends(get_enqueue)]
 
 
 def optional_user(request: Request, db: SessionDep) -> User | None:
