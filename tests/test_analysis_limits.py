@@ -14,6 +14,7 @@ import io
 import struct
 import tracemalloc
 import zipfile
+import zlib
 
 import pytest
 from docx import Document as WordDocument
@@ -36,13 +37,15 @@ def _docx_with(member: str, data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _patch_sizes(data: bytes, member: str, size: int) -> bytes:
-    """``data`` (a ZIP) with the uncompressed size of ``member`` set to ``size`` in both its local
-    header and its central directory entry (the sizes an attacker controls)."""
+def _patch_sizes(data: bytes, member: str, size: int, crc: int | None = None) -> bytes:
+    """``data`` (a ZIP) with the uncompressed size of ``member`` set to ``size`` (and its CRC to ``crc``)
+    in both its local header and its central directory entry (the fields an attacker controls)."""
     buf = bytearray(data)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         info = zf.getinfo(member)
     struct.pack_into("<I", buf, info.header_offset + 22, size)  # local header: uncompressed size
+    if crc is not None:
+        struct.pack_into("<I", buf, info.header_offset + 14, crc)
     eocd = buf.rfind(b"PK\x05\x06")
     count, _, cd_offset = struct.unpack_from("<HII", buf, eocd + 10)
     pos = cd_offset
@@ -50,14 +53,18 @@ def _patch_sizes(data: bytes, member: str, size: int) -> bytes:
         name_len, extra_len, comment_len = struct.unpack_from("<HHH", buf, pos + 28)
         if bytes(buf[pos + 46:pos + 46 + name_len]).decode() == member:
             struct.pack_into("<I", buf, pos + 24, size)  # central directory: uncompressed size
+            if crc is not None:
+                struct.pack_into("<I", buf, pos + 16, crc)
         pos += 46 + name_len + extra_len + comment_len
     return bytes(buf)
 
 
-def test_zip_bomb_with_patched_size_fields_is_refused_without_inflating_it():
-    """120 MB of zeros that the headers declare as 1 KB: the old reader trusted the header sum and
-    python-docx inflated the member in one piece (120 MB in memory) before the CRC failed."""
-    bomb = _patch_sizes(_docx_with("word/media/image9.bin", bytes(120 * MB)), "word/media/image9.bin", 1024)
+@pytest.mark.parametrize("crc", [None, zlib.crc32(bytes(1024))], ids=["size", "size-and-crc"])
+def test_zip_bomb_with_patched_size_fields_is_refused_without_inflating_it(crc):
+    """120 MB of zeros that the headers declare as 1 KB (and, second case, with the CRC of that 1 KB):
+    the old reader trusted the header sum and python-docx inflated the member in one piece (120 MB in
+    memory)."""
+    bomb = _patch_sizes(_docx_with("word/media/image9.bin", bytes(120 * MB)), "word/media/image9.bin", 1024, crc)
     assert len(bomb) < 2 * MB
     tracemalloc.start()
     try:
@@ -105,6 +112,19 @@ def test_word_file_with_too_many_paragraphs_is_refused(monkeypatch):
 def test_text_that_is_not_a_report_is_refused(content, reason):
     result = analyse_upload("重复.txt", content)
     assert result.error and reason in result.error and result.extracted is None
+
+
+def test_plain_text_file_too_large_for_the_text_limit_is_not_even_read():
+    """(The 49 MB file of one letter took 1.9 GB of memory to be read and normalised.)"""
+    data = b"a" * (20 * MB)
+    tracemalloc.start()
+    try:
+        result = analyse_upload("一个字母.txt", data, AnalysisLimits(max_text_chars=2_000_000))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.error and result.error.startswith("文件文字过多（文本文件 20.0 MB")
+    assert peak < 5 * MB
 
 
 def test_text_over_the_size_and_line_limits_is_refused():

@@ -97,6 +97,18 @@ MIN_DISTINCT = 40  # distinct characters a longer text must have
 DISTINCT_FROM = 1000  # ... from this length on
 
 
+def size_refusal(data: bytes, limits: AnalysisLimits) -> str | None:
+    """Why a plain-text file is not even read: it holds more characters than the text limit allows
+    whatever its encoding (4 bytes at most a character), so decoding and normalising it would only
+    cost memory (a 49 MB file of one letter took 1.9 GB before this check)."""
+    if data[:4].startswith(b"PK") or b"%PDF-" in data[:1024]:
+        return None
+    if len(data) > 4 * limits.max_text_chars:
+        return (f"文件文字过多（文本文件 {len(data) / 2**20:.1f} MB，超过 {limits.max_text_chars / 10000:.0f} 万字的上限），"
+                "不像是一份自评报告，未分析")
+    return None
+
+
 def content_refusal(text: str, limits: AnalysisLimits) -> str | None:
     """Why a read text is not analysed (too long, too many lines, not report text), or None."""
     n = len(text)
@@ -123,6 +135,8 @@ def analyse_upload(filename: str, data: bytes, limits: AnalysisLimits | None = N
     checked against ``limits`` (default: :meth:`AnalysisLimits.from_env`) before extraction;
     ``data_folder`` is the user's data folder (``--data``) when the caller runs in another process."""
     limits = limits or AnalysisLimits.from_env()
+    if refusal := size_refusal(data, limits):
+        return StoredAnalysis(error=refusal)
     try:
         document = pipeline.load_bytes(data, filename)
         refusal = content_refusal(document.text, limits)

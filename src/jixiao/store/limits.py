@@ -1,4 +1,4 @@
-"""The limits of one analysis in the workspace, with their defaults (docs/limits.md).
+"""The limits of one analysis in the workspace, with their defaults (docs/queue.md).
 
 Each is an environment variable read when the queue starts (``AnalysisLimits.from_env()``); the ZIP
 limits are read by :mod:`jixiao.ingest.zipguard` in the analysing process itself.

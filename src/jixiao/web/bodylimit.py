@@ -1,8 +1,9 @@
 """A limit on the size of a request body, enforced before the body is read (pure ASGI middleware).
 
 * A ``Content-Length`` over the limit is answered ``413`` at once: not one byte of the body is read.
-* A body without a length (chunked) is counted while it streams in; past the limit reading stops and
-  the request is answered ``413`` (or, if the application already answered, the connection closes).
+* A body without a length (chunked) is counted while it streams in; past the limit the request is
+  answered ``413`` at once, the application is told the client went away (``http.disconnect``, so it
+  reads nothing more) and whatever it answers then is dropped; the server closes the connection.
 
 The answer is Chinese: JSON ``{"detail": …}`` under ``/api``, a short page elsewhere.
 """
@@ -13,10 +14,6 @@ import json
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-
-class BodyTooLarge(Exception):
-    """Raised from ``receive`` when a streamed body passes the limit."""
 
 
 def too_large_message(limit: int) -> str:
@@ -46,28 +43,36 @@ class BodyLimitMiddleware:
                     await self._refuse(scope, send, limit, 400 if length < 0 else 413)
                     return
         received = 0
-        started = False
+        started = refused = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge()
+                    # answer now, then tell the application the client is gone: nothing more is read
+                    refused = True
+                    if not started:
+                        await self._refuse(scope, send, limit, 413)
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 was sent: what the interrupted application says is dropped
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(scope, send, limit, 413)
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not refused:
+                raise
 
     @staticmethod
     async def _refuse(scope: Scope, send: Send, limit: int, status: int) -> None:

@@ -19,7 +19,7 @@ from jixiao.store.models import STATUSES, User
 from jixiao.web.deps import ApiUser, CurrentUser, EnqueueDep, SessionDep, SettingsDep
 from jixiao.web.format import BEIJING, XLSX
 from jixiao.web.render import redirect, render, to_int
-from jixiao.web.report_view import detail_view, transitions
+from jixiao.web.report_view import SHOWN_CHARS, detail_view, transitions
 from jixiao.web.schemas import (
     CorrectionIn,
     CorrectionOut,
@@ -112,7 +112,7 @@ def _render_detail(request: Request, db, user: User, report_id: int, *, status_c
                   title=f"{d.get('unit_name') or d['filename']} · 报告详情", nav="reports", r=d,
                   uploader=(uploader.display_name or uploader.username) if uploader else None,
                   transitions=transitions(d), can_correct=d["can_correct"], conflict=conflict,
-                  score=d.get("score"), **view)
+                  score=d.get("score"), text_html_limit=SHOWN_CHARS, **view)
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
