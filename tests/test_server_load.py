@@ -247,3 +247,24 @@ def test_body_over_the_limit_is_refused_before_it_is_read(server):
     assert answer.startswith(b"HTTP/1.1 413") or answer == b"", answer[:300]
     # the server is fine afterwards
     assert httpx.get(f"{server.base}/login", timeout=5).status_code == 200
+
+
+@pytest.mark.parametrize("server", [0], indirect=True)
+def test_serve_without_workers_queues_and_jixiao_worker_analyses(server):
+    r = httpx.post(f"{server.base}/api/reports", headers=server.auth, timeout=30,
+                   files=[("files", (f"{i}.txt", _report(i))) for i in range(3)])
+    ids = [x["report_id"] for x in r.json()["results"]]
+    time.sleep(1)
+    assert set(server.states(ids).values()) == {"queued"}  # nobody analyses in the server
+    worker = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "worker", "--db", server.url, "--workers", "1"],
+                              stdout=server.log.open("ab"), stderr=subprocess.STDOUT, env={**os.environ, **ENV})
+    try:
+        assert set(server.wait_analysed(ids, 60).values()) == {"done"}
+    finally:
+        worker.terminate()
+        try:
+            assert worker.wait(20) is not None
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+            pytest.fail("jixiao worker did not stop on SIGTERM")
