@@ -120,8 +120,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--keep", type=Path, help="keep the generated files in this folder")
     args = ap.parse_args()
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        run(args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
+            run(Path(tmp))
+
+
+def run(folder: Path) -> None:
     limits = AnalysisLimits.from_env()
     print(f"limits: {limits.to_dict()}")
     rows = []
