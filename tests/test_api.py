@@ -25,7 +25,7 @@ def test_upload_several_files_bad_one_reports_reason_others_go_on(world):
     assert not res[2]["stored"] and res[2]["report_id"] is None and "不支持的文件类型" in res[2]["error"]
     assert res[3]["analysis"] == "done" and res[3]["error_count"] >= 1
     failed = world.detail(res[1]["report_id"], "unit_a")
-    assert failed["analysis"] == "failed" and failed["analysis_label"] == "失败" and failed["analysis_error"]
+    assert failed["analysis"] == "failed" and failed["analysis_label"] == "分析失败" and failed["analysis_error"]
 
 
 def test_upload_size_limit_checked_before_storing(world, monkeypatch):

@@ -1,5 +1,6 @@
-"""Data safety: kill -9 the server in the middle of an upload batch, restart it, and check that the
-database is intact, every stored report is readable, and the interrupted upload is reported as not done.
+"""Data safety: kill -9 the server while its workers are analysing a stored upload batch, restart it,
+and check that the database is intact, every stored report is readable, and the analyses the kill
+interrupted are queued again and finish.
 
 The server runs as a real subprocess (``jixiao serve``) on a free port with a temporary SQLite database.
 """
@@ -12,7 +13,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -67,7 +67,19 @@ def _rows(db_file: Path, sql: str) -> list:
         conn.close()
 
 
-def test_kill_during_upload_batch_then_restart(tmp_path):
+def _wait_analysed(client: httpx.Client, ids: list[int], seconds: float = 120) -> dict[int, dict]:
+    deadline = time.monotonic() + seconds
+    while True:
+        items = client.get("/api/reports/status", params={"ids": ",".join(map(str, ids))}).json()["items"]
+        states = {r["id"]: r for r in items}
+        if len(states) == len(ids) and all(r["analysis"] in ("done", "failed") for r in states.values()):
+            return states
+        if time.monotonic() > deadline:
+            pytest.fail(f"分析未在 {seconds} 秒内完成：{[(k, v['analysis']) for k, v in states.items()]}")
+        time.sleep(0.2)
+
+
+def test_kill_during_analysis_of_a_batch_then_restart(tmp_path):
     db_file = tmp_path / "jixiao.db"
     url = f"sqlite:///{db_file}"
     store_db.upgrade(url)
@@ -84,65 +96,55 @@ def test_kill_during_upload_batch_then_restart(tmp_path):
     port = _free_port()
     log = tmp_path / "server.log"
     server = _start(url, port, log)
-    outcome: dict = {}
-
-    def upload() -> None:
-        try:
-            outcome["response"] = httpx.post(f"http://127.0.0.1:{port}/api/reports", headers=auth, files=batch,
-                                             timeout=120)
-        except httpx.HTTPError as err:
-            outcome["error"] = err
-
-    thread = threading.Thread(target=upload, daemon=True)
-    thread.start()
+    # the upload answers once every file is stored and queued; the workers analyse afterwards
+    response = httpx.post(f"http://127.0.0.1:{port}/api/reports", headers=auth, files=batch, timeout=120)
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["stored"] for r in results] == [True] * len(batch)
+    assert {r["analysis"] for r in results} <= {"queued", "done"}
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         done = _rows(db_file, "SELECT count(*) FROM reports WHERE analysis = 'done'")[0][0]
-        queued = _rows(db_file, "SELECT count(*) FROM reports WHERE analysis = 'queued'")[0][0]
-        if done >= 3 and queued:
+        waiting = _rows(db_file, "SELECT count(*) FROM reports WHERE analysis IN ('queued', 'running')")[0][0]
+        if done >= 3 and waiting:
             break
         time.sleep(0.01)
     else:
         _stop(server)
-        pytest.fail("批量上传未按预期进行")
+        pytest.fail("批量分析未按预期进行")
     os.kill(server.pid, signal.SIGKILL)
     server.wait(10)
-    thread.join(30)
-    assert "response" not in outcome, "the batch must have been cut off by the kill"
 
     # straight after the crash: the file is a sound database; note what was left half-done
     assert _rows(db_file, "PRAGMA integrity_check") == [("ok",)]
     stored = _rows(db_file, "SELECT id, analysis FROM reports ORDER BY id")
-    interrupted = [rid for rid, analysis in stored if analysis == "queued"]
-    assert 3 <= len(stored) < len(batch)
-    assert interrupted, "the kill should have hit a file between storing and analysing"
+    interrupted = [rid for rid, analysis in stored if analysis in ("queued", "running")]
+    assert len(stored) == len(batch)
+    assert interrupted, "the kill should have hit the batch before every file was analysed"
 
     server = _start(url, port, log)
     try:
         client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=auth, timeout=30)
         listed = client.get("/api/reports", params={"per_page": 500, "sort": "id"}).json()
         assert [r["id"] for r in listed["items"]] == [rid for rid, _ in stored]
-        by_id = {r["id"]: r for r in listed["items"]}
-        for rid in interrupted:
-            assert by_id[rid]["analysis"] == "failed" and by_id[rid]["analysis_label"] == "失败"
-            assert by_id[rid]["analysis_error"] == service.INTERRUPTED
-        assert not [r for r in listed["items"] if r["analysis"] == "queued"]
-        failed = client.get("/api/reports", params={"analysis": "failed"}).json()
-        assert sorted(r["id"] for r in failed["items"]) == interrupted
-        for rid, analysis in stored:  # every stored report is readable, the analysed ones complete
+        # the interrupted analyses were queued again at start-up and finish now
+        states = _wait_analysed(client, [rid for rid, _ in stored])
+        assert {rid: s["analysis"] for rid, s in states.items()} == {rid: "done" for rid, _ in stored}
+        for rid, _ in stored:  # every stored report is readable and complete
             detail = client.get(f"/api/reports/{rid}")
             assert detail.status_code == 200, (rid, detail.text[:200])
             d = detail.json()
-            if analysis == "done":
-                assert d["facts"]["unit_name"] and d["findings"] is not None and d["text"]
+            assert d["facts"]["unit_name"] and d["findings"] is not None and d["text"]
             original = client.get(f"/api/reports/{rid}/original")
             assert original.status_code == 200 and original.content in {p.read_bytes() for p in samples}
-        # an interrupted upload can be analysed again from the stored original
+        # a report can be analysed again from the stored original (queued, then done)
         again = client.post(f"/api/reports/{interrupted[0]}/reanalyse")
-        assert again.status_code == 200 and again.json()["analysis"] == "done"
+        assert again.status_code == 200 and again.json()["analysis"] == "queued"
+        assert _wait_analysed(client, [interrupted[0]])[interrupted[0]]["analysis"] == "done"
         # the server works normally after the crash
         more = client.post("/api/reports", files=[("files", (TXT_SAMPLE.name, TXT_SAMPLE.read_bytes()))])
-        assert more.json()["results"][0]["analysis"] == "done"
+        rid = more.json()["results"][0]["report_id"]
+        assert _wait_analysed(client, [rid])[rid]["analysis"] == "done"
         client.close()
     finally:
         _stop(server)

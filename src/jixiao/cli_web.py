@@ -1,7 +1,9 @@
 """Commands of the review workspace, added to the main ``jixiao`` command by ``register(app)``:
 
-* ``jixiao serve [--db URL] [--host 127.0.0.1] [--port 8000]`` — migrate, recover interrupted uploads,
-  serve the web application (default database: ``./jixiao-data/jixiao.db``);
+* ``jixiao serve [--db URL] [--host 127.0.0.1] [--port 8000] [--workers 2]`` — migrate, queue again the
+  analyses a crash interrupted, serve the web application with ``--workers`` analysis workers in the
+  same process (0: none; default database: ``./jixiao-data/jixiao.db``);
+* ``jixiao worker [--db URL] [--workers 2]`` — more analysis workers, in their own process;
 * ``jixiao demo [--no-serve]`` — a fresh SQLite database in a temporary folder, the bundled samples
   loaded, an admin, a reviewer and a unit account with random passwords printed, a demo task; then serve;
 * ``jixiao user add USERNAME --role admin|reviewer|unit [--unit NAME] [--region NAME] [--db URL]`` and
@@ -30,6 +32,8 @@ DbOption = Annotated[str | None, typer.Option("--db", help="数据库 URL（默�
                                                             "PostgreSQL：postgresql://用户@主机/库名）")]
 HostOption = Annotated[str, typer.Option("--host", help="监听地址")]
 PortOption = Annotated[int, typer.Option("--port", help="端口")]
+WorkersOption = Annotated[int, typer.Option("--workers", min=0, max=64,
+                                            help="分析进程数（每个分析在带资源限制的子进程中运行）")]
 DataOption = Annotated[Path | None, typer.Option("--data", help="用户数据目录（同 jixiao extract --data；"
                                                                 "也可用环境变量 JIXIAO_DATA）")]
 SAMPLE_SUFFIXES = (".txt", ".docx", ".xlsx", ".pdf")
@@ -62,18 +66,33 @@ def serve_cmd(
     secure_cookies: Annotated[bool, typer.Option("--secure-cookies", help="会话 Cookie 仅经 HTTPS 发送"
                                                                           "（在 HTTPS 反向代理之后使用）")] = False,
     data: DataOption = None,
+    workers: WorkersOption = 2,
 ) -> None:
-    """启动审核工作台（网页和 /api）：先迁移数据库，并把上次中断的上传标记为未完成。"""
+    """启动审核工作台（网页和 /api）：先迁移数据库，把上次未分析完的报告重新排队，并在本进程中运行
+    --workers 个分析进程（0 为不分析，由 jixiao worker 分析）。"""
     utf8_streams()
     use_data_option(data)
     from sqlalchemy.exc import SQLAlchemyError  # optional: the database layer loads only to serve
 
     try:
-        web_app = _create_app(db, https_only=secure_cookies)
+        web_app = _create_app(db, https_only=secure_cookies, workers=workers)
     except SQLAlchemyError as err:
         fail(f"无法打开数据库：{err.__class__.__name__}: {str(err).splitlines()[0]}")
-    console(stderr=True).print(f"jixiao 审核工作台：http://{host}:{port}/  （API 文档：/api/docs）")
+    console(stderr=True).print(f"jixiao 审核工作台：http://{host}:{port}/  （API 文档：/api/docs；"
+                               f"分析进程 {workers} 个）")
     _serve(web_app, host, port)
+
+
+def worker_cmd(db: DbOption = None, workers: WorkersOption = 2, data: DataOption = None) -> None:
+    """运行分析进程：从队列中取出已上传的报告逐个分析（与 jixiao serve 共用同一数据库），Ctrl+C 停止。"""
+    utf8_streams()
+    use_data_option(data)
+    store_db, _ = _store()
+    from jixiao.store.jobs import JobQueue  # optional: the queue loads only for the worker
+
+    store_db.upgrade(db)
+    console(stderr=True).print(f"jixiao 分析进程：{max(1, workers)} 个（Ctrl+C 停止）")
+    JobQueue(store_db.normalise_url(db)).run(max(1, workers))
 
 
 def _samples_dir(given: Path | None) -> Path | None:
@@ -104,7 +123,7 @@ def demo_cmd(
     url = store_db.default_url(folder)
     if (folder / "jixiao.db").exists():
         fail(f"{folder} 中已有数据库，请换一个目录")
-    web_app = _create_app(url)
+    web_app = _create_app(url, workers=2)
     passwords = {name: secrets.token_urlsafe(9) for name in ("admin", "reviewer", "unit")}
     with web_app.state.session_factory() as s:
         admin = service.create_user(s, username="admin", password=passwords["admin"], role="admin",
@@ -188,7 +207,8 @@ def user_passwd_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``serve``, ``demo`` and ``user add/passwd`` to the ``jixiao`` command."""
+    """Add ``serve``, ``worker``, ``demo`` and ``user add/passwd`` to the ``jixiao`` command."""
     app.command("serve")(serve_cmd)
+    app.command("worker")(worker_cmd)
     app.command("demo")(demo_cmd)
     app.add_typer(user_app, name="user")

@@ -4,7 +4,7 @@ Every entry point calls this module: the command line (``extract``, ``check``, `
 review workspace (uploads and re-analysis, ``jixiao.store``), batch runs and the tests. Nothing
 else loads, extracts, reviews and scores in sequence.
 
-* :func:`analyse` — a file path, or bytes with their file name; :func:`analyse_text` — text that is
+* :func:`analyse` — a file path, or bytes with their file name (:func:`load_bytes` reads them alone); :func:`analyse_text` — text that is
   already normalised (the rule cases); :func:`analyse_document` — a loaded document.
 * :func:`review_report` — the rules alone, over any report and its text: one just extracted, a
   stored one, or one a reviewer corrected.
@@ -111,6 +111,18 @@ def analyse(source: str | Path | bytes, options: Options = DEFAULT, *, name: str
             raise ValueError("analysing bytes needs the file name")
         return _guarded(name, lambda: _load_bytes(source, name), options)
     return _guarded(str(source), lambda: load(source), options)
+
+
+def load_bytes(data: bytes, name: str) -> Document:
+    """Read a file held in memory without analysing it (for a caller that checks the document's size
+    and content before extraction); :class:`IngestError` when it cannot be read, an unexpected
+    failure as :class:`InternalError` naming the file."""
+    try:
+        return _load_bytes(data, name)
+    except JixiaoError:
+        raise
+    except Exception as err:  # noqa: BLE001 - reported per file
+        raise InternalError(name, err) from err
 
 
 def analyse_text(text: str, options: Options = DEFAULT, *, source: str = "<text>", fmt: str = "txt",

@@ -8,9 +8,11 @@ formats are refused with a Chinese reason; anything else is tried as text.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from jixiao.errors import IngestError, unsupported_format
+from jixiao.ingest.zipguard import check_members
 
 HEAD_BYTES = 1024
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -21,7 +23,6 @@ _OTHER = [
     (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"), (b"\x1f\x8b", "gzip 压缩包"), (b"{\\rtf", "RTF"),
 ]
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-MAX_UNZIPPED_FACTOR = 10  # uncompressed content may be at most this many times the size limit
 
 
 def detect(path: Path, source: str, head: bytes, max_bytes: int) -> str:
@@ -44,12 +45,10 @@ def _zip_kind(path: Path, source: str, max_bytes: int) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError) as e:
+            check_members(zf, source)  # inflated bytes measured while inflating, not from the headers
+    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error, NotImplementedError) as e:
         raise IngestError(source, "文件已损坏或不完整（压缩结构无效），请重新导出或重新上传") from e
     names = {info.filename for info in infos}
-    unzipped = sum(info.file_size for info in infos)
-    if unzipped > MAX_UNZIPPED_FACTOR * max_bytes:
-        raise IngestError(source, f"文件过大（解压后 {unzipped / 2**20:.0f} MB），无法处理")
     if "word/document.xml" in names or any(n.startswith("word/") for n in names):
         return "docx"
     if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):

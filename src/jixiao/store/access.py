@@ -90,6 +90,15 @@ def reanalysis_refusal(user: User, report: Report) -> str | None:
     return None
 
 
+def approval_refusal(report: Report) -> str | None:
+    """Why ``report`` may not be approved now (its analysis did not succeed), or None."""
+    if report.analysis == "failed":
+        return "报告分析失败，不能审核通过；请重新分析，或退回修改请单位重新提交"
+    if report.analysis != "done":
+        return "报告尚未分析完成，不能审核通过，请等分析结束"
+    return None
+
+
 def status_refusal(user: User) -> str | None:
     """Why ``user`` may not change report statuses, or None."""
     if not is_staff(user):

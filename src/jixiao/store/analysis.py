@@ -3,13 +3,18 @@
 ``check_upload`` runs before anything is stored: size (50 MB by default, ``JIXIAO_MAX_FILE_MB``),
 extension and a look at the first bytes. ``analyse_upload`` never raises for a bad document: it
 returns a ``StoredAnalysis`` with ``error`` set to the Chinese reason, so one bad file never stops a
-batch.
+batch. Between reading and extraction it checks the text against the limits
+(:class:`~jixiao.store.limits.AnalysisLimits`): its size, its number of lines, and that it is report
+text at all (Chinese words, more than a handful of distinct characters). In the workspace it runs in
+a child process with CPU and memory limits (:mod:`jixiao.store.sandbox`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +23,7 @@ from jixiao import jsonout, pipeline
 from jixiao.errors import IngestError, InternalError, JixiaoError
 from jixiao.ingest.registry import max_mb_setting
 from jixiao.store.errors import UploadRejected
+from jixiao.store.limits import AnalysisLimits
 
 ALLOWED_SUFFIXES = (".docx", ".pdf", ".txt", ".xlsx")
 log = logging.getLogger("jixiao.store")
@@ -26,6 +32,17 @@ log = logging.getLogger("jixiao.store")
 def max_upload_bytes() -> int:
     """The per-file size limit in bytes (the ingest limit, 50 MB unless ``JIXIAO_MAX_FILE_MB``)."""
     return int(max_mb_setting() * 1024 * 1024)
+
+
+def max_request_bytes() -> int:
+    """The largest HTTP request body accepted (``JIXIAO_MAX_REQUEST_MB``, default 100 MB; never less than
+    one file of the upload limit plus 1 MB for the form around it)."""
+    try:
+        mb = float(os.environ.get("JIXIAO_MAX_REQUEST_MB", ""))
+    except ValueError:
+        mb = 0.0
+    mb = mb if mb > 0 else 100.0
+    return max(int(mb * 2**20), max_upload_bytes() + 2**20)
 
 
 def safe_filename(name: str | None) -> str:
@@ -74,12 +91,61 @@ def _jsonable(obj: Any) -> Any:
     return json.loads(jsonout.dumps(obj))
 
 
-def analyse_upload(filename: str, data: bytes) -> StoredAnalysis:
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+MIN_CJK = 20  # a report has at least this many Chinese characters
+MIN_DISTINCT = 40  # distinct characters a longer text must have
+DISTINCT_FROM = 1000  # ... from this length on
+
+
+def size_refusal(data: bytes, limits: AnalysisLimits) -> str | None:
+    """Why a plain-text file is not even read: it holds more characters than the text limit allows
+    whatever its encoding (4 bytes at most a character), so decoding and normalising it would only
+    cost memory (a 49 MB file of one letter took 1.9 GB before this check)."""
+    if data[:4].startswith(b"PK") or b"%PDF-" in data[:1024]:
+        return None
+    if len(data) > 4 * limits.max_text_chars:
+        return (f"文件文字过多（文本文件 {len(data) / 2**20:.1f} MB，超过 {limits.max_text_chars / 10000:.0f} 万字的上限），"
+                "不像是一份自评报告，未分析")
+    return None
+
+
+def content_refusal(text: str, limits: AnalysisLimits) -> str | None:
+    """Why a read text is not analysed (too long, too many lines, not report text), or None."""
+    n = len(text)
+    if n > limits.max_text_chars:
+        return (f"文件文字过多（约 {n / 10000:.0f} 万字），超过上限 {limits.max_text_chars / 10000:.0f} 万字，"
+                "不像是一份自评报告，未分析")
+    lines = text.count("\n") + 1
+    if lines > limits.max_lines:
+        return f"文件段落过多（{lines} 段），超过上限 {limits.max_lines} 段，不像是一份自评报告，未分析"
+    cjk = len(_CJK.findall(text))
+    if cjk < MIN_CJK:
+        return f"文件中几乎没有中文文字（{cjk} 个汉字），不像是一份自评报告，未分析"
+    if n >= DISTINCT_FROM:
+        distinct = len(set(text) - {" ", "\n", "\t"})
+        if distinct < MIN_DISTINCT:
+            return f"文件内容几乎全是重复的字符（{n} 个字符中只有 {distinct} 种），不像是一份自评报告，未分析"
+    return None
+
+
+def analyse_upload(filename: str, data: bytes, limits: AnalysisLimits | None = None,
+                   data_folder: str | None = None) -> StoredAnalysis:
     """Analyse one stored file through the pipeline (review and score); never raises for a bad
-    document: the Chinese reason is returned instead, so one bad file never stops a batch."""
+    document: the Chinese reason is returned instead, so one bad file never stops a batch. The text is
+    checked against ``limits`` (default: :meth:`AnalysisLimits.from_env`) before extraction;
+    ``data_folder`` is the user's data folder (``--data``) when the caller runs in another process."""
+    limits = limits or AnalysisLimits.from_env()
+    if refusal := size_refusal(data, limits):
+        return StoredAnalysis(error=refusal)
     try:
-        analysis = pipeline.analyse(data, pipeline.Options(score=True), name=filename)
+        document = pipeline.load_bytes(data, filename)
+        refusal = content_refusal(document.text, limits)
+        if refusal:
+            return StoredAnalysis(error=refusal)
+        analysis = pipeline.analyse_document(document, pipeline.Options(score=True, data=data_folder))
     except InternalError as err:
+        if isinstance(err.cause, MemoryError):
+            return StoredAnalysis(error=MEMORY_REASON)
         log.warning("analysis of %s failed", filename, exc_info=err.cause)
         return StoredAnalysis(error=f"处理时发生内部错误（{type(err.cause).__name__}），请将文件反馈给开发者")
     except IngestError as err:
@@ -87,8 +153,16 @@ def analyse_upload(filename: str, data: bytes) -> StoredAnalysis:
     except JixiaoError as err:  # an invalid data folder: the file is kept, to be analysed again later
         log.warning("analysis of %s failed: %s", filename, err)
         return StoredAnalysis(error=str(err))
+    except MemoryError:
+        return StoredAnalysis(error=MEMORY_REASON)
+    except Exception as err:  # noqa: BLE001 - one bad file never stops the others
+        log.warning("analysis of %s failed", filename, exc_info=err)
+        return StoredAnalysis(error=f"处理时发生内部错误（{type(err).__name__}），请将文件反馈给开发者")
     out = analysis.report.to_json()
     findings = out.pop("findings", None) or []
     card = _jsonable(analysis.score.model_dump()) if analysis.score is not None else None
     return StoredAnalysis(file_format=analysis.document.format, text=analysis.document.text,
                           extracted=_jsonable(out), findings=_jsonable(findings), score=card)
+
+
+MEMORY_REASON = "分析所需内存超过上限，文件内容异常或过大，未分析"

@@ -2,7 +2,8 @@
 
 Report statuses follow the official workflow (任务下达 → 单位填报/上传 → 财政审核 → 查询汇总导出):
 ``pending`` 待审核 → ``in_review`` 审核中 → ``returned`` 退回修改 / ``approved`` 审核通过.
-Analysis states: ``queued`` (stored, not yet analysed) → ``done`` / ``failed``.
+Analysis states: ``queued`` (stored, not yet analysed) → ``running`` (a worker has it) → ``done`` /
+``failed``.
 Corrections are append-only; a report's effective values are the extracted ones overlaid with the
 latest correction of each field, so they survive re-analysis.
 """
@@ -30,7 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = {"admin": "管理员", "reviewer": "审核人员", "unit": "单位填报人"}
 STATUSES = {"pending": "待审核", "in_review": "审核中", "returned": "退回修改", "approved": "审核通过"}
-ANALYSIS = {"queued": "待分析", "done": "已分析", "failed": "失败"}
+ANALYSIS = {"queued": "待分析", "running": "分析中", "done": "已分析", "failed": "分析失败"}
 # allowed status changes (from, to); a return needs a comment
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "pending": ("in_review", "returned", "approved"),

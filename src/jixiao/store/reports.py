@@ -1,29 +1,24 @@
-"""Reports: upload (store the file, then analyse it through the pipeline), re-analysis, recovery after a
-crash, reading, the filtered and sorted list, and corrections of extracted values.
+"""Reports: reading, the filtered and sorted list, corrections of extracted values, and the summary rows
+(uploads and their analysis: :mod:`jixiao.store.uploads`).
 
-An upload is two transactions: the file is stored (``queued``) before it is analysed, so a crash leaves
-a row that ``recover_interrupted`` marks as not done. Each analysis or correction rewrites the report's
-summary rows (finding counts, effective values) used by the list, the home page and the export.
+Each analysis or correction rewrites the report's summary rows (``refresh_summary``: finding counts,
+effective values) used by the list, the home page and the export.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, func, or_, select
-from sqlalchemy.orm import Session, load_only, selectinload
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from jixiao import __version__
 from jixiao.store import access
-from jixiao.store.analysis import analyse_upload, check_upload, safe_filename
 from jixiao.store.clock import iso
-from jixiao.store.errors import ConflictError, InvalidInput, NotFound, PermissionDenied, UploadRejected
+from jixiao.store.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
 from jixiao.store.models import (
     ANALYSIS,
     STATUSES,
@@ -49,59 +44,6 @@ from jixiao.store.values import (
     value_rows,
 )
 
-INTERRUPTED = "上传中断，未完成，请重新分析"
-
-
-@dataclass
-class UploadResult:
-    """The outcome for one uploaded file. ``stored`` is False when the file was refused before
-    storing (``error`` says why); ``analysis`` is ``done`` or ``failed`` (with ``error``)."""
-
-    filename: str
-    stored: bool
-    report_id: int | None = None
-    analysis: str | None = None
-    error: str | None = None
-    unit_name: str | None = None
-    fiscal_year: int | None = None
-    error_count: int = 0
-    warning_count: int = 0
-
-    def to_dict(self) -> dict:
-        """As a JSON-ready dict."""
-        return asdict(self)
-
-
-def store_upload(db: Session, actor: User, filename: str, data: bytes, *, task_id: int | None = None) -> Report:
-    """Check and store one file as a ``queued`` report (committed before any analysis, so a crash
-    leaves a row that ``recover_interrupted`` marks as not done)."""
-    filename = safe_filename(filename)
-    if actor.role == "unit" and actor.unit_id is None:
-        raise PermissionDenied("账号未关联单位，不能上传")
-    check_upload(filename, data)
-    if task_id is not None:
-        _task_for_upload(db, actor, task_id)
-    report = Report(filename=filename, file_sha256=hashlib.sha256(data).hexdigest(), file_size=len(data),
-                    original=data, analysis="queued", status="pending", uploaded_by=actor.id, task_id=task_id)
-    if actor.role == "unit":
-        unit = db.get(Unit, actor.unit_id)
-        report.unit_id, report.unit_name = unit.id, unit.name
-        report.province, report.city, report.county = unit.province, unit.city, unit.county
-    db.add(report)
-    db.commit()
-    return report
-
-
-def _task_for_upload(db: Session, actor: User, task_id: int) -> Task:
-    task = db.get(Task, task_id)
-    if task is None:
-        raise NotFound("任务不存在")
-    if actor.role == "unit":
-        member = db.get(TaskUnit, (task_id, actor.unit_id))
-        if member is None:
-            raise NotFound("任务不存在")
-    return task
-
 
 @contextmanager
 def committed(db: Session):
@@ -115,68 +57,7 @@ def committed(db: Session):
         raise ConflictError() from None
 
 
-def analyse_report(db: Session, report: Report) -> Report:
-    """Analyse a stored report and store the results (``done``), or the Chinese reason (``failed``).
-    Corrections are kept and re-applied; the report's version is bumped."""
-    result = analyse_upload(report.filename, report.original)
-    with committed(db):
-        report.analysed_at = utcnow()
-        report.analysed_with = __version__
-        if result.error:
-            report.analysis, report.analysis_error = "failed", result.error
-        else:
-            report.analysis, report.analysis_error = "done", None
-            report.file_format, report.text = result.file_format, result.text
-            report.extracted, report.findings, report.score = result.extracted, result.findings, result.score
-        _refresh_summary(db, report)
-    return report
-
-
-def upload_files(db: Session, actor: User, files: Iterable[tuple[str, bytes]], *,
-                 task_id: int | None = None) -> list[UploadResult]:
-    """Store and analyse several files, each independently: a refused or unreadable file gets its
-    Chinese reason and the others go on."""
-    results = []
-    for name, data in files:
-        name = safe_filename(name)
-        try:
-            report = store_upload(db, actor, name, data, task_id=task_id)
-        except UploadRejected as err:
-            results.append(UploadResult(filename=name, stored=False, error=err.message))
-            continue
-        analyse_report(db, report)
-        results.append(UploadResult(
-            filename=name, stored=True, report_id=report.id, analysis=report.analysis,
-            error=report.analysis_error, unit_name=report.unit_name, fiscal_year=report.fiscal_year,
-            error_count=report.error_count, warning_count=report.warning_count))
-    return results
-
-
-def reanalyse(db: Session, actor: User, report_id: int) -> Report:
-    """Analyse the stored original again (a newer extractor, or after an interrupted upload);
-    corrections survive."""
-    report = get_report(db, actor, report_id)
-    refusal = access.reanalysis_refusal(actor, report)
-    if refusal:
-        raise PermissionDenied(refusal)
-    return analyse_report(db, report)
-
-
-def recover_interrupted(db: Session) -> int:
-    """Mark reports left ``queued`` by a crash as failed ("上传中断，未完成"); returns how many.
-
-    Call once at start-up, before serving (one server process per database, or the analysis of a live
-    process could be marked as interrupted)."""
-    rows = list(db.scalars(select(Report).options(load_only(Report.id, Report.analysis, Report.analysis_error,
-                                                            Report.version))
-                           .where(Report.analysis == "queued")))
-    for r in rows:
-        r.analysis, r.analysis_error = "failed", INTERRUPTED
-    db.commit()
-    return len(rows)
-
-
-def _refresh_summary(db: Session, report: Report) -> None:
+def refresh_summary(db: Session, report: Report) -> None:
     """Recompute the denormalised columns and the summary tables from extraction + corrections."""
     eff = apply_corrections(report.extracted, list(report.corrections) if report.id else [])
     facts = eff.data.get("facts") or {}
@@ -252,7 +133,10 @@ def report_detail(db: Session, actor: User, report_id: int, *, include_text: boo
                             "from_label": STATUSES.get(s.from_status, s.from_status),
                             "to_label": STATUSES.get(s.to_status, s.to_status), "comment": s.comment,
                             "user": _user_name(s.user), "at": iso(s.at)} for s in report.status_changes],
-        "transitions": [] if access.status_refusal(actor) else list(TRANSITIONS.get(report.status, ())),
+        "transitions": [] if access.status_refusal(actor) else [
+            t for t in TRANSITIONS.get(report.status, ()) if t != "approved" or not access.approval_refusal(report)],
+        "can_reanalyse": (report.analysis not in ("queued", "running")
+                          and access.reanalysis_refusal(actor, report) is None),
         "can_correct": access.correction_refusal(actor, report) is None,
     }
     if include_text:
@@ -471,5 +355,5 @@ def correct_value(db: Session, actor: User, report_id: int, *, field: str, value
     with committed(db):
         report.corrections.append(correction)
         db.flush()  # the new correction gets its id, so it is the latest when re-applied
-        _refresh_summary(db, report)
+        refresh_summary(db, report)
     return correction

@@ -3,14 +3,15 @@ the CLI call ``service.<operation>``. Each concern has its own module; this one 
 
 * accounts and API tokens — :mod:`jixiao.store.users`; units — :mod:`jixiao.store.units`;
 * reports (upload and analysis through the pipeline, re-analysis, list, detail, corrections) —
-  :mod:`jixiao.store.reports`;
+  :mod:`jixiao.store.reports`; the analysis queue and its workers — :mod:`jixiao.store.jobs` (limits:
+  :mod:`jixiao.store.limits`, child processes: :mod:`jixiao.store.sandbox`);
 * tasks and the review workflow — :mod:`jixiao.store.workflow`;
 * the XLSX export — :mod:`jixiao.store.export`; the home page and the comparison —
   :mod:`jixiao.store.dashboard`.
 
 Conventions: the first argument is a SQLAlchemy ``Session``; the second, where there is one, the acting
-``User``; every operation that changes something commits before it returns (an upload is two
-transactions: store, then analyse); permissions are checked inside (``jixiao.store.access``); errors
+``User``; every operation that changes something commits before it returns (an upload is stored, then queued
+or analysed); permissions are checked inside (``jixiao.store.access``); errors
 are :mod:`jixiao.store.errors` exceptions with Chinese messages (``NotFound`` also for a report the
 user may not see, so ids do not leak; ``ConflictError`` for optimistic locking).
 """
@@ -29,28 +30,35 @@ from jixiao.store.errors import (
 from jixiao.store.export import export_xlsx
 from jixiao.store.models import ANALYSIS, ROLES, STATUSES, TRANSITIONS
 from jixiao.store.reports import (
-    INTERRUPTED,
     SEVERITIES,
     SORTS,
     FilterChoices,
     Page,
     ReportQuery,
     ReportRow,
-    UploadResult,
-    analyse_report,
     correct_value,
     filter_choices,
     get_report,
     list_reports,
     original_file,
-    reanalyse,
-    recover_interrupted,
     report_detail,
     report_row,
+)
+from jixiao.store.units import get_or_create_unit, list_units
+from jixiao.store.uploads import (
+    INTERRUPTED,
+    AnalysisState,
+    UploadResult,
+    analyse_report,
+    analysis_states,
+    claim_analysis,
+    reanalyse,
+    record_analysis,
+    recover_interrupted,
+    requeue_interrupted,
     store_upload,
     upload_files,
 )
-from jixiao.store.units import get_or_create_unit, list_units
 from jixiao.store.users import (
     MIN_PASSWORD,
     authenticate,
@@ -66,8 +74,9 @@ from jixiao.store.users import (
 from jixiao.store.workflow import UNIT_STATES, change_status, list_tasks, open_task, task_progress
 
 __all__ = [
-    "ANALYSIS", "INTERRUPTED", "MIN_PASSWORD", "ROLES", "SEVERITIES", "SORTS", "STATUSES", "TRANSITIONS",
-    "UNIT_STATES", "ConflictError", "FilterChoices", "InvalidInput", "NotFound", "Page", "PermissionDenied",
+    "ANALYSIS", "INTERRUPTED", "AnalysisState", "MIN_PASSWORD", "ROLES", "SEVERITIES", "SORTS", "STATUSES", "TRANSITIONS",
+    "UNIT_STATES", "analysis_states", "claim_analysis", "record_analysis", "requeue_interrupted",
+    "ConflictError", "FilterChoices", "InvalidInput", "NotFound", "Page", "PermissionDenied",
     "ReportQuery", "ReportRow", "ServiceError", "UploadRejected", "UploadResult", "analyse_report",
     "authenticate", "change_status", "compare", "compare_keys", "correct_value", "create_api_token",
     "create_user", "dashboard", "export_xlsx", "filter_choices", "get_or_create_unit", "get_report",

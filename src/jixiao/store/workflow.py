@@ -10,6 +10,7 @@ for the task:
 * ``submitted`` 已提交 — uploaded on or before the deadline;
 * ``late`` 逾期提交 — uploaded after the deadline;
 * ``returned`` 退回修改 — the latest report was returned by a reviewer;
+* ``failed`` 分析失败 — the only reports for the task could not be analysed (not counted as submitted);
 * ``missing`` 未提交 — nothing yet, the deadline has not passed;
 * ``overdue`` 逾期未交 — nothing yet, the deadline has passed.
 
@@ -42,8 +43,8 @@ from jixiao.store.models import (
 from jixiao.store.reports import check_version, committed, get_report
 from jixiao.store.units import get_or_create_unit
 
-UNIT_STATES = {"submitted": "已提交", "late": "逾期提交", "returned": "退回修改", "missing": "未提交",
-               "overdue": "逾期未交"}
+UNIT_STATES = {"submitted": "已提交", "late": "逾期提交", "returned": "退回修改", "failed": "分析失败，未计入",
+               "missing": "未提交", "overdue": "逾期未交"}
 
 
 @dataclass
@@ -138,18 +139,29 @@ def _view(db: Session, actor: User, task: Task) -> TaskView:
     if actor.role == "unit":
         members = [u for u in members if u.id == actor.unit_id]
     latest: dict[int, Report] = {}
+    failed: dict[int, Report] = {}
     if members:
         stmt = (select(Report)
                 .where(Report.task_id == task.id, Report.unit_id.in_([u.id for u in members]))
                 .order_by(Report.id))
         stmt = stmt.options(*_light())
         for r in db.scalars(stmt):
-            latest[r.unit_id] = r
+            if r.analysis == "failed":  # a file that could not be analysed is not a submission
+                failed[r.unit_id] = r
+            else:
+                latest[r.unit_id] = r
     now = today()
     rows = []
     for unit in sorted(members, key=lambda u: u.name):
         r = latest.get(unit.id)
         region = " ".join(x for x in (unit.city, unit.county) if x)
+        if r is None and (f := failed.get(unit.id)) is not None:
+            visible = access.can_view(actor, f)
+            rows.append(UnitProgress(unit.id, unit.name, "failed", UNIT_STATES["failed"],
+                                     report_id=f.id if visible else None, report_status=f.status,
+                                     report_status_label=STATUSES.get(f.status), submitted_at=iso(f.created_at),
+                                     region=region))
+            continue
         if r is None:
             state = "overdue" if now > task.deadline else "missing"
             rows.append(UnitProgress(unit.id, unit.name, state, UNIT_STATES[state], region=region))
@@ -171,7 +183,7 @@ def _view(db: Session, actor: User, task: Task) -> TaskView:
 
 
 def _light():
-    return [load_only(Report.id, Report.unit_id, Report.status, Report.created_at, Report.province, Report.city,
+    return [load_only(Report.id, Report.unit_id, Report.status, Report.analysis, Report.created_at, Report.province, Report.city,
                       Report.county, Report.uploaded_by, Report.task_id, Report.error_count, Report.warning_count)]
 
 
@@ -204,6 +216,8 @@ def change_status(db: Session, actor: User, report_id: int, *, to: str, comment:
     check_version(report, version)
     if to not in TRANSITIONS.get(report.status, ()):
         raise InvalidInput(f"不能从“{STATUSES[report.status]}”改为“{STATUSES[to]}”")
+    if to == "approved" and (refusal := access.approval_refusal(report)):
+        raise InvalidInput(refusal)
     comment = (comment or "").strip()
     if to == "returned" and not comment:
         raise InvalidInput("退回修改时请填写审核意见")

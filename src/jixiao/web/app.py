@@ -1,8 +1,13 @@
 """``create_app(db_url)``: wires the database, the session and CSRF protection, the routers (pages and
 JSON API, one per resource: ``jixiao.web.routes``) and the static files.
 
-On creation the database is migrated to the newest revision and reports left ``queued`` by a crash
-are marked as failed ("上传中断，未完成，请重新分析"). The session secret comes from the argument,
+On creation the database is migrated to the newest revision. With ``workers`` given (``jixiao serve``)
+uploads are queued and analysed off the request path (:mod:`jixiao.store.jobs`): reports left
+``queued``/``running`` by a crash are queued again, and the workers run in this process from start-up
+to shutdown (``workers=0``: queued only, for separate ``jixiao worker`` processes). Without (tests,
+scripts) an upload is analysed in the request and reports left ``queued`` by a crash are marked as
+failed ("上传中断，未完成，请重新分析"). Request bodies over ``JIXIAO_MAX_REQUEST_MB`` are refused
+before they are read (:mod:`jixiao.web.bodylimit`). The session secret comes from the argument,
 ``$JIXIAO_SECRET_KEY``, or a ``secret_key`` file kept next to the SQLite database (created on first
 start); for other databases without either, a random one is used (sessions end on restart).
 """
@@ -12,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,13 +28,18 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from jixiao import __version__
 from jixiao.store import db as store_db
 from jixiao.store import service
+from jixiao.store.analysis import max_request_bytes
 from jixiao.store.errors import ServiceError
+from jixiao.store.jobs import JobQueue
+from jixiao.web.bodylimit import BodyLimitMiddleware
 from jixiao.web.deps import Settings
 from jixiao.web.render import render_error
 from jixiao.web.routes import ROUTERS
@@ -64,25 +75,50 @@ def _secret(url: str, given: str | None) -> str:
     return key_file.read_text().strip()
 
 
+# the database connections of the web process: as many as the server's worker threads (anyio's default
+# 40), so a request never waits for a connection held by another
+POOL = {"pool_size": 10, "max_overflow": 30, "pool_timeout": 30}
+BUSY = "服务器繁忙，请稍后重试"
+
+
 def create_app(db_url: str | None = None, *, secret_key: str | None = None, https_only: bool = False,
-               migrate: bool = True, recover: bool = True) -> FastAPI:
+               migrate: bool = True, recover: bool = True, workers: int | None = None) -> FastAPI:
     """The web application for the database at ``db_url`` (default: ``./jixiao-data/jixiao.db``,
-    or ``$JIXIAO_DB_URL``). ``https_only`` marks the session cookie ``Secure``."""
+    or ``$JIXIAO_DB_URL``). ``https_only`` marks the session cookie ``Secure``. ``workers``: None
+    analyses uploads in the request; a number queues them and runs that many workers in this process
+    while it serves (0: none, ``jixiao worker`` analyses)."""
     url = store_db.normalise_url(db_url or os.environ.get("JIXIAO_DB_URL"))
     if migrate:
         store_db.upgrade(url)
-    engine = store_db.make_engine(url)
+    engine = store_db.make_engine(url, **POOL)
     factory = store_db.session_factory(engine)
+    jobs = JobQueue(url) if workers is not None else None
     if recover:
-        with factory() as db:
-            n = service.recover_interrupted(db)
-        if n:
-            log.warning("%d 份上传在上次运行中断，已标记为失败", n)
+        if jobs is not None:
+            n = jobs.recover(factory)
+            if n:
+                log.warning("%d 份报告在上次运行中未分析完，已重新排队", n)
+        else:
+            with factory() as db:
+                n = service.recover_interrupted(db)
+            if n:
+                log.warning("%d 份上传在上次运行中断，已标记为失败", n)
     settings = Settings(db_url=url, secret_key=_secret(url, secret_key), https_only=https_only)
 
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if jobs is not None and workers:
+            jobs.start(workers)
+        try:
+            yield
+        finally:
+            if jobs is not None:
+                jobs.stop()
+
     app = FastAPI(title="jixiao 绩效自评审核工作台 API", version=__version__, docs_url=None, redoc_url=None,
-                  openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)])
+                  openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)], lifespan=lifespan)
     app.state.settings, app.state.engine, app.state.session_factory = settings, engine, factory
+    app.state.jobs = jobs
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=https_only)
 
@@ -94,6 +130,8 @@ def create_app(db_url: str | None = None, *, secret_key: str | None = None, http
         if request.url.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    app.add_middleware(BodyLimitMiddleware, limit=max_request_bytes)  # outermost: before any body is read
 
     for router in ROUTERS:
         app.include_router(router)
@@ -149,6 +187,18 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError):
         return respond(request, exc.status, exc.message)
+
+    @app.exception_handler(PoolTimeout)
+    async def pool_timeout(request: Request, exc: PoolTimeout):
+        log.warning("no database connection free: %s", exc)
+        return respond(request, 503, BUSY, {"Retry-After": "5"})
+
+    @app.exception_handler(OperationalError)
+    async def database_busy(request: Request, exc: OperationalError):
+        if "locked" not in str(exc).lower():
+            raise exc
+        log.warning("database busy: %s", exc)
+        return respond(request, 503, BUSY, {"Retry-After": "5"})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -41,6 +41,12 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_enqueue(request: Request):
+    """The analysis queue's ``enqueue`` (None when uploads are analysed in the request)."""
+    jobs = request.app.state.jobs
+    return jobs.enqueue if jobs is not None else None
+
+
 def get_settings(request: Request) -> Settings:
     """The settings ``create_app`` was called with."""
     return request.app.state.settings
@@ -48,12 +54,21 @@ def get_settings(request: Request) -> Settings:
 
 SessionDep = Annotated[Session, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+EnqueueDep = Annotated[object, Depends(get_enqueue)]
+
+
+def release(db: Session) -> None:
+    """End the session's read transaction, so its database connection goes back to the pool: between
+    the dependencies and the handler a request waits for a thread, and must not hold a connection
+    meanwhile (200 waiting uploads once exhausted the pool). Loaded objects stay usable."""
+    db.commit()
 
 
 def optional_user(request: Request, db: SessionDep) -> User | None:
     """The user of the session cookie, or None (also when the password changed since the login)."""
     uid, fingerprint = session_user_id(request)
     user = service.get_user(db, uid)
+    release(db)
     if user is None or fingerprint != password_fingerprint(user.password_hash):
         return None
     request.state.user = user
@@ -72,6 +87,7 @@ def api_user(request: Request, db: SessionDep) -> User:
     token = bearer_token(request)
     if token:
         user = service.user_for_token(db, token)
+        release(db)
         if user is None:
             raise HTTPException(status_code=401, detail=BAD_TOKEN, headers={"WWW-Authenticate": "Bearer"})
         request.state.user = user

@@ -32,9 +32,14 @@ TRANSITION_DEFAULT = {"returned": ("退回修改", "danger"), "approved": ("审�
 
 
 
+SHOWN_CHARS = 400_000  # the detail page shows at most this much of a report's text
+
+
 def detail_view(d: dict) -> dict[str, Any]:
     """The detail page's view of ``service.report_detail``: rows for facts, items, metrics and findings,
-    each with a ``ref`` linking it to its highlighted evidence in the text (``text_html``)."""
+    each with a ``ref`` linking it to its highlighted evidence in the text (``text_html``). A text
+    longer than ``SHOWN_CHARS`` is cut there (``text_cut``: how many characters are not shown); the
+    page never grows with a pathological file."""
     text = d.get("text") or ""
     marks: list[Mark] = []
     values = d.get("values") or []
@@ -100,7 +105,11 @@ def detail_view(d: dict) -> dict[str, Any]:
         groups[sev].append({"ref": ref, "message": f.get("message", ""), "rule": f.get("rule", ""),
                             "title": titles.get(f.get("rule"), f.get("rule", "")), "code": codes.get(f.get("rule"), "")})
     finding_groups = [(s, SEVERITIES[s], groups[s]) for s in SEVERITY_ORDER if groups[s]]
-    return {"text_html": highlight(text, marks), "facts": facts, "metrics": metrics, "items": items,
+    cut = max(0, len(text) - SHOWN_CHARS)
+    if cut:
+        text = text[:SHOWN_CHARS]
+        marks = [m for m in marks if m.end <= SHOWN_CHARS]
+    return {"text_html": highlight(text, marks), "text_cut": cut, "facts": facts, "metrics": metrics, "items": items,
             "finding_groups": finding_groups, "info_count": len(groups["info"])}
 
 

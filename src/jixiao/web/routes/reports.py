@@ -16,10 +16,10 @@ from jixiao.store.analysis import max_upload_bytes, safe_filename
 from jixiao.store.clock import iso
 from jixiao.store.errors import ConflictError, InvalidInput, NotFound, ServiceError
 from jixiao.store.models import STATUSES, User
-from jixiao.web.deps import ApiUser, CurrentUser, SessionDep, SettingsDep
+from jixiao.web.deps import ApiUser, CurrentUser, EnqueueDep, SessionDep, SettingsDep
 from jixiao.web.format import BEIJING, XLSX
 from jixiao.web.render import redirect, render, to_int
-from jixiao.web.report_view import detail_view, transitions
+from jixiao.web.report_view import SHOWN_CHARS, detail_view, transitions
 from jixiao.web.schemas import (
     CorrectionIn,
     CorrectionOut,
@@ -112,7 +112,7 @@ def _render_detail(request: Request, db, user: User, report_id: int, *, status_c
                   title=f"{d.get('unit_name') or d['filename']} · 报告详情", nav="reports", r=d,
                   uploader=(uploader.display_name or uploader.username) if uploader else None,
                   transitions=transitions(d), can_correct=d["can_correct"], conflict=conflict,
-                  score=d.get("score"), **view)
+                  score=d.get("score"), text_html_limit=SHOWN_CHARS, **view)
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
@@ -151,6 +151,13 @@ def report_status(request: Request, db: SessionDep, user: CurrentUser, report_id
                                                version=to_int(version)))
 
 
+@router.post("/reports/{report_id}/reanalyse", response_class=HTMLResponse)
+def report_reanalyse(request: Request, db: SessionDep, user: CurrentUser, enqueue: EnqueueDep, report_id: int):
+    """重新分析: queue the stored original again (corrections are kept)."""
+    return _edit(request, db, user, report_id, f"/reports/{report_id}?msg=reanalyse",
+                 lambda: service.reanalyse(db, user, report_id, enqueue=enqueue))
+
+
 def _edit(request: Request, db, user, report_id: int, then: str, action):
     """Run one edit of a report; on a conflict or a refused edit show the detail page again with
     the reason (409 for a concurrent change), else redirect to ``then``."""
@@ -177,10 +184,11 @@ def _query(year, region, unit, status, severity, analysis, task_id, rule, q, sor
 
 
 @router.post("/api/reports", tags=API_TAGS, response_model=UploadOut)
-def upload_reports(db: SessionDep, user: ApiUser, settings: SettingsDep,
+def upload_reports(db: SessionDep, user: ApiUser, settings: SettingsDep, enqueue: EnqueueDep,
                    files: Annotated[list[UploadFile], File(description="报告文件（.docx/.pdf/.txt/.xlsx），可多个")],
                    task_id: Annotated[int | None, Form(description="所属任务（可选）")] = None) -> dict:
-    """上传报告（可多个文件）：每个文件分别保存、分析，坏文件给出原因，其余照常处理。"""
+    """上传报告（可多个文件）：每个文件分别保存并排队分析（analysis 为 queued，用 GET
+    /api/reports/status 查询进度），坏文件给出原因，其余照常处理。"""
     if len(files) > settings.max_files_per_upload:
         raise InvalidInput(f"一次最多上传 {settings.max_files_per_upload} 个文件")
     limit = max_upload_bytes()
@@ -193,7 +201,8 @@ def upload_reports(db: SessionDep, user: ApiUser, settings: SettingsDep,
                                                 error=f"文件过大，单个文件不能超过 {limit / 2**20:.0f} MB").to_dict())
             continue
         try:
-            results += [r.to_dict() for r in service.upload_files(db, user, [(name, data)], task_id=task_id)]
+            results += [r.to_dict() for r in service.upload_files(db, user, [(name, data)], task_id=task_id,
+                                                                  enqueue=enqueue)]
         except service.ServiceError as err:
             results.append(service.UploadResult(filename=name, stored=False, error=err.message).to_dict())
     return {"results": results}
@@ -232,6 +241,14 @@ def export_reports(db: SessionDep, user: ApiUser,
         "Content-Disposition": f"attachment; filename=reports.xlsx; filename*=UTF-8''{quote('报告列表.xlsx')}"})
 
 
+@router.get("/api/reports/status", tags=API_TAGS)
+def read_analysis_states(db: SessionDep, user: ApiUser,
+                         ids: Annotated[str, Query(description="报告编号，逗号分隔（最多 200 个）")] = "") -> dict:
+    """分析进度：各报告的分析状态（待分析 / 分析中 / 已分析 / 分析失败及原因），上传页面据此刷新。"""
+    wanted = [int(x) for x in ids.replace("，", ",").split(",") if x.strip().isdigit() and len(x.strip()) < 12]
+    return {"items": [s.to_dict() for s in service.analysis_states(db, user, wanted)]}
+
+
 @router.get("/api/reports/{report_id}", tags=API_TAGS)
 def read_report(db: SessionDep, user: ApiUser, report_id: int,
                 text: Annotated[bool, Query(description="是否包含报告全文")] = True) -> dict:
@@ -266,7 +283,7 @@ def change_report_status(db: SessionDep, user: ApiUser, report_id: int, body: St
 
 
 @router.post("/api/reports/{report_id}/reanalyse", tags=API_TAGS, response_model=ReportRowOut)
-def reanalyse_report(db: SessionDep, user: ApiUser, report_id: int) -> dict:
-    """用当前版本的抽取程序重新分析原始文件（更正记录保留并重新生效）。"""
-    r = service.reanalyse(db, user, report_id)
+def reanalyse_report(db: SessionDep, user: ApiUser, enqueue: EnqueueDep, report_id: int) -> dict:
+    """用当前版本的抽取程序重新分析原始文件（排队分析；更正记录保留并重新生效）。"""
+    r = service.reanalyse(db, user, report_id, enqueue=enqueue)
     return service.report_row(r).to_dict()

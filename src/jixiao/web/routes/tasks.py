@@ -21,7 +21,7 @@ API_TAGS = ["api"]
 
 def _unit_tags(state: str, label: str) -> list[tuple[str, str]]:
     cls = {"submitted": "st-approved", "late": "late", "returned": "st-returned", "missing": "st-pending",
-           "overdue": "late"}.get(state, "")
+           "overdue": "late", "failed": "st-returned"}.get(state, "")
     return [(label, cls)]
 
 

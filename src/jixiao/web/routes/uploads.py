@@ -1,4 +1,5 @@
-"""上传: the upload page (drop several files; each is sent alone and its result shown)."""
+"""上传: the upload page (drop several files; each is sent alone, stored and queued; the page then
+polls ``/api/reports/status`` and shows each file's progress: 待分析 → 分析中 → 已分析 / 分析失败)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from jixiao.store import service
 from jixiao.store.analysis import max_upload_bytes
 from jixiao.store.errors import ServiceError, UploadRejected
-from jixiao.web.deps import CurrentUser, SessionDep
+from jixiao.web.deps import CurrentUser, EnqueueDep, SessionDep
 from jixiao.web.render import redirect, render, to_int, wants_json
 
 router = APIRouter()
@@ -27,30 +28,34 @@ def upload_page(request: Request, db: SessionDep, user: CurrentUser, task_id: st
 
 
 @router.post("/upload")
-async def upload_one(request: Request, db: SessionDep, user: CurrentUser,
-                     file: Annotated[UploadFile, File()], task_id: Annotated[str | None, Form()] = None):
+def upload_one(request: Request, db: SessionDep, user: CurrentUser, enqueue: EnqueueDep,
+               file: Annotated[UploadFile, File()], task_id: Annotated[str | None, Form()] = None):
     """One file per request (the page sends each file separately and shows each result). Answers JSON
-    ``{ok, filename, report_id, url, summary | error}``; without JavaScript, redirects to the report."""
+    ``{ok, filename, report_id, url, analysis, summary | error}`` as soon as the file is stored and
+    queued; without JavaScript, redirects to the report."""
 
     limit = max_upload_bytes()
-    data = await file.read(limit + 1)
+    data = file.file.read(limit + 1)  # the form is already spooled: never more than the limit in memory
     name = file.filename or ""
     tid = to_int(task_id) if task_id else None
     try:
         if len(data) > limit:
             raise UploadRejected(f"文件过大，单个文件不能超过 {limit / 2**20:.0f} MB")
-        result = service.upload_files(db, user, [(name, data)], task_id=tid)[0]
+        result = service.upload_files(db, user, [(name, data)], task_id=tid, enqueue=enqueue)[0]
     except ServiceError as err:
         db.rollback()
         return JSONResponse({"ok": False, "filename": name, "error": err.message}, status_code=err.status)
-    body: dict[str, Any] = {"ok": result.stored and result.analysis == "done", "filename": result.filename,
-                            "report_id": result.report_id, "error": result.error}
+    body: dict[str, Any] = {"ok": result.stored and result.analysis in ("done", "queued"),
+                            "filename": result.filename, "report_id": result.report_id, "error": result.error,
+                            "analysis": result.analysis}
     if result.report_id:
         body["url"] = f"/reports/{result.report_id}"
-    if body["ok"]:
+    if result.analysis == "done":
         who = result.unit_name or "未识别单位"
         year = f"{result.fiscal_year}年度" if result.fiscal_year else ""
         body["summary"] = f"{who}{year}：错误 {result.error_count}，警告 {result.warning_count}"
+    elif result.analysis == "queued":
+        body["summary"] = "已保存，排队等待分析"
     elif result.stored:
         body["error"] = f"已保存，但分析失败：{result.error}"
     if not wants_json(request) and body.get("url"):

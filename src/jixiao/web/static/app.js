@@ -131,8 +131,48 @@
         if (typeof part === "string") res.appendChild(document.createTextNode(part));
         else res.appendChild(part);
       });
-      running--; pump();
+      if (!item.reportId) { running--; pump(); }
       updateSummary();
+    }
+    /* stored files: ask the server where their analysis is (待分析 → 分析中 → 已分析 / 分析失败) */
+    var waiting = {}, polling = null;
+    function link(href, text) {
+      var a = document.createElement("a"); a.href = href; a.textContent = text; return a;
+    }
+    function poll() {
+      if (polling) return;
+      polling = setTimeout(function () {
+        polling = null;
+        var ids = Object.keys(waiting);
+        if (!ids.length) return;
+        var xhr = new XMLHttpRequest();
+        xhr.open("GET", "/api/reports/status?ids=" + ids.join(","));
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.onload = function () {
+          var data = null;
+          try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
+          ((data && data.items) || []).forEach(function (st) {
+            var item = waiting[st.id];
+            if (!item) return;
+            var res = item.el.querySelector(".result");
+            if (st.analysis === "done") {
+              delete waiting[st.id];
+              var who = (st.unit_name || "未识别单位") + (st.fiscal_year ? st.fiscal_year + "年度" : "");
+              item.ok = true;
+              finish(item, true, ["✓ " + who + "：错误 " + st.error_count + "，警告 " + st.warning_count + " ",
+                                  link(item.url, "查看报告")]);
+            } else if (st.analysis === "failed") {
+              delete waiting[st.id];
+              finish(item, false, ["✗ 已保存，但分析失败：" + (st.error || "原因不明") + " ", link(item.url, "查看")]);
+            } else {
+              res.textContent = st.analysis === "running" ? "分析中…" : "已保存，排队等待分析…";
+            }
+          });
+          if (Object.keys(waiting).length) poll();
+        };
+        xhr.onerror = function () { poll(); };
+        xhr.send();
+      }, 1000);
     }
     function send(item) {
       running++;
@@ -150,11 +190,17 @@
       xhr.upload.onprogress = function (e) {
         if (e.lengthComputable) bar.style.width = Math.round(e.loaded / e.total * 90) + "%";
       };
-      xhr.upload.onload = function () { bar.style.width = "92%"; res.textContent = "已上传，正在分析…"; };
+      xhr.upload.onload = function () { bar.style.width = "92%"; res.textContent = "已上传，正在保存…"; };
       xhr.onload = function () {
         var data = null;
         try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
-        if (xhr.status >= 200 && xhr.status < 300 && data && data.ok) {
+        if (xhr.status >= 200 && xhr.status < 300 && data && data.ok && data.analysis === "queued") {
+          bar.style.width = "95%";
+          res.textContent = "已保存，排队等待分析…";
+          item.reportId = data.report_id; item.url = data.url;
+          waiting[data.report_id] = item;
+          running--; pump(); poll();
+        } else if (xhr.status >= 200 && xhr.status < 300 && data && data.ok) {
           var a = document.createElement("a");
           a.href = data.url; a.textContent = "查看报告";
           var parts = ["✓ " + (data.summary || "已完成") + " "];
@@ -181,7 +227,7 @@
       if (!s) return;
       var done = all.filter(function (i) { return i.el.classList.contains("done"); }).length;
       var failed = all.filter(function (i) { return i.el.classList.contains("failed"); }).length;
-      s.textContent = "共 " + all.length + " 个文件：成功 " + done + "，失败 " + failed + "，进行中 " + (all.length - done - failed);
+      s.textContent = "共 " + all.length + " 个文件：已分析 " + done + "，失败 " + failed + "，进行中 " + (all.length - done - failed);
     }
     function add(files) {
       Array.prototype.forEach.call(files, function (f) {

@@ -1,0 +1,127 @@
+"""Analyses in child processes with limits, so one pathological file cannot take the server's memory
+or time.
+
+A :class:`Sandbox` is a pool of child processes (:mod:`pebble`, started through a fork server that
+has the pipeline imported, so a child starts in milliseconds). Each analysis runs in one child with
+
+* ``RLIMIT_AS`` — the child's address space (``memory_mb``): an allocation past it fails with
+  ``MemoryError`` in the child, never in the server;
+* ``RLIMIT_CPU`` — CPU seconds of this analysis (``cpu_seconds``, counted from what the child had
+  used before it): past it the kernel stops the child with SIGXCPU;
+* a wall-clock timeout (``timeout_seconds``): the child is stopped;
+* the text limits of :func:`jixiao.store.analysis.content_refusal` and the ZIP limits of
+  :mod:`jixiao.ingest.zipguard`, checked inside the child.
+
+Whatever happens, :meth:`Sandbox.analyse` returns a :class:`StoredAnalysis`: the result, or a Chinese
+reason naming the limit. A child that died is replaced by the pool; the others go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import multiprocessing
+import resource
+import signal
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+
+from pebble import ProcessExpired, ProcessPool
+
+from jixiao.store.analysis import MEMORY_REASON, StoredAnalysis, analyse_upload
+from jixiao.store.limits import AnalysisLimits
+
+log = logging.getLogger("jixiao.store")
+_context_lock = threading.Lock()
+_context = None
+
+
+@dataclass
+class Usage:
+    """What the child had used when the analysis ended: peak resident memory (over the child's life,
+    in MB) and CPU seconds of this analysis."""
+
+    peak_rss_mb: float
+    cpu_seconds: float
+
+
+def _cpu_used() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _init_child(memory_mb: int) -> None:
+    """In each new child: cap its address space; SIGINT is the parent's business."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = memory_mb * 2**20
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _child(filename: str, data: bytes, limits: AnalysisLimits, data_folder: str | None):
+    """The analysis, in the child: its CPU limit counts from what the child used before."""
+    before = _cpu_used()
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = math.ceil(before + limits.cpu_seconds)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    result = analyse_upload(filename, data, limits, data_folder)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result, Usage(peak_rss_mb=round(peak, 1), cpu_seconds=round(_cpu_used() - before, 3))
+
+
+def _mp_context():
+    """A fork server with the pipeline imported (a fork of the threaded server would be unsafe; a
+    fresh interpreter per child would be slow)."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["jixiao.store.sandbox"])
+            _context = ctx
+        return _context
+
+
+class Sandbox:
+    """``workers`` child processes analysing with ``limits``; a child is replaced after ``max_tasks``
+    analyses (its heap does not grow without end)."""
+
+    def __init__(self, workers: int = 2, limits: AnalysisLimits | None = None, *, max_tasks: int = 25):
+        self.limits = limits or AnalysisLimits.from_env()
+        self.workers = max(1, int(workers))
+        self._pool = ProcessPool(max_workers=self.workers, max_tasks=max_tasks, initializer=_init_child,
+                                 initargs=(self.limits.memory_mb,), context=_mp_context())
+        self.last_usage: Usage | None = None
+
+    def analyse(self, filename: str, data: bytes, data_folder: str | None = None) -> StoredAnalysis:
+        """Analyse one file in a child; never raises for the file's sake (the reason is returned)."""
+        lim = self.limits
+        future = self._pool.schedule(_child, args=(filename, data, lim, data_folder),
+                                     timeout=lim.timeout_seconds)
+        try:
+            result, usage = future.result()
+        except FutureTimeout:
+            return StoredAnalysis(error=f"分析超时（超过 {lim.timeout_seconds:g} 秒），文件内容异常或过大，未分析")
+        except ProcessExpired as err:
+            if err.exitcode == -signal.SIGXCPU:
+                return StoredAnalysis(error=f"分析占用 CPU 时间超过上限（{lim.cpu_seconds} 秒），"
+                                            "文件内容异常或过大，未分析")
+            log.warning("analysis child of %s died: exit code %s", filename, err.exitcode)
+            return StoredAnalysis(error=f"分析进程意外退出（退出码 {err.exitcode}），可能是内存超过上限"
+                                        f"（{lim.memory_mb} MB），文件内容异常或过大，未分析")
+        except MemoryError:
+            return StoredAnalysis(error=MEMORY_REASON)
+        except Exception as err:  # noqa: BLE001 - one bad file never stops the others
+            log.warning("analysis child of %s failed", filename, exc_info=err)
+            return StoredAnalysis(error=f"处理时发生内部错误（{type(err).__name__}），请将文件反馈给开发者")
+        self.last_usage = usage
+        return result
+
+    def close(self) -> None:
+        """Stop the children (an analysis in progress is abandoned: its report stays queued)."""
+        self._pool.stop()
+        self._pool.join(timeout=10)
