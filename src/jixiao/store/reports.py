@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, load_only, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from jixiao import __version__
-from jixiao.store import access
+from jixiao.store import access, filing
 from jixiao.store.analysis import analyse_upload, check_upload, safe_filename
 from jixiao.store.clock import iso
 from jixiao.store.errors import ConflictError, InvalidInput, NotFound, PermissionDenied, UploadRejected
@@ -39,6 +39,7 @@ from jixiao.store.models import (
     User,
     utcnow,
 )
+from jixiao.store.submission import filename_of, find_duplicate, refresh_filing
 from jixiao.store.units import get_or_create_unit
 from jixiao.store.values import (
     apply_corrections,
@@ -66,6 +67,12 @@ class UploadResult:
     fiscal_year: int | None = None
     error_count: int = 0
     warning_count: int = 0
+    # filing by content (store.filing): ok | unchecked | mismatch | confirmed, with the reasons
+    filing_state: str | None = None
+    filing_issues: list[str] = field(default_factory=list)
+    filing_unchecked: list[str] = field(default_factory=list)
+    duplicate_of: int | None = None  # a duplicate upload: the earlier report with the same content
+    duplicate_name: str | None = None  # … and its file name
 
     def to_dict(self) -> dict:
         """As a JSON-ready dict."""
@@ -81,8 +88,11 @@ def store_upload(db: Session, actor: User, filename: str, data: bytes, *, task_i
     check_upload(filename, data)
     if task_id is not None:
         _task_for_upload(db, actor, task_id)
-    report = Report(filename=filename, file_sha256=hashlib.sha256(data).hexdigest(), file_size=len(data),
-                    original=data, analysis="queued", status="pending", uploaded_by=actor.id, task_id=task_id)
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = find_duplicate(db, actor, digest)
+    report = Report(filename=filename, file_sha256=digest, file_size=len(data),
+                    original=data, analysis="queued", status="pending", uploaded_by=actor.id, task_id=task_id,
+                    duplicate_of=earlier.id if earlier is not None else None)
     if actor.role == "unit":
         unit = db.get(Unit, actor.unit_id)
         report.unit_id, report.unit_name = unit.id, unit.name
@@ -128,7 +138,7 @@ def analyse_report(db: Session, report: Report) -> Report:
             report.analysis, report.analysis_error = "done", None
             report.file_format, report.text = result.file_format, result.text
             report.extracted, report.findings, report.score = result.extracted, result.findings, result.score
-        _refresh_summary(db, report)
+        refresh_summary(db, report)
     return report
 
 
@@ -145,10 +155,14 @@ def upload_files(db: Session, actor: User, files: Iterable[tuple[str, bytes]], *
             results.append(UploadResult(filename=name, stored=False, error=err.message))
             continue
         analyse_report(db, report)
+        check = report.filing or {}
         results.append(UploadResult(
             filename=name, stored=True, report_id=report.id, analysis=report.analysis,
             error=report.analysis_error, unit_name=report.unit_name, fiscal_year=report.fiscal_year,
-            error_count=report.error_count, warning_count=report.warning_count))
+            error_count=report.error_count, warning_count=report.warning_count,
+            filing_state=report.filing_state, filing_issues=[i["message"] for i in check.get("issues") or []],
+            filing_unchecked=list(check.get("unchecked") or []), duplicate_of=report.duplicate_of,
+            duplicate_name=filename_of(db, report.duplicate_of)))
     return results
 
 
@@ -176,13 +190,10 @@ def recover_interrupted(db: Session) -> int:
     return len(rows)
 
 
-def _refresh_summary(db: Session, report: Report) -> None:
+def refresh_summary(db: Session, report: Report) -> None:
     """Recompute the denormalised columns and the summary tables from extraction + corrections."""
     eff = apply_corrections(report.extracted, list(report.corrections) if report.id else [])
     facts = eff.data.get("facts") or {}
-    findings = report.findings or []
-    report.error_count = sum(1 for f in findings if f.get("severity") == "error")
-    report.warning_count = sum(1 for f in findings if f.get("severity") == "warning")
     year = facts.get("fiscal_year")
     report.fiscal_year = int(year) if isinstance(year, (int, float)) and 1990 <= year <= 2200 else None
     unit = db.get(Unit, report.unit_id) if report.unit_id else None
@@ -199,6 +210,9 @@ def _refresh_summary(db: Session, report: Report) -> None:
     if report.task_id is None and report.unit_id and report.fiscal_year:
         report.task_id = db.scalar(select(Task.id).join(TaskUnit).where(
             TaskUnit.unit_id == report.unit_id, Task.year == report.fiscal_year).order_by(Task.id.desc()).limit(1))
+    findings = refresh_filing(db, report, eff, uploader)
+    report.error_count = sum(1 for f in findings if f.get("severity") == "error")
+    report.warning_count = sum(1 for f in findings if f.get("severity") == "warning")
     db.flush()
     db.execute(delete(FindingCount).where(FindingCount.report_id == report.id))
     db.execute(delete(ReportValue).where(ReportValue.report_id == report.id))
@@ -208,6 +222,7 @@ def _refresh_summary(db: Session, report: Report) -> None:
         counts[key] = counts.get(key, 0) + 1
     db.add_all(FindingCount(report_id=report.id, rule=r, severity=s, count=n) for (r, s), n in counts.items())
     db.add_all(ReportValue(report_id=report.id, **row) for row in summary_values(eff.data))
+
 
 # --- reading ---------------------------------------------------------------------------------------
 
@@ -254,6 +269,9 @@ def report_detail(db: Session, actor: User, report_id: int, *, include_text: boo
                             "user": _user_name(s.user), "at": iso(s.at)} for s in report.status_changes],
         "transitions": [] if access.status_refusal(actor) else list(TRANSITIONS.get(report.status, ())),
         "can_correct": access.correction_refusal(actor, report) is None,
+        "filing": report.filing or {}, "duplicate_of": report.duplicate_of,
+        "duplicate_name": filename_of(db, report.duplicate_of),
+        "can_confirm_filing": report.filing_state == "mismatch" and access.status_refusal(actor) is None,
     }
     if include_text:
         out["text"] = report.text or ""
@@ -272,7 +290,8 @@ SEVERITIES = {"error": "有错误", "warning": "有警告", "clean": "无错误�
 LIST_COLUMNS = (Report.id, Report.filename, Report.task_id, Report.unit_id, Report.unit_name, Report.province,
                  Report.city, Report.county, Report.fiscal_year, Report.status, Report.analysis,
                  Report.analysis_error, Report.error_count, Report.warning_count, Report.uploaded_by,
-                 Report.created_at, Report.updated_at, Report.version)
+                 Report.created_at, Report.updated_at, Report.version, Report.filing_state,
+                 Report.duplicate_of)
 
 
 @dataclass
@@ -320,6 +339,9 @@ class ReportRow:
     version: int
     status_label: str = ""
     analysis_label: str = ""
+    filing_state: str | None = None  # store.filing: ok | unchecked | mismatch | confirmed
+    filing_label: str = ""
+    duplicate_of: int | None = None  # the earlier report with the same content
 
     def to_dict(self) -> dict:
         """As a JSON-ready dict."""
@@ -350,7 +372,8 @@ def report_row(r) -> ReportRow:
                      error_count=r.error_count, warning_count=r.warning_count, uploaded_by=r.uploaded_by,
                      created_at=iso(r.created_at), updated_at=iso(r.updated_at), version=r.version,
                      status_label=STATUSES.get(r.status, r.status),
-                     analysis_label=ANALYSIS.get(r.analysis, r.analysis))
+                     analysis_label=ANALYSIS.get(r.analysis, r.analysis), filing_state=r.filing_state,
+                     filing_label=filing.STATES.get(r.filing_state or "", ""), duplicate_of=r.duplicate_of)
 
 
 def filtered(actor: User, q: ReportQuery, stmt: Select) -> Select:
@@ -471,5 +494,5 @@ def correct_value(db: Session, actor: User, report_id: int, *, field: str, value
     with committed(db):
         report.corrections.append(correction)
         db.flush()  # the new correction gets its id, so it is the latest when re-applied
-        _refresh_summary(db, report)
+        refresh_summary(db, report)
     return correction

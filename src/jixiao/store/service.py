@@ -2,8 +2,8 @@
 the CLI call ``service.<operation>``. Each concern has its own module; this one only gathers them.
 
 * accounts and API tokens — :mod:`jixiao.store.users`; units — :mod:`jixiao.store.units`;
-* reports (upload and analysis through the pipeline, re-analysis, list, detail, corrections) —
-  :mod:`jixiao.store.reports`;
+* reports (upload and analysis through the pipeline, re-analysis, list, detail, corrections, 确认归属) —
+  :mod:`jixiao.store.reports`; the filing check by content — :mod:`jixiao.store.filing`;
 * tasks and the review workflow — :mod:`jixiao.store.workflow`;
 * the XLSX export — :mod:`jixiao.store.export`; the home page and the comparison —
   :mod:`jixiao.store.dashboard`.
@@ -27,6 +27,7 @@ from jixiao.store.errors import (
     UploadRejected,
 )
 from jixiao.store.export import export_xlsx
+from jixiao.store.filing import STATES as FILING_STATES
 from jixiao.store.models import ANALYSIS, ROLES, STATUSES, TRANSITIONS
 from jixiao.store.reports import (
     INTERRUPTED,
@@ -50,6 +51,7 @@ from jixiao.store.reports import (
     store_upload,
     upload_files,
 )
+from jixiao.store.submission import find_duplicate
 from jixiao.store.units import get_or_create_unit, list_units
 from jixiao.store.users import (
     MIN_PASSWORD,
@@ -63,14 +65,21 @@ from jixiao.store.users import (
     set_password,
     user_for_token,
 )
-from jixiao.store.workflow import UNIT_STATES, change_status, list_tasks, open_task, task_progress
+from jixiao.store.workflow import (
+    UNIT_STATES,
+    change_status,
+    confirm_filing,
+    list_tasks,
+    open_task,
+    task_progress,
+)
 
 __all__ = [
-    "ANALYSIS", "INTERRUPTED", "MIN_PASSWORD", "ROLES", "SEVERITIES", "SORTS", "STATUSES", "TRANSITIONS",
+    "ANALYSIS", "FILING_STATES", "INTERRUPTED", "MIN_PASSWORD", "ROLES", "SEVERITIES", "SORTS", "STATUSES", "TRANSITIONS",
     "UNIT_STATES", "ConflictError", "FilterChoices", "InvalidInput", "NotFound", "Page", "PermissionDenied",
     "ReportQuery", "ReportRow", "ServiceError", "UploadRejected", "UploadResult", "analyse_report",
-    "authenticate", "change_status", "compare", "compare_keys", "correct_value", "create_api_token",
-    "create_user", "dashboard", "export_xlsx", "filter_choices", "get_or_create_unit", "get_report",
+    "authenticate", "change_status", "compare", "compare_keys", "confirm_filing", "correct_value", "create_api_token",
+    "create_user", "dashboard", "export_xlsx", "filter_choices", "find_duplicate", "get_or_create_unit", "get_report",
     "get_user", "list_api_tokens", "list_reports", "list_tasks", "list_units", "list_users", "open_task",
     "original_file", "reanalyse", "recover_interrupted", "report_detail", "report_row", "revoke_api_token",
     "rule_codes", "rule_titles", "set_password", "store_upload", "task_progress", "upload_files",

@@ -93,7 +93,10 @@ def task_detail(request: Request, db: SessionDep, user: CurrentUser, task_id: in
             counts["returned"] += 1
         if u.report_status == "approved":
             counts["approved"] += 1
-        rows.append({"p": u, "tags": _unit_tags(u.state, u.state_label), "errors": u.error_count,
+        tags = _unit_tags(u.state, u.state_label)
+        if u.unconfirmed_report_id:
+            tags.append(("有报告归属不符，待确认", "error"))
+        rows.append({"p": u, "tags": tags, "errors": u.error_count,
                      "warnings": u.warning_count, "region": u.region})
     return render(request, "task_detail.html", user, title=t.title, nav="tasks", t=t, rows=rows, counts=counts,
                   overdue=t.overdue)

@@ -16,6 +16,21 @@ from jixiao.web.render import redirect, render, to_int, wants_json
 router = APIRouter()
 
 
+def filing_notes(result: service.UploadResult) -> dict[str, Any]:
+    """What the upload answer says about the file's filing by content and a duplicate: ``warning``
+    (归属不符: not counted until confirmed), ``note`` (未能核对), ``duplicate`` + ``duplicate_url``."""
+    out: dict[str, Any] = {"filing_state": result.filing_state}
+    if result.filing_state == "mismatch":
+        out["warning"] = ("；".join(result.filing_issues) + "。审核人员确认归属或单位更正之前，不计入本单位的报送")
+    elif result.filing_state == "unchecked":
+        out["note"] = "；".join(result.filing_unchecked)
+    if result.duplicate_of:
+        out["duplicate"] = (f"与已上传的报告《{result.duplicate_name or result.duplicate_of}》内容相同，"
+                            f"已作为重复上传保存，不重复计入")
+        out["duplicate_url"] = f"/reports/{result.duplicate_of}"
+    return out
+
+
 @router.get("/upload", response_class=HTMLResponse)
 def upload_page(request: Request, db: SessionDep, user: CurrentUser, task_id: str | None = None):
 
@@ -51,6 +66,7 @@ async def upload_one(request: Request, db: SessionDep, user: CurrentUser,
         who = result.unit_name or "未识别单位"
         year = f"{result.fiscal_year}年度" if result.fiscal_year else ""
         body["summary"] = f"{who}{year}：错误 {result.error_count}，警告 {result.warning_count}"
+        body.update(filing_notes(result))
     elif result.stored:
         body["error"] = f"已保存，但分析失败：{result.error}"
     if not wants_json(request) and body.get("url"):

@@ -159,6 +159,18 @@
           a.href = data.url; a.textContent = "查看报告";
           var parts = ["✓ " + (data.summary || "已完成") + " "];
           parts.push(a);
+          [["warning", "filing-warn", "⚠ "], ["note", "filing-note", ""], ["duplicate", "dup-note", ""]].forEach(function (k) {
+            if (!data[k[0]]) return;
+            var span = document.createElement("span");
+            span.className = "note " + k[1];
+            span.textContent = k[2] + data[k[0]];
+            if (k[0] === "duplicate" && data.duplicate_url) {
+              var d = document.createElement("a"); d.href = data.duplicate_url; d.textContent = " 查看已上传的报告";
+              span.appendChild(d);
+            }
+            parts.push(span);
+          });
+          if (data.warning) item.el.classList.add("warn");
           item.ok = true;
           finish(item, true, parts);
         } else {
