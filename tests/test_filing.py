@@ -269,3 +269,25 @@ def test_duplicate_upload_recognised_and_not_counted_twice(sqlite_world):
     # another unit's identical file is not reported as a duplicate to a unit that cannot see it
     res = _upload(world, "unit_b", TXT_SAMPLE.name, TXT_SAMPLE.read_bytes())
     assert res["duplicate_of"] is None and res["filing_state"] == "mismatch"
+
+
+def test_reviewers_upload_into_a_task_of_other_units_is_a_mismatch(sqlite_world):
+    world = sqlite_world
+    task = _task(world, 2024, [UNIT_B])
+    # a reviewer's upload is filed under the unit the report names (示范区), which is not in the task
+    res = _upload(world, "admin", "示范区.txt", TXT_SAMPLE.read_bytes() + b"\n", task["id"])
+    assert res["unit_name"] == UNIT_A and res["filing_state"] == "mismatch"
+    assert res["filing_issues"] == [f"报告单位“{UNIT_A}”不在任务《2024年度自评》（2024年度）的单位中"]
+    # and a reviewer's identical file is recognised among the reports the reviewer sees
+    res = _upload(world, "admin", "又一份.txt", TXT_SAMPLE.read_bytes())
+    assert res["duplicate_of"] == world.report_a
+
+
+def test_task_pages_show_the_report_waiting_for_confirmation(sqlite_world):
+    world = sqlite_world
+    task = _task(world, 2024, [UNIT_B])
+    res = _upload(world, "unit_b", TXT_SAMPLE.name, TXT_SAMPLE.read_bytes(), task["id"])
+    c, _ = _web(world, "unit_b")
+    assert "有报告归属不符，待确认" in c.get("/tasks").text
+    page = c.get(f"/tasks/{task['id']}").text
+    assert "有报告归属不符，待确认" in page and f'href="/reports/{res["report_id"]}#filing"' in page
