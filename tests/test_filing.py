@@ -63,6 +63,8 @@ def test_same_unit_written_differently_is_no_mismatch(stated, registered):
     ({"unit_name": UNIT_A, "city": "示例市", "county": "示范区"}, unit("样板县司法局"), "unit"),
     ({"unit_name": "示例市示范区财政局", "county": "示范区"}, A, "unit"),
     ({"unit_name": "长沙市岳麓区司法局"}, unit("长沙市天心区司法局", "湖南省", "长沙市", "天心区"), "region"),
+    ({"unit_name": "益阳市司法局", "city": "益阳市"}, unit("益阳市赫山区司法局", "湖南省", "益阳市", "赫山区"), "unit"),
+    ({"unit_name": "长沙市天心区司法局"}, unit("长沙市司法局"), "unit"),
 ])
 def test_another_units_report_is_a_mismatch(stated, registered, kind):
     check = check_filing({**stated, "fiscal_year": 2021}, registered, TASK_2021)

@@ -128,6 +128,11 @@ def _strip_places(name: str, places: Iterable[str]) -> str:
     return _PREFIX.sub("", s)
 
 
+def _depth(places: Mapping[str, str]) -> int:
+    """How deep the places go: 0 a province, 1 a city, 2 a county."""
+    return max(i for i, (level, _) in enumerate(LEVELS) if level in places)
+
+
 def _same_place(a: str, b: str) -> bool:
     return a == b or place_stem(a) == place_stem(b)
 
@@ -151,6 +156,8 @@ def same_unit(stated_name: str, stated_places: Mapping[str, Any], unit_name: str
             return NameMatch(False, level)
     if a == b:
         return NameMatch(True)
+    if pa and pb and _depth(pa) != _depth(pb):
+        return NameMatch(False)  # a city's bureau (益阳市司法局) is not a county's (益阳市赫山区司法局)
     known = [*pa.values(), *pb.values()]
     core_a, core_b = _strip_places(a, known), _strip_places(b, known)
     # the same unit when what is left after the places (司法局) is the same: the places themselves
