@@ -155,8 +155,7 @@ def test_unit_uploads_another_units_report_mismatch_shown_and_not_counted(world)
     assert "归属不符" in c.get("/reports").text
 
 
-def test_report_of_another_year_into_a_task_then_reviewer_confirms(sqlite_world):
-    world = sqlite_world
+def test_report_of_another_year_into_a_task_then_reviewer_confirms(world):
     task = _task(world, 2021, [UNIT_A])
     data = TXT_SAMPLE.read_bytes() + b"\n"  # 示范区's own 2024 report (another copy), for the 2021 task
     res = _upload(world, "unit_a", "2024年报告.txt", data, task["id"])
