@@ -70,7 +70,7 @@ def test_failed_report_cannot_be_approved(sqlite_world):
 def test_failed_upload_is_not_counted_as_submitted(sqlite_world):
     w = sqlite_world
     with w.db() as s:
-        task = service.open_task(s, _user(w, s, "reviewer"), year=2030, title="2030年度自评", units=[UNIT_A, UNIT_B],
+        task = service.open_task(s, _user(w, s, "reviewer"), year=2024, title="2024年度自评（补报）", units=[UNIT_A, UNIT_B],
                                  deadline=today() + timedelta(days=10))
         task_id = task.id
     with w.db() as s:

@@ -276,10 +276,17 @@ def test_task_states_late_returned_overdue(world):
                       json={"to": "returned", "comment": "请补充", "version": v})
     t = world.client.get(f"/api/tasks/{t['id']}", headers=rv).json()
     assert {u["unit_name"]: u["state_label"] for u in t["units"]} == {UNIT_A: "退回修改", UNIT_B: "逾期未交"}
-    # upload for the task: 样板县 submits (late)
+    # upload for the task: 样板县 sends a report (示范区's: not counted until a reviewer confirms it)
     r = world.client.post("/api/reports", headers=world.users["unit_b"].auth, data={"task_id": str(t["id"])},
                           files=[("files", (TXT_SAMPLE.name, TXT_SAMPLE.read_bytes()))])
-    assert r.json()["results"][0]["analysis"] == "done"
+    res = r.json()["results"][0]
+    assert res["analysis"] == "done" and res["filing_state"] == "mismatch"
+    t = world.client.get(f"/api/tasks/{t['id']}", headers=rv).json()
+    assert {u["unit_name"]: u["state"] for u in t["units"]}[UNIT_B] == "overdue"
+    v = world.detail(res["report_id"])["version"]
+    r = world.client.post(f"/api/reports/{res['report_id']}/filing", headers=rv,
+                          json={"reason": "经核实为样板县报送", "version": v})
+    assert r.status_code == 201, r.text
     t = world.client.get(f"/api/tasks/{t['id']}", headers=rv).json()
     assert {u["unit_name"]: u["state"] for u in t["units"]}[UNIT_B] == "late"
 

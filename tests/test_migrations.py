@@ -22,6 +22,14 @@ def _tables(url: str) -> set[str]:
         engine.dispose()
 
 
+def _columns(url: str, table: str) -> set[str]:
+    engine = store_db.make_engine(url)
+    try:
+        return {c["name"] for c in inspect(engine).get_columns(table)}
+    finally:
+        engine.dispose()
+
+
 def _diff(url: str) -> list:
     engine = store_db.make_engine(url)
     try:
@@ -34,9 +42,13 @@ def _diff(url: str) -> list:
 def test_upgrade_downgrade_upgrade(db_url):
     assert store_db.current_revision(db_url) is None
     store_db.upgrade(db_url)
-    assert store_db.current_revision(db_url) == "0002"
+    assert store_db.current_revision(db_url) == "0005"
     assert _tables(db_url) == TABLES
     assert _diff(db_url) == []  # the migrations build exactly the models' schema
+    store_db.downgrade(db_url, "0002")
+    assert not {"filing_state", "filing"} & _columns(db_url, "reports")
+    store_db.upgrade(db_url)
+    assert {"filing_state", "filing"} <= _columns(db_url, "reports") and _diff(db_url) == []
     store_db.downgrade(db_url, "0001")
     assert _tables(db_url) == TABLES - {"finding_counts", "report_values"}
     store_db.downgrade(db_url, "base")
@@ -44,7 +56,7 @@ def test_upgrade_downgrade_upgrade(db_url):
     store_db.upgrade(db_url)
     assert _tables(db_url) == TABLES and _diff(db_url) == []
     store_db.upgrade(db_url)  # idempotent at head
-    assert store_db.current_revision(db_url) == "0002"
+    assert store_db.current_revision(db_url) == "0005"
 
 
 def test_data_survives_upgrade(db_url):

@@ -12,21 +12,24 @@ from sqlalchemy.orm import Session
 from jixiao.model import FACT_LABELS
 from jixiao.review import INTERNAL_ERROR, INTERNAL_ERROR_TITLE, RULES
 from jixiao.review.registry import INTERNAL_ERROR_CODE
-from jixiao.store import access
+from jixiao.store import access, filing
 from jixiao.store.errors import InvalidInput
 from jixiao.store.models import ANALYSIS, STATUSES, FindingCount, Report, ReportValue, User
 from jixiao.store.reports import LIST_COLUMNS, report_row
+from jixiao.store.submission import counted_clause
 from jixiao.store.values import TEXT_FACTS, number_cell
 
 
 def rule_titles() -> dict[str, str]:
     """Chinese titles of the review rules, by rule id (``internal-error`` included)."""
-    return {**{rid: r.title for rid, r in RULES.items()}, INTERNAL_ERROR: INTERNAL_ERROR_TITLE}
+    return {**{rid: r.title for rid, r in RULES.items()}, INTERNAL_ERROR: INTERNAL_ERROR_TITLE,
+            filing.RULE: filing.TITLE}
 
 
 def rule_codes() -> dict[str, str]:
     """The short codes of the review rules (J101 …), by rule id."""
-    return {**{rid: r.code for rid, r in RULES.items()}, INTERNAL_ERROR: INTERNAL_ERROR_CODE}
+    return {**{rid: r.code for rid, r in RULES.items()}, INTERNAL_ERROR: INTERNAL_ERROR_CODE,
+            filing.RULE: filing.CODE}
 
 
 def _sees_all(actor: User) -> bool:
@@ -81,13 +84,16 @@ def compare(db: Session, actor: User, key: str, *, years: list[int] | None = Non
             region: str | None = None) -> dict[str, Any]:
     """对比分析: the value of one fact or KPI (``facts.<key>`` / ``kpi.<id>``) for every unit × year
     ``actor`` sees (the latest analysed report of each unit and year). Returns ``key``, ``label``,
-    ``years``, ``units`` and ``cells`` ({unit: {year: {"value", "report_id"}}})."""
+    ``years``, ``units`` and ``cells`` ({unit: {year: {"value", "report_id"}}}). A report whose content
+    does not match the unit or task it was filed under (归属不符, not confirmed) is left out, so one
+    unit's figures never show under another unit or year."""
     if not re.match(r"^(facts|kpi)\.[\w.]+$", key or ""):
         raise InvalidInput(f"无法对比的字段：{key}")
     stmt = (select(Report.unit_name, Report.fiscal_year, Report.id, ReportValue.num, ReportValue.unit)
             .join(ReportValue, ReportValue.report_id == Report.id)
             .where(access.visible_clause(actor), ReportValue.key == key, ReportValue.num.is_not(None),
-                   Report.analysis == "done", Report.unit_name.is_not(None), Report.fiscal_year.is_not(None))
+                   Report.analysis == "done", Report.unit_name.is_not(None), Report.fiscal_year.is_not(None),
+                   counted_clause())
             .order_by(Report.id))
     if years:
         stmt = stmt.where(Report.fiscal_year.in_([int(y) for y in years]))

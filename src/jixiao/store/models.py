@@ -147,12 +147,19 @@ class Report(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # migration 0005, filing by content (store.filing): ok | unchecked | mismatch | confirmed; None until
+    # analysed. A ``mismatch`` report is not counted as its unit's submission (task progress, comparison).
+    filing_state: Mapped[str | None] = mapped_column(String(16))
+    # migration 0005: the earlier report with the same content (SHA-256) this upload repeats; a duplicate
+    # is kept (nothing sent is lost) but never counted as a second submission
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
     # the large columns come last: SQLite stores a row's columns in this order, and a small column
     # placed after a 100 KB value would be read by walking its overflow pages (slow list queries)
     text: Mapped[str | None] = mapped_column(Text)  # normalised text all spans index
     extracted: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # Report.to_json() without findings
     findings: Mapped[list[Any] | None] = mapped_column(JSON)
     score: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    filing: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # FilingCheck.to_json(): issues, unchecked
     original: Mapped[bytes] = mapped_column(LargeBinary)  # the file as uploaded, kept
     __mapper_args__ = {"version_id_col": version}  # optimistic locking: concurrent edits detected
     __table_args__ = (
@@ -162,6 +169,8 @@ class Report(Base):
         # migration 0002: counts by status/analysis/severity from the index alone; sort by unit
         Index("ix_reports_state", "status", "analysis", "error_count", "warning_count"),
         Index("ix_reports_unit_name", "unit_name"),
+        # migration 0005: duplicate uploads are found by their content hash
+        Index("ix_reports_sha256", "file_sha256"),
     )
     corrections: Mapped[list[Correction]] = relationship(back_populates="report", order_by="Correction.id")
     status_changes: Mapped[list[StatusChange]] = relationship(back_populates="report", order_by="StatusChange.id")

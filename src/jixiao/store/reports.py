@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from jixiao.store import access
+from jixiao.store import access, filing
 from jixiao.store.clock import iso
 from jixiao.store.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
 from jixiao.store.models import (
@@ -34,6 +34,7 @@ from jixiao.store.models import (
     User,
     utcnow,
 )
+from jixiao.store.submission import filename_of, refresh_filing
 from jixiao.store.units import get_or_create_unit
 from jixiao.store.values import (
     apply_corrections,
@@ -61,9 +62,6 @@ def refresh_summary(db: Session, report: Report) -> None:
     """Recompute the denormalised columns and the summary tables from extraction + corrections."""
     eff = apply_corrections(report.extracted, list(report.corrections) if report.id else [])
     facts = eff.data.get("facts") or {}
-    findings = report.findings or []
-    report.error_count = sum(1 for f in findings if f.get("severity") == "error")
-    report.warning_count = sum(1 for f in findings if f.get("severity") == "warning")
     year = facts.get("fiscal_year")
     report.fiscal_year = int(year) if isinstance(year, (int, float)) and 1990 <= year <= 2200 else None
     unit = db.get(Unit, report.unit_id) if report.unit_id else None
@@ -80,6 +78,9 @@ def refresh_summary(db: Session, report: Report) -> None:
     if report.task_id is None and report.unit_id and report.fiscal_year:
         report.task_id = db.scalar(select(Task.id).join(TaskUnit).where(
             TaskUnit.unit_id == report.unit_id, Task.year == report.fiscal_year).order_by(Task.id.desc()).limit(1))
+    findings = refresh_filing(db, report, eff, uploader)
+    report.error_count = sum(1 for f in findings if f.get("severity") == "error")
+    report.warning_count = sum(1 for f in findings if f.get("severity") == "warning")
     db.flush()
     db.execute(delete(FindingCount).where(FindingCount.report_id == report.id))
     db.execute(delete(ReportValue).where(ReportValue.report_id == report.id))
@@ -89,6 +90,7 @@ def refresh_summary(db: Session, report: Report) -> None:
         counts[key] = counts.get(key, 0) + 1
     db.add_all(FindingCount(report_id=report.id, rule=r, severity=s, count=n) for (r, s), n in counts.items())
     db.add_all(ReportValue(report_id=report.id, **row) for row in summary_values(eff.data))
+
 
 # --- reading ---------------------------------------------------------------------------------------
 
@@ -138,6 +140,9 @@ def report_detail(db: Session, actor: User, report_id: int, *, include_text: boo
         "can_reanalyse": (report.analysis not in ("queued", "running")
                           and access.reanalysis_refusal(actor, report) is None),
         "can_correct": access.correction_refusal(actor, report) is None,
+        "filing": report.filing or {}, "duplicate_of": report.duplicate_of,
+        "duplicate_name": filename_of(db, report.duplicate_of),
+        "can_confirm_filing": report.filing_state == "mismatch" and access.status_refusal(actor) is None,
     }
     if include_text:
         out["text"] = report.text or ""
@@ -156,7 +161,8 @@ SEVERITIES = {"error": "有错误", "warning": "有警告", "clean": "无错误�
 LIST_COLUMNS = (Report.id, Report.filename, Report.task_id, Report.unit_id, Report.unit_name, Report.province,
                  Report.city, Report.county, Report.fiscal_year, Report.status, Report.analysis,
                  Report.analysis_error, Report.error_count, Report.warning_count, Report.uploaded_by,
-                 Report.created_at, Report.updated_at, Report.version)
+                 Report.created_at, Report.updated_at, Report.version, Report.filing_state,
+                 Report.duplicate_of)
 
 
 @dataclass
@@ -204,6 +210,9 @@ class ReportRow:
     version: int
     status_label: str = ""
     analysis_label: str = ""
+    filing_state: str | None = None  # store.filing: ok | unchecked | mismatch | confirmed
+    filing_label: str = ""
+    duplicate_of: int | None = None  # the earlier report with the same content
 
     def to_dict(self) -> dict:
         """As a JSON-ready dict."""
@@ -234,7 +243,8 @@ def report_row(r) -> ReportRow:
                      error_count=r.error_count, warning_count=r.warning_count, uploaded_by=r.uploaded_by,
                      created_at=iso(r.created_at), updated_at=iso(r.updated_at), version=r.version,
                      status_label=STATUSES.get(r.status, r.status),
-                     analysis_label=ANALYSIS.get(r.analysis, r.analysis))
+                     analysis_label=ANALYSIS.get(r.analysis, r.analysis), filing_state=r.filing_state,
+                     filing_label=filing.STATES.get(r.filing_state or "", ""), duplicate_of=r.duplicate_of)
 
 
 def filtered(actor: User, q: ReportQuery, stmt: Select) -> Select:

@@ -2,9 +2,10 @@
 the CLI call ``service.<operation>``. Each concern has its own module; this one only gathers them.
 
 * accounts and API tokens — :mod:`jixiao.store.users`; units — :mod:`jixiao.store.units`;
-* reports (upload and analysis through the pipeline, re-analysis, list, detail, corrections) —
+* reports (upload and analysis through the pipeline, re-analysis, list, detail, corrections, 确认归属) —
   :mod:`jixiao.store.reports`; the analysis queue and its workers — :mod:`jixiao.store.jobs` (limits:
-  :mod:`jixiao.store.limits`, child processes: :mod:`jixiao.store.sandbox`);
+  :mod:`jixiao.store.limits`, child processes: :mod:`jixiao.store.sandbox`); the filing check by content —
+  :mod:`jixiao.store.filing`;
 * tasks and the review workflow — :mod:`jixiao.store.workflow`;
 * the XLSX export — :mod:`jixiao.store.export`; the home page and the comparison —
   :mod:`jixiao.store.dashboard`.
@@ -28,6 +29,7 @@ from jixiao.store.errors import (
     UploadRejected,
 )
 from jixiao.store.export import export_xlsx
+from jixiao.store.filing import STATES as FILING_STATES
 from jixiao.store.models import ANALYSIS, ROLES, STATUSES, TRANSITIONS
 from jixiao.store.reports import (
     SEVERITIES,
@@ -44,6 +46,7 @@ from jixiao.store.reports import (
     report_detail,
     report_row,
 )
+from jixiao.store.submission import find_duplicate
 from jixiao.store.units import get_or_create_unit, list_units
 from jixiao.store.uploads import (
     INTERRUPTED,
@@ -71,15 +74,22 @@ from jixiao.store.users import (
     set_password,
     user_for_token,
 )
-from jixiao.store.workflow import UNIT_STATES, change_status, list_tasks, open_task, task_progress
+from jixiao.store.workflow import (
+    UNIT_STATES,
+    change_status,
+    confirm_filing,
+    list_tasks,
+    open_task,
+    task_progress,
+)
 
 __all__ = [
-    "ANALYSIS", "INTERRUPTED", "AnalysisState", "MIN_PASSWORD", "ROLES", "SEVERITIES", "SORTS", "STATUSES", "TRANSITIONS",
-    "UNIT_STATES", "analysis_states", "claim_analysis", "record_analysis", "requeue_interrupted",
-    "ConflictError", "FilterChoices", "InvalidInput", "NotFound", "Page", "PermissionDenied",
+    "ANALYSIS", "FILING_STATES", "INTERRUPTED", "AnalysisState", "MIN_PASSWORD", "ROLES", "SEVERITIES", "SORTS",
+    "STATUSES", "TRANSITIONS", "UNIT_STATES", "analysis_states", "claim_analysis", "record_analysis",
+    "requeue_interrupted", "ConflictError", "FilterChoices", "InvalidInput", "NotFound", "Page", "PermissionDenied",
     "ReportQuery", "ReportRow", "ServiceError", "UploadRejected", "UploadResult", "analyse_report",
-    "authenticate", "change_status", "compare", "compare_keys", "correct_value", "create_api_token",
-    "create_user", "dashboard", "export_xlsx", "filter_choices", "get_or_create_unit", "get_report",
+    "authenticate", "change_status", "compare", "compare_keys", "confirm_filing", "correct_value", "create_api_token",
+    "create_user", "dashboard", "export_xlsx", "filter_choices", "find_duplicate", "get_or_create_unit", "get_report",
     "get_user", "list_api_tokens", "list_reports", "list_tasks", "list_units", "list_users", "open_task",
     "original_file", "reanalyse", "recover_interrupted", "report_detail", "report_row", "revoke_api_token",
     "rule_codes", "rule_titles", "set_password", "store_upload", "task_progress", "upload_files",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, load_only
@@ -23,6 +23,7 @@ from jixiao.store.analysis import StoredAnalysis, analyse_upload, check_upload, 
 from jixiao.store.errors import ConflictError, InvalidInput, NotFound, PermissionDenied, UploadRejected
 from jixiao.store.models import ANALYSIS, Report, Task, TaskUnit, Unit, User, utcnow
 from jixiao.store.reports import LIST_COLUMNS, committed, get_report, refresh_summary
+from jixiao.store.submission import filename_of, find_duplicate, upload_notes
 
 INTERRUPTED = "上传中断，未完成，请重新分析"
 Enqueue = Callable[[int], None]
@@ -43,6 +44,17 @@ class UploadResult:
     fiscal_year: int | None = None
     error_count: int = 0
     warning_count: int = 0
+    # filing by content (store.filing): ok | unchecked | mismatch | confirmed, with the reasons
+    filing_state: str | None = None
+    filing_issues: list[str] = field(default_factory=list)
+    filing_unchecked: list[str] = field(default_factory=list)
+    duplicate_of: int | None = None  # a duplicate upload: the earlier report with the same content
+    duplicate_name: str | None = None  # … and its file name
+    check: dict = field(default_factory=dict, repr=False)  # the stored filing check
+
+    def notes(self) -> dict:
+        """The filing and duplicate notes of the upload's answer (store.submission.upload_notes)."""
+        return upload_notes(self.filing_state, self.check, self.duplicate_of, self.duplicate_name)
 
     def to_dict(self) -> dict:
         """As a JSON-ready dict."""
@@ -58,8 +70,11 @@ def store_upload(db: Session, actor: User, filename: str, data: bytes, *, task_i
     check_upload(filename, data)
     if task_id is not None:
         task_for_upload(db, actor, task_id)
-    report = Report(filename=filename, file_sha256=hashlib.sha256(data).hexdigest(), file_size=len(data),
-                    original=data, analysis="queued", status="pending", uploaded_by=actor.id, task_id=task_id)
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = find_duplicate(db, actor, digest)
+    report = Report(filename=filename, file_sha256=digest, file_size=len(data),
+                    original=data, analysis="queued", status="pending", uploaded_by=actor.id, task_id=task_id,
+                    duplicate_of=earlier.id if earlier is not None else None)
     if actor.role == "unit":
         unit = db.get(Unit, actor.unit_id)
         report.unit_id, report.unit_name = unit.id, unit.name
@@ -146,11 +161,20 @@ def upload_files(db: Session, actor: User, files: Iterable[tuple[str, bytes]], *
             enqueue(report.id)
         else:
             analyse_report(db, report)
-        results.append(UploadResult(
-            filename=name, stored=True, report_id=report.id, analysis=report.analysis,
-            error=report.analysis_error, unit_name=report.unit_name, fiscal_year=report.fiscal_year,
-            error_count=report.error_count, warning_count=report.warning_count))
+        results.append(upload_result(db, report))
     return results
+
+
+def upload_result(db: Session, report: Report) -> UploadResult:
+    """What the uploader is told about a stored report: its analysis, its filing check, a duplicate."""
+    check = report.filing or {}
+    return UploadResult(
+        filename=report.filename, stored=True, report_id=report.id, analysis=report.analysis,
+        error=report.analysis_error, unit_name=report.unit_name, fiscal_year=report.fiscal_year,
+        error_count=report.error_count, warning_count=report.warning_count,
+        filing_state=report.filing_state, filing_issues=[i["message"] for i in check.get("issues") or []],
+        filing_unchecked=list(check.get("unchecked") or []), duplicate_of=report.duplicate_of,
+        duplicate_name=filename_of(db, report.duplicate_of), check=check)
 
 
 def reanalyse(db: Session, actor: User, report_id: int, *, enqueue: Enqueue | None = None) -> Report:
@@ -205,10 +229,13 @@ class AnalysisState:
     fiscal_year: int | None
     error_count: int
     warning_count: int
+    notes: dict = field(default_factory=dict)  # filing by content and duplicates (store.submission.upload_notes)
 
     def to_dict(self) -> dict:
-        """As a JSON-ready dict."""
-        return asdict(self)
+        """As a JSON-ready dict (the notes at the top level, as in an upload's answer)."""
+        out = asdict(self)
+        out.update(out.pop("notes"))
+        return out
 
 
 def analysis_states(db: Session, actor: User, report_ids: Iterable[int]) -> list[AnalysisState]:
@@ -217,9 +244,11 @@ def analysis_states(db: Session, actor: User, report_ids: Iterable[int]) -> list
     ids = sorted({int(i) for i in report_ids})[:200]
     if not ids:
         return []
-    rows = db.execute(select(*LIST_COLUMNS).where(Report.id.in_(ids), access.visible_clause(actor))
+    rows = db.execute(select(*LIST_COLUMNS, Report.filing).where(Report.id.in_(ids), access.visible_clause(actor))
                       .order_by(Report.id)).all()
     return [AnalysisState(id=r.id, filename=r.filename, analysis=r.analysis,
                           analysis_label=ANALYSIS.get(r.analysis, r.analysis), error=r.analysis_error,
                           unit_name=r.unit_name, fiscal_year=r.fiscal_year, error_count=r.error_count,
-                          warning_count=r.warning_count) for r in rows]
+                          warning_count=r.warning_count,
+                          notes=upload_notes(r.filing_state, r.filing, r.duplicate_of, filename_of(db, r.duplicate_of)))
+            for r in rows]

@@ -30,6 +30,8 @@ from jixiao.store.errors import InvalidInput
 TEXT_FACTS = frozenset({"unit_name", "province", "city", "county", "report_kind", "report_date"})
 INTEGER_FACTS = frozenset({"fiscal_year", "staff_authorized", "staff_actual", "staff_retired", "staff_contract",
                            "internal_units", "subordinate_units"})
+# a change log entry that is not a value: a reviewer's 确认归属 (store.reports.confirm_filing)
+FILING_FIELD = "filing"
 ITEM_ATTRS = {"budget": "年初预算", "adjustment": "调整", "actual": "实际支出", "carryover": "结转结余"}
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
@@ -47,6 +49,8 @@ def item_path(item: dict, attr: str) -> str:
 
 def field_label(path: str) -> str:
     """A Chinese label for a field path, for the change log."""
+    if path == FILING_FIELD:
+        return "报告归属"
     if path.startswith("facts."):
         key = path[len("facts."):]
         return FACT_LABELS.get(key, key)
@@ -163,7 +167,8 @@ def apply_corrections(extracted: dict | None, corrections: list) -> Effective:
     data = copy.deepcopy(extracted) if extracted else {"facts": {}, "metrics": [], "project_items": []}
     latest: dict[str, Any] = {}
     for c in sorted(corrections, key=lambda c: c.id or 0):
-        latest[c.field] = c
+        if c.field != FILING_FIELD:
+            latest[c.field] = c
     eff = Effective(data=data)
     for path, c in latest.items():
         if _set_value(data, path, c.new_value):

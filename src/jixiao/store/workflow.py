@@ -4,8 +4,9 @@
 task shows, per unit, who submitted, who is late, who was returned and who has not submitted yet.
 
 A report belongs to a task when it was uploaded for it, or (automatically) when its unit is one of the
-task's units and its fiscal year is the task's year. The state of a unit is read from its latest report
-for the task:
+task's units and its fiscal year is the task's year. A report whose content names another unit or year
+(归属不符, ``store.filing``) is not counted until a reviewer confirms it; it is shown beside the unit's
+state (``unconfirmed_report_id``). The state of a unit is read from its latest counted report for the task:
 
 * ``submitted`` 已提交 — uploaded on or before the deadline;
 * ``late`` 逾期提交 — uploaded after the deadline;
@@ -32,6 +33,7 @@ from jixiao.store.errors import InvalidInput, NotFound, PermissionDenied
 from jixiao.store.models import (
     STATUSES,
     TRANSITIONS,
+    Correction,
     Report,
     StatusChange,
     Task,
@@ -40,8 +42,9 @@ from jixiao.store.models import (
     User,
     utcnow,
 )
-from jixiao.store.reports import check_version, committed, get_report
+from jixiao.store.reports import check_version, committed, get_report, refresh_summary
 from jixiao.store.units import get_or_create_unit
+from jixiao.store.values import FILING_FIELD
 
 UNIT_STATES = {"submitted": "已提交", "late": "逾期提交", "returned": "退回修改", "failed": "分析失败，未计入",
                "missing": "未提交", "overdue": "逾期未交"}
@@ -62,6 +65,9 @@ class UnitProgress:
     region: str = ""  # the unit's city and county
     error_count: int | None = None  # of the visible report
     warning_count: int | None = None
+    # the latest report uploaded for this unit and task whose content does not match them (归属不符),
+    # not counted until a reviewer confirms it; only when visible
+    unconfirmed_report_id: int | None = None
 
 
 @dataclass
@@ -140,31 +146,39 @@ def _view(db: Session, actor: User, task: Task) -> TaskView:
         members = [u for u in members if u.id == actor.unit_id]
     latest: dict[int, Report] = {}
     failed: dict[int, Report] = {}
+    unconfirmed: dict[int, Report] = {}
     if members:
         stmt = (select(Report)
                 .where(Report.task_id == task.id, Report.unit_id.in_([u.id for u in members]))
                 .order_by(Report.id))
         stmt = stmt.options(*_light())
         for r in db.scalars(stmt):
+            if r.duplicate_of is not None:
+                continue  # a duplicate upload repeats one already counted
             if r.analysis == "failed":  # a file that could not be analysed is not a submission
                 failed[r.unit_id] = r
             else:
-                latest[r.unit_id] = r
+                # a report filed under the wrong unit or year is not this unit's submission (yet)
+                (unconfirmed if r.filing_state == "mismatch" else latest)[r.unit_id] = r
     now = today()
     rows = []
     for unit in sorted(members, key=lambda u: u.name):
         r = latest.get(unit.id)
         region = " ".join(x for x in (unit.city, unit.county) if x)
+        pending = unconfirmed.get(unit.id)
+        pending_id = pending.id if pending is not None and (r is None or pending.id > r.id) and \
+            access.can_view(actor, pending) else None
         if r is None and (f := failed.get(unit.id)) is not None:
             visible = access.can_view(actor, f)
             rows.append(UnitProgress(unit.id, unit.name, "failed", UNIT_STATES["failed"],
                                      report_id=f.id if visible else None, report_status=f.status,
                                      report_status_label=STATUSES.get(f.status), submitted_at=iso(f.created_at),
-                                     region=region))
+                                     region=region, unconfirmed_report_id=pending_id))
             continue
         if r is None:
             state = "overdue" if now > task.deadline else "missing"
-            rows.append(UnitProgress(unit.id, unit.name, state, UNIT_STATES[state], region=region))
+            rows.append(UnitProgress(unit.id, unit.name, state, UNIT_STATES[state], region=region,
+                                     unconfirmed_report_id=pending_id))
             continue
         if r.status == "returned":
             state = "returned"
@@ -176,15 +190,17 @@ def _view(db: Session, actor: User, task: Task) -> TaskView:
                                  report_status_label=STATUSES.get(r.status),
                                  submitted_at=iso(r.created_at), region=region,
                                  error_count=r.error_count if visible else None,
-                                 warning_count=r.warning_count if visible else None))
+                                 warning_count=r.warning_count if visible else None,
+                                 unconfirmed_report_id=pending_id))
     counts = {s: sum(1 for row in rows if row.state == s) for s in UNIT_STATES}
     return TaskView(id=task.id, year=task.year, title=task.title, deadline=task.deadline.isoformat(),
                     note=task.note, created_at=iso(task.created_at), units=rows, counts=counts, overdue=now > task.deadline)
 
 
 def _light():
-    return [load_only(Report.id, Report.unit_id, Report.status, Report.analysis, Report.created_at, Report.province, Report.city,
-                      Report.county, Report.uploaded_by, Report.task_id, Report.error_count, Report.warning_count)]
+    return [load_only(Report.id, Report.unit_id, Report.status, Report.analysis, Report.created_at, Report.province,
+                      Report.city, Report.county, Report.uploaded_by, Report.task_id, Report.error_count,
+                      Report.warning_count, Report.filing_state, Report.duplicate_of)]
 
 
 def list_tasks(db: Session, actor: User) -> list[TaskView]:
@@ -228,3 +244,26 @@ def change_status(db: Session, actor: User, report_id: int, *, to: str, comment:
     with committed(db):
         db.add(change)
     return change
+
+
+def confirm_filing(db: Session, actor: User, report_id: int, *, reason: str, version: int | None) -> Correction:
+    """确认归属: a reviewer accepts a report whose content names another unit, place or year than the
+    unit and task it was filed under as that unit's submission, with a reason, based on report
+    ``version``; logged in the change log (field ``filing``), kept through re-analysis."""
+    report = get_report(db, actor, report_id, options=[selectinload(Report.corrections)])
+    if access.status_refusal(actor):
+        raise PermissionDenied("只有审核人员可以确认报告归属")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请填写确认归属的理由")
+    check_version(report, version)
+    if report.filing_state != "mismatch":
+        raise InvalidInput("该报告的归属已确认" if report.filing_state == "confirmed" else "该报告的归属无需确认")
+    issues = "；".join(i["message"] for i in (report.filing or {}).get("issues") or [])
+    correction = Correction(report_id=report.id, user_id=actor.id, user=actor, field=FILING_FIELD,
+                            old_value=f"归属不符：{issues}"[:2000], new_value="已确认归属", reason=reason[:2000])
+    with committed(db):
+        report.corrections.append(correction)
+        db.flush()  # the confirmation gets its id, then the summary follows the new filing state
+        refresh_summary(db, report)
+    return correction

@@ -22,6 +22,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))  # .html → autoescap
 MESSAGES = {
     "corrected": ("ok", "已保存更正，修改记录已追加。"),
     "status": ("ok", "审核状态已更新。"),
+    "filing": ("ok", "已确认归属，已记入修改记录。"),
     "task": ("ok", "任务已下达。"),
     "reanalyse": ("ok", "已提交重新分析（更正记录保留）。"),
     "login": ("ok", "已登录。"),

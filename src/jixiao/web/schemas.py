@@ -31,6 +31,10 @@ class ReportRowOut(BaseModel):
     created_at: str | None
     updated_at: str | None
     version: int
+    filing_state: str | None = Field(None, description="归属核对：ok 相符 / unchecked 未能核对 / mismatch 不符 / "
+                                                       "confirmed 已确认归属")
+    filing_label: str = ""
+    duplicate_of: int | None = Field(None, description="内容相同的已上传报告（重复上传，不重复计入）")
 
 
 class ReportPageOut(BaseModel):
@@ -55,6 +59,11 @@ class UploadResultOut(BaseModel):
     fiscal_year: int | None
     error_count: int
     warning_count: int
+    filing_state: str | None = Field(None, description="归属核对：ok / unchecked / mismatch / confirmed")
+    filing_issues: list[str] = Field(default_factory=list, description="归属不符的原因（报告单位、地区、年度）")
+    filing_unchecked: list[str] = Field(default_factory=list, description="未能核对的内容")
+    duplicate_of: int | None = Field(None, description="内容相同的已上传报告编号")
+    duplicate_name: str | None = None
 
 
 class UploadOut(BaseModel):
@@ -91,6 +100,13 @@ class StatusIn(BaseModel):
     to: str
     comment: str = ""
     version: int
+
+
+class FilingConfirmIn(BaseModel):
+    """确认归属: the reviewer's reason and the report version they saw."""
+
+    reason: str = Field(description="确认归属的理由（必填），如：经电话核实，系本单位报告")
+    version: int = Field(description="所依据的报告版本号")
 
 
 class StatusOut(BaseModel):

@@ -23,6 +23,7 @@ from jixiao.web.report_view import SHOWN_CHARS, detail_view, transitions
 from jixiao.web.schemas import (
     CorrectionIn,
     CorrectionOut,
+    FilingConfirmIn,
     ReportPageOut,
     ReportRowOut,
     StatusIn,
@@ -139,6 +140,14 @@ def report_correct(request: Request, db: SessionDep, user: CurrentUser, report_i
     return _edit(request, db, user, report_id, f"/reports/{report_id}?msg=corrected{anchor}",
                  lambda: service.correct_value(db, user, report_id, field=field, value=new_value, reason=reason,
                                                version=to_int(version)))
+
+
+@router.post("/reports/{report_id}/filing", response_class=HTMLResponse)
+def report_confirm_filing(request: Request, db: SessionDep, user: CurrentUser, report_id: int,
+                          reason: Annotated[str, Form()] = "", version: Annotated[str, Form()] = ""):
+    """确认归属: count a report whose content names another unit or year as this unit's submission."""
+    return _edit(request, db, user, report_id, f"/reports/{report_id}?msg=filing#changelog",
+                 lambda: service.confirm_filing(db, user, report_id, reason=reason, version=to_int(version)))
 
 
 @router.post("/reports/{report_id}/status", response_class=HTMLResponse)
@@ -270,6 +279,14 @@ def create_correction(db: SessionDep, user: ApiUser, report_id: int, body: Corre
     """更正一个数值（须填原因，须带版本号；他人已修改时返回 409）。"""
     c = service.correct_value(db, user, report_id, field=body.field, value=body.value, reason=body.reason,
                               version=body.version)
+    return {"id": c.id, "field": c.field, "old_value": c.old_value, "new_value": c.new_value, "reason": c.reason,
+            "at": iso(c.at), "version": c.report.version}
+
+
+@router.post("/api/reports/{report_id}/filing", tags=API_TAGS, response_model=CorrectionOut, status_code=201)
+def confirm_report_filing(db: SessionDep, user: ApiUser, report_id: int, body: FilingConfirmIn) -> dict:
+    """确认归属：报告所写单位、地区或年度与上传单位、任务不符时，由审核人员确认后计入该单位的报送（须填理由，记入修改记录）。"""
+    c = service.confirm_filing(db, user, report_id, reason=body.reason, version=body.version)
     return {"id": c.id, "field": c.field, "old_value": c.old_value, "new_value": c.new_value, "reason": c.reason,
             "at": iso(c.at), "version": c.report.version}
 

@@ -19,10 +19,11 @@ router = APIRouter()
 API_TAGS = ["api"]
 
 
-def _unit_tags(state: str, label: str) -> list[tuple[str, str]]:
+def _unit_tags(state: str, label: str, unconfirmed: int | None = None) -> list[tuple[str, str]]:
     cls = {"submitted": "st-approved", "late": "late", "returned": "st-returned", "missing": "st-pending",
            "overdue": "late", "failed": "st-returned"}.get(state, "")
-    return [(label, cls)]
+    # a report whose content names another unit or year waits for a reviewer (not counted yet)
+    return [(label, cls)] + ([("有报告归属不符，待确认", "error")] if unconfirmed else [])
 
 
 @router.get("/tasks", response_class=HTMLResponse)
@@ -31,7 +32,8 @@ def tasks_page(request: Request, db: SessionDep, user: CurrentUser):
     rows = []
     for t in service.list_tasks(db, user):
         units = t.units
-        mine = [_unit_tags(u.state, u.state_label)[0] for u in units] if user.role == "unit" else []
+        mine = [tag for u in units for tag in _unit_tags(u.state, u.state_label, u.unconfirmed_report_id)] \
+            if user.role == "unit" else []
         rows.append({"id": t.id, "title": t.title, "year": t.year, "deadline": t.deadline, "overdue": t.overdue,
                      "created_at": t.created_at, "units": len(units),
                      "submitted": sum(1 for u in units if u.state in ("submitted", "late")),
@@ -93,7 +95,8 @@ def task_detail(request: Request, db: SessionDep, user: CurrentUser, task_id: in
             counts["returned"] += 1
         if u.report_status == "approved":
             counts["approved"] += 1
-        rows.append({"p": u, "tags": _unit_tags(u.state, u.state_label), "errors": u.error_count,
+        rows.append({"p": u, "tags": _unit_tags(u.state, u.state_label, u.unconfirmed_report_id),
+                     "errors": u.error_count,
                      "warnings": u.warning_count, "region": u.region})
     return render(request, "task_detail.html", user, title=t.title, nav="tasks", t=t, rows=rows, counts=counts,
                   overdue=t.overdue)

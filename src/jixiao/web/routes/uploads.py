@@ -54,8 +54,10 @@ def upload_one(request: Request, db: SessionDep, user: CurrentUser, enqueue: Enq
         who = result.unit_name or "未识别单位"
         year = f"{result.fiscal_year}年度" if result.fiscal_year else ""
         body["summary"] = f"{who}{year}：错误 {result.error_count}，警告 {result.warning_count}"
+        body.update(result.notes())
     elif result.analysis == "queued":
         body["summary"] = "已保存，排队等待分析"
+        body.update(result.notes())  # a duplicate is known at once; the filing check after analysis
     elif result.stored:
         body["error"] = f"已保存，但分析失败：{result.error}"
     if not wants_json(request) and body.get("url"):

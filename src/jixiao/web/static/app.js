@@ -139,6 +139,19 @@
     function link(href, text) {
       var a = document.createElement("a"); a.href = href; a.textContent = text; return a;
     }
+    // the filing check (归属不符 / 未能核对) and a duplicate upload, after the result of a file
+    function withNotes(item, parts, data) {
+      [["warning", "filing-warn", "⚠ "], ["note", "filing-note", ""], ["duplicate", "dup-note", ""]].forEach(function (k) {
+        if (!data[k[0]]) return;
+        var span = document.createElement("span");
+        span.className = "note " + k[1];
+        span.textContent = k[2] + data[k[0]];
+        if (k[0] === "duplicate" && data.duplicate_url) span.appendChild(link(data.duplicate_url, " 查看已上传的报告"));
+        parts.push(span);
+      });
+      if (data.warning) item.el.classList.add("warn");
+      return parts;
+    }
     function poll() {
       if (polling) return;
       polling = setTimeout(function () {
@@ -159,8 +172,8 @@
               delete waiting[st.id];
               var who = (st.unit_name || "未识别单位") + (st.fiscal_year ? st.fiscal_year + "年度" : "");
               item.ok = true;
-              finish(item, true, ["✓ " + who + "：错误 " + st.error_count + "，警告 " + st.warning_count + " ",
-                                  link(item.url, "查看报告")]);
+              finish(item, true, withNotes(item, ["✓ " + who + "：错误 " + st.error_count + "，警告 " + st.warning_count + " ",
+                                                  link(item.url, "查看报告")], st));
             } else if (st.analysis === "failed") {
               delete waiting[st.id];
               finish(item, false, ["✗ 已保存，但分析失败：" + (st.error || "原因不明") + " ", link(item.url, "查看")]);
@@ -201,12 +214,8 @@
           waiting[data.report_id] = item;
           running--; pump(); poll();
         } else if (xhr.status >= 200 && xhr.status < 300 && data && data.ok) {
-          var a = document.createElement("a");
-          a.href = data.url; a.textContent = "查看报告";
-          var parts = ["✓ " + (data.summary || "已完成") + " "];
-          parts.push(a);
           item.ok = true;
-          finish(item, true, parts);
+          finish(item, true, withNotes(item, ["✓ " + (data.summary || "已完成") + " ", link(data.url, "查看报告")], data));
         } else {
           var reason = (data && (data.error || data.detail)) || ("上传失败（HTTP " + xhr.status + "）");
           if (typeof reason !== "string") reason = JSON.stringify(reason);
