@@ -90,7 +90,7 @@ def compare(db: Session, actor: User, key: str, *, years: list[int] | None = Non
                    Report.analysis == "done", Report.unit_name.is_not(None), Report.fiscal_year.is_not(None))
             .order_by(Report.id))
     if years:
-        stmt = stmt.where(Report.fiscal_year.in_([int(y) for y in years]))
+        stmt = stmt.where(Report.fiscal_year.in_([int(y) for y in years if 0 <= int(y) <= 9999]))  # others match nothing
     if region:
         stmt = stmt.where(or_(Report.province == region, Report.city == region, Report.county == region))
     cells: dict[str, dict[int, dict]] = {}

@@ -20,7 +20,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from jixiao.jsonout import decimal_text
@@ -32,6 +32,9 @@ INTEGER_FACTS = frozenset({"fiscal_year", "staff_authorized", "staff_actual", "s
                            "internal_units", "subordinate_units"})
 ITEM_ATTRS = {"budget": "年初预算", "adjustment": "调整", "actual": "实际支出", "carryover": "结转结余"}
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+MAX_ABS = Decimal(10) ** 15  # 1,000,000,000,000,000: above any budget, in 元 or 万元
+MAX_DECIMALS = 6
+MAX_TEXT = 500  # a corrected text fact
 
 
 def metric_id(metric: dict) -> str:
@@ -59,13 +62,23 @@ def field_label(path: str) -> str:
 
 
 def _number(raw: Any) -> Any:
-    """A JSON number (int when integral) from user input; raises InvalidInput with a Chinese reason."""
+    """A JSON number (int when integral) from user input; raises InvalidInput with a Chinese reason.
+
+    Accepted: finite numbers with at most ``MAX_DECIMALS`` decimals and an absolute value below
+    ``MAX_ABS`` (what the summary table's ``Numeric(24, 6)`` holds); text may carry thousands
+    separators, a unit (万元/元/%) and a minus sign written as ``-``, ``−`` or ``－``."""
     if isinstance(raw, bool):
         raise InvalidInput("请输入数字")
     if isinstance(raw, (int, float, Decimal)):
-        d = Decimal(str(raw))
+        try:
+            d = Decimal(str(raw))
+        except InvalidOperation:
+            raise InvalidInput(f"“{raw}”不是有效的数字") from None
     else:
-        text = str(raw).strip().replace(",", "").replace("，", "").replace(" ", "")
+        text = str(raw).strip()
+        if len(text) > 60:
+            raise InvalidInput("数字太长")
+        text = text.replace(",", "").replace("，", "").replace(" ", "").replace("−", "-").replace("－", "-")
         text = text.removesuffix("万元").removesuffix("%").removesuffix("元")
         if not _NUMBER.match(text):
             raise InvalidInput(f"“{raw}”不是有效的数字")
@@ -73,6 +86,12 @@ def _number(raw: Any) -> Any:
             d = Decimal(text)
         except InvalidOperation:
             raise InvalidInput(f"“{raw}”不是有效的数字") from None
+    if not d.is_finite():
+        raise InvalidInput(f"“{raw}”不是有效的数字")
+    if abs(d) >= MAX_ABS:
+        raise InvalidInput(f"数值超出范围：绝对值应小于 {MAX_ABS:,.0f}")
+    if d != d.quantize(Decimal(1).scaleb(-MAX_DECIMALS), rounding=ROUND_DOWN):
+        raise InvalidInput(f"小数位数过多：最多 {MAX_DECIMALS} 位小数")
     return json.loads(decimal_text(d))
 
 
@@ -86,7 +105,10 @@ def parse_value(path: str, raw: Any) -> Any:
         if key not in FACT_KEYS:
             raise InvalidInput(f"未知的字段：{path}")
         if key in TEXT_FACTS:
-            return str(raw).strip()[:500]
+            text = str(raw).strip()
+            if len(text) > MAX_TEXT:
+                raise InvalidInput(f"{FACT_LABELS[key]}过长：最多 {MAX_TEXT} 个字符（现有 {len(text)} 个）")
+            return text
         value = _number(raw)
         if key in INTEGER_FACTS and value != int(value):
             raise InvalidInput(f"{FACT_LABELS[key]}应为整数")

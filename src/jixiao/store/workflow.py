@@ -29,6 +29,7 @@ from jixiao.store import access
 from jixiao.store.clock import iso, local_date, today
 from jixiao.store.errors import InvalidInput, NotFound, PermissionDenied
 from jixiao.store.models import (
+    MAX_ID,
     STATUSES,
     TRANSITIONS,
     Report,
@@ -39,9 +40,11 @@ from jixiao.store.models import (
     User,
     utcnow,
 )
-from jixiao.store.reports import check_version, committed, get_report
+from jixiao.store.reports import check_text_length, check_version, committed, get_report
 from jixiao.store.units import get_or_create_unit
 
+FIRST_YEAR = 2000  # the earliest fiscal year of a task
+DEADLINE_YEARS_AHEAD = 5
 UNIT_STATES = {"submitted": "已提交", "late": "逾期提交", "returned": "退回修改", "missing": "未提交",
                "overdue": "逾期未交"}
 
@@ -87,22 +90,15 @@ def open_task(db: Session, actor: User, *, year: int, title: str, deadline: date
     """Open a task (reviewers and admins). ``units`` are unit ids or names (new names are created)."""
     if not access.is_staff(actor):
         raise PermissionDenied("只有审核人员可以下达任务")
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise InvalidInput("年度应为整数") from None
-    if not 1990 <= year <= 2200:
-        raise InvalidInput("年度不正确")
-    if isinstance(deadline, str):
-        try:
-            deadline = date.fromisoformat(deadline.strip())
-        except ValueError:
-            raise InvalidInput("截止日期格式应为 YYYY-MM-DD") from None
-    title = (title or "").strip() or f"{year}年度部门整体支出绩效自评"
+    year = _task_year(year)
+    deadline = _deadline(deadline, year)
+    title = check_text_length((title or "").strip(), "任务名称", 200) or f"{year}年度部门整体支出绩效自评"
+    note = check_text_length((note or "").strip(), "备注")
     unit_ids: list[int] = []
     for u in units or []:
-        if isinstance(u, int) or (isinstance(u, str) and u.strip().isdigit()):
-            unit = db.scalar(select(Unit).where(Unit.id == int(u), access.unit_clause(actor)))
+        if isinstance(u, int) or (isinstance(u, str) and u.strip().isascii() and u.strip().isdigit()):
+            uid = int(u)
+            unit = db.scalar(select(Unit).where(Unit.id == uid, access.unit_clause(actor))) if 1 <= uid <= MAX_ID else None
             if unit is None:
                 raise InvalidInput(f"单位不存在：{u}")
         elif isinstance(u, str) and u.strip():
@@ -113,7 +109,7 @@ def open_task(db: Session, actor: User, *, year: int, title: str, deadline: date
             unit_ids.append(unit.id)
     if not unit_ids:
         raise InvalidInput("请至少选择一个单位")
-    task = Task(year=year, title=title[:200], deadline=deadline, note=note or "", created_by=actor.id,
+    task = Task(year=year, title=title, deadline=deadline, note=note, created_by=actor.id,
                 units=[TaskUnit(unit_id=uid) for uid in unit_ids])
     db.add(task)
     db.flush()
@@ -123,6 +119,36 @@ def open_task(db: Session, actor: User, *, year: int, title: str, deadline: date
         r.task_id = task.id
     db.commit()
     return task
+
+
+def _task_year(year: object) -> int:
+    """The fiscal year of a task: from ``FIRST_YEAR`` to next year."""
+    try:
+        year = int(str(year).strip())
+    except (TypeError, ValueError):
+        raise InvalidInput("年度应为整数，如 2024") from None
+    last = today().year + 1
+    if not FIRST_YEAR <= year <= last:
+        raise InvalidInput(f"年度不正确：应在 {FIRST_YEAR} 至 {last} 年之间")
+    return year
+
+
+def _deadline(deadline: date | str, year: int) -> date:
+    """A task's deadline: not before its fiscal year begins, at most ``DEADLINE_YEARS_AHEAD`` years
+    from today."""
+    if isinstance(deadline, str):
+        try:
+            deadline = date.fromisoformat(deadline.strip())
+        except ValueError:
+            raise InvalidInput("截止日期格式应为 YYYY-MM-DD，如 2025-04-30") from None
+    if not isinstance(deadline, date):
+        raise InvalidInput("截止日期格式应为 YYYY-MM-DD，如 2025-04-30")
+    latest = date(today().year + DEADLINE_YEARS_AHEAD, 12, 31)
+    if deadline < date(year, 1, 1):
+        raise InvalidInput(f"截止日期不正确：{deadline.isoformat()} 早于 {year} 年度开始")
+    if deadline > latest:
+        raise InvalidInput(f"截止日期不正确：不能晚于 {latest.isoformat()}")
+    return deadline
 
 
 def _visible_tasks(db: Session, actor: User):
@@ -183,7 +209,7 @@ def list_tasks(db: Session, actor: User) -> list[TaskView]:
 
 def task_progress(db: Session, actor: User, task_id: int) -> TaskView:
     """One task with who submitted, who is late, who was returned and who has not submitted."""
-    task = db.scalar(_visible_tasks(db, actor).where(Task.id == task_id))
+    task = db.scalar(_visible_tasks(db, actor).where(Task.id == task_id)) if 1 <= task_id <= MAX_ID else None
     if task is None:
         raise NotFound("任务不存在或无权查看")
     return _view(db, actor, task)
@@ -204,11 +230,11 @@ def change_status(db: Session, actor: User, report_id: int, *, to: str, comment:
     check_version(report, version)
     if to not in TRANSITIONS.get(report.status, ()):
         raise InvalidInput(f"不能从“{STATUSES[report.status]}”改为“{STATUSES[to]}”")
-    comment = (comment or "").strip()
+    comment = check_text_length((comment or "").strip(), "审核意见")
     if to == "returned" and not comment:
         raise InvalidInput("退回修改时请填写审核意见")
     change = StatusChange(report_id=report.id, user_id=actor.id, from_status=report.status, to_status=to,
-                          comment=comment[:4000])
+                          comment=comment)
     report.status = to
     report.updated_at = utcnow()
     with committed(db):

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
+
+from jixiao.store.models import MAX_ID
+from jixiao.store.reports import MAX_REASON
+
+Version = Annotated[int, Field(ge=0, le=MAX_ID, description="修改所依据的报告版本号")]
 
 
 class ReportRowOut(BaseModel):
@@ -69,8 +74,8 @@ class CorrectionIn(BaseModel):
     field: str = Field(description="字段路径，如 facts.basic_expenditure、metrics.<kpi或名称>@<位置>、"
                                    "project_items.<项目名>.actual")
     value: Any = Field(description="新值（数字或文字；空为清除）")
-    reason: str = Field(description="更正原因（必填）")
-    version: int = Field(description="修改所依据的报告版本号")
+    reason: str = Field(max_length=MAX_REASON, description=f"更正原因（必填，最多 {MAX_REASON} 字）")
+    version: Version
 
 
 class CorrectionOut(BaseModel):
@@ -89,8 +94,8 @@ class StatusIn(BaseModel):
     """A status change: to (in_review/returned/approved/pending), the reviewer's comment, the version."""
 
     to: str
-    comment: str = ""
-    version: int
+    comment: str = Field("", max_length=MAX_REASON, description=f"审核意见（退回时必填，最多 {MAX_REASON} 字）")
+    version: Version
 
 
 class StatusOut(BaseModel):
@@ -107,11 +112,12 @@ class StatusOut(BaseModel):
 class TaskIn(BaseModel):
     """A self-evaluation task: year, deadline and the units (ids or names) it is addressed to."""
 
-    year: int
-    title: str = ""
-    deadline: date
-    units: list[int | str]
-    note: str = ""
+    year: int = Field(ge=1900, le=2200, description="评价年度")
+    title: str = Field("", max_length=200)
+    deadline: date = Field(description="截止日期 YYYY-MM-DD")
+    units: list[Annotated[int, Field(ge=1, le=MAX_ID)] | Annotated[str, Field(max_length=200)]] = Field(
+        max_length=5000, description="单位编号或名称")
+    note: str = Field("", max_length=MAX_REASON)
 
 
 class TokenIn(BaseModel):

@@ -18,6 +18,7 @@ from jixiao.store.errors import ConflictError, InvalidInput, NotFound, ServiceEr
 from jixiao.store.models import STATUSES, User
 from jixiao.web.deps import ApiUser, CurrentUser, SessionDep, SettingsDep
 from jixiao.web.format import BEIJING, XLSX
+from jixiao.web.params import PageQuery, PerPageQuery, ReportId, TaskForm, TaskQuery, YearQuery
 from jixiao.web.render import redirect, render, to_int
 from jixiao.web.report_view import detail_view, transitions
 from jixiao.web.schemas import (
@@ -116,13 +117,13 @@ def _render_detail(request: Request, db, user: User, report_id: int, *, status_c
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
-def report_page(request: Request, db: SessionDep, user: CurrentUser, report_id: int):
+def report_page(request: Request, db: SessionDep, user: CurrentUser, report_id: ReportId):
     """报告详情: the text with highlighted evidence, values, findings, score card, corrections, workflow."""
     return _render_detail(request, db, user, report_id)
 
 
 @router.get("/reports/{report_id}/original")
-def report_original(db: SessionDep, user: CurrentUser, report_id: int):
+def report_original(db: SessionDep, user: CurrentUser, report_id: ReportId):
     """The file as uploaded."""
     name, data = service.original_file(db, user, report_id)
     return Response(data, media_type="application/octet-stream", headers={
@@ -130,7 +131,7 @@ def report_original(db: SessionDep, user: CurrentUser, report_id: int):
 
 
 @router.post("/reports/{report_id}/correct", response_class=HTMLResponse)
-def report_correct(request: Request, db: SessionDep, user: CurrentUser, report_id: int,
+def report_correct(request: Request, db: SessionDep, user: CurrentUser, report_id: ReportId,
                    field: Annotated[str, Form()] = "", new_value: Annotated[str, Form()] = "",
                    reason: Annotated[str, Form()] = "", version: Annotated[str, Form()] = "",
                    ref: Annotated[str, Form()] = ""):
@@ -142,7 +143,7 @@ def report_correct(request: Request, db: SessionDep, user: CurrentUser, report_i
 
 
 @router.post("/reports/{report_id}/status", response_class=HTMLResponse)
-def report_status(request: Request, db: SessionDep, user: CurrentUser, report_id: int,
+def report_status(request: Request, db: SessionDep, user: CurrentUser, report_id: ReportId,
                   to_status: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
                   version: Annotated[str, Form()] = ""):
     """Move the report along the workflow, with the reviewer's comment."""
@@ -179,7 +180,7 @@ def _query(year, region, unit, status, severity, analysis, task_id, rule, q, sor
 @router.post("/api/reports", tags=API_TAGS, response_model=UploadOut)
 def upload_reports(db: SessionDep, user: ApiUser, settings: SettingsDep,
                    files: Annotated[list[UploadFile], File(description="报告文件（.docx/.pdf/.txt/.xlsx），可多个")],
-                   task_id: Annotated[int | None, Form(description="所属任务（可选）")] = None) -> dict:
+                   task_id: TaskForm = None) -> dict:
     """上传报告（可多个文件）：每个文件分别保存、分析，坏文件给出原因，其余照常处理。"""
     if len(files) > settings.max_files_per_upload:
         raise InvalidInput(f"一次最多上传 {settings.max_files_per_upload} 个文件")
@@ -201,18 +202,18 @@ def upload_reports(db: SessionDep, user: ApiUser, settings: SettingsDep,
 
 @router.get("/api/reports", tags=API_TAGS, response_model=ReportPageOut)
 def read_reports(db: SessionDep, user: ApiUser,
-                 year: Annotated[int | None, Query(description="评价年度")] = None,
+                 year: YearQuery = None,
                  region: Annotated[str | None, Query(description="省、市或区县")] = None,
                  unit: Annotated[str | None, Query(description="单位编号或单位名称的一部分")] = None,
                  status: Annotated[str | None, Query(description="pending / in_review / returned / approved")] = None,
                  severity: Annotated[str | None, Query(description="error（有错误）/ warning（有警告）/ clean")] = None,
                  analysis: Annotated[str | None, Query(description="queued / done / failed")] = None,
-                 task_id: Annotated[int | None, Query(description="任务编号")] = None,
+                 task_id: TaskQuery = None,
                  rule: Annotated[str | None, Query(description="有某条审核规则的发现")] = None,
                  q: Annotated[str | None, Query(description="文件名或单位名称包含")] = None,
                  sort: Annotated[str, Query(description="date / unit / year / errors / status，前加 - 为降序")] = "-date",
-                 page: Annotated[int, Query(ge=1)] = 1,
-                 per_page: Annotated[int, Query(ge=1, le=500)] = 50) -> dict:
+                 page: PageQuery = 1,
+                 per_page: PerPageQuery = 50) -> dict:
     """报告列表：按年度、地区、单位、状态、严重程度筛选，排序，分页。"""
     query = _query(year, region, unit, status, severity, analysis, task_id, rule, q, sort, page, per_page)
     return service.list_reports(db, user, query).to_dict()
@@ -221,9 +222,9 @@ def read_reports(db: SessionDep, user: ApiUser,
 @router.get("/api/reports/export.xlsx", tags=API_TAGS, response_class=Response,
             responses={200: {"content": {XLSX: {}}, "description": "XLSX 文件"}})
 def export_reports(db: SessionDep, user: ApiUser,
-                   year: int | None = None, region: str | None = None, unit: str | None = None,
+                   year: YearQuery = None, region: str | None = None, unit: str | None = None,
                    status: str | None = None, severity: str | None = None, analysis: str | None = None,
-                   task_id: int | None = None, rule: str | None = None, q: str | None = None,
+                   task_id: TaskQuery = None, rule: str | None = None, q: str | None = None,
                    sort: str = "-date") -> Response:
     """导出当前列表（全部页）为 XLSX：每份报告一行，事实为列（含更正后的值）。"""
     query = _query(year, region, unit, status, severity, analysis, task_id, rule, q, sort, 1, 50)
@@ -233,14 +234,14 @@ def export_reports(db: SessionDep, user: ApiUser,
 
 
 @router.get("/api/reports/{report_id}", tags=API_TAGS)
-def read_report(db: SessionDep, user: ApiUser, report_id: int,
+def read_report(db: SessionDep, user: ApiUser, report_id: ReportId,
                 text: Annotated[bool, Query(description="是否包含报告全文")] = True) -> dict:
     """报告详情：事实、指标、项目、审核发现、评分、原文出处、生效值、更正记录、审核记录。"""
     return service.report_detail(db, user, report_id, include_text=text)
 
 
 @router.get("/api/reports/{report_id}/original", tags=API_TAGS, response_class=Response)
-def read_report_original(db: SessionDep, user: ApiUser, report_id: int) -> Response:
+def read_report_original(db: SessionDep, user: ApiUser, report_id: ReportId) -> Response:
     """下载上传的原始文件。"""
     name, data = service.original_file(db, user, report_id)
     return Response(data, media_type="application/octet-stream", headers={
@@ -249,7 +250,7 @@ def read_report_original(db: SessionDep, user: ApiUser, report_id: int) -> Respo
 
 
 @router.post("/api/reports/{report_id}/corrections", tags=API_TAGS, response_model=CorrectionOut, status_code=201)
-def create_correction(db: SessionDep, user: ApiUser, report_id: int, body: CorrectionIn) -> dict:
+def create_correction(db: SessionDep, user: ApiUser, report_id: ReportId, body: CorrectionIn) -> dict:
     """更正一个数值（须填原因，须带版本号；他人已修改时返回 409）。"""
     c = service.correct_value(db, user, report_id, field=body.field, value=body.value, reason=body.reason,
                               version=body.version)
@@ -258,7 +259,7 @@ def create_correction(db: SessionDep, user: ApiUser, report_id: int, body: Corre
 
 
 @router.post("/api/reports/{report_id}/status", tags=API_TAGS, response_model=StatusOut)
-def change_report_status(db: SessionDep, user: ApiUser, report_id: int, body: StatusIn) -> dict:
+def change_report_status(db: SessionDep, user: ApiUser, report_id: ReportId, body: StatusIn) -> dict:
     """更改审核状态（待审核 → 审核中 → 退回修改 / 审核通过），附审核意见和版本号。"""
     s = service.change_status(db, user, report_id, to=body.to, comment=body.comment, version=body.version)
     return {"id": s.id, "from_status": s.from_status, "to_status": s.to_status, "comment": s.comment,
@@ -266,7 +267,7 @@ def change_report_status(db: SessionDep, user: ApiUser, report_id: int, body: St
 
 
 @router.post("/api/reports/{report_id}/reanalyse", tags=API_TAGS, response_model=ReportRowOut)
-def reanalyse_report(db: SessionDep, user: ApiUser, report_id: int) -> dict:
+def reanalyse_report(db: SessionDep, user: ApiUser, report_id: ReportId) -> dict:
     """用当前版本的抽取程序重新分析原始文件（更正记录保留并重新生效）。"""
     r = service.reanalyse(db, user, report_id)
     return service.report_row(r).to_dict()
