@@ -23,6 +23,8 @@ API_BODIES = {
     "/api/reports/{report_id}/corrections": lambda v: {"field": "facts.budget", "value": "1", "reason": "越权",
                                                        "version": v},
     "/api/reports/{report_id}/status": lambda v: {"to": "in_review", "comment": "越权", "version": v},
+    "/api/reports/{report_id}/resubmit": lambda v: {"comment": "越权", "version": v},
+    "/api/reports/{report_id}/withdraw": lambda v: {"version": v},
 }
 # form fields a page form may use; extra fields are ignored by FastAPI
 PAGE_FORM = {"field": "facts.budget", "value": "1", "new_value": "1", "reason": "越权", "to": "in_review",

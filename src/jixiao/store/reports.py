@@ -265,6 +265,8 @@ def report_detail(db: Session, actor: User, report_id: int, *, include_text: boo
                             "user": _user_name(s.user), "at": iso(s.at)} for s in report.status_changes],
         "transitions": [] if access.status_refusal(actor) else list(TRANSITIONS.get(report.status, ())),
         "can_correct": access.correction_refusal(actor, report) is None,
+        "can_resubmit": actor.role == "unit" and access.resubmit_refusal(actor, report) is None,
+        "can_withdraw": access.withdrawal_refusal(actor, report) is None,
     }
     if include_text:
         out["text"] = report.text or ""

@@ -4,7 +4,7 @@ the CLI call ``service.<operation>``. Each concern has its own module; this one 
 * accounts and API tokens — :mod:`jixiao.store.users`; units — :mod:`jixiao.store.units`;
 * reports (upload and analysis through the pipeline, re-analysis, list, detail, corrections) —
   :mod:`jixiao.store.reports`;
-* tasks and the review workflow — :mod:`jixiao.store.workflow`;
+* tasks and the review workflow (also in bulk, resubmit, withdraw) — :mod:`jixiao.store.workflow`;
 * the XLSX export — :mod:`jixiao.store.export`; the home page and the comparison —
   :mod:`jixiao.store.dashboard`.
 
@@ -63,10 +63,21 @@ from jixiao.store.users import (
     set_password,
     user_for_token,
 )
-from jixiao.store.workflow import UNIT_STATES, change_status, list_tasks, open_task, task_progress
+from jixiao.store.workflow import (
+    MAX_BULK,
+    UNIT_STATES,
+    BulkResult,
+    bulk_change_status,
+    change_status,
+    list_tasks,
+    open_task,
+    resubmit,
+    task_progress,
+    withdraw,
+)
 
 __all__ = [
-    "ANALYSIS", "INTERRUPTED", "MIN_PASSWORD", "ROLES", "SEVERITIES", "SORTS", "STATUSES", "TRANSITIONS",
+    "ANALYSIS", "INTERRUPTED", "MAX_BULK", "BulkResult", "bulk_change_status", "resubmit", "withdraw", "MIN_PASSWORD", "ROLES", "SEVERITIES", "SORTS", "STATUSES", "TRANSITIONS",
     "UNIT_STATES", "ConflictError", "FilterChoices", "InvalidInput", "NotFound", "Page", "PermissionDenied",
     "ReportQuery", "ReportRow", "ServiceError", "UploadRejected", "UploadResult", "analyse_report",
     "authenticate", "change_status", "compare", "compare_keys", "correct_value", "create_api_token",

@@ -22,17 +22,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from jixiao.store import access
 from jixiao.store.clock import iso, local_date, today
-from jixiao.store.errors import InvalidInput, NotFound, PermissionDenied
+from jixiao.store.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 from jixiao.store.models import (
     MAX_ID,
     STATUSES,
     TRANSITIONS,
+    Correction,
+    FindingCount,
     Report,
+    ReportValue,
     StatusChange,
     Task,
     TaskUnit,
@@ -240,3 +243,88 @@ def change_status(db: Session, actor: User, report_id: int, *, to: str, comment:
     with committed(db):
         db.add(change)
     return change
+
+
+# --- reviewer conveniences: many reports at once, resubmit, withdraw -------------------------------
+
+MAX_BULK = 500
+
+
+@dataclass
+class BulkResult:
+    """The outcome of a bulk status change for one report: ``ok`` with the new ``status``, or the
+    Chinese ``error`` (a report that cannot be moved is reported, never skipped silently)."""
+
+    report_id: int
+    ok: bool
+    status: str | None = None
+    status_label: str | None = None
+    error: str | None = None
+    unit_name: str | None = None
+
+    def to_dict(self) -> dict:
+        """As a JSON-ready dict."""
+        return asdict(self)
+
+
+def bulk_change_status(db: Session, actor: User, report_ids: list[int], *, to: str, comment: str = "",
+                       versions: dict[int, int] | None = None) -> list[BulkResult]:
+    """Approve, return (…) several reports: each goes through :func:`change_status` with the same
+    checks and its own transaction, based on the version given in ``versions`` (the one the reviewer
+    saw) or else its current one. One result per distinct id, in the order given."""
+    ids = list(dict.fromkeys(report_ids))
+    if not ids:
+        raise InvalidInput("请至少选择一份报告")
+    if len(ids) > MAX_BULK:
+        raise InvalidInput(f"一次最多处理 {MAX_BULK} 份报告")
+    if to not in STATUSES:
+        raise InvalidInput(f"未知的状态：{to}")
+    results = []
+    for rid in ids:
+        name = None
+        try:
+            report = get_report(db, actor, rid)
+            name = report.unit_name
+            version = (versions or {}).get(rid, report.version)
+            change_status(db, actor, rid, to=to, comment=comment, version=version)
+            results.append(BulkResult(rid, True, to, STATUSES[to], unit_name=name))
+        except ServiceError as err:
+            db.rollback()
+            results.append(BulkResult(rid, False, error=err.message, unit_name=name))
+    return results
+
+
+def resubmit(db: Session, actor: User, report_id: int, *, comment: str = "", version: int | None) -> StatusChange:
+    """重新提交: a returned report goes back to 待审核 after its unit revised it (the unit's users and
+    the reviewers who see it may do this); the unit's note is kept in the review history."""
+    report = get_report(db, actor, report_id)
+    refusal = access.resubmit_refusal(actor, report)
+    if refusal:
+        raise InvalidInput(f"{refusal}（当前状态：{STATUSES[report.status]}）")
+    check_version(report, version)
+    note = check_text_length((comment or "").strip(), "说明") or "单位已修改，重新提交"
+    change = StatusChange(report_id=report.id, user_id=actor.id, from_status="returned", to_status="pending",
+                          comment=note)
+    report.status = "pending"
+    report.updated_at = utcnow()
+    with committed(db):
+        db.add(change)
+    return change
+
+
+def withdraw(db: Session, actor: User, report_id: int, *, version: int | None) -> str:
+    """撤回: the unit takes back an upload before review; the report, its corrections and its summary rows
+    are deleted. Returns the file name."""
+    report = get_report(db, actor, report_id, options=[selectinload(Report.status_changes),
+                                                       selectinload(Report.corrections)])
+    refusal = access.withdrawal_refusal(actor, report)
+    if refusal:
+        raise PermissionDenied(refusal)
+    check_version(report, version)
+    name = report.filename
+    db.execute(delete(Correction).where(Correction.report_id == report.id))
+    db.execute(delete(FindingCount).where(FindingCount.report_id == report.id))
+    db.execute(delete(ReportValue).where(ReportValue.report_id == report.id))
+    with committed(db):
+        db.delete(report)
+    return name

@@ -24,6 +24,8 @@ MESSAGES = {
     "status": ("ok", "审核状态已更新。"),
     "task": ("ok", "任务已下达。"),
     "login": ("ok", "已登录。"),
+    "resubmitted": ("ok", "已重新提交，等待审核。"),
+    "withdrawn": ("ok", "已撤回上传的报告。"),
 }
 
 

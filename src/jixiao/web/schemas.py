@@ -131,3 +131,52 @@ class TokenOut(BaseModel):
 
     token: str = Field(description="API 令牌，只显示这一次，请妥善保存")
     name: str
+
+
+class BulkStatusIn(BaseModel):
+    """The same status change for several reports (each checked and stored on its own)."""
+
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1, max_length=500,
+                                                              description="报告编号（最多 500 个）")
+    to: str = Field(description="approved（审核通过）/ returned（退回修改）/ in_review / pending")
+    comment: str = Field("", max_length=MAX_REASON, description="审核意见（退回时必填）")
+
+
+class BulkResultOut(BaseModel):
+    """The outcome for one report of a bulk change."""
+
+    report_id: int
+    ok: bool
+    status: str | None
+    status_label: str | None
+    error: str | None = Field(description="未能更改时的原因")
+    unit_name: str | None
+
+
+class BulkStatusOut(BaseModel):
+    """One result per report, in the order given."""
+
+    results: list[BulkResultOut]
+    done: int
+    refused: int
+
+
+class ResubmitIn(BaseModel):
+    """Resubmit a returned report (退回修改 → 待审核), with an optional note and the version."""
+
+    comment: str = Field("", max_length=MAX_REASON, description="修改说明（可选）")
+    version: Version
+
+
+class WithdrawIn(BaseModel):
+    """Withdraw an upload before review, based on the version seen."""
+
+    version: Version
+
+
+class WithdrawOut(BaseModel):
+    """A withdrawn (deleted) upload."""
+
+    id: int
+    filename: str
+    withdrawn: bool = True

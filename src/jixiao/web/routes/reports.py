@@ -22,13 +22,18 @@ from jixiao.web.params import PageQuery, PerPageQuery, ReportId, TaskForm, TaskQ
 from jixiao.web.render import redirect, render, to_int
 from jixiao.web.report_view import detail_view, transitions
 from jixiao.web.schemas import (
+    BulkStatusIn,
+    BulkStatusOut,
     CorrectionIn,
     CorrectionOut,
     ReportPageOut,
     ReportRowOut,
+    ResubmitIn,
     StatusIn,
     StatusOut,
     UploadOut,
+    WithdrawIn,
+    WithdrawOut,
 )
 
 router = APIRouter()
@@ -152,6 +157,38 @@ def report_status(request: Request, db: SessionDep, user: CurrentUser, report_id
                                                version=to_int(version)))
 
 
+@router.post("/reports/{report_id}/resubmit", response_class=HTMLResponse)
+def report_resubmit(request: Request, db: SessionDep, user: CurrentUser, report_id: ReportId,
+                    comment: Annotated[str, Form()] = "", version: Annotated[str, Form()] = ""):
+    """重新提交: a returned report back to 待审核 (its unit, after revising it)."""
+    return _edit(request, db, user, report_id, f"/reports/{report_id}?msg=resubmitted#review",
+                 lambda: service.resubmit(db, user, report_id, comment=comment, version=to_int(version)))
+
+
+@router.post("/reports/{report_id}/withdraw", response_class=HTMLResponse)
+def report_withdraw(request: Request, db: SessionDep, user: CurrentUser, report_id: ReportId,
+                    version: Annotated[str, Form()] = ""):
+    """撤回上传: the unit takes its upload back before review."""
+    return _edit(request, db, user, report_id, "/reports?msg=withdrawn",
+                 lambda: service.withdraw(db, user, report_id, version=to_int(version)))
+
+
+@router.post("/reports/bulk", response_class=HTMLResponse)
+async def reports_bulk(request: Request, db: SessionDep, user: CurrentUser):
+    """批量审核: the reports ticked in the list approved or returned together; one result per report."""
+    form = await request.form()
+    ids = [i for i in (to_int(v) for v in form.getlist("report_ids")) if i is not None and i > 0]
+    to = str(form.get("to_status") or "")
+    try:
+        results = service.bulk_change_status(db, user, ids, to=to, comment=str(form.get("comment") or ""))
+    except ServiceError as err:
+        db.rollback()
+        return render(request, "bulk_result.html", user, status_code=err.status, title="批量审核", nav="reports",
+                      results=[], error=err.message, to_label=STATUSES.get(to, to))
+    return render(request, "bulk_result.html", user, title="批量审核结果", nav="reports", results=results,
+                  error=None, to_label=STATUSES.get(to, to), done=sum(1 for r in results if r.ok))
+
+
 def _edit(request: Request, db, user, report_id: int, then: str, action):
     """Run one edit of a report; on a conflict or a refused edit show the detail page again with
     the reason (409 for a concurrent change), else redirect to ``then``."""
@@ -271,3 +308,26 @@ def reanalyse_report(db: SessionDep, user: ApiUser, report_id: ReportId) -> dict
     """用当前版本的抽取程序重新分析原始文件（更正记录保留并重新生效）。"""
     r = service.reanalyse(db, user, report_id)
     return service.report_row(r).to_dict()
+
+
+@router.post("/api/reports/bulk-status", tags=API_TAGS, response_model=BulkStatusOut)
+def bulk_status(db: SessionDep, user: ApiUser, body: BulkStatusIn) -> dict:
+    """批量更改审核状态（如批量审核通过、批量退回）：每份报告分别检查、分别保存，逐份返回结果，不能更改的给出原因。"""
+    results = service.bulk_change_status(db, user, body.ids, to=body.to, comment=body.comment)
+    done = sum(1 for r in results if r.ok)
+    return {"results": [r.to_dict() for r in results], "done": done, "refused": len(results) - done}
+
+
+@router.post("/api/reports/{report_id}/resubmit", tags=API_TAGS, response_model=StatusOut)
+def resubmit_report(db: SessionDep, user: ApiUser, report_id: ReportId, body: ResubmitIn) -> dict:
+    """重新提交：退回修改的报告，单位修改后重新提交（状态回到待审核）。"""
+    s = service.resubmit(db, user, report_id, comment=body.comment, version=body.version)
+    return {"id": s.id, "from_status": s.from_status, "to_status": s.to_status, "comment": s.comment,
+            "at": iso(s.at), "version": s.report.version}
+
+
+@router.post("/api/reports/{report_id}/withdraw", tags=API_TAGS, response_model=WithdrawOut)
+def withdraw_report(db: SessionDep, user: ApiUser, report_id: ReportId, body: WithdrawIn) -> dict:
+    """撤回上传：仅上传单位、仅在审核开始前（待审核且无审核记录）；报告及其更正记录一并删除。"""
+    name = service.withdraw(db, user, report_id, version=body.version)
+    return {"id": report_id, "filename": name, "withdrawn": True}
