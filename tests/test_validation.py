@@ -175,3 +175,25 @@ def test_api_upload_task_id_too_large(sqlite_world):
     r = w.client.post("/api/reports", headers=w.users["unit_a"].auth, data={"task_id": BIG},
                       files=[("files", ("a.txt", "示例".encode(), "text/plain"))])
     _chinese_error(r, 400, 404, 422)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("facts.report_date", "2025/4/31", "不是有效的日期"),
+    ("facts.report_date", "明天", "不是有效的日期"),
+    ("facts.report_date", "1899-01-01", "报告日期不正确"),
+    ("facts.report_date", "9999-12-31", "报告日期不正确"),
+    ("facts.fiscal_year", BIG, "范围"),
+    ("facts.fiscal_year", "99999", "评价年度不正确"),
+    ("facts.fiscal_year", "1024", "评价年度不正确"),
+    ("facts.staff_actual", "-3", "不能为负数"),
+])
+def test_date_year_and_count_corrections_validated(sqlite_world, field, value, message):
+    w = sqlite_world
+    assert message in _chinese_error(_correct(w, value, field=field), 400)
+    assert w.detail(w.report_a)["corrections"] == []
+
+
+def test_report_date_written_in_chinese_is_stored_as_iso(sqlite_world):
+    w = sqlite_world
+    r = _correct(w, "2025年5月6日", field="facts.report_date")
+    assert r.status_code == 201 and r.json()["new_value"] == "2025-05-06"

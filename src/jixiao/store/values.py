@@ -20,6 +20,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
@@ -34,6 +35,8 @@ ITEM_ATTRS = {"budget": "年初预算", "adjustment": "调整", "actual": "实�
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 MAX_ABS = Decimal(10) ** 15  # 1,000,000,000,000,000: above any budget, in 元 or 万元
 MAX_DECIMALS = 6
+FIRST_FISCAL_YEAR = 1990  # as ``reports._refresh_summary`` reads a fiscal year
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 MAX_TEXT = 500  # a corrected text fact
 
 
@@ -95,6 +98,21 @@ def _number(raw: Any) -> Any:
     return json.loads(decimal_text(d))
 
 
+def _report_date(raw: Any) -> str:
+    """A report date from ``2025-04-18``, ``2025/4/18``, ``2025.4.18`` or ``2025年4月18日``, as ISO text;
+    the year from ``FIRST_FISCAL_YEAR`` to next year."""
+    m = _DATE.match(str(raw).strip())
+    try:
+        d = date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+    except ValueError:
+        d = None
+    if d is None:
+        raise InvalidInput(f"“{str(raw)[:30]}”不是有效的日期，格式如 2025-04-18 或 2025年4月18日")
+    if not FIRST_FISCAL_YEAR <= d.year <= date.today().year + 1:
+        raise InvalidInput(f"报告日期不正确：年份应在 {FIRST_FISCAL_YEAR} 至 {date.today().year + 1} 年之间")
+    return d.isoformat()
+
+
 def parse_value(path: str, raw: Any) -> Any:
     """Check ``path`` is a correctable field and turn the user's ``raw`` input into the stored value
     (a string for text facts, a JSON number otherwise; empty input means "no value", ``None``)."""
@@ -104,6 +122,8 @@ def parse_value(path: str, raw: Any) -> Any:
         key = path[len("facts."):]
         if key not in FACT_KEYS:
             raise InvalidInput(f"未知的字段：{path}")
+        if key == "report_date":
+            return _report_date(raw)
         if key in TEXT_FACTS:
             text = str(raw).strip()
             if len(text) > MAX_TEXT:
@@ -112,6 +132,10 @@ def parse_value(path: str, raw: Any) -> Any:
         value = _number(raw)
         if key in INTEGER_FACTS and value != int(value):
             raise InvalidInput(f"{FACT_LABELS[key]}应为整数")
+        if key == "fiscal_year" and not FIRST_FISCAL_YEAR <= value <= date.today().year + 1:
+            raise InvalidInput(f"评价年度不正确：应在 {FIRST_FISCAL_YEAR} 至 {date.today().year + 1} 年之间")
+        if key in INTEGER_FACTS and value < 0:
+            raise InvalidInput(f"{FACT_LABELS[key]}不能为负数")
         return int(value) if key in INTEGER_FACTS else value
     if path.startswith("metrics.") and "@" in path:
         return _number(raw)
