@@ -79,8 +79,7 @@ def export_xlsx(db: Session, actor: User, query: ReportQuery | None = None) -> b
                 findings.append([_cell(findings, v) for v in head + [
                     SEVERITY_LABELS.get(f.get("severity"), f.get("severity")), codes.get(rule, ""),
                     titles.get(rule, rule), f.get("message") or ""]])
-            data = apply_corrections(report.extracted, list(report.corrections)).data
-            for it in data.get("project_items") or []:
+            for it in _items(report):
                 amounts = [_decimal(it.get(attr)) for attr in ITEM_ATTRS]
                 items.append([_cell(items, v) for v in head + [it.get("name") or "", *amounts, _rate(it)]])
         for report in loaded.values():  # keep memory bounded on large exports
@@ -90,6 +89,13 @@ def export_xlsx(db: Session, actor: User, query: ReportQuery | None = None) -> b
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _items(report: Report) -> list[dict]:
+    """The report's project items with their corrections applied (only the items are copied)."""
+    items = {"project_items": (report.extracted or {}).get("project_items") or []}
+    fixes = [c for c in report.corrections if c.field.startswith("project_items.")]
+    return apply_corrections(items, fixes).data.get("project_items") or []
 
 
 def _sheet(wb: Workbook, title: str, header: list[tuple[str, int]]):
