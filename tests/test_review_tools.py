@@ -87,9 +87,11 @@ def test_page_bulk_approve_from_the_list(sqlite_world):
     w = sqlite_world
     token = w.login("reviewer")
     html = w.client.get("/reports").text
-    assert 'id="bulk-form"' in html and f'name="report_ids" value="{w.report_a}"' in html
-    r = w.client.post("/reports/bulk", data={"csrf_token": token, "report_ids": [str(w.report_a), str(w.report_b)],
-                                             "to_status": "approved", "comment": ""})
+    boxes = re.findall(r'name="report_ids" value="([^"]+)"', html)
+    assert 'id="bulk-form"' in html and len(boxes) == 2
+    assert f"{w.report_a}:{w.detail(w.report_a)['version']}" in boxes  # id and the version seen
+    r = w.client.post("/reports/bulk", data={"csrf_token": token, "report_ids": boxes, "to_status": "approved",
+                                             "comment": ""})
     assert r.status_code == 200 and "批量审核结果" in r.text and "成功 2 份" in r.text
     assert _status(w, w.report_a) == _status(w, w.report_b) == "approved"
     # again: both are reported as not done, with the reason
@@ -102,6 +104,18 @@ def test_page_bulk_approve_from_the_list(sqlite_world):
     # a unit user has no bulk form, and the post changes nothing
     token = w.login("unit_a")
     assert 'id="bulk-form"' not in w.client.get("/reports").text
+
+
+def test_page_bulk_refuses_a_report_changed_since_the_list_was_shown(sqlite_world):
+    w = sqlite_world
+    token = w.login("reviewer")
+    boxes = re.findall(r'name="report_ids" value="([^"]+)"', w.client.get("/reports").text)
+    v = w.detail(w.report_a)["version"]
+    assert w.client.post(f"/api/reports/{w.report_a}/corrections", headers=w.users["unit_a"].auth, json={
+        "field": "facts.budget", "value": "1", "reason": "改", "version": v}).status_code == 201
+    r = w.client.post("/reports/bulk", data={"csrf_token": token, "report_ids": boxes, "to_status": "approved"})
+    assert "成功 1 份" in r.text and "该报告已被他人修改，请刷新后重试" in r.text
+    assert _status(w, w.report_a) == "pending" and _status(w, w.report_b) == "approved"
 
 
 def test_page_bulk_needs_csrf(sqlite_world):

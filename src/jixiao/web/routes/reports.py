@@ -173,14 +173,30 @@ def report_withdraw(request: Request, db: SessionDep, user: CurrentUser, report_
                  lambda: service.withdraw(db, user, report_id, version=to_int(version)))
 
 
+def _ticked(values: list) -> tuple[list[int], dict[int, int]]:
+    """The ticked boxes of the list, ``<id>:<version>`` (the version the reviewer saw), as ids and versions."""
+    ids: list[int] = []
+    versions: dict[int, int] = {}
+    for v in values:
+        rid, _, version = str(v).partition(":")
+        rid_n, version_n = to_int(rid), to_int(version)
+        if rid_n is None or rid_n < 1:
+            continue
+        ids.append(rid_n)
+        if version_n is not None:
+            versions[rid_n] = version_n
+    return ids, versions
+
+
 @router.post("/reports/bulk", response_class=HTMLResponse)
 async def reports_bulk(request: Request, db: SessionDep, user: CurrentUser):
     """批量审核: the reports ticked in the list approved or returned together; one result per report."""
     form = await request.form()
-    ids = [i for i in (to_int(v) for v in form.getlist("report_ids")) if i is not None and i > 0]
+    ids, versions = _ticked(form.getlist("report_ids"))
     to = str(form.get("to_status") or "")
     try:
-        results = service.bulk_change_status(db, user, ids, to=to, comment=str(form.get("comment") or ""))
+        results = service.bulk_change_status(db, user, ids, to=to, comment=str(form.get("comment") or ""),
+                                             versions=versions)
     except ServiceError as err:
         db.rollback()
         return render(request, "bulk_result.html", user, status_code=err.status, title="批量审核", nav="reports",
