@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from web_support import DOCX_SAMPLE, TXT_SAMPLE, UNIT_A, UNIT_B, XLSX_SAMPLE
+from web_support import DOCX_SAMPLE, FUTURE_DEADLINE, TXT_SAMPLE, UNIT_A, UNIT_B, XLSX_SAMPLE
 
 
 def test_upload_several_files_bad_one_reports_reason_others_go_on(world):
@@ -249,7 +249,7 @@ def test_export_xlsx_follows_filters_and_uses_corrected_values(world):
 def test_tasks_open_list_and_progress(world):
     rv = world.users["reviewer"].auth
     r = world.client.post("/api/tasks", headers=rv, json={
-        "year": 2024, "deadline": "2999-12-31", "units": [UNIT_A, UNIT_B, "示例市新单位"], "title": "2024年度自评"})
+        "year": 2024, "deadline": FUTURE_DEADLINE, "units": [UNIT_A, UNIT_B, "示例市新单位"], "title": "2024年度自评"})
     assert r.status_code == 201, r.text
     t = r.json()
     states = {u["unit_name"]: u["state"] for u in t["units"]}
@@ -260,13 +260,13 @@ def test_tasks_open_list_and_progress(world):
     assert [x["id"] for x in mine] == [t["id"]] and [u["unit_name"] for u in mine[0]["units"]] == [UNIT_A]
     assert world.client.get(f"/api/tasks/{t['id']}", headers=world.users["unit_b"].auth).json()["units"][0]["state"] == "missing"
     r = world.client.post("/api/tasks", headers=world.users["unit_a"].auth,
-                          json={"year": 2024, "deadline": "2999-12-31", "units": [UNIT_A]})
+                          json={"year": 2024, "deadline": FUTURE_DEADLINE, "units": [UNIT_A]})
     assert r.status_code == 403 and r.json()["detail"] == "只有审核人员可以下达任务"
 
 
 def test_task_states_late_returned_overdue(world):
     rv = world.users["reviewer"].auth
-    t = world.client.post("/api/tasks", headers=rv, json={"year": 2024, "deadline": "2020-01-01",
+    t = world.client.post("/api/tasks", headers=rv, json={"year": 2024, "deadline": "2024-06-30",
                                                            "units": [UNIT_A, UNIT_B]}).json()
     states = {u["unit_name"]: u["state"] for u in t["units"]}
     assert states == {UNIT_A: "late", UNIT_B: "overdue"} and t["overdue"]

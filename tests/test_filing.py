@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from jixiao.store import service
 from jixiao.store.filing import check_filing
-from web_support import DOCX_SAMPLE, PASSWORD, TXT_SAMPLE, UNIT_A, UNIT_B
+from web_support import DOCX_SAMPLE, FUTURE_DEADLINE, PASSWORD, TXT_SAMPLE, UNIT_A, UNIT_B
 
 # small reports written for these tests (fictional units of the samples' 示例省)
 NO_YEAR = ("示例市样板县司法局部门整体支出绩效自评报告\n\n单位名称：示例市样板县司法局\n\n一、部门基本情况\n\n"
@@ -93,7 +93,7 @@ def test_what_the_report_does_not_state_is_unchecked_not_a_mismatch():
 
 # --- through the service, the API and the pages --------------------------------------------------------
 
-def _task(world, year: int, units: list[str], deadline: str = "2999-12-31") -> dict:
+def _task(world, year: int, units: list[str], deadline: str = FUTURE_DEADLINE) -> dict:
     r = world.client.post("/api/tasks", headers=world.users["admin"].auth,
                           json={"year": year, "deadline": deadline, "units": units, "title": f"{year}年度自评"})
     assert r.status_code == 201, r.text

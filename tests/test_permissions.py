@@ -14,7 +14,7 @@ import re
 import pytest
 
 from jixiao.web.app import all_routes
-from web_support import TXT_SAMPLE, UNIT_A
+from web_support import FUTURE_DEADLINE, TXT_SAMPLE, UNIT_A
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # JSON bodies that would succeed on the owner's report (so a refusal is the permission check, not a
@@ -24,6 +24,8 @@ API_BODIES = {
                                                        "version": v},
     "/api/reports/{report_id}/status": lambda v: {"to": "in_review", "comment": "越权", "version": v},
     "/api/reports/{report_id}/filing": lambda v: {"reason": "越权", "version": v},
+    "/api/reports/{report_id}/resubmit": lambda v: {"comment": "越权", "version": v},
+    "/api/reports/{report_id}/withdraw": lambda v: {"version": v},
 }
 # form fields a page form may use; extra fields are ignored by FastAPI
 PAGE_FORM = {"field": "facts.budget", "value": "1", "new_value": "1", "reason": "越权", "to": "in_review",
@@ -155,11 +157,11 @@ def test_lists_never_show_another_units_report(sqlite_world):
 def test_task_view_of_a_unit_shows_only_its_own_row(sqlite_world):
     w = sqlite_world
     rv = w.users["reviewer"].auth
-    t = w.client.post("/api/tasks", headers=rv, json={"year": 2024, "deadline": "2999-01-01",
+    t = w.client.post("/api/tasks", headers=rv, json={"year": 2024, "deadline": FUTURE_DEADLINE,
                                                        "units": [UNIT_A, "示例市样板县司法局"]}).json()
     seen = w.client.get(f"/api/tasks/{t['id']}", headers=w.users["unit_b"].auth).json()
     assert [u["unit_name"] for u in seen["units"]] == ["示例市样板县司法局"]
-    other_task = w.client.post("/api/tasks", headers=rv, json={"year": 2024, "deadline": "2999-01-01",
+    other_task = w.client.post("/api/tasks", headers=rv, json={"year": 2024, "deadline": FUTURE_DEADLINE,
                                                                "units": [UNIT_A]}).json()
     r = w.client.get(f"/api/tasks/{other_task['id']}", headers=w.users["unit_b"].auth)
     assert r.status_code == 404

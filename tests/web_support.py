@@ -17,6 +17,7 @@ import secrets
 import uuid
 from base64 import b64encode
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import itsdangerous
@@ -30,6 +31,8 @@ DOCX_SAMPLE = SAMPLES / "示例省样板县司法局_2023年度部门整体支�
 XLSX_SAMPLE = SAMPLES / "示例市示范区司法局_2024年度整体支出绩效自评表.xlsx"
 PG_SERVER = os.environ.get("JIXIAO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "pass-word-123"
+# a task deadline the service accepts (at most 5 years ahead; 2999 is refused as absurd)
+FUTURE_DEADLINE = date(date.today().year + 1, 12, 31).isoformat()
 UNIT_A, UNIT_B = "示例市示范区司法局", "示例市样板县司法局"
 
 

@@ -99,8 +99,25 @@ def approval_refusal(report: Report) -> str | None:
     return None
 
 
+def resubmit_refusal(user: User, report: Report) -> str | None:
+    """Why ``user`` (who can see ``report``) may not resubmit it (退回修改 → 待审核), or None."""
+    if report.status != "returned":
+        return "只有“退回修改”的报告可以重新提交"
+    return None
+
+
 def status_refusal(user: User) -> str | None:
     """Why ``user`` may not change report statuses, or None."""
     if not is_staff(user):
         return "只有审核人员可以更改审核状态"
+    return None
+
+
+def withdrawal_refusal(actor: User, report: Report) -> str | None:
+    """Why ``actor`` may not withdraw ``report`` now, or None: only its unit's users, and only while no
+    reviewer has acted on it (待审核, no status change yet)."""
+    if actor.role != "unit" or actor.unit_id is None or report.unit_id != actor.unit_id:
+        return "只有上传报告的单位可以撤回"
+    if report.status != "pending" or report.status_changes:
+        return "报告已进入审核流程，不能撤回"
     return None

@@ -1,8 +1,12 @@
-"""Time helpers: SQLite returns naive datetimes for ``DateTime(timezone=True)`` columns; they are UTC."""
+"""Time helpers: SQLite returns naive datetimes for ``DateTime(timezone=True)`` columns; they are UTC.
+The store keeps UTC; what people read (pages, exports) is Beijing time (``BEIJING``, Asia/Shanghai)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def aware(dt: datetime | None) -> datetime | None:
@@ -26,3 +30,15 @@ def local_date(dt: datetime) -> date:
 def today() -> date:
     """Today in the server's local timezone."""
     return datetime.now().astimezone().date()
+
+
+def beijing(dt: datetime | None) -> datetime | None:
+    """``dt`` (naive = UTC) in Beijing time, or None."""
+    dt = aware(dt)
+    return dt.astimezone(BEIJING) if dt else None
+
+
+def beijing_text(dt: datetime | None) -> str:
+    """Beijing time as people write it, ``2025-04-18 14:05`` ("" for None)."""
+    local = beijing(dt)
+    return local.strftime("%Y-%m-%d %H:%M") if local else ""

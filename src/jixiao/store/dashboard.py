@@ -96,7 +96,7 @@ def compare(db: Session, actor: User, key: str, *, years: list[int] | None = Non
                    counted_clause())
             .order_by(Report.id))
     if years:
-        stmt = stmt.where(Report.fiscal_year.in_([int(y) for y in years]))
+        stmt = stmt.where(Report.fiscal_year.in_([int(y) for y in years if 0 <= int(y) <= 9999]))  # others match nothing
     if region:
         stmt = stmt.where(or_(Report.province == region, Report.city == region, Report.county == region))
     cells: dict[str, dict[int, dict]] = {}

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+MAX_ID = 2**31 - 1  # the largest id (PostgreSQL ``integer``); larger ones from a URL are simply not found
 ROLES = {"admin": "管理员", "reviewer": "审核人员", "unit": "单位填报人"}
 STATUSES = {"pending": "待审核", "in_review": "审核中", "returned": "退回修改", "approved": "审核通过"}
 ANALYSIS = {"queued": "待分析", "running": "分析中", "done": "已分析", "failed": "分析失败"}

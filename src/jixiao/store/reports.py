@@ -21,6 +21,7 @@ from jixiao.store.clock import iso
 from jixiao.store.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
 from jixiao.store.models import (
     ANALYSIS,
+    MAX_ID,
     STATUSES,
     TRANSITIONS,
     Correction,
@@ -44,6 +45,15 @@ from jixiao.store.values import (
     summary_values,
     value_rows,
 )
+
+MAX_REASON = 2000  # characters of a correction reason or a review comment
+
+
+def check_text_length(text: str, what: str, limit: int = MAX_REASON) -> str:
+    """``text`` unchanged, or InvalidInput naming ``what`` and the limit (text is never cut silently)."""
+    if len(text) > limit:
+        raise InvalidInput(f"{what}过长：最多 {limit} 个字符（现有 {len(text)} 个），请精简后再提交")
+    return text
 
 
 @contextmanager
@@ -96,6 +106,8 @@ def refresh_summary(db: Session, report: Report) -> None:
 
 def get_report(db: Session, actor: User, report_id: int, *, options: list | None = None) -> Report:
     """The report, if ``actor`` may see it; else ``NotFound`` (also when it does not exist)."""
+    if not isinstance(report_id, int) or not 1 <= report_id <= MAX_ID:
+        raise NotFound()
     report = db.get(Report, report_id, options=options or [])
     if report is None or not access.can_view(actor, report):
         raise NotFound()
@@ -143,6 +155,8 @@ def report_detail(db: Session, actor: User, report_id: int, *, include_text: boo
         "filing": report.filing or {}, "duplicate_of": report.duplicate_of,
         "duplicate_name": filename_of(db, report.duplicate_of),
         "can_confirm_filing": report.filing_state == "mismatch" and access.status_refusal(actor) is None,
+        "can_resubmit": actor.role == "unit" and access.resubmit_refusal(actor, report) is None,
+        "can_withdraw": access.withdrawal_refusal(actor, report) is None,
     }
     if include_text:
         out["text"] = report.text or ""
@@ -247,16 +261,27 @@ def report_row(r) -> ReportRow:
                      filing_label=filing.STATES.get(r.filing_state or "", ""), duplicate_of=r.duplicate_of)
 
 
+def _bounded(value: Any, what: str, limit: int = MAX_ID) -> int:
+    """A filter value as an int from 0 to ``limit``, else InvalidInput naming ``what``."""
+    try:
+        n = int(str(value).strip()) if len(str(value)) <= 20 else None
+    except ValueError:
+        n = None
+    if n is None or not 0 <= n <= limit:
+        raise InvalidInput(f"{what}不正确：{str(value)[:30]}")
+    return n
+
+
 def filtered(actor: User, q: ReportQuery, stmt: Select) -> Select:
     """``stmt`` limited to the reports ``actor`` sees that match ``q``'s filters."""
     stmt = stmt.where(access.visible_clause(actor))
     if q.year:
-        stmt = stmt.where(Report.fiscal_year == int(q.year))
+        stmt = stmt.where(Report.fiscal_year == _bounded(q.year, "年度", 9999))
     if q.region:
         stmt = stmt.where(or_(Report.province == q.region, Report.city == q.region, Report.county == q.region))
     if q.unit not in (None, ""):
-        if isinstance(q.unit, int) or str(q.unit).isdigit():
-            stmt = stmt.where(Report.unit_id == int(q.unit))
+        if isinstance(q.unit, int) or (str(q.unit).isascii() and str(q.unit).isdigit()):
+            stmt = stmt.where(Report.unit_id == _bounded(q.unit, "单位编号"))
         else:
             stmt = stmt.where(Report.unit_name.contains(str(q.unit), autoescape=True))
     if q.status:
@@ -274,7 +299,7 @@ def filtered(actor: User, q: ReportQuery, stmt: Select) -> Select:
             raise InvalidInput(f"未知的严重程度：{q.severity}（可选：error、warning、clean）")
         stmt = stmt.where(cond)
     if q.task_id:
-        stmt = stmt.where(Report.task_id == int(q.task_id))
+        stmt = stmt.where(Report.task_id == _bounded(q.task_id, "任务编号"))
     if q.rule:
         stmt = stmt.where(Report.id.in_(select(FindingCount.report_id).where(FindingCount.rule == q.rule)))
     if q.q:
@@ -300,8 +325,8 @@ def list_reports(db: Session, actor: User, query: ReportQuery | None = None) -> 
     read the file, the text or the extracted JSON)."""
     q = query or ReportQuery()
     per_page = max(1, min(int(q.per_page or 50), 500))
-    page = max(1, int(q.page or 1))
     total = db.scalar(filtered(actor, q, select(func.count()).select_from(Report))) or 0
+    page = max(1, min(int(q.page or 1), math.ceil(total / per_page) or 1))  # past the end: the last page
     stmt = filtered(actor, q, select(*LIST_COLUMNS)).order_by(*ordered(q))
     rows = db.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=[report_row(r) for r in rows], total=total, page=page, per_page=per_page,
@@ -352,6 +377,7 @@ def correct_value(db: Session, actor: User, report_id: int, *, field: str, value
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("请填写更正原因")
+    check_text_length(reason, "更正原因")
     new_value = parse_value(field, value)
     eff = apply_corrections(report.extracted, report.corrections)
     exists, old_value = get_value(eff.data, field)
@@ -361,7 +387,7 @@ def correct_value(db: Session, actor: User, report_id: int, *, field: str, value
     if new_value == old_value:
         raise InvalidInput("新值与当前值相同，无需更正")
     correction = Correction(report_id=report.id, user_id=actor.id, field=field, old_value=old_value,
-                            new_value=new_value, reason=reason[:2000])
+                            new_value=new_value, reason=reason)
     with committed(db):
         report.corrections.append(correction)
         db.flush()  # the new correction gets its id, so it is the latest when re-applied

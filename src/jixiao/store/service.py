@@ -6,7 +6,7 @@ the CLI call ``service.<operation>``. Each concern has its own module; this one 
   :mod:`jixiao.store.reports`; the analysis queue and its workers — :mod:`jixiao.store.jobs` (limits:
   :mod:`jixiao.store.limits`, child processes: :mod:`jixiao.store.sandbox`); the filing check by content —
   :mod:`jixiao.store.filing`;
-* tasks and the review workflow — :mod:`jixiao.store.workflow`;
+* tasks and the review workflow (also in bulk, resubmit, withdraw) — :mod:`jixiao.store.workflow`;
 * the XLSX export — :mod:`jixiao.store.export`; the home page and the comparison —
   :mod:`jixiao.store.dashboard`.
 
@@ -75,18 +75,24 @@ from jixiao.store.users import (
     user_for_token,
 )
 from jixiao.store.workflow import (
+    MAX_BULK,
     UNIT_STATES,
+    BulkResult,
+    bulk_change_status,
     change_status,
     confirm_filing,
     list_tasks,
     open_task,
+    resubmit,
     task_progress,
+    withdraw,
 )
 
 __all__ = [
-    "ANALYSIS", "FILING_STATES", "INTERRUPTED", "AnalysisState", "MIN_PASSWORD", "ROLES", "SEVERITIES", "SORTS",
-    "STATUSES", "TRANSITIONS", "UNIT_STATES", "analysis_states", "claim_analysis", "record_analysis",
-    "requeue_interrupted", "ConflictError", "FilterChoices", "InvalidInput", "NotFound", "Page", "PermissionDenied",
+    "ANALYSIS", "FILING_STATES", "INTERRUPTED", "AnalysisState", "MAX_BULK", "MIN_PASSWORD", "ROLES", "SEVERITIES",
+    "SORTS", "STATUSES", "TRANSITIONS", "UNIT_STATES", "analysis_states", "claim_analysis", "record_analysis",
+    "requeue_interrupted", "BulkResult", "bulk_change_status", "resubmit", "withdraw",
+    "ConflictError", "FilterChoices", "InvalidInput", "NotFound", "Page", "PermissionDenied",
     "ReportQuery", "ReportRow", "ServiceError", "UploadRejected", "UploadResult", "analyse_report",
     "authenticate", "change_status", "compare", "compare_keys", "confirm_filing", "correct_value", "create_api_token",
     "create_user", "dashboard", "export_xlsx", "filter_choices", "find_duplicate", "get_or_create_unit", "get_report",

@@ -21,7 +21,7 @@ from jixiao import __version__
 from jixiao.store import access
 from jixiao.store.analysis import StoredAnalysis, analyse_upload, check_upload, safe_filename
 from jixiao.store.errors import ConflictError, InvalidInput, NotFound, PermissionDenied, UploadRejected
-from jixiao.store.models import ANALYSIS, Report, Task, TaskUnit, Unit, User, utcnow
+from jixiao.store.models import ANALYSIS, MAX_ID, Report, Task, TaskUnit, Unit, User, utcnow
 from jixiao.store.reports import LIST_COLUMNS, committed, get_report, refresh_summary
 from jixiao.store.submission import filename_of, find_duplicate, upload_notes
 
@@ -85,7 +85,7 @@ def store_upload(db: Session, actor: User, filename: str, data: bytes, *, task_i
 
 
 def task_for_upload(db: Session, actor: User, task_id: int) -> Task:
-    task = db.get(Task, task_id)
+    task = db.get(Task, task_id) if 1 <= task_id <= MAX_ID else None
     if task is None:
         raise NotFound("任务不存在")
     if actor.role == "unit":

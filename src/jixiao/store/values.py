@@ -20,7 +20,8 @@ import copy
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from jixiao.jsonout import decimal_text
@@ -34,6 +35,11 @@ INTEGER_FACTS = frozenset({"fiscal_year", "staff_authorized", "staff_actual", "s
 FILING_FIELD = "filing"
 ITEM_ATTRS = {"budget": "年初预算", "adjustment": "调整", "actual": "实际支出", "carryover": "结转结余"}
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+MAX_ABS = Decimal(10) ** 15  # 1,000,000,000,000,000: above any budget, in 元 or 万元
+MAX_DECIMALS = 6
+FIRST_FISCAL_YEAR = 1990  # as ``reports._refresh_summary`` reads a fiscal year
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+MAX_TEXT = 500  # a corrected text fact
 
 
 def metric_id(metric: dict) -> str:
@@ -63,13 +69,23 @@ def field_label(path: str) -> str:
 
 
 def _number(raw: Any) -> Any:
-    """A JSON number (int when integral) from user input; raises InvalidInput with a Chinese reason."""
+    """A JSON number (int when integral) from user input; raises InvalidInput with a Chinese reason.
+
+    Accepted: finite numbers with at most ``MAX_DECIMALS`` decimals and an absolute value below
+    ``MAX_ABS`` (what the summary table's ``Numeric(24, 6)`` holds); text may carry thousands
+    separators, a unit (万元/元/%) and a minus sign written as ``-``, ``−`` or ``－``."""
     if isinstance(raw, bool):
         raise InvalidInput("请输入数字")
     if isinstance(raw, (int, float, Decimal)):
-        d = Decimal(str(raw))
+        try:
+            d = Decimal(str(raw))
+        except InvalidOperation:
+            raise InvalidInput(f"“{raw}”不是有效的数字") from None
     else:
-        text = str(raw).strip().replace(",", "").replace("，", "").replace(" ", "")
+        text = str(raw).strip()
+        if len(text) > 60:
+            raise InvalidInput("数字太长")
+        text = text.replace(",", "").replace("，", "").replace(" ", "").replace("−", "-").replace("－", "-")
         text = text.removesuffix("万元").removesuffix("%").removesuffix("元")
         if not _NUMBER.match(text):
             raise InvalidInput(f"“{raw}”不是有效的数字")
@@ -77,7 +93,28 @@ def _number(raw: Any) -> Any:
             d = Decimal(text)
         except InvalidOperation:
             raise InvalidInput(f"“{raw}”不是有效的数字") from None
+    if not d.is_finite():
+        raise InvalidInput(f"“{raw}”不是有效的数字")
+    if abs(d) >= MAX_ABS:
+        raise InvalidInput(f"数值超出范围：绝对值应小于 {MAX_ABS:,.0f}")
+    if d != d.quantize(Decimal(1).scaleb(-MAX_DECIMALS), rounding=ROUND_DOWN):
+        raise InvalidInput(f"小数位数过多：最多 {MAX_DECIMALS} 位小数")
     return json.loads(decimal_text(d))
+
+
+def _report_date(raw: Any) -> str:
+    """A report date from ``2025-04-18``, ``2025/4/18``, ``2025.4.18`` or ``2025年4月18日``, as ISO text;
+    the year from ``FIRST_FISCAL_YEAR`` to next year."""
+    m = _DATE.match(str(raw).strip())
+    try:
+        d = date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+    except ValueError:
+        d = None
+    if d is None:
+        raise InvalidInput(f"“{str(raw)[:30]}”不是有效的日期，格式如 2025-04-18 或 2025年4月18日")
+    if not FIRST_FISCAL_YEAR <= d.year <= date.today().year + 1:
+        raise InvalidInput(f"报告日期不正确：年份应在 {FIRST_FISCAL_YEAR} 至 {date.today().year + 1} 年之间")
+    return d.isoformat()
 
 
 def parse_value(path: str, raw: Any) -> Any:
@@ -89,11 +126,20 @@ def parse_value(path: str, raw: Any) -> Any:
         key = path[len("facts."):]
         if key not in FACT_KEYS:
             raise InvalidInput(f"未知的字段：{path}")
+        if key == "report_date":
+            return _report_date(raw)
         if key in TEXT_FACTS:
-            return str(raw).strip()[:500]
+            text = str(raw).strip()
+            if len(text) > MAX_TEXT:
+                raise InvalidInput(f"{FACT_LABELS[key]}过长：最多 {MAX_TEXT} 个字符（现有 {len(text)} 个）")
+            return text
         value = _number(raw)
         if key in INTEGER_FACTS and value != int(value):
             raise InvalidInput(f"{FACT_LABELS[key]}应为整数")
+        if key == "fiscal_year" and not FIRST_FISCAL_YEAR <= value <= date.today().year + 1:
+            raise InvalidInput(f"评价年度不正确：应在 {FIRST_FISCAL_YEAR} 至 {date.today().year + 1} 年之间")
+        if key in INTEGER_FACTS and value < 0:
+            raise InvalidInput(f"{FACT_LABELS[key]}不能为负数")
         return int(value) if key in INTEGER_FACTS else value
     if path.startswith("metrics.") and "@" in path:
         return _number(raw)

@@ -24,17 +24,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from jixiao.store import access
 from jixiao.store.clock import iso, local_date, today
-from jixiao.store.errors import InvalidInput, NotFound, PermissionDenied
+from jixiao.store.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 from jixiao.store.models import (
+    MAX_ID,
     STATUSES,
     TRANSITIONS,
     Correction,
+    FindingCount,
     Report,
+    ReportValue,
     StatusChange,
     Task,
     TaskUnit,
@@ -42,10 +45,12 @@ from jixiao.store.models import (
     User,
     utcnow,
 )
-from jixiao.store.reports import check_version, committed, get_report, refresh_summary
+from jixiao.store.reports import check_text_length, check_version, committed, get_report, refresh_summary
 from jixiao.store.units import get_or_create_unit
 from jixiao.store.values import FILING_FIELD
 
+FIRST_YEAR = 2000  # the earliest fiscal year of a task
+DEADLINE_YEARS_AHEAD = 5
 UNIT_STATES = {"submitted": "已提交", "late": "逾期提交", "returned": "退回修改", "failed": "分析失败，未计入",
                "missing": "未提交", "overdue": "逾期未交"}
 
@@ -94,22 +99,15 @@ def open_task(db: Session, actor: User, *, year: int, title: str, deadline: date
     """Open a task (reviewers and admins). ``units`` are unit ids or names (new names are created)."""
     if not access.is_staff(actor):
         raise PermissionDenied("只有审核人员可以下达任务")
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise InvalidInput("年度应为整数") from None
-    if not 1990 <= year <= 2200:
-        raise InvalidInput("年度不正确")
-    if isinstance(deadline, str):
-        try:
-            deadline = date.fromisoformat(deadline.strip())
-        except ValueError:
-            raise InvalidInput("截止日期格式应为 YYYY-MM-DD") from None
-    title = (title or "").strip() or f"{year}年度部门整体支出绩效自评"
+    year = _task_year(year)
+    deadline = _deadline(deadline, year)
+    title = check_text_length((title or "").strip(), "任务名称", 200) or f"{year}年度部门整体支出绩效自评"
+    note = check_text_length((note or "").strip(), "备注")
     unit_ids: list[int] = []
     for u in units or []:
-        if isinstance(u, int) or (isinstance(u, str) and u.strip().isdigit()):
-            unit = db.scalar(select(Unit).where(Unit.id == int(u), access.unit_clause(actor)))
+        if isinstance(u, int) or (isinstance(u, str) and u.strip().isascii() and u.strip().isdigit()):
+            uid = int(u)
+            unit = db.scalar(select(Unit).where(Unit.id == uid, access.unit_clause(actor))) if 1 <= uid <= MAX_ID else None
             if unit is None:
                 raise InvalidInput(f"单位不存在：{u}")
         elif isinstance(u, str) and u.strip():
@@ -120,7 +118,7 @@ def open_task(db: Session, actor: User, *, year: int, title: str, deadline: date
             unit_ids.append(unit.id)
     if not unit_ids:
         raise InvalidInput("请至少选择一个单位")
-    task = Task(year=year, title=title[:200], deadline=deadline, note=note or "", created_by=actor.id,
+    task = Task(year=year, title=title, deadline=deadline, note=note, created_by=actor.id,
                 units=[TaskUnit(unit_id=uid) for uid in unit_ids])
     db.add(task)
     db.flush()
@@ -130,6 +128,36 @@ def open_task(db: Session, actor: User, *, year: int, title: str, deadline: date
         r.task_id = task.id
     db.commit()
     return task
+
+
+def _task_year(year: object) -> int:
+    """The fiscal year of a task: from ``FIRST_YEAR`` to next year."""
+    try:
+        year = int(str(year).strip())
+    except (TypeError, ValueError):
+        raise InvalidInput("年度应为整数，如 2024") from None
+    last = today().year + 1
+    if not FIRST_YEAR <= year <= last:
+        raise InvalidInput(f"年度不正确：应在 {FIRST_YEAR} 至 {last} 年之间")
+    return year
+
+
+def _deadline(deadline: date | str, year: int) -> date:
+    """A task's deadline: not before its fiscal year begins, at most ``DEADLINE_YEARS_AHEAD`` years
+    from today."""
+    if isinstance(deadline, str):
+        try:
+            deadline = date.fromisoformat(deadline.strip())
+        except ValueError:
+            raise InvalidInput("截止日期格式应为 YYYY-MM-DD，如 2025-04-30") from None
+    if not isinstance(deadline, date):
+        raise InvalidInput("截止日期格式应为 YYYY-MM-DD，如 2025-04-30")
+    latest = date(today().year + DEADLINE_YEARS_AHEAD, 12, 31)
+    if deadline < date(year, 1, 1):
+        raise InvalidInput(f"截止日期不正确：{deadline.isoformat()} 早于 {year} 年度开始")
+    if deadline > latest:
+        raise InvalidInput(f"截止日期不正确：不能晚于 {latest.isoformat()}")
+    return deadline
 
 
 def _visible_tasks(db: Session, actor: User):
@@ -211,7 +239,7 @@ def list_tasks(db: Session, actor: User) -> list[TaskView]:
 
 def task_progress(db: Session, actor: User, task_id: int) -> TaskView:
     """One task with who submitted, who is late, who was returned and who has not submitted."""
-    task = db.scalar(_visible_tasks(db, actor).where(Task.id == task_id))
+    task = db.scalar(_visible_tasks(db, actor).where(Task.id == task_id)) if 1 <= task_id <= MAX_ID else None
     if task is None:
         raise NotFound("任务不存在或无权查看")
     return _view(db, actor, task)
@@ -234,11 +262,11 @@ def change_status(db: Session, actor: User, report_id: int, *, to: str, comment:
         raise InvalidInput(f"不能从“{STATUSES[report.status]}”改为“{STATUSES[to]}”")
     if to == "approved" and (refusal := access.approval_refusal(report)):
         raise InvalidInput(refusal)
-    comment = (comment or "").strip()
+    comment = check_text_length((comment or "").strip(), "审核意见")
     if to == "returned" and not comment:
         raise InvalidInput("退回修改时请填写审核意见")
     change = StatusChange(report_id=report.id, user_id=actor.id, from_status=report.status, to_status=to,
-                          comment=comment[:4000])
+                          comment=comment)
     report.status = to
     report.updated_at = utcnow()
     with committed(db):
@@ -253,7 +281,7 @@ def confirm_filing(db: Session, actor: User, report_id: int, *, reason: str, ver
     report = get_report(db, actor, report_id, options=[selectinload(Report.corrections)])
     if access.status_refusal(actor):
         raise PermissionDenied("只有审核人员可以确认报告归属")
-    reason = (reason or "").strip()
+    reason = check_text_length((reason or "").strip(), "确认归属的理由")
     if not reason:
         raise InvalidInput("请填写确认归属的理由")
     check_version(report, version)
@@ -261,9 +289,94 @@ def confirm_filing(db: Session, actor: User, report_id: int, *, reason: str, ver
         raise InvalidInput("该报告的归属已确认" if report.filing_state == "confirmed" else "该报告的归属无需确认")
     issues = "；".join(i["message"] for i in (report.filing or {}).get("issues") or [])
     correction = Correction(report_id=report.id, user_id=actor.id, user=actor, field=FILING_FIELD,
-                            old_value=f"归属不符：{issues}"[:2000], new_value="已确认归属", reason=reason[:2000])
+                            old_value=f"归属不符：{issues}"[:2000], new_value="已确认归属", reason=reason)
     with committed(db):
         report.corrections.append(correction)
         db.flush()  # the confirmation gets its id, then the summary follows the new filing state
         refresh_summary(db, report)
     return correction
+
+
+# --- reviewer conveniences: many reports at once, resubmit, withdraw -------------------------------
+
+MAX_BULK = 500
+
+
+@dataclass
+class BulkResult:
+    """The outcome of a bulk status change for one report: ``ok`` with the new ``status``, or the
+    Chinese ``error`` (a report that cannot be moved is reported, never skipped silently)."""
+
+    report_id: int
+    ok: bool
+    status: str | None = None
+    status_label: str | None = None
+    error: str | None = None
+    unit_name: str | None = None
+
+    def to_dict(self) -> dict:
+        """As a JSON-ready dict."""
+        return asdict(self)
+
+
+def bulk_change_status(db: Session, actor: User, report_ids: list[int], *, to: str, comment: str = "",
+                       versions: dict[int, int] | None = None) -> list[BulkResult]:
+    """Approve, return (…) several reports: each goes through :func:`change_status` with the same
+    checks and its own transaction, based on the version given in ``versions`` (the one the reviewer
+    saw) or else its current one. One result per distinct id, in the order given."""
+    ids = list(dict.fromkeys(report_ids))
+    if not ids:
+        raise InvalidInput("请至少选择一份报告")
+    if len(ids) > MAX_BULK:
+        raise InvalidInput(f"一次最多处理 {MAX_BULK} 份报告")
+    if to not in STATUSES:
+        raise InvalidInput(f"未知的状态：{to}")
+    results = []
+    for rid in ids:
+        name = None
+        try:
+            report = get_report(db, actor, rid)
+            name = report.unit_name
+            version = (versions or {}).get(rid, report.version)
+            change_status(db, actor, rid, to=to, comment=comment, version=version)
+            results.append(BulkResult(rid, True, to, STATUSES[to], unit_name=name))
+        except ServiceError as err:
+            db.rollback()
+            results.append(BulkResult(rid, False, error=err.message, unit_name=name))
+    return results
+
+
+def resubmit(db: Session, actor: User, report_id: int, *, comment: str = "", version: int | None) -> StatusChange:
+    """重新提交: a returned report goes back to 待审核 after its unit revised it (the unit's users and
+    the reviewers who see it may do this); the unit's note is kept in the review history."""
+    report = get_report(db, actor, report_id)
+    refusal = access.resubmit_refusal(actor, report)
+    if refusal:
+        raise InvalidInput(f"{refusal}（当前状态：{STATUSES[report.status]}）")
+    check_version(report, version)
+    note = check_text_length((comment or "").strip(), "说明") or "单位已修改，重新提交"
+    change = StatusChange(report_id=report.id, user_id=actor.id, from_status="returned", to_status="pending",
+                          comment=note)
+    report.status = "pending"
+    report.updated_at = utcnow()
+    with committed(db):
+        db.add(change)
+    return change
+
+
+def withdraw(db: Session, actor: User, report_id: int, *, version: int | None) -> str:
+    """撤回: the unit takes back an upload before review; the report, its corrections and its summary rows
+    are deleted. Returns the file name."""
+    report = get_report(db, actor, report_id, options=[selectinload(Report.status_changes),
+                                                       selectinload(Report.corrections)])
+    refusal = access.withdrawal_refusal(actor, report)
+    if refusal:
+        raise PermissionDenied(refusal)
+    check_version(report, version)
+    name = report.filename
+    db.execute(delete(Correction).where(Correction.report_id == report.id))
+    db.execute(delete(FindingCount).where(FindingCount.report_id == report.id))
+    db.execute(delete(ReportValue).where(ReportValue.report_id == report.id))
+    with committed(db):
+        db.delete(report)
+    return name

@@ -211,24 +211,58 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
-        parts = []
-        for e in exc.errors()[:5]:
-            loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path", "form"))
-            parts.append(f"{loc or '请求'}：{_CN_ERRORS.get(e.get('type'), e.get('msg', ''))}")
-        return respond(request, 422, "请求参数无效（" + "；".join(parts) + "）")
+        return respond(request, 422, validation_message(exc.errors()))
 
 
+def validation_message(errors: list[dict]) -> str:
+    """One Chinese sentence for FastAPI's validation errors: the field (in Chinese where known) and
+    the reason, with the limit that was broken (``年度（year）：数值太大，应不大于 2200``)."""
+    parts = []
+    for e in errors[:5]:
+        loc = [str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path", "form")]
+        name = ".".join(f"{FIELD_NAMES[x]}（{x}）" if x in FIELD_NAMES else x for x in loc if not x.isdigit())
+        parts.append(f"{name or '请求'}：{_reason(e)}")
+    return "请求参数无效（" + "；".join(parts) + "）"
+
+
+def _reason(e: dict) -> str:
+    kind, ctx = e.get("type", ""), e.get("ctx") or {}
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"数值太小，应不小于 {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"数值太大，应不大于 {ctx.get('le', ctx.get('lt'))}"
+    if kind == "string_too_long":
+        return f"内容过长，最多 {ctx.get('max_length')} 个字符"
+    if kind == "too_long":
+        return f"项数过多，最多 {ctx.get('max_length')} 项"
+    return _CN_ERRORS.get(kind) or "格式不正确"
+
+
+FIELD_NAMES = {
+    "report_id": "报告编号", "task_id": "任务编号", "year": "年度", "years": "年度", "page": "页码",
+    "per_page": "每页条数", "reason": "更正原因", "comment": "审核意见", "deadline": "截止日期",
+    "version": "版本号", "units": "单位", "title": "任务名称", "note": "备注", "value": "新值", "field": "字段",
+    "to": "目标状态", "ids": "报告编号", "files": "文件", "name": "名称",
+}
 _CN_ERRORS = {
     "missing": "缺少此项",
     "int_parsing": "应为整数",
+    "int_parsing_size": "数字太大",
     "int_type": "应为整数",
+    "int_from_float": "应为整数",
     "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "finite_number": "应为有限的数字",
+    "decimal_parsing": "应为数字",
     "string_type": "应为文字",
+    "bool_parsing": "应为 true 或 false",
     "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_inexact": "日期格式应为 YYYY-MM-DD",
     "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "greater_than_equal": "数值太小",
-    "less_than_equal": "数值太大",
+    "date_type": "日期格式应为 YYYY-MM-DD",
     "json_invalid": "JSON 格式错误",
     "model_attributes_type": "格式错误",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
     "list_type": "应为列表",
 }

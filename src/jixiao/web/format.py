@@ -1,19 +1,23 @@
 """How values look on the pages: Beijing time, numbers as written with thousands separators, the
-Chinese labels of severities, KPIs and report kinds."""
+Chinese labels of severities, KPIs and report kinds.
+
+Negative numbers keep their sign, written with the ASCII hyphen-minus ``-`` (``-20.76``, ``-1,234.5``)
+everywhere — pages, change log, comparison, exports — so a figure copied from a page pastes back into
+a correction form or a spreadsheet as the same number. Zero is ``0`` (never ``-0``, never “空”)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from jixiao.jsonout import decimal_text
+from jixiao.store.clock import BEIJING, beijing_text
 
 STATIC_DIR = Path(__file__).with_name("static")
 SEVERITIES = {"error": "错误", "warning": "警告", "info": "提示"}  # finding severities
 SEVERITY_ORDER = ("error", "warning", "info")
-BEIJING = timezone(timedelta(hours=8))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 KPI_LABELS = {
@@ -46,37 +50,61 @@ def _aware(value: Any) -> datetime | None:
             return None
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime(value.year, value.month, value.day, tzinfo=BEIJING)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value
 
 
 def fmt_dt(value: Any) -> str:
     """Beijing time ``2025-04-18 14:05`` from a datetime or ISO string (naive = UTC)."""
-    dt = _aware(value)
-    return dt.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if dt else ""
+    return beijing_text(_aware(value))
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    """A finite number (int, float, Decimal) as an exact Decimal (floats through their shortest text,
+    so 98.8 is 98.8), or None for anything else (bool, text, NaN, infinity)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    try:
+        d = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return d if d.is_finite() else None
 
 
 def fmt_num(value: Any, grouping: bool = True) -> str:
-    """A number as written (no float noise, no trailing zeros), with thousands separators."""
+    """A number as written (no float noise, no trailing zeros), with thousands separators and its
+    sign: ``-20.76``, ``-1,234,567.5``, ``0``."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (int, float, Decimal)):
-        try:
-            text = decimal_text(Decimal(str(value)))
-        except InvalidOperation:
-            return str(value)
+        d = to_decimal(value)
+        if d is None:
+            return "—"  # NaN or infinity: never a figure
+        if d.is_zero():
+            return "0"  # no "-0"
+        text = decimal_text(abs(d))
+        sign = "-" if d < 0 else ""
         if not grouping:
-            return text
-        sign, _, rest = text.rpartition("-")
-        whole, dot, frac = rest.partition(".")
-        return f"{sign}{int(whole):,}{dot}{frac}" if whole.isdigit() else text
+            return sign + text
+        whole, dot, frac = text.partition(".")
+        return f"{sign}{int(whole):,}{dot}{frac}"
     return str(value)
 
 
+def fmt_change(old: Any, new: Any) -> str:
+    """The change from ``old`` to ``new`` with an explicit sign, computed exactly: ``+1.2``, ``-1.2``,
+    ``0`` ("" when either is not a number)."""
+    a, b = to_decimal(old), to_decimal(new)
+    if a is None or b is None:
+        return ""
+    diff = b - a
+    return ("+" if diff > 0 else "") + fmt_num(diff)
+
+
 def fmt_val(value: Any) -> str:
-    """A stored (corrected) value for the change log; None is “空”."""
-    if value is None:
+    """A stored (corrected) value for the change log; only None (no value) is “空”, 0 is ``0``."""
+    if value is None or value == "":
         return "（空）"
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return fmt_num(value)
@@ -125,15 +153,11 @@ def metric_display(m: dict, value: Any) -> str:
 
 
 def execution_rate(item: dict) -> str:
-    """actual ÷ budget of a project item as "93.1%", or ""."""
-    budget, actual = item.get("budget"), item.get("actual")
-    try:
-        if budget and actual is not None and float(budget) > 0:
-            return f"{float(actual) / float(budget) * 100:.1f}%"
-    except (TypeError, ValueError):
-        pass
-    return ""
-
+    """actual ÷ budget of a project item as "93.1%" (exact Decimal arithmetic), or ""."""
+    budget, actual = to_decimal(item.get("budget")), to_decimal(item.get("actual"))
+    if budget is None or actual is None or budget <= 0:
+        return ""
+    return f"{(actual / budget * 100).quantize(Decimal('0.1'))}%"
 
 
 def csv_text(s: str) -> str:

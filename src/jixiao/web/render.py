@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import escape
 
-from jixiao.store.models import ANALYSIS, ROLES, STATUSES, User
+from jixiao.store.models import ANALYSIS, MAX_ID, ROLES, STATUSES, User
 from jixiao.store.values import field_label
 from jixiao.web import security
 from jixiao.web.format import SEVERITIES, fmt_dt, fmt_num, fmt_val, static_url
@@ -26,6 +26,8 @@ MESSAGES = {
     "task": ("ok", "任务已下达。"),
     "reanalyse": ("ok", "已提交重新分析（更正记录保留）。"),
     "login": ("ok", "已登录。"),
+    "resubmitted": ("ok", "已重新提交，等待审核。"),
+    "withdrawn": ("ok", "已撤回上传的报告。"),
 }
 
 
@@ -82,8 +84,13 @@ def redirect(url: str) -> RedirectResponse:
 
 
 def to_int(value: Any) -> int | None:
-    """A form or query value as an int, or None."""
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
+    """A form or query value as an int, or None (also for text too long to be a number and for
+    values beyond ±``MAX_ID``, which no id, year or page can be)."""
+    text = str(value).strip() if value is not None else ""
+    if len(text) > 12:
         return None
+    try:
+        n = int(text)
+    except ValueError:
+        return None
+    return n if -MAX_ID <= n <= MAX_ID else None

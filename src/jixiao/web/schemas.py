@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
+
+from jixiao.store.models import MAX_ID
+from jixiao.store.reports import MAX_REASON
+
+Version = Annotated[int, Field(ge=0, le=MAX_ID, description="修改所依据的报告版本号")]
 
 
 class ReportRowOut(BaseModel):
@@ -78,8 +83,8 @@ class CorrectionIn(BaseModel):
     field: str = Field(description="字段路径，如 facts.basic_expenditure、metrics.<kpi或名称>@<位置>、"
                                    "project_items.<项目名>.actual")
     value: Any = Field(description="新值（数字或文字；空为清除）")
-    reason: str = Field(description="更正原因（必填）")
-    version: int = Field(description="修改所依据的报告版本号")
+    reason: str = Field(max_length=MAX_REASON, description=f"更正原因（必填，最多 {MAX_REASON} 字）")
+    version: Version
 
 
 class CorrectionOut(BaseModel):
@@ -98,15 +103,15 @@ class StatusIn(BaseModel):
     """A status change: to (in_review/returned/approved/pending), the reviewer's comment, the version."""
 
     to: str
-    comment: str = ""
-    version: int
+    comment: str = Field("", max_length=MAX_REASON, description=f"审核意见（退回时必填，最多 {MAX_REASON} 字）")
+    version: Version
 
 
 class FilingConfirmIn(BaseModel):
     """确认归属: the reviewer's reason and the report version they saw."""
 
-    reason: str = Field(description="确认归属的理由（必填），如：经电话核实，系本单位报告")
-    version: int = Field(description="所依据的报告版本号")
+    reason: str = Field(max_length=MAX_REASON, description=f"确认归属的理由（必填，最多 {MAX_REASON} 字），如：经电话核实，系本单位报告")
+    version: Version
 
 
 class StatusOut(BaseModel):
@@ -123,11 +128,12 @@ class StatusOut(BaseModel):
 class TaskIn(BaseModel):
     """A self-evaluation task: year, deadline and the units (ids or names) it is addressed to."""
 
-    year: int
-    title: str = ""
-    deadline: date
-    units: list[int | str]
-    note: str = ""
+    year: int = Field(ge=1900, le=2200, description="评价年度")
+    title: str = Field("", max_length=200)
+    deadline: date = Field(description="截止日期 YYYY-MM-DD")
+    units: list[Annotated[int, Field(ge=1, le=MAX_ID)] | Annotated[str, Field(max_length=200)]] = Field(
+        max_length=5000, description="单位编号或名称")
+    note: str = Field("", max_length=MAX_REASON)
 
 
 class TokenIn(BaseModel):
@@ -141,3 +147,52 @@ class TokenOut(BaseModel):
 
     token: str = Field(description="API 令牌，只显示这一次，请妥善保存")
     name: str
+
+
+class BulkStatusIn(BaseModel):
+    """The same status change for several reports (each checked and stored on its own)."""
+
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1, max_length=500,
+                                                              description="报告编号（最多 500 个）")
+    to: str = Field(description="approved（审核通过）/ returned（退回修改）/ in_review / pending")
+    comment: str = Field("", max_length=MAX_REASON, description="审核意见（退回时必填）")
+
+
+class BulkResultOut(BaseModel):
+    """The outcome for one report of a bulk change."""
+
+    report_id: int
+    ok: bool
+    status: str | None
+    status_label: str | None
+    error: str | None = Field(description="未能更改时的原因")
+    unit_name: str | None
+
+
+class BulkStatusOut(BaseModel):
+    """One result per report, in the order given."""
+
+    results: list[BulkResultOut]
+    done: int
+    refused: int
+
+
+class ResubmitIn(BaseModel):
+    """Resubmit a returned report (退回修改 → 待审核), with an optional note and the version."""
+
+    comment: str = Field("", max_length=MAX_REASON, description="修改说明（可选）")
+    version: Version
+
+
+class WithdrawIn(BaseModel):
+    """Withdraw an upload before review, based on the version seen."""
+
+    version: Version
+
+
+class WithdrawOut(BaseModel):
+    """A withdrawn (deleted) upload."""
+
+    id: int
+    filename: str
+    withdrawn: bool = True

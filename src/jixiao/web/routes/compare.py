@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from jixiao.store import access, service
 from jixiao.store.errors import NotFound
 from jixiao.store.models import User
 from jixiao.web.deps import ApiUser, CurrentUser, SessionDep
-from jixiao.web.format import KPI_LABELS, csv_text, fmt_num, short_label
+from jixiao.web.format import KPI_LABELS, csv_text, fmt_change, fmt_num, short_label
+from jixiao.web.params import YearsQuery
 from jixiao.web.render import render, to_int
 
 router = APIRouter()
@@ -65,8 +66,7 @@ def compare_page(request: Request, db: SessionDep, user: CurrentUser):
                                      "value": cell["value"]}
             have = [cells[(u, y)]["value"] for y in res["years"] if (u, y) in cells]
             if len(have) >= 2:
-                diff = have[-1] - have[0]
-                change[u] = ("+" if diff > 0 else "") + fmt_num(round(diff, 4))
+                change[u] = fmt_change(have[0], have[-1])  # exact, signed: 100 → 98.8 is -1.2
         table = {"units": res["units"], "years": res["years"], "cells": cells, "change": change}
         kind = c["chart"]
         option = {
@@ -121,6 +121,6 @@ def read_compare_keys(db: SessionDep, user: ApiUser) -> list[dict]:
 
 @router.get("/api/compare", tags=API_TAGS)
 def read_compare(db: SessionDep, user: ApiUser, key: str, region: str | None = None,
-                 years: Annotated[list[int] | None, Query()] = None) -> dict:
+                 years: YearsQuery = None) -> dict:
     """对比分析：一个事实或指标，各单位 × 各年度。"""
     return service.compare(db, user, key, years=years, region=region)

@@ -18,17 +18,23 @@ from jixiao.store.errors import ConflictError, InvalidInput, NotFound, ServiceEr
 from jixiao.store.models import STATUSES, User
 from jixiao.web.deps import ApiUser, CurrentUser, EnqueueDep, SessionDep, SettingsDep
 from jixiao.web.format import BEIJING, XLSX
+from jixiao.web.params import PageQuery, PerPageQuery, ReportId, TaskForm, TaskQuery, YearQuery
 from jixiao.web.render import redirect, render, to_int
 from jixiao.web.report_view import SHOWN_CHARS, detail_view, transitions
 from jixiao.web.schemas import (
+    BulkStatusIn,
+    BulkStatusOut,
     CorrectionIn,
     CorrectionOut,
     FilingConfirmIn,
     ReportPageOut,
     ReportRowOut,
+    ResubmitIn,
     StatusIn,
     StatusOut,
     UploadOut,
+    WithdrawIn,
+    WithdrawOut,
 )
 
 router = APIRouter()
@@ -117,13 +123,13 @@ def _render_detail(request: Request, db, user: User, report_id: int, *, status_c
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
-def report_page(request: Request, db: SessionDep, user: CurrentUser, report_id: int):
+def report_page(request: Request, db: SessionDep, user: CurrentUser, report_id: ReportId):
     """报告详情: the text with highlighted evidence, values, findings, score card, corrections, workflow."""
     return _render_detail(request, db, user, report_id)
 
 
 @router.get("/reports/{report_id}/original")
-def report_original(db: SessionDep, user: CurrentUser, report_id: int):
+def report_original(db: SessionDep, user: CurrentUser, report_id: ReportId):
     """The file as uploaded."""
     name, data = service.original_file(db, user, report_id)
     return Response(data, media_type="application/octet-stream", headers={
@@ -131,7 +137,7 @@ def report_original(db: SessionDep, user: CurrentUser, report_id: int):
 
 
 @router.post("/reports/{report_id}/correct", response_class=HTMLResponse)
-def report_correct(request: Request, db: SessionDep, user: CurrentUser, report_id: int,
+def report_correct(request: Request, db: SessionDep, user: CurrentUser, report_id: ReportId,
                    field: Annotated[str, Form()] = "", new_value: Annotated[str, Form()] = "",
                    reason: Annotated[str, Form()] = "", version: Annotated[str, Form()] = "",
                    ref: Annotated[str, Form()] = ""):
@@ -143,7 +149,7 @@ def report_correct(request: Request, db: SessionDep, user: CurrentUser, report_i
 
 
 @router.post("/reports/{report_id}/filing", response_class=HTMLResponse)
-def report_confirm_filing(request: Request, db: SessionDep, user: CurrentUser, report_id: int,
+def report_confirm_filing(request: Request, db: SessionDep, user: CurrentUser, report_id: ReportId,
                           reason: Annotated[str, Form()] = "", version: Annotated[str, Form()] = ""):
     """确认归属: count a report whose content names another unit or year as this unit's submission."""
     return _edit(request, db, user, report_id, f"/reports/{report_id}?msg=filing#changelog",
@@ -151,7 +157,7 @@ def report_confirm_filing(request: Request, db: SessionDep, user: CurrentUser, r
 
 
 @router.post("/reports/{report_id}/status", response_class=HTMLResponse)
-def report_status(request: Request, db: SessionDep, user: CurrentUser, report_id: int,
+def report_status(request: Request, db: SessionDep, user: CurrentUser, report_id: ReportId,
                   to_status: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
                   version: Annotated[str, Form()] = ""):
     """Move the report along the workflow, with the reviewer's comment."""
@@ -161,10 +167,58 @@ def report_status(request: Request, db: SessionDep, user: CurrentUser, report_id
 
 
 @router.post("/reports/{report_id}/reanalyse", response_class=HTMLResponse)
-def report_reanalyse(request: Request, db: SessionDep, user: CurrentUser, enqueue: EnqueueDep, report_id: int):
+def report_reanalyse(request: Request, db: SessionDep, user: CurrentUser, enqueue: EnqueueDep, report_id: ReportId):
     """重新分析: queue the stored original again (corrections are kept)."""
     return _edit(request, db, user, report_id, f"/reports/{report_id}?msg=reanalyse",
                  lambda: service.reanalyse(db, user, report_id, enqueue=enqueue))
+
+
+@router.post("/reports/{report_id}/resubmit", response_class=HTMLResponse)
+def report_resubmit(request: Request, db: SessionDep, user: CurrentUser, report_id: ReportId,
+                    comment: Annotated[str, Form()] = "", version: Annotated[str, Form()] = ""):
+    """重新提交: a returned report back to 待审核 (its unit, after revising it)."""
+    return _edit(request, db, user, report_id, f"/reports/{report_id}?msg=resubmitted#review",
+                 lambda: service.resubmit(db, user, report_id, comment=comment, version=to_int(version)))
+
+
+@router.post("/reports/{report_id}/withdraw", response_class=HTMLResponse)
+def report_withdraw(request: Request, db: SessionDep, user: CurrentUser, report_id: ReportId,
+                    version: Annotated[str, Form()] = ""):
+    """撤回上传: the unit takes its upload back before review."""
+    return _edit(request, db, user, report_id, "/reports?msg=withdrawn",
+                 lambda: service.withdraw(db, user, report_id, version=to_int(version)))
+
+
+def _ticked(values: list) -> tuple[list[int], dict[int, int]]:
+    """The ticked boxes of the list, ``<id>:<version>`` (the version the reviewer saw), as ids and versions."""
+    ids: list[int] = []
+    versions: dict[int, int] = {}
+    for v in values:
+        rid, _, version = str(v).partition(":")
+        rid_n, version_n = to_int(rid), to_int(version)
+        if rid_n is None or rid_n < 1:
+            continue
+        ids.append(rid_n)
+        if version_n is not None:
+            versions[rid_n] = version_n
+    return ids, versions
+
+
+@router.post("/reports/bulk", response_class=HTMLResponse)
+async def reports_bulk(request: Request, db: SessionDep, user: CurrentUser):
+    """批量审核: the reports ticked in the list approved or returned together; one result per report."""
+    form = await request.form()
+    ids, versions = _ticked(form.getlist("report_ids"))
+    to = str(form.get("to_status") or "")
+    try:
+        results = service.bulk_change_status(db, user, ids, to=to, comment=str(form.get("comment") or ""),
+                                             versions=versions)
+    except ServiceError as err:
+        db.rollback()
+        return render(request, "bulk_result.html", user, status_code=err.status, title="批量审核", nav="reports",
+                      results=[], error=err.message, to_label=STATUSES.get(to, to))
+    return render(request, "bulk_result.html", user, title="批量审核结果", nav="reports", results=results,
+                  error=None, to_label=STATUSES.get(to, to), done=sum(1 for r in results if r.ok))
 
 
 def _edit(request: Request, db, user, report_id: int, then: str, action):
@@ -195,7 +249,7 @@ def _query(year, region, unit, status, severity, analysis, task_id, rule, q, sor
 @router.post("/api/reports", tags=API_TAGS, response_model=UploadOut)
 def upload_reports(db: SessionDep, user: ApiUser, settings: SettingsDep, enqueue: EnqueueDep,
                    files: Annotated[list[UploadFile], File(description="报告文件（.docx/.pdf/.txt/.xlsx），可多个")],
-                   task_id: Annotated[int | None, Form(description="所属任务（可选）")] = None) -> dict:
+                   task_id: TaskForm = None) -> dict:
     """上传报告（可多个文件）：每个文件分别保存并排队分析（analysis 为 queued，用 GET
     /api/reports/status 查询进度），坏文件给出原因，其余照常处理。"""
     if len(files) > settings.max_files_per_upload:
@@ -219,18 +273,18 @@ def upload_reports(db: SessionDep, user: ApiUser, settings: SettingsDep, enqueue
 
 @router.get("/api/reports", tags=API_TAGS, response_model=ReportPageOut)
 def read_reports(db: SessionDep, user: ApiUser,
-                 year: Annotated[int | None, Query(description="评价年度")] = None,
+                 year: YearQuery = None,
                  region: Annotated[str | None, Query(description="省、市或区县")] = None,
                  unit: Annotated[str | None, Query(description="单位编号或单位名称的一部分")] = None,
                  status: Annotated[str | None, Query(description="pending / in_review / returned / approved")] = None,
                  severity: Annotated[str | None, Query(description="error（有错误）/ warning（有警告）/ clean")] = None,
                  analysis: Annotated[str | None, Query(description="queued / done / failed")] = None,
-                 task_id: Annotated[int | None, Query(description="任务编号")] = None,
+                 task_id: TaskQuery = None,
                  rule: Annotated[str | None, Query(description="有某条审核规则的发现")] = None,
                  q: Annotated[str | None, Query(description="文件名或单位名称包含")] = None,
                  sort: Annotated[str, Query(description="date / unit / year / errors / status，前加 - 为降序")] = "-date",
-                 page: Annotated[int, Query(ge=1)] = 1,
-                 per_page: Annotated[int, Query(ge=1, le=500)] = 50) -> dict:
+                 page: PageQuery = 1,
+                 per_page: PerPageQuery = 50) -> dict:
     """报告列表：按年度、地区、单位、状态、严重程度筛选，排序，分页。"""
     query = _query(year, region, unit, status, severity, analysis, task_id, rule, q, sort, page, per_page)
     return service.list_reports(db, user, query).to_dict()
@@ -239,9 +293,9 @@ def read_reports(db: SessionDep, user: ApiUser,
 @router.get("/api/reports/export.xlsx", tags=API_TAGS, response_class=Response,
             responses={200: {"content": {XLSX: {}}, "description": "XLSX 文件"}})
 def export_reports(db: SessionDep, user: ApiUser,
-                   year: int | None = None, region: str | None = None, unit: str | None = None,
+                   year: YearQuery = None, region: str | None = None, unit: str | None = None,
                    status: str | None = None, severity: str | None = None, analysis: str | None = None,
-                   task_id: int | None = None, rule: str | None = None, q: str | None = None,
+                   task_id: TaskQuery = None, rule: str | None = None, q: str | None = None,
                    sort: str = "-date") -> Response:
     """导出当前列表（全部页）为 XLSX：每份报告一行，事实为列（含更正后的值）。"""
     query = _query(year, region, unit, status, severity, analysis, task_id, rule, q, sort, 1, 50)
@@ -259,14 +313,14 @@ def read_analysis_states(db: SessionDep, user: ApiUser,
 
 
 @router.get("/api/reports/{report_id}", tags=API_TAGS)
-def read_report(db: SessionDep, user: ApiUser, report_id: int,
+def read_report(db: SessionDep, user: ApiUser, report_id: ReportId,
                 text: Annotated[bool, Query(description="是否包含报告全文")] = True) -> dict:
     """报告详情：事实、指标、项目、审核发现、评分、原文出处、生效值、更正记录、审核记录。"""
     return service.report_detail(db, user, report_id, include_text=text)
 
 
 @router.get("/api/reports/{report_id}/original", tags=API_TAGS, response_class=Response)
-def read_report_original(db: SessionDep, user: ApiUser, report_id: int) -> Response:
+def read_report_original(db: SessionDep, user: ApiUser, report_id: ReportId) -> Response:
     """下载上传的原始文件。"""
     name, data = service.original_file(db, user, report_id)
     return Response(data, media_type="application/octet-stream", headers={
@@ -275,7 +329,7 @@ def read_report_original(db: SessionDep, user: ApiUser, report_id: int) -> Respo
 
 
 @router.post("/api/reports/{report_id}/corrections", tags=API_TAGS, response_model=CorrectionOut, status_code=201)
-def create_correction(db: SessionDep, user: ApiUser, report_id: int, body: CorrectionIn) -> dict:
+def create_correction(db: SessionDep, user: ApiUser, report_id: ReportId, body: CorrectionIn) -> dict:
     """更正一个数值（须填原因，须带版本号；他人已修改时返回 409）。"""
     c = service.correct_value(db, user, report_id, field=body.field, value=body.value, reason=body.reason,
                               version=body.version)
@@ -284,7 +338,7 @@ def create_correction(db: SessionDep, user: ApiUser, report_id: int, body: Corre
 
 
 @router.post("/api/reports/{report_id}/filing", tags=API_TAGS, response_model=CorrectionOut, status_code=201)
-def confirm_report_filing(db: SessionDep, user: ApiUser, report_id: int, body: FilingConfirmIn) -> dict:
+def confirm_report_filing(db: SessionDep, user: ApiUser, report_id: ReportId, body: FilingConfirmIn) -> dict:
     """确认归属：报告所写单位、地区或年度与上传单位、任务不符时，由审核人员确认后计入该单位的报送（须填理由，记入修改记录）。"""
     c = service.confirm_filing(db, user, report_id, reason=body.reason, version=body.version)
     return {"id": c.id, "field": c.field, "old_value": c.old_value, "new_value": c.new_value, "reason": c.reason,
@@ -292,7 +346,7 @@ def confirm_report_filing(db: SessionDep, user: ApiUser, report_id: int, body: F
 
 
 @router.post("/api/reports/{report_id}/status", tags=API_TAGS, response_model=StatusOut)
-def change_report_status(db: SessionDep, user: ApiUser, report_id: int, body: StatusIn) -> dict:
+def change_report_status(db: SessionDep, user: ApiUser, report_id: ReportId, body: StatusIn) -> dict:
     """更改审核状态（待审核 → 审核中 → 退回修改 / 审核通过），附审核意见和版本号。"""
     s = service.change_status(db, user, report_id, to=body.to, comment=body.comment, version=body.version)
     return {"id": s.id, "from_status": s.from_status, "to_status": s.to_status, "comment": s.comment,
@@ -300,7 +354,30 @@ def change_report_status(db: SessionDep, user: ApiUser, report_id: int, body: St
 
 
 @router.post("/api/reports/{report_id}/reanalyse", tags=API_TAGS, response_model=ReportRowOut)
-def reanalyse_report(db: SessionDep, user: ApiUser, enqueue: EnqueueDep, report_id: int) -> dict:
+def reanalyse_report(db: SessionDep, user: ApiUser, enqueue: EnqueueDep, report_id: ReportId) -> dict:
     """用当前版本的抽取程序重新分析原始文件（排队分析；更正记录保留并重新生效）。"""
     r = service.reanalyse(db, user, report_id, enqueue=enqueue)
     return service.report_row(r).to_dict()
+
+
+@router.post("/api/reports/bulk-status", tags=API_TAGS, response_model=BulkStatusOut)
+def bulk_status(db: SessionDep, user: ApiUser, body: BulkStatusIn) -> dict:
+    """批量更改审核状态（如批量审核通过、批量退回）：每份报告分别检查、分别保存，逐份返回结果，不能更改的给出原因。"""
+    results = service.bulk_change_status(db, user, body.ids, to=body.to, comment=body.comment)
+    done = sum(1 for r in results if r.ok)
+    return {"results": [r.to_dict() for r in results], "done": done, "refused": len(results) - done}
+
+
+@router.post("/api/reports/{report_id}/resubmit", tags=API_TAGS, response_model=StatusOut)
+def resubmit_report(db: SessionDep, user: ApiUser, report_id: ReportId, body: ResubmitIn) -> dict:
+    """重新提交：退回修改的报告，单位修改后重新提交（状态回到待审核）。"""
+    s = service.resubmit(db, user, report_id, comment=body.comment, version=body.version)
+    return {"id": s.id, "from_status": s.from_status, "to_status": s.to_status, "comment": s.comment,
+            "at": iso(s.at), "version": s.report.version}
+
+
+@router.post("/api/reports/{report_id}/withdraw", tags=API_TAGS, response_model=WithdrawOut)
+def withdraw_report(db: SessionDep, user: ApiUser, report_id: ReportId, body: WithdrawIn) -> dict:
+    """撤回上传：仅上传单位、仅在审核开始前（待审核且无审核记录）；报告及其更正记录一并删除。"""
+    name = service.withdraw(db, user, report_id, version=body.version)
+    return {"id": report_id, "filename": name, "withdrawn": True}

@@ -12,6 +12,7 @@ from jixiao.store.errors import NotFound, ServiceError
 from jixiao.store.models import User
 from jixiao.web.deps import ApiUser, CurrentUser, SessionDep
 from jixiao.web.format import BEIJING
+from jixiao.web.params import TaskId
 from jixiao.web.render import redirect, render, to_int
 from jixiao.web.schemas import TaskIn
 
@@ -81,7 +82,7 @@ async def task_create(request: Request, db: SessionDep, user: CurrentUser):
 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
-def task_detail(request: Request, db: SessionDep, user: CurrentUser, task_id: int):
+def task_detail(request: Request, db: SessionDep, user: CurrentUser, task_id: TaskId):
     """One task: each unit's state, its report and the report's errors and warnings."""
     t = service.task_progress(db, user, task_id)
     rows = []
@@ -118,6 +119,6 @@ def create_task(db: SessionDep, user: ApiUser, body: TaskIn) -> dict:
 
 
 @router.get("/api/tasks/{task_id}", tags=API_TAGS)
-def read_task(db: SessionDep, user: ApiUser, task_id: int) -> dict:
+def read_task(db: SessionDep, user: ApiUser, task_id: TaskId) -> dict:
     """一个任务的各单位提交情况。"""
     return service.task_progress(db, user, task_id).to_dict()

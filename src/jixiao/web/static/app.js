@@ -55,9 +55,16 @@
     row.scrollIntoView({ block: "center", behavior: "auto" });
   }
 
-  /* legend switches: show or hide the value / finding highlights */
+  /* legend switches: show or hide the value / finding highlights; "select all" boxes of a list */
   document.addEventListener("change", function (ev) {
     var t = ev.target;
+    if (t && t.matches && t.matches("input[data-check-all]")) {
+      var name = t.getAttribute("data-check-all");
+      document.querySelectorAll('input[type=checkbox][name="' + cssEscape(name) + '"]').forEach(function (c) {
+        c.checked = t.checked;
+      });
+      return;
+    }
     if (t && t.matches && t.matches("input[data-toggle]")) {
       var doc = document.getElementById("doctext");
       if (doc) doc.classList.toggle(t.getAttribute("data-toggle"), !t.checked);
