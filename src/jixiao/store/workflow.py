@@ -109,6 +109,10 @@ def open_task(db: Session, actor: User, *, year: int, title: str, deadline: date
             unit = get_or_create_unit(db, u, commit=False)
         else:
             continue
+        if not access.unit_in_scope(actor, unit):
+            db.rollback()  # a unit created just now for this name is not kept
+            where = "" if (unit.province or unit.city or unit.county) else "（无法从名称确定所在地区）"
+            raise PermissionDenied(f"单位“{unit.name}”{where}不在您的审核地区（{actor.region}）内，不能为其下达任务")
         if unit.id not in unit_ids:
             unit_ids.append(unit.id)
     if not unit_ids:
@@ -130,13 +134,14 @@ def _visible_tasks(db: Session, actor: User):
         Task.year.desc(), Task.id.desc())
     if actor.role == "unit":
         stmt = stmt.where(Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == actor.unit_id)))
+    elif actor.role == "reviewer" and actor.region:  # the tasks that include a unit of the region
+        stmt = stmt.where(Task.id.in_(select(TaskUnit.task_id).join(Unit, Unit.id == TaskUnit.unit_id)
+                                      .where(access.unit_clause(actor))))
     return stmt
 
 
 def _view(db: Session, actor: User, task: Task) -> TaskView:
-    members = [tu.unit for tu in task.units]
-    if actor.role == "unit":
-        members = [u for u in members if u.id == actor.unit_id]
+    members = [tu.unit for tu in task.units if access.unit_in_scope(actor, tu.unit)]
     latest: dict[int, Report] = {}
     if members:
         stmt = (select(Report)
@@ -196,7 +201,7 @@ def change_status(db: Session, actor: User, report_id: int, *, to: str, comment:
     """Move a report along the workflow (``TRANSITIONS``), with the reviewer's comment (required when
     returning it), based on report ``version``."""
     report = get_report(db, actor, report_id)
-    refusal = access.status_refusal(actor)
+    refusal = access.status_refusal(actor, report)
     if refusal:
         raise PermissionDenied(refusal)
     if to not in STATUSES:

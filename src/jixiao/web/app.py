@@ -2,9 +2,10 @@
 JSON API, one per resource: ``jixiao.web.routes``) and the static files.
 
 On creation the database is migrated to the newest revision and reports left ``queued`` by a crash
-are marked as failed ("上传中断，未完成，请重新分析"). The session secret comes from the argument,
-``$JIXIAO_SECRET_KEY``, or a ``secret_key`` file kept next to the SQLite database (created on first
-start); for other databases without either, a random one is used (sessions end on restart).
+are marked as failed ("上传中断，未完成，请重新分析"). Sessions are kept in the database; the secret
+(it derives each session's CSRF token) comes from the argument, ``$JIXIAO_SECRET_KEY``, or a
+``secret_key`` file kept next to the SQLite database (created on first start); for other databases
+without either, a random one is used (open forms need reloading after a restart).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from jixiao import __version__
 from jixiao.store import db as store_db
@@ -32,9 +32,15 @@ from jixiao.store.errors import ServiceError
 from jixiao.web.deps import Settings
 from jixiao.web.render import render_error
 from jixiao.web.routes import ROUTERS
-from jixiao.web.security import SESSION_COOKIE, SESSION_MAX_AGE, csrf_protect
+from jixiao.web.security import csrf_protect, write_cookie
 
 STATIC = Path(__file__).with_name("static")
+API_DESCRIPTION = (
+    "令牌认证：`Authorization: Bearer <令牌>`。令牌在“我的账号”页面、`jixiao token create` 或 "
+    "`POST /api/tokens` 创建，默认 90 天过期。\n\n"
+    "在本页试用：点击右上角 **Authorize**，在“用户名密码”中填用户名和密码（经 `POST /api/auth/token` "
+    "换取新令牌，失败次数过多会被暂时锁定），或在“令牌”中粘贴已有令牌。\n\n"
+    "错误均为 `{\"detail\": \"中文说明\"}`。")
 log = logging.getLogger("jixiao.web")
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -83,12 +89,11 @@ def create_app(db_url: str | None = None, *, secret_key: str | None = None, http
     app = FastAPI(title="jixiao 绩效自评审核工作台 API", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)])
     app.state.settings, app.state.engine, app.state.session_factory = settings, engine, factory
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
-                       max_age=SESSION_MAX_AGE, same_site="lax", https_only=https_only)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
+        write_cookie(request, response, https_only=https_only)  # the session cookie (security.py)
         for k, v in SECURITY_HEADERS.items():
             response.headers.setdefault(k, v)
         if request.url.path.startswith("/api/"):
@@ -116,8 +121,7 @@ def _docs(app: FastAPI) -> None:
         if app.openapi_schema is None:
             routes = [r for r in all_routes(app) if (r.path or "").startswith("/api/")]
             app.openapi_schema = get_openapi(title=app.title, version=app.version, routes=routes,
-                                             description="令牌认证：`Authorization: Bearer <令牌>`（在页面或 "
-                                                         "POST /api/tokens 创建）。错误均为 `{\"detail\": \"中文说明\"}`。")
+                                             description=API_DESCRIPTION)
         return app.openapi_schema
 
     app.openapi = openapi

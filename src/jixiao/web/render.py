@@ -24,6 +24,10 @@ MESSAGES = {
     "status": ("ok", "审核状态已更新。"),
     "task": ("ok", "任务已下达。"),
     "login": ("ok", "已登录。"),
+    "password": ("ok", "密码已修改：其他已登录的会话和全部 API 令牌均已失效。"),
+    "token_revoked": ("ok", "令牌已撤销。"),
+    "user_disabled": ("ok", "用户已停用：该用户的会话和令牌已失效。"),
+    "user_enabled": ("ok", "用户已启用。"),
 }
 
 
@@ -52,7 +56,7 @@ def render(request: Request, name: str, user: User | None, status_code: int = 20
 
 
 ERROR_HEADINGS = {400: "请求有误", 403: "无权操作", 404: "页面不存在", 409: "数据已变化", 413: "文件过大",
-                  422: "请求参数无效"}
+                  422: "请求参数无效", 429: "尝试次数过多", 503: "服务器繁忙"}
 
 
 def render_error(request: Request, status: int, detail: str) -> Response:

@@ -115,9 +115,10 @@ class TaskIn(BaseModel):
 
 
 class TokenIn(BaseModel):
-    """A new API token's name."""
+    """A new API token's name and lifetime."""
 
-    name: str = ""
+    name: str = Field("", max_length=100, description="令牌名称（用途），如“统计脚本”")
+    days: int | None = Field(None, ge=1, le=3650, description="有效天数（默认 90 天，或 JIXIAO_TOKEN_DAYS）")
 
 
 class TokenOut(BaseModel):
@@ -125,3 +126,12 @@ class TokenOut(BaseModel):
 
     token: str = Field(description="API 令牌，只显示这一次，请妥善保存")
     name: str
+    expires_at: str | None = Field(None, description="过期时间（UTC）")
+
+
+class TokenGrant(BaseModel):
+    """A token obtained with a user name and password (OAuth2 password flow, for Swagger's Authorize)."""
+
+    access_token: str = Field(description="API 令牌，只显示这一次")
+    token_type: str = "bearer"
+    expires_at: str | None = None
