@@ -5,7 +5,8 @@ gets in afterwards (issue 9, defect 9).
 
 Starts ``jixiao serve`` (uvicorn, production argon2 parameters: 64 MiB per hash) on 127.0.0.1 with a
 fresh SQLite database and one account, then sends ``--attempts`` wrong-password logins at once through
-the login form (each client gets its own CSRF token first), then one with the right password. Prints
+the login form (each client gets its own CSRF token first; ``--spread``: each for another user name),
+then one with the right password. Prints
 the server's resident memory before and its peak (``VmHWM``), the status codes, and the time taken.
 """
 
@@ -46,6 +47,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--attempts", type=int, default=40)
     ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--spread", action="store_true",
+                    help="每次尝试使用不同的用户名（账号限次不起作用，只有地址限次和散列并发上限）")
     args = ap.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="jixiao-bench-logins-"))
     url = f"sqlite:///{folder / 'jixiao.db'}"
@@ -67,12 +70,13 @@ def main() -> None:
         codes: list[int] = []
         lock = threading.Lock()
 
-        def attempt(c: httpx.Client, token: str) -> None:
-            r = c.post("/login", data={"username": "admin", "password": "wrong-password", "csrf_token": token})
+        def attempt(i: int, c: httpx.Client, token: str) -> None:
+            name = f"guess{i}" if args.spread else "admin"
+            r = c.post("/login", data={"username": name, "password": "wrong-password", "csrf_token": token})
             with lock:
                 codes.append(r.status_code)
 
-        threads = [threading.Thread(target=attempt, args=ct) for ct in clients]
+        threads = [threading.Thread(target=attempt, args=(i, *ct)) for i, ct in enumerate(clients)]
         t0 = time.perf_counter()
         for t in threads:
             t.start()

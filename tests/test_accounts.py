@@ -217,6 +217,23 @@ def test_concurrent_password_checks_are_bounded(monkeypatch):
     assert 1 <= state["max"] <= auth.HASH_SLOTS
 
 
+def test_flooded_hashing_answers_busy_in_chinese(w, monkeypatch):
+    """When every hashing slot stays taken, a login waits at most HASH_WAIT and gets a Chinese 503."""
+    monkeypatch.setattr(auth, "HASH_WAIT", 0.2)
+    taken = 0
+    while auth._slots.acquire(blocking=False):
+        taken += 1
+    try:
+        assert taken == auth.HASH_SLOTS
+        c = TestClient(w.app)
+        _, r = form_login(w, "admin", PASSWORD, client=c)
+        assert r.status_code == 503 and "服务器繁忙，请稍后再登录" in r.text
+    finally:
+        for _ in range(taken):
+            auth._slots.release()
+    assert form_login(w, "admin")[1].status_code == 303
+
+
 # --- defect 10: tokens, disabling, password policy, regions -------------------------------------------
 
 def test_tokens_expire_list_and_revoke_by_api(w):
@@ -377,3 +394,29 @@ def test_token_for_user_name_and_password(w):
         w.client.post("/api/auth/token", data={"username": "reviewer", "password": "wrong-password"})
     r = w.client.post("/api/auth/token", data={"username": "reviewer", "password": PASSWORD})
     assert r.status_code == 429 and r.json()["detail"] == "登录失败次数过多，请 5 分钟后再试"
+
+
+# --- the same on PostgreSQL (the ``world`` fixture runs on SQLite and PostgreSQL) ---------------------------
+
+def test_sessions_throttle_and_tokens_on_each_database(world):
+    w = world
+    c, r = form_login(w, "reviewer")
+    assert r.status_code == 303 and c.get("/api/me").json()["username"] == "reviewer"
+    stolen = c.cookies.get(SESSION_COOKIE)
+    c.post("/logout", data={"csrf_token": _csrf(c.get("/account").text)})
+    thief = TestClient(w.app)
+    thief.cookies.set(SESSION_COOKIE, stolen)
+    assert thief.get("/api/me").status_code == 401
+    with w.db() as s:
+        for _ in range(5):
+            assert service.authenticate(s, "unit_b", "wrong-password", ip="198.51.100.1") is None
+        with pytest.raises(service.LoginThrottled):
+            service.authenticate(s, "unit_b", PASSWORD, ip="198.51.100.2")
+        # stale rows are cleaned up on a later success
+        s.get(LoginThrottle, "ip:198.51.100.1").window_start = utcnow() - timedelta(days=2)
+        s.commit()
+        assert service.authenticate(s, "admin", PASSWORD, ip="198.51.100.3") is not None
+        assert s.get(LoginThrottle, "ip:198.51.100.1") is None
+    tid = w.client.get("/api/tokens", headers=w.users["unit_a"].auth).json()[0]["id"]
+    assert w.client.delete(f"/api/tokens/{tid}", headers=w.users["unit_a"].auth).status_code == 204
+    assert w.client.get("/api/me", headers=w.users["unit_a"].auth).status_code == 401

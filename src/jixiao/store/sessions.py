@@ -38,7 +38,8 @@ def start_session(db: Session, user: User, *, user_agent: str = "", ip: str = ""
     db.add(LoginSession(id_hash=_digest(session_id), user_id=user.id, created_at=now, last_seen_at=now,
                         expires_at=now + timedelta(hours=SESSION_HOURS), user_agent=(user_agent or "")[:200],
                         ip=(ip or "")[:64]))
-    db.execute(delete(LoginSession).where(LoginSession.expires_at < now))  # housekeeping
+    table = LoginSession.__table__  # Core: no ORM evaluation of naive SQLite datetimes
+    db.execute(delete(table).where(table.c.expires_at < now))  # housekeeping
     db.commit()
     return session_id
 

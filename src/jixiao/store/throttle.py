@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ WINDOW = timedelta(minutes=15)
 LIMITS = {"user": 5, "ip": 20}
 BASE_LOCK = timedelta(minutes=5)
 MAX_LOCK = timedelta(hours=24)
+STALE = timedelta(days=1)
 
 
 class LoginThrottled(ServiceError):
@@ -43,47 +45,57 @@ def keys(username: str, ip: str | None) -> list[str]:
     return out
 
 
-def _row(db: Session, key: str, now: datetime) -> LoginThrottle:
-    row = db.get(LoginThrottle, key, with_for_update=True)
-    if row is None:
+def _ensure(db: Session, key: str, now: datetime) -> None:
+    if db.get(LoginThrottle, key) is None:
         try:
             with db.begin_nested():
-                row = LoginThrottle(key=key, failures=0, window_start=now, lockouts=0)
-                db.add(row)
+                db.add(LoginThrottle(key=key, failures=0, window_start=now, lockouts=0))
         except IntegrityError:  # created by a concurrent attempt
-            row = db.get(LoginThrottle, key, with_for_update=True)
-    return row
+            pass
+
+
+def _locked(db: Session, key: str, now: datetime) -> datetime | None:
+    until = aware(db.scalar(select(LoginThrottle.locked_until).where(LoginThrottle.key == key)))
+    return until if until is not None and until > now else None
 
 
 def count_attempt(db: Session, attempt_keys: list[str]) -> None:
-    """Count one attempt on each key (committed), or raise ``LoginThrottled`` when a key is locked."""
+    """Count one attempt on each key (committed), or raise ``LoginThrottled`` when a key is locked.
+
+    The count is raised by ``UPDATE … SET failures = failures + 1``, so concurrent attempts (several
+    threads or server processes) are all counted: the row stays locked by the update until commit."""
     now = utcnow()
-    try:
-        rows = [_row(db, k, now) for k in attempt_keys]
-        for row in rows:
-            until = aware(row.locked_until)
-            if until is not None and until > now:
-                raise LoginThrottled(until, now)
-        lock_until = None
-        for row in rows:
-            if now - aware(row.window_start) > WINDOW:
-                row.failures, row.window_start = 0, now
-            row.failures += 1
-            if row.failures > LIMITS[row.key.split(":", 1)[0]]:
-                row.lockouts += 1
-                row.locked_until = now + min(BASE_LOCK * 2 ** (row.lockouts - 1), MAX_LOCK)
-                row.failures, row.window_start = 0, now
-                lock_until = max(lock_until or row.locked_until, aware(row.locked_until))
-        db.commit()
-    except LoginThrottled:
-        db.rollback()
-        raise
+    for key in attempt_keys:
+        _ensure(db, key, now)
+    db.commit()
+    lock_until = None
+    table = LoginThrottle.__table__  # Core statements: no ORM evaluation of naive SQLite datetimes
+    for key in attempt_keys:
+        db.execute(update(table).where(table.c.key == key, table.c.window_start < now - WINDOW)
+                   .values(failures=0, window_start=now))
+        db.execute(update(table).where(table.c.key == key).values(failures=table.c.failures + 1))
+        until = _locked(db, key, now)
+        if until is not None:
+            db.rollback()
+            raise LoginThrottled(until, now)
+        entry = db.get(LoginThrottle, key, populate_existing=True)
+        if entry.failures > LIMITS[key.split(":", 1)[0]]:
+            entry.lockouts += 1
+            entry.locked_until = now + min(BASE_LOCK * 2 ** (entry.lockouts - 1), MAX_LOCK)
+            entry.failures, entry.window_start = 0, now
+            lock_until = max(lock_until or entry.locked_until, entry.locked_until)
+    db.commit()
     if lock_until is not None:
         raise LoginThrottled(lock_until, now)
 
 
 def succeeded(db: Session, attempt_keys: list[str]) -> None:
-    """A right password: the account's count and locks are cleared; the address gets its attempt back."""
+    """A right password: the account's count and locks are cleared; the address gets its attempt back.
+    Rows idle for a day are deleted on the way (names tried once do not pile up)."""
+    now = utcnow()
+    table = LoginThrottle.__table__
+    db.execute(delete(table).where(table.c.window_start < now - STALE,
+                                   or_(table.c.locked_until.is_(None), table.c.locked_until < now)))
     for key in attempt_keys:
         row = db.get(LoginThrottle, key)
         if row is None:

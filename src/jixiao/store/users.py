@@ -85,6 +85,13 @@ def _check_password(password: str, username: str) -> None:
         raise InvalidInput(problem)
 
 
+def _hash(password: str) -> str:
+    try:
+        return hash_password(password)
+    except HashingBusy:
+        raise LoginBusy() from None
+
+
 def create_user(db: Session, *, username: str, password: str, role: str, unit: str | None = None,
                 region: str | None = None, display_name: str = "") -> User:
     """Create an account. ``unit`` (a unit name, created if new) is required for role ``unit``;
@@ -102,7 +109,7 @@ def create_user(db: Session, *, username: str, password: str, role: str, unit: s
         if not unit:
             raise InvalidInput("单位填报人必须指定所属单位")
         unit_obj = get_or_create_unit(db, unit, commit=False)
-    user = User(username=username, password_hash=hash_password(password), role=role,
+    user = User(username=username, password_hash=_hash(password), role=role,
                 unit_id=unit_obj.id if unit_obj else None, region=region,
                 display_name=display_name or username, active=True)
     db.add(user)
@@ -122,7 +129,7 @@ def set_password(db: Session, username: str, password: str) -> User:
     """Set a new password; every session and API token of the user is revoked."""
     user = find_user(db, username)
     _check_password(password, user.username)
-    user.password_hash = hash_password(password)
+    user.password_hash = _hash(password)
     _revoke_all(db, user.id)
     db.commit()
     return user
