@@ -132,6 +132,17 @@ def test_own_password_change_on_the_account_page(w):
     assert form_login(w, "unit_b", "b-new-pass-2026")[1].status_code == 303
 
 
+def test_end_other_sessions_from_the_account_page(w):
+    here, _ = form_login(w, "admin")
+    there, _ = form_login(w, "admin")
+    page = here.get("/account").text
+    assert page.count('id="session-table"') == 1 and "退出其他会话" in page
+    r = here.post("/account/sessions/end-others", data={"csrf_token": _csrf(page)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/account?msg=sessions_ended"
+    assert there.get("/api/me").status_code == 401
+    assert "其他已登录的会话均已退出" in here.get("/account?msg=sessions_ended").text
+
+
 # --- defect 9: throttling -----------------------------------------------------------------------------
 
 def test_right_password_refused_after_too_many_failures(w):

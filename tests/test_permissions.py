@@ -363,3 +363,20 @@ def test_regional_reviewer_page_review_refused_for_another_region(sqlite_world):
         r = w.client.request(method, _url(path, rid), data={**form, "csrf_token": csrf}, follow_redirects=False)
         assert r.status_code in (403, 422), (method, path, r.status_code)
     assert _snapshot(w, rid) == before
+
+
+def test_regional_scoping_through_the_pages_upload_and_correction(sqlite_world):
+    w = sqlite_world
+    t = w.client.post("/api/tasks", headers=w.users["reviewer"].auth,
+                      json={"year": 2024, "deadline": "2999-01-01", "units": [UNIT_A]}).json()
+    csrf = w.login("reviewer_far")
+    r = w.client.post("/upload", data={"csrf_token": csrf, "task_id": str(t["id"])},
+                      files=[("file", (TXT_SAMPLE.name, TXT_SAMPLE.read_bytes()))], headers={"Accept": "application/json"})
+    assert r.status_code == 404 and r.json()["ok"] is False and "任务不存在" in r.json()["error"]
+    # the region's own reviewer cannot move a report out of the region from the detail page
+    csrf = w.login("reviewer")
+    v = w.detail(w.report_a, "reviewer")["version"]
+    r = w.client.post(f"/reports/{w.report_a}/correct", data={"csrf_token": csrf, "field": "facts.city",
+                                                              "new_value": "长沙市", "reason": "移走", "version": str(v)})
+    assert r.status_code == 403 and "移出您的审核地区" in r.text
+    assert w.detail(w.report_a)["version"] == v

@@ -26,6 +26,7 @@ MESSAGES = {
     "login": ("ok", "已登录。"),
     "password": ("ok", "密码已修改：其他已登录的会话和全部 API 令牌均已失效。"),
     "token_revoked": ("ok", "令牌已撤销。"),
+    "sessions_ended": ("ok", "其他已登录的会话均已退出。"),
     "user_disabled": ("ok", "用户已停用：该用户的会话和令牌已失效。"),
     "user_enabled": ("ok", "用户已启用。"),
 }

@@ -1,4 +1,5 @@
-"""我的账号: the user's own settings — change the password, create, list and revoke API tokens."""
+"""我的账号: the user's own settings — change the password, create, list and revoke API tokens, see the
+logged-in sessions and end the others."""
 
 from __future__ import annotations
 
@@ -64,3 +65,11 @@ def account_token_revoke(db: SessionDep, user: CurrentUser, token_id: int):
     """Revoke one of one's own tokens."""
     service.revoke_api_token(db, user, token_id)
     return redirect("/account?msg=token_revoked")
+
+
+@router.post("/account/sessions/end-others")
+def account_end_other_sessions(request: Request, db: SessionDep, user: CurrentUser):
+    """End every session of the user but this browser's (which gets a new id)."""
+    service.end_user_sessions(db, user.id)
+    security.login(request, db, user)
+    return redirect("/account?msg=sessions_ended")
