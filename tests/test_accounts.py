@@ -431,3 +431,21 @@ def test_sessions_throttle_and_tokens_on_each_database(world):
     tid = w.client.get("/api/tokens", headers=w.users["unit_a"].auth).json()[0]["id"]
     assert w.client.delete(f"/api/tokens/{tid}", headers=w.users["unit_a"].auth).status_code == 204
     assert w.client.get("/api/me", headers=w.users["unit_a"].auth).status_code == 401
+
+
+def test_concurrent_failed_logins_are_all_counted(world):
+    """30 wrong passwords at once for one account (each thread its own database session): exactly the
+    first 5 are checked, the other 25 are refused as throttled — no attempt slips through uncounted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(i: int) -> str:
+        with world.db() as s:
+            try:
+                return "checked" if service.authenticate(s, "reviewer", "wrong-password", ip=f"203.0.113.{i}") is None \
+                    else "in"
+            except service.LoginThrottled:
+                return "throttled"
+
+    with ThreadPoolExecutor(10) as pool:
+        outcomes = list(pool.map(attempt, range(30)))
+    assert outcomes.count("checked") == 5 and outcomes.count("throttled") == 25
