@@ -143,6 +143,21 @@ def test_end_other_sessions_from_the_account_page(w):
     assert "其他已登录的会话均已退出" in here.get("/account?msg=sessions_ended").text
 
 
+def test_own_password_change_by_api(w):
+    auth_b = w.users["unit_b"].auth
+    r = w.client.post("/api/me/password", headers=auth_b, json={"old_password": PASSWORD, "new_password": " " * 12})
+    assert r.status_code == 400 and r.json() == {"detail": "密码不能为空或只有空格"}
+    r = w.client.post("/api/me/password", headers=auth_b, json={"old_password": "wrong-password",
+                                                                 "new_password": "b-new-pass-2026"})
+    assert r.status_code == 400 and r.json() == {"detail": "原密码不正确"}
+    r = w.client.post("/api/me/password", headers=auth_b, json={"old_password": PASSWORD,
+                                                                 "new_password": "b-new-pass-2026"})
+    assert r.status_code == 204
+    assert w.client.get("/api/me", headers=auth_b).status_code == 401  # every token ended, this one too
+    r = w.client.post("/api/auth/token", data={"username": "unit_b", "password": "b-new-pass-2026"})
+    assert r.status_code == 200
+
+
 # --- defect 9: throttling -----------------------------------------------------------------------------
 
 def test_right_password_refused_after_too_many_failures(w):

@@ -129,6 +129,13 @@ class TokenOut(BaseModel):
     expires_at: str | None = Field(None, description="过期时间（UTC）")
 
 
+class PasswordIn(BaseModel):
+    """Change one's own password."""
+
+    old_password: str = Field(max_length=256, description="原密码")
+    new_password: str = Field(max_length=256, description="新密码：至少 10 位，不能全是同一个字符，不能包含用户名，不能是常见密码")
+
+
 class TokenGrant(BaseModel):
     """A token obtained with a user name and password (OAuth2 password flow, for Swagger's Authorize)."""
 

@@ -14,7 +14,7 @@ from jixiao.store.errors import NotFound
 from jixiao.web import security
 from jixiao.web.deps import ApiUser, CurrentUser, SessionDep
 from jixiao.web.render import redirect, render
-from jixiao.web.schemas import TokenGrant, TokenIn, TokenOut
+from jixiao.web.schemas import PasswordIn, TokenGrant, TokenIn, TokenOut
 
 router = APIRouter()
 API_TAGS = ["api"]
@@ -54,6 +54,14 @@ def _user_dict(u) -> dict:
 def read_me(user: ApiUser) -> dict:
     """当前用户。"""
     return _user_dict(user)
+
+
+@router.post("/api/me/password", tags=ACCOUNT_TAGS, status_code=204)
+def change_password(request: Request, db: SessionDep, user: ApiUser, body: PasswordIn) -> Response:
+    """修改自己的密码（需原密码，失败次数限制同登录）。成功后该用户的全部会话和 API 令牌（包括本次使用的令牌）
+    立即失效，请重新登录或用 POST /api/auth/token 换取新令牌。"""
+    service.change_own_password(db, user, body.old_password, body.new_password, ip=security.client_ip(request))
+    return Response(status_code=204)
 
 
 @router.get("/api/users", tags=ACCOUNT_TAGS)
