@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import random
 import sys
 import tempfile
@@ -82,14 +81,14 @@ def populate(url: str, n: int, seed: int = 4) -> dict:
     t0 = time.perf_counter()
     with factory() as s:
         admin = service.create_user(s, username="admin", password="bench-pass-1", role="admin")
-        reviewer = service.create_user(s, username="reviewer", password="bench-pass-1", role="reviewer",
-                                       region=geo[0][2])
         unit_ids = {}
         for name, p, c, k in geo:
             u = Unit(name=name, province=p, city=c, county=k)
             s.add(u)
             s.flush()
             unit_ids[name] = u.id
+        reviewer = service.create_user(s, username="reviewer", password="bench-pass-1", role="reviewer",
+                                       region=geo[0][2])
         unit_user = service.create_user(s, username="unit", password="bench-pass-1", role="unit", unit=geo[0][0])
         s.commit()
         base = datetime(2025, 3, 1, tzinfo=UTC)
@@ -150,11 +149,10 @@ def _pct(xs: list[float], q: float) -> float:
 
 
 def run(url: str, info: dict, repeat: int) -> list[tuple[str, list[float]]]:
-    import itsdangerous
     from fastapi.testclient import TestClient
 
     from jixiao.web.app import create_app
-    from jixiao.web.security import SESSION_COOKIE, password_fingerprint
+    from jixiao.web.security import SESSION_COOKIE
 
     app = create_app(url, secret_key="bench")
     rng = random.Random(7)
@@ -164,11 +162,7 @@ def run(url: str, info: dict, repeat: int) -> list[tuple[str, list[float]]]:
             user = s.get(User, info[role])
             token = service.create_api_token(s, user, "bench")
             c = TestClient(app, headers={"Authorization": f"Bearer {token}"})
-            payload = json.dumps({"uid": user.id, "pwf": password_fingerprint(user.password_hash), "csrf": "x"})
-            from base64 import b64encode
-
-            cookie = itsdangerous.TimestampSigner("bench").sign(b64encode(payload.encode())).decode()
-            c.cookies.set(SESSION_COOKIE, cookie)
+            c.cookies.set(SESSION_COOKIE, service.start_session(s, user))
             clients[role] = c
     admin = clients["admin"]
     ids = info["ids"]

@@ -247,7 +247,7 @@ def test_export_xlsx_follows_filters_and_uses_corrected_values(world):
 
 
 def test_tasks_open_list_and_progress(world):
-    rv = world.users["reviewer"].auth
+    rv = world.users["admin"].auth  # a new unit the gazetteer cannot place: only outside a region limit
     r = world.client.post("/api/tasks", headers=rv, json={
         "year": 2024, "deadline": FUTURE_DEADLINE, "units": [UNIT_A, UNIT_B, "示例市新单位"], "title": "2024年度自评"})
     assert r.status_code == 201, r.text
@@ -311,7 +311,7 @@ def test_tokens_auth_and_errors(world):
     r = world.client.get("/api/reports")
     assert r.status_code == 401 and "令牌" in r.json()["detail"]
     r = world.client.get("/api/reports", headers={"Authorization": "Bearer jx_wrong"})
-    assert r.status_code == 401 and r.json()["detail"] == "API 令牌无效或已撤销"
+    assert r.status_code == 401 and r.json()["detail"] == "API 令牌无效、已过期或已撤销"
     # a logged-in user creates a token (cookie session + CSRF header), then uses it
     csrf = world.login("reviewer")
     assert world.client.post("/api/tokens", json={"name": "脚本"}).status_code == 403  # no CSRF token

@@ -11,7 +11,7 @@ from jixiao.store import db as store_db
 from jixiao.store.models import Base
 
 TABLES = {"units", "users", "api_tokens", "tasks", "task_units", "reports", "corrections", "status_changes",
-          "finding_counts", "report_values"}
+          "finding_counts", "report_values", "sessions", "login_throttle"}
 
 
 def _tables(url: str) -> set[str]:
@@ -47,10 +47,11 @@ def test_upgrade_downgrade_upgrade(db_url):
     assert _diff(db_url) == []  # the migrations build exactly the models' schema
     store_db.downgrade(db_url, "0002")
     assert not {"filing_state", "filing"} & _columns(db_url, "reports")
+    assert _tables(db_url) == TABLES - {"sessions", "login_throttle"}
     store_db.upgrade(db_url)
     assert {"filing_state", "filing"} <= _columns(db_url, "reports") and _diff(db_url) == []
     store_db.downgrade(db_url, "0001")
-    assert _tables(db_url) == TABLES - {"finding_counts", "report_values"}
+    assert _tables(db_url) == TABLES - {"finding_counts", "report_values", "sessions", "login_throttle"}
     store_db.downgrade(db_url, "base")
     assert _tables(db_url) == set() and store_db.current_revision(db_url) is None
     store_db.upgrade(db_url)

@@ -43,13 +43,13 @@ def site(tmp_path_factory):
     app = create_app(f"sqlite:///{folder / 'pages.db'}", secret_key="t" * 48)
     with app.state.session_factory() as db:
         admin = service.create_user(db, username="admin", password=PASSWORD, role="admin", display_name="管理员")
-        service.create_user(db, username="reviewer", password=PASSWORD, role="reviewer", region="示例市",
-                            display_name="李审核")
         service.create_user(db, username="unit_a", password=PASSWORD, role="unit", unit=UNIT_A, display_name="甲填报")
         unit_b = service.create_user(db, username="unit_b", password=PASSWORD, role="unit", unit=UNIT_B,
                                      display_name="乙填报")
         service.create_user(db, username="unit_c", password=PASSWORD, role="unit", unit="示例市第三区司法局")
         service.get_or_create_unit(db, "示例市第三区司法局", "示例省", "示例市", "第三区")
+        service.create_user(db, username="reviewer", password=PASSWORD, role="reviewer", region="示例市",
+                            display_name="李审核")
         a = service.upload_files(db, admin, [(SAMPLE.name, SAMPLE.read_bytes())])[0]
         b = service.upload_files(db, unit_b, [(EVIL_NAME, EVIL_TEXT.encode())])[0]
         assert a.analysis == "done" and b.analysis == "done", (a, b)

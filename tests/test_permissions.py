@@ -14,7 +14,8 @@ import re
 import pytest
 
 from jixiao.web.app import all_routes
-from web_support import FUTURE_DEADLINE, TXT_SAMPLE, UNIT_A
+from jixiao.web.security import CSRF_EXEMPT
+from web_support import FUTURE_DEADLINE, TXT_SAMPLE, UNIT_A, UNIT_B
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # JSON bodies that would succeed on the owner's report (so a refusal is the permission check, not a
@@ -184,7 +185,11 @@ def test_every_unsafe_route_needs_csrf_with_a_session(sqlite_world):
     assert ("POST", "/api/tokens") in routes and ("POST", "/api/reports") in routes
     before = _snapshot(w, w.report_a)
     csrf = w.login("admin")
+    # the exempt routes take a user name and password, never the session (tested in test_accounts.py)
+    assert {p for _, p in routes} & CSRF_EXEMPT == {"/api/auth/token"}
     for method, path in routes:
+        if path in CSRF_EXEMPT:
+            continue
         url = _url(path, w.report_a)
         for headers, data in (({}, {"x": "1"}), ({"X-CSRF-Token": "forged"}, {"csrf_token": "forged"})):
             r = w.client.request(method, url, data=data, headers=headers, follow_redirects=False)
@@ -243,3 +248,138 @@ def test_pages_escape_report_text(sqlite_world):
             continue
         body = r.text
         assert "<script>alert('x')" not in body and "<img src=x>" not in body and "<b>100</b>" not in body, path
+
+
+# --- region and unit scoping of every write (issue 9, defect 7) ------------------------------------------
+# reviewer: 示例市 (UNIT_A and UNIT_B lie there); reviewer_far: 长沙市
+
+
+def _task_count(w) -> int:
+    from jixiao.store.models import Task
+
+    with w.db() as s:
+        return s.query(Task).count()
+
+
+def test_regional_reviewer_cannot_open_a_task_for_another_regions_unit(sqlite_world):
+    from jixiao.store.models import Unit
+
+    w = sqlite_world
+    far = w.users["reviewer_far"].auth
+    before = _task_count(w)
+    for units in ([UNIT_A], ["示例市新设单位"], ["长沙市天心区司法局", UNIT_B]):
+        r = w.client.post("/api/tasks", headers=far, json={"year": 2024, "deadline": FUTURE_DEADLINE, "units": units})
+        assert r.status_code == 403 and "不在您的审核地区（长沙市）内" in r.json()["detail"], (units, r.text)
+    # and through the page, by unit id (the form lists only the region's units; a forged id is refused)
+    csrf = w.login("reviewer_far")
+    with w.db() as s:
+        unit_a_id = s.query(Unit).filter_by(name=UNIT_A).one().id
+        assert s.query(Unit).filter_by(name="示例市新设单位").count() == 0  # nothing created on refusal
+    r = w.client.post("/tasks", data={"csrf_token": csrf, "year": "2024", "deadline": FUTURE_DEADLINE,
+                                      "unit_ids": str(unit_a_id)}, follow_redirects=False)
+    assert r.status_code in (400, 403, 404) and "任务已下达" not in r.text
+    assert _task_count(w) == before
+    # within the region it works (a unit the gazetteer places in 长沙市 is created)
+    r = w.client.post("/api/tasks", headers=far, json={"year": 2024, "deadline": FUTURE_DEADLINE,
+                                                        "units": ["长沙市天心区司法局"]})
+    assert r.status_code == 201, r.text
+
+
+def test_regional_reviewer_sees_only_tasks_of_the_region(sqlite_world):
+    w = sqlite_world
+    t = w.client.post("/api/tasks", headers=w.users["reviewer"].auth,
+                      json={"year": 2024, "deadline": FUTURE_DEADLINE, "units": [UNIT_A], "title": "示例市的任务"}).json()
+    far = w.users["reviewer_far"].auth
+    assert t["id"] not in [x["id"] for x in w.client.get("/api/tasks", headers=far).json()]
+    assert w.client.get(f"/api/tasks/{t['id']}", headers=far).status_code == 404
+    w.login("reviewer_far")
+    assert "示例市的任务" not in w.client.get("/tasks").text
+    assert w.client.get(f"/tasks/{t['id']}").status_code == 404
+    assert "示例市的任务" not in w.client.get("/upload").text  # not offered as an upload target
+    # the region's reviewer and the admin see it
+    assert t["id"] in [x["id"] for x in w.client.get("/api/tasks", headers=w.users["reviewer"].auth).json()]
+    assert t["id"] in [x["id"] for x in w.client.get("/api/tasks", headers=w.users["admin"].auth).json()]
+
+
+def test_regional_reviewer_cannot_upload_into_another_regions_task_or_for_its_unit(sqlite_world):
+    from jixiao.store.models import Report
+
+    w = sqlite_world
+    t = w.client.post("/api/tasks", headers=w.users["reviewer"].auth,
+                      json={"year": 2024, "deadline": FUTURE_DEADLINE, "units": [UNIT_A]}).json()
+    far = w.users["reviewer_far"].auth
+    r = w.client.post("/api/reports", headers=far, data={"task_id": str(t["id"])},
+                      files=[("files", (TXT_SAMPLE.name, TXT_SAMPLE.read_bytes()))])
+    res = r.json()["results"][0]
+    assert res["stored"] is False and "任务不存在" in res["error"]
+    # without a task: stored for the uploader, but not filed under 示范区 (another region's unit)
+    r = w.client.post("/api/reports", headers=far, files=[("files", (TXT_SAMPLE.name, TXT_SAMPLE.read_bytes()))])
+    rid = r.json()["results"][0]["report_id"]
+    with w.db() as s:
+        rep = s.get(Report, rid)
+        assert rep.unit_id is None and rep.task_id is None
+    ids = [x["id"] for x in w.client.get("/api/reports", headers=w.users["unit_a"].auth,
+                                         params={"per_page": 100}).json()["items"]]
+    assert rid not in ids
+    units = {u["unit_name"]: u for u in w.client.get(f"/api/tasks/{t['id']}", headers=w.users["reviewer"].auth)
+             .json()["units"]}
+    assert units[UNIT_A]["report_id"] != rid
+
+
+def test_regional_reviewer_cannot_review_or_correct_another_regions_report(sqlite_world):
+    w = sqlite_world
+    far = w.users["reviewer_far"].auth
+    # a report of 示范区 uploaded by the 长沙市 reviewer: visible to them (their upload), not theirs to review
+    r = w.client.post("/api/reports", headers=far, files=[("files", (TXT_SAMPLE.name, TXT_SAMPLE.read_bytes()))])
+    rid = r.json()["results"][0]["report_id"]
+    detail = w.client.get(f"/api/reports/{rid}", headers=far).json()
+    assert detail["transitions"] == [] and detail["can_correct"] is False
+    v = detail["version"]
+    r = w.client.post(f"/api/reports/{rid}/status", headers=far, json={"to": "approved", "comment": "越权", "version": v})
+    assert r.status_code == 403 and "不在您的审核地区" in r.json()["detail"]
+    r = w.client.post(f"/api/reports/{rid}/corrections", headers=far,
+                      json={"field": "facts.budget", "value": "1", "reason": "越权", "version": v})
+    assert r.status_code == 403 and "不在您的审核地区" in r.json()["detail"]
+    assert w.client.get(f"/api/reports/{rid}", headers=far).json()["status"] == "pending"
+    # the 示例市 reviewer may review it, but may not move a report of the region out of it by a correction
+    rv = w.users["reviewer"].auth
+    v = w.detail(w.report_a, "reviewer")["version"]
+    for field, value in (("facts.city", "长沙市"), ("facts.unit_name", "长沙市天心区司法局")):
+        r = w.client.post(f"/api/reports/{w.report_a}/corrections", headers=rv,
+                          json={"field": field, "value": value, "reason": "移走", "version": v})
+        assert r.status_code == 403 and "移出您的审核地区" in r.json()["detail"], (field, r.text)
+    r = w.client.post(f"/api/reports/{w.report_a}/status", headers=rv, json={"to": "in_review", "version": v})
+    assert r.status_code == 200
+
+
+def test_regional_reviewer_page_review_refused_for_another_region(sqlite_world):
+    w = sqlite_world
+    far = w.users["reviewer_far"].auth
+    rid = w.client.post("/api/reports", headers=far, files=[("files", (TXT_SAMPLE.name, TXT_SAMPLE.read_bytes()))]
+                        ).json()["results"][0]["report_id"]
+    before = _snapshot(w, rid)
+    csrf = w.login("reviewer_far")
+    for method, path in report_routes(w.app):
+        if method not in UNSAFE or path.startswith("/api/") or path.endswith("reanalyse"):
+            continue
+        form = {k: v.replace("{version}", str(before[0])) for k, v in PAGE_FORM.items()}
+        r = w.client.request(method, _url(path, rid), data={**form, "csrf_token": csrf}, follow_redirects=False)
+        assert r.status_code in (403, 422), (method, path, r.status_code)
+    assert _snapshot(w, rid) == before
+
+
+def test_regional_scoping_through_the_pages_upload_and_correction(sqlite_world):
+    w = sqlite_world
+    t = w.client.post("/api/tasks", headers=w.users["reviewer"].auth,
+                      json={"year": 2024, "deadline": FUTURE_DEADLINE, "units": [UNIT_A]}).json()
+    csrf = w.login("reviewer_far")
+    r = w.client.post("/upload", data={"csrf_token": csrf, "task_id": str(t["id"])},
+                      files=[("file", (TXT_SAMPLE.name, TXT_SAMPLE.read_bytes()))], headers={"Accept": "application/json"})
+    assert r.status_code == 404 and r.json()["ok"] is False and "任务不存在" in r.json()["error"]
+    # the region's own reviewer cannot move a report out of the region from the detail page
+    csrf = w.login("reviewer")
+    v = w.detail(w.report_a, "reviewer")["version"]
+    r = w.client.post(f"/reports/{w.report_a}/correct", data={"csrf_token": csrf, "field": "facts.city",
+                                                              "new_value": "长沙市", "reason": "移走", "version": str(v)})
+    assert r.status_code == 403 and "移出您的审核地区" in r.text
+    assert w.detail(w.report_a)["version"] == v

@@ -13,24 +13,20 @@ Every request goes to 127.0.0.1 only; every loop is bounded in count and time.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import socket
 import subprocess
 import sys
 import threading
 import time
-from base64 import b64encode
 from pathlib import Path
 
 import httpx
-import itsdangerous
 import pytest
 
-from jixiao.auth import password_fingerprint
 from jixiao.store import db as store_db
 from jixiao.store import service
-from jixiao.web.security import SESSION_COOKIE
+from jixiao.web.security import SESSION_COOKIE, csrf_for
 from web_support import TXT_SAMPLE
 
 SECRET = "server-load-test-secret"
@@ -51,7 +47,7 @@ class Server:
         with store_db.session_factory(engine)() as s:
             admin = service.create_user(s, username="admin", password="pass-word-123", role="admin")
             self.token = service.create_api_token(s, admin, "load")
-            self.admin_id, self.admin_fp = admin.id, password_fingerprint(admin.password_hash)
+            self.session_id = service.start_session(s, admin)  # a server-side session of the admin
         engine.dispose()
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -77,10 +73,8 @@ class Server:
         return {"Authorization": f"Bearer {self.token}"}
 
     def session_cookie(self) -> tuple[dict, str]:
-        """A signed session cookie of the admin (as the server's SessionMiddleware signs it) and its CSRF token."""
-        csrf = "csrf-token-for-the-load-test"
-        payload = b64encode(json.dumps({"uid": self.admin_id, "pwf": self.admin_fp, "csrf": csrf}).encode())
-        return {SESSION_COOKIE: itsdangerous.TimestampSigner(SECRET).sign(payload).decode()}, csrf
+        """The admin's session cookie and its CSRF token (derived from the session id with the secret)."""
+        return {SESSION_COOKIE: self.session_id}, csrf_for(SECRET, self.session_id)
 
     def states(self, ids: list[int]) -> dict[int, str]:
         out: dict[int, str] = {}

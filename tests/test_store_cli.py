@@ -44,7 +44,13 @@ def test_demo_prepares_database_and_prints_accounts(tmp_path):
 
 def test_user_add_and_passwd(tmp_path):
     url = f"sqlite:///{tmp_path / 'u.db'}"
-    r = runner.invoke(app, ["user", "add", "li", "--role", "reviewer", "--region", "示例市", "--password",
+    r = runner.invoke(app, ["user", "add", "li", "--role", "reviewer", "--region", "长沙是", "--password",
+                            "pass-word-123", "--db", url])
+    assert r.exit_code == 2 and "未知的地区" in r.output and "长沙市" in r.output  # a typo, near matches named
+    r = runner.invoke(app, ["user", "add", "li", "--role", "reviewer", "--region", "长沙市", "--password",
+                            "12345678", "--db", url])
+    assert r.exit_code == 2 and "密码至少 10 位" in r.output
+    r = runner.invoke(app, ["user", "add", "li", "--role", "reviewer", "--region", "长沙市", "--password",
                             "pass-word-123", "--db", url])
     assert r.exit_code == 0 and "已添加用户 li（审核人员）" in r.output
     r = runner.invoke(app, ["user", "add", "wang", "--role", "unit", "--unit", "某县司法局", "--db", url],
@@ -61,7 +67,7 @@ def test_user_add_and_passwd(tmp_path):
     engine, s = _session(url)
     try:
         assert service.authenticate(s, "wang", "new-pass-789").unit.name == "某县司法局"
-        assert service.authenticate(s, "li", "pass-word-123").region == "示例市"
+        assert service.authenticate(s, "li", "pass-word-123").region == "长沙市"
     finally:
         s.close()
         engine.dispose()

@@ -31,7 +31,7 @@ def test_users_create_authenticate_passwd(w):
         assert service.authenticate(s, "nobody", "pass-word-123") is None
         with pytest.raises(InvalidInput, match="已存在"):
             service.create_user(s, username="admin", password="pass-word-123", role="admin")
-        with pytest.raises(InvalidInput, match="密码至少 8 位"):
+        with pytest.raises(InvalidInput, match="密码至少 10 位"):
             service.create_user(s, username="x1", password="short", role="admin")
         with pytest.raises(InvalidInput, match="必须指定所属单位"):
             service.create_user(s, username="x2", password="pass-word-123", role="unit")

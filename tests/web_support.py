@@ -5,22 +5,18 @@ one fresh database is created per test session on the local server (``$JIXIAO_TE
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) and dropped afterwards; each test gets its own
 schema in it. Without a reachable server the PostgreSQL cases are skipped with a message.
 
-``world`` builds a small world on a fresh app: an admin, two reviewers (region 示例市 and 别的市), two
+``world`` builds a small world on a fresh app: an admin, two reviewers (region 示例市 and 长沙市), two
 unit users (示范区, 样板县) each with an API token, and one analysed report per unit.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
 import uuid
-from base64 import b64encode
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import itsdangerous
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -122,15 +118,8 @@ class World:
         return self.app.state.session_factory()
 
     def login(self, username: str, client=None):
-        """Log ``client`` in as ``username`` by setting a signed session cookie; returns the CSRF token."""
-        return login_cookie(client or self.client, self.app, self.users[username].id, self.session_fp(username))
-
-    def session_fp(self, username: str) -> str:
-        from jixiao.auth import password_fingerprint
-        from jixiao.store.models import User
-
-        with self.db() as s:
-            return password_fingerprint(s.get(User, self.users[username].id).password_hash)
+        """Log ``client`` in as ``username`` (a stored session and its cookie); returns the CSRF token."""
+        return login_cookie(client or self.client, self.app, self.users[username].id)
 
     def detail(self, report_id: int, who: str = "admin") -> dict:
         r = self.client.get(f"/api/reports/{report_id}", headers=self.users[who].auth)
@@ -138,16 +127,17 @@ class World:
         return r.json()
 
 
-def login_cookie(client, app, user_id: int, fingerprint: str) -> str:
-    """Set a session cookie for ``user_id`` on ``client`` (as SessionMiddleware signs it); returns the
+def login_cookie(client, app, user_id: int) -> str:
+    """Start a server-side session for ``user_id`` and set its cookie on ``client``; returns the
     session's CSRF token."""
-    from jixiao.web.security import SESSION_COOKIE
+    from jixiao.store import service
+    from jixiao.store.models import User
+    from jixiao.web.security import SESSION_COOKIE, csrf_for
 
-    csrf = secrets.token_urlsafe(16)
-    payload = b64encode(json.dumps({"uid": user_id, "pwf": fingerprint, "csrf": csrf}).encode())
-    signed = itsdangerous.TimestampSigner(app.state.settings.secret_key).sign(payload).decode()
-    client.cookies.set(SESSION_COOKIE, signed)
-    return csrf
+    with app.state.session_factory() as s:
+        sid = service.start_session(s, s.get(User, user_id))
+    client.cookies.set(SESSION_COOKIE, sid)
+    return csrf_for(app.state.settings.secret_key, sid)
 
 
 def make_world(url: str, *, reports: bool = True) -> World:
@@ -159,14 +149,15 @@ def make_world(url: str, *, reports: bool = True) -> World:
     app = create_app(url, secret_key="test-secret-" + uuid.uuid4().hex)
     world = World(app=app, client=TestClient(app))
     specs = [("admin", "admin", None, None), ("reviewer", "reviewer", None, "示例市"),
-             ("reviewer_far", "reviewer", None, "别的市"), ("unit_a", "unit", UNIT_A, None),
+             ("reviewer_far", "reviewer", None, "长沙市"), ("unit_a", "unit", UNIT_A, None),
              ("unit_b", "unit", UNIT_B, None)]
     with app.state.session_factory() as s:
+        # the units first: a reviewer's region must be a known place (gazetteer or a stored unit's)
+        service.get_or_create_unit(s, UNIT_A, "示例省", "示例市", "示范区")
+        service.get_or_create_unit(s, UNIT_B, "示例省", "示例市", "样板县")
         for username, role, unit, region in specs:
             user = service.create_user(s, username=username, password=PASSWORD, role=role, unit=unit, region=region)
             world.users[username] = Account(username, user.id, service.create_api_token(s, user, "test"), role)
-        service.get_or_create_unit(s, UNIT_A, "示例省", "示例市", "示范区")
-        service.get_or_create_unit(s, UNIT_B, "示例省", "示例市", "样板县")
         if reports:
             a = service.upload_files(s, s.get(type(user), world.users["unit_a"].id), [(TXT_SAMPLE.name, TXT_SAMPLE.read_bytes())])
             b = service.upload_files(s, s.get(type(user), world.users["unit_b"].id), [(DOCX_SAMPLE.name, DOCX_SAMPLE.read_bytes())])

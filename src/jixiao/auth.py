@@ -2,8 +2,9 @@
 checks them on every request).
 
 * Passwords: argon2id (``argon2-cffi``): ``hash_password`` / ``verify_password`` / ``needs_rehash``;
-  ``password_fingerprint`` is a short digest of a hash kept in the session cookie, so that a password
-  change ends the user's other sessions.
+* Hashing is bounded: at most ``HASH_SLOTS`` argon2 computations run at once (each takes 64 MiB), so
+  many concurrent logins wait for a slot instead of taking memory; a caller that waits longer than
+  ``HASH_WAIT`` seconds gets ``HashingBusy``.
 * API tokens: ``new_api_token()`` returns the token shown once to the user; only
   ``token_digest(token)`` (sha256) is stored.
 """
@@ -11,7 +12,9 @@ checks them on every request).
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -22,19 +25,40 @@ TOKEN_PREFIX = "jx_"
 DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
 
 _hasher = PasswordHasher()
+HASH_SLOTS = max(1, min(4, os.cpu_count() or 1))
+HASH_WAIT = 20.0  # seconds
+_slots = threading.BoundedSemaphore(HASH_SLOTS)
+
+
+class HashingBusy(Exception):
+    """No hashing slot became free in time (the server is flooded with logins)."""
+
+
+def _slot() -> threading.BoundedSemaphore:
+    if not _slots.acquire(timeout=HASH_WAIT):
+        raise HashingBusy()
+    return _slots
 
 
 def hash_password(password: str) -> str:
     """argon2id hash of ``password`` (salted; the parameters are stored in the hash)."""
-    return _hasher.hash(password)
+    slot = _slot()
+    try:
+        return _hasher.hash(password)
+    finally:
+        slot.release()
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    """True when ``password`` matches ``password_hash``; never raises for a bad or foreign hash."""
+    """True when ``password`` matches ``password_hash``; never raises for a bad or foreign hash
+    (``HashingBusy`` when no hashing slot is free in time)."""
+    slot = _slot()
     try:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+    finally:
+        slot.release()
 
 
 def needs_rehash(password_hash: str) -> bool:
@@ -43,11 +67,6 @@ def needs_rehash(password_hash: str) -> bool:
         return _hasher.check_needs_rehash(password_hash)
     except InvalidHashError:
         return True
-
-
-def password_fingerprint(password_hash: str) -> str:
-    """A short digest of the password hash kept in the session (changes when the password does)."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 def new_api_token() -> str:

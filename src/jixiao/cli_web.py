@@ -7,7 +7,10 @@
 * ``jixiao demo [--no-serve]`` — a fresh SQLite database in a temporary folder, the bundled samples
   loaded, an admin, a reviewer and a unit account with random passwords printed, a demo task; then serve;
 * ``jixiao user add USERNAME --role admin|reviewer|unit [--unit NAME] [--region NAME] [--db URL]`` and
-  ``jixiao user passwd USERNAME`` — the password is prompted (or ``--password`` for scripts).
+  ``jixiao user passwd USERNAME`` — the password is prompted (or ``--password`` for scripts);
+  ``jixiao user disable|enable USERNAME``;
+* ``jixiao token list USERNAME``, ``jixiao token create USERNAME [--name N] [--days D]``,
+  ``jixiao token revoke USERNAME TOKEN_ID`` — API tokens (the token is printed once).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from jixiao.cli_common import fail, use_data_option
 from jixiao.console import console, utf8_streams
 from jixiao.store.clock import today
 
-user_app = typer.Typer(add_completion=False, no_args_is_help=True, help="账号管理：添加用户、修改密码。")
+user_app = typer.Typer(add_completion=False, no_args_is_help=True, help="账号管理：添加用户、修改密码、停用/启用。")
+token_app = typer.Typer(add_completion=False, no_args_is_help=True, help="API 令牌：列出、创建、撤销。")
 
 DbOption = Annotated[str | None, typer.Option("--db", help="数据库 URL（默认 ./jixiao-data/jixiao.db；"
                                                             "PostgreSQL：postgresql://用户@主机/库名）")]
@@ -206,9 +210,89 @@ def user_passwd_cmd(
         console().print(f"已修改 {escape(username)} 的密码")
 
 
+def _set_active(username: str, active: bool, db: str | None) -> None:
+    _, service = _store()
+    utf8_streams()
+    with _session(db) as s:
+        try:
+            service.set_user_active(s, username, active)
+        except service.ServiceError as err:
+            fail(err.message)
+        console().print(f"已{'启用' if active else '停用'}用户 {escape(username)}"
+                        + ("" if active else "（其会话和 API 令牌已失效）"))
+
+
+@user_app.command("disable")
+def user_disable_cmd(username: Annotated[str, typer.Argument(help="用户名")], db: DbOption = None) -> None:
+    """停用用户：不能再登录，已登录的会话和 API 令牌立即失效。"""
+    _set_active(username, False, db)
+
+
+@user_app.command("enable")
+def user_enable_cmd(username: Annotated[str, typer.Argument(help="用户名")], db: DbOption = None) -> None:
+    """启用用户。"""
+    _set_active(username, True, db)
+
+
+@token_app.command("list")
+def token_list_cmd(username: Annotated[str, typer.Argument(help="用户名")], db: DbOption = None) -> None:
+    """列出用户的 API 令牌（编号、名称、创建/最近使用/过期时间、状态；不显示令牌本身）。"""
+    _, service = _store()
+    utf8_streams()
+    out = console()
+    with _session(db) as s:
+        try:
+            tokens = service.list_api_tokens(s, service.find_user(s, username))
+        except service.ServiceError as err:
+            fail(err.message)
+        if not tokens:
+            out.print(f"{escape(username)} 没有 API 令牌")
+        for t in tokens:
+            out.print(f"{t.id}\t{escape(t.name or '（未命名）')}\t创建 {t.created_at}\t最近使用 {t.last_used_at or '—'}"
+                      f"\t过期 {t.expires_at or '不过期'}\t{t.state_label}")
+
+
+@token_app.command("create")
+def token_create_cmd(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    name: Annotated[str, typer.Option("--name", help="令牌名称（用途）")] = "",
+    days: Annotated[int | None, typer.Option("--days", help="有效天数（默认 90，或环境变量 JIXIAO_TOKEN_DAYS）")] = None,
+    db: DbOption = None,
+) -> None:
+    """为用户创建 API 令牌（只显示这一次）。"""
+    _, service = _store()
+    utf8_streams()
+    with _session(db) as s:
+        try:
+            token = service.create_api_token(s, service.find_user(s, username), name, days)
+        except service.ServiceError as err:
+            fail(err.message)
+        console(stderr=True).print("新令牌（只显示这一次，请妥善保存）：")
+        print(token)
+
+
+@token_app.command("revoke")
+def token_revoke_cmd(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    token_id: Annotated[int, typer.Argument(help="令牌编号（见 jixiao token list）")],
+    db: DbOption = None,
+) -> None:
+    """撤销用户的一个 API 令牌。"""
+    _, service = _store()
+    utf8_streams()
+    with _session(db) as s:
+        try:
+            service.revoke_api_token(s, service.find_user(s, username), token_id)
+        except service.ServiceError as err:
+            fail(err.message)
+        console().print(f"已撤销 {escape(username)} 的令牌 {token_id}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``serve``, ``worker``, ``demo`` and ``user add/passwd`` to the ``jixiao`` command."""
+    """Add ``serve``, ``worker``, ``demo``, ``user add/passwd/disable/enable`` and ``token list/create/revoke``
+    to the ``jixiao`` command."""
     app.command("serve")(serve_cmd)
     app.command("worker")(worker_cmd)
     app.command("demo")(demo_cmd)
     app.add_typer(user_app, name="user")
+    app.add_typer(token_app, name="token")

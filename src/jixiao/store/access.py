@@ -8,6 +8,11 @@
 
 ``visible_clause`` is the SQL form used by every list/count query; ``can_view`` the Python form used
 when one report is loaded. A report the user may not see is reported as not found.
+
+Writes are scoped too: a reviewer with a region opens tasks only for units of that region
+(``unit_in_scope``), sees only the tasks that include such a unit, and reviews or corrects only reports
+of the region (``in_scope``) — a report they uploaded for another region stays visible to them but is
+reviewed by that region.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from sqlalchemy import false, or_, true
 from jixiao.store.models import Report, Unit, User
 
 EDITABLE_BY_UNIT = ("pending", "returned")
+OUT_OF_REGION = "该报告不在您的审核地区内，只能由其所在地区的审核人员审核或更正"
 # facts that decide who sees a report: only the finance bureau corrects them
 IDENTITY_FIELDS = ("facts.unit_name", "facts.province", "facts.city", "facts.county")
 
@@ -59,6 +65,31 @@ def unit_clause(user: User):
     return Unit.id == user.unit_id if user.unit_id is not None else false()
 
 
+def unit_in_scope(user: User, unit: Unit) -> bool:
+    """Python twin of :func:`unit_clause` for one unit."""
+    if user.role == "admin" or (user.role == "reviewer" and not user.region):
+        return True
+    if user.role == "reviewer":
+        return user.region in (unit.province, unit.city, unit.county)
+    return user.unit_id is not None and unit.id == user.unit_id
+
+
+def region_in_scope(user: User, province: str | None, city: str | None, county: str | None) -> bool:
+    """True when a place (province, city, county) lies in the region of ``user`` (always for an admin
+    or a reviewer without a region)."""
+    if user.role == "admin" or (user.role == "reviewer" and not user.region):
+        return True
+    return user.role == "reviewer" and user.region in (province, city, county)
+
+
+def in_scope(user: User, report: Report) -> bool:
+    """True when ``user`` may change ``report`` as a reviewer or its unit: like :func:`can_view`, but
+    a regional reviewer's own upload of another region's report does not count."""
+    if user.role == "reviewer":
+        return region_in_scope(user, report.province, report.city, report.county)
+    return can_view(user, report)
+
+
 def is_staff(user: User) -> bool:
     """Admin or reviewer (the finance bureau side)."""
     return user.role in ("admin", "reviewer")
@@ -66,6 +97,8 @@ def is_staff(user: User) -> bool:
 
 def correction_refusal(user: User, report: Report) -> str | None:
     """Why ``user`` (who can see ``report``) may not correct its values now, or None when allowed."""
+    if not in_scope(user, report):
+        return OUT_OF_REGION
     if report.status == "approved":
         return "报告已审核通过，不能再修改数值"
     if report.analysis != "done":
@@ -106,10 +139,12 @@ def resubmit_refusal(user: User, report: Report) -> str | None:
     return None
 
 
-def status_refusal(user: User) -> str | None:
-    """Why ``user`` may not change report statuses, or None."""
+def status_refusal(user: User, report: Report | None = None) -> str | None:
+    """Why ``user`` may not change report statuses (of ``report``, when given), or None."""
     if not is_staff(user):
         return "只有审核人员可以更改审核状态"
+    if report is not None and not in_scope(user, report):
+        return OUT_OF_REGION
     return None
 
 

@@ -36,7 +36,7 @@ from jixiao.store.models import (
     utcnow,
 )
 from jixiao.store.submission import filename_of, refresh_filing
-from jixiao.store.units import get_or_create_unit
+from jixiao.store.units import get_or_create_unit, locate_unit
 from jixiao.store.values import (
     apply_corrections,
     field_label,
@@ -79,7 +79,9 @@ def refresh_summary(db: Session, report: Report) -> None:
     if (uploader is None or uploader.role != "unit") and facts.get("unit_name"):
         unit = get_or_create_unit(db, str(facts["unit_name"]), facts.get("province"), facts.get("city"),
                                   facts.get("county"), commit=False)
-        report.unit_id = unit.id
+        if uploader is not None and not access.unit_in_scope(uploader, unit):
+            unit = None  # a regional reviewer's upload of another region's report is not filed under that unit
+        report.unit_id = unit.id if unit else None
     report.unit_name = unit.name if unit else (str(facts.get("unit_name"))[:200] if facts.get("unit_name") else None)
     for col in ("province", "city", "county"):
         value = (getattr(unit, col) if unit else None) or facts.get(col)
@@ -147,14 +149,14 @@ def report_detail(db: Session, actor: User, report_id: int, *, include_text: boo
                             "from_label": STATUSES.get(s.from_status, s.from_status),
                             "to_label": STATUSES.get(s.to_status, s.to_status), "comment": s.comment,
                             "user": _user_name(s.user), "at": iso(s.at)} for s in report.status_changes],
-        "transitions": [] if access.status_refusal(actor) else [
+        "transitions": [] if access.status_refusal(actor, report) else [
             t for t in TRANSITIONS.get(report.status, ()) if t != "approved" or not access.approval_refusal(report)],
         "can_reanalyse": (report.analysis not in ("queued", "running")
                           and access.reanalysis_refusal(actor, report) is None),
         "can_correct": access.correction_refusal(actor, report) is None,
         "filing": report.filing or {}, "duplicate_of": report.duplicate_of,
         "duplicate_name": filename_of(db, report.duplicate_of),
-        "can_confirm_filing": report.filing_state == "mismatch" and access.status_refusal(actor) is None,
+        "can_confirm_filing": report.filing_state == "mismatch" and access.status_refusal(actor, report) is None,
         "can_resubmit": actor.role == "unit" and access.resubmit_refusal(actor, report) is None,
         "can_withdraw": access.withdrawal_refusal(actor, report) is None,
     }
@@ -358,6 +360,20 @@ def filter_choices(db: Session, actor: User) -> FilterChoices:
 
 # --- editing ---------------------------------------------------------------------------------------
 
+def _place_after(db: Session, report: Report, field: str, value: Any) -> tuple[str | None, ...]:
+    """(province, city, county) of ``report`` once ``field`` (an identity field) is set to ``value``."""
+    place = {"province": report.province, "city": report.city, "county": report.county}
+    name = field.split(".", 1)[1]
+    if name in place:
+        place[name] = str(value) if value else None
+    elif value:  # the unit name: the stored unit's region, else the gazetteer's
+        unit = db.scalar(select(Unit).where(Unit.name == str(value).strip()))
+        where = ({"province": unit.province, "city": unit.city, "county": unit.county} if unit
+                 else locate_unit(str(value)))
+        place = {k: where.get(k) for k in place}
+    return place["province"], place["city"], place["county"]
+
+
 def check_version(report: Report, version: int | None) -> None:
     """Refuse an edit based on another version of the report than the current one (409)."""
     if version is None:
@@ -379,6 +395,8 @@ def correct_value(db: Session, actor: User, report_id: int, *, field: str, value
         raise InvalidInput("请填写更正原因")
     check_text_length(reason, "更正原因")
     new_value = parse_value(field, value)
+    if field in access.IDENTITY_FIELDS and not access.region_in_scope(actor, *_place_after(db, report, field, new_value)):
+        raise PermissionDenied("更正后报告将移出您的审核地区，请由该地区的审核人员更正")
     eff = apply_corrections(report.extracted, report.corrections)
     exists, old_value = get_value(eff.data, field)
     if not exists:

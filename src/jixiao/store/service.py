@@ -1,7 +1,8 @@
 """The business operations of the review workspace in one namespace: the web pages, the JSON API and
 the CLI call ``service.<operation>``. Each concern has its own module; this one only gathers them.
 
-* accounts and API tokens — :mod:`jixiao.store.users`; units — :mod:`jixiao.store.units`;
+* accounts and API tokens — :mod:`jixiao.store.users`; login sessions — :mod:`jixiao.store.sessions`;
+  login throttling — :mod:`jixiao.store.throttle`; reviewer regions — :mod:`jixiao.store.regions`; units — :mod:`jixiao.store.units`;
 * reports (upload and analysis through the pipeline, re-analysis, list, detail, corrections, 确认归属) —
   :mod:`jixiao.store.reports`; the analysis queue and its workers — :mod:`jixiao.store.jobs` (limits:
   :mod:`jixiao.store.limits`, child processes: :mod:`jixiao.store.sandbox`); the filing check by content —
@@ -31,6 +32,7 @@ from jixiao.store.errors import (
 from jixiao.store.export import export_xlsx
 from jixiao.store.filing import STATES as FILING_STATES
 from jixiao.store.models import ANALYSIS, ROLES, STATUSES, TRANSITIONS
+from jixiao.store.regions import check_region
 from jixiao.store.reports import (
     SEVERITIES,
     SORTS,
@@ -46,7 +48,16 @@ from jixiao.store.reports import (
     report_detail,
     report_row,
 )
+from jixiao.store.sessions import (
+    end_session,
+    end_user_sessions,
+    list_sessions,
+    new_session_id,
+    session_user,
+    start_session,
+)
 from jixiao.store.submission import find_duplicate
+from jixiao.store.throttle import LoginThrottled
 from jixiao.store.units import get_or_create_unit, list_units
 from jixiao.store.uploads import (
     INTERRUPTED,
@@ -64,14 +75,23 @@ from jixiao.store.uploads import (
 )
 from jixiao.store.users import (
     MIN_PASSWORD,
+    TOKEN_STATES,
+    LoginBusy,
+    TokenInfo,
     authenticate,
+    change_own_password,
     create_api_token,
     create_user,
+    find_user,
     get_user,
     list_api_tokens,
     list_users,
+    password_problem,
     revoke_api_token,
+    set_active,
     set_password,
+    set_user_active,
+    token_days,
     user_for_token,
 )
 from jixiao.store.workflow import (
@@ -89,6 +109,9 @@ from jixiao.store.workflow import (
 )
 
 __all__ = [
+    "TOKEN_STATES", "LoginBusy", "LoginThrottled", "TokenInfo", "change_own_password", "check_region",
+    "end_session", "end_user_sessions", "list_sessions", "new_session_id", "password_problem", "session_user",
+    "set_active", "start_session", "token_days", "find_user", "set_user_active",
     "ANALYSIS", "FILING_STATES", "INTERRUPTED", "AnalysisState", "MAX_BULK", "MIN_PASSWORD", "ROLES", "SEVERITIES",
     "SORTS", "STATUSES", "TRANSITIONS", "UNIT_STATES", "analysis_states", "claim_analysis", "record_analysis",
     "requeue_interrupted", "BulkResult", "bulk_change_status", "resubmit", "withdraw",

@@ -35,6 +35,11 @@ def get_or_create_unit(db: Session, name: str, province: str | None = None, city
     return unit
 
 
+def locate_unit(name: str) -> dict[str, str | None]:
+    """{"province", "city", "county"} of a unit name, from the gazetteer ({} when it names no place)."""
+    return locate((name or "").strip())
+
+
 def list_units(db: Session, actor: User) -> list[Unit]:
     """The units ``actor`` works with (all, its region's, or its own)."""
     return list(db.scalars(select(Unit).where(access.unit_clause(actor)).order_by(Unit.name)))

@@ -92,6 +92,8 @@ def task_for_upload(db: Session, actor: User, task_id: int) -> Task:
         member = db.get(TaskUnit, (task_id, actor.unit_id))
         if member is None:
             raise NotFound("任务不存在")
+    elif not any(access.unit_in_scope(actor, tu.unit) for tu in task.units):
+        raise NotFound("任务不存在")  # a regional reviewer: a task of other regions only
     return task
 
 

@@ -114,6 +114,10 @@ def open_task(db: Session, actor: User, *, year: int, title: str, deadline: date
             unit = get_or_create_unit(db, u, commit=False)
         else:
             continue
+        if not access.unit_in_scope(actor, unit):
+            db.rollback()  # a unit created just now for this name is not kept
+            where = "" if (unit.province or unit.city or unit.county) else "（无法从名称确定所在地区）"
+            raise PermissionDenied(f"单位“{unit.name}”{where}不在您的审核地区（{actor.region}）内，不能为其下达任务")
         if unit.id not in unit_ids:
             unit_ids.append(unit.id)
     if not unit_ids:
@@ -165,13 +169,14 @@ def _visible_tasks(db: Session, actor: User):
         Task.year.desc(), Task.id.desc())
     if actor.role == "unit":
         stmt = stmt.where(Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == actor.unit_id)))
+    elif actor.role == "reviewer" and actor.region:  # the tasks that include a unit of the region
+        stmt = stmt.where(Task.id.in_(select(TaskUnit.task_id).join(Unit, Unit.id == TaskUnit.unit_id)
+                                      .where(access.unit_clause(actor))))
     return stmt
 
 
 def _view(db: Session, actor: User, task: Task) -> TaskView:
-    members = [tu.unit for tu in task.units]
-    if actor.role == "unit":
-        members = [u for u in members if u.id == actor.unit_id]
+    members = [tu.unit for tu in task.units if access.unit_in_scope(actor, tu.unit)]
     latest: dict[int, Report] = {}
     failed: dict[int, Report] = {}
     unconfirmed: dict[int, Report] = {}
@@ -252,7 +257,7 @@ def change_status(db: Session, actor: User, report_id: int, *, to: str, comment:
     """Move a report along the workflow (``TRANSITIONS``), with the reviewer's comment (required when
     returning it), based on report ``version``."""
     report = get_report(db, actor, report_id)
-    refusal = access.status_refusal(actor)
+    refusal = access.status_refusal(actor, report)
     if refusal:
         raise PermissionDenied(refusal)
     if to not in STATUSES:
@@ -279,7 +284,7 @@ def confirm_filing(db: Session, actor: User, report_id: int, *, reason: str, ver
     unit and task it was filed under as that unit's submission, with a reason, based on report
     ``version``; logged in the change log (field ``filing``), kept through re-analysis."""
     report = get_report(db, actor, report_id, options=[selectinload(Report.corrections)])
-    if access.status_refusal(actor):
+    if access.status_refusal(actor, report):
         raise PermissionDenied("只有审核人员可以确认报告归属")
     reason = check_text_length((reason or "").strip(), "确认归属的理由")
     if not reason:
@@ -350,6 +355,8 @@ def resubmit(db: Session, actor: User, report_id: int, *, comment: str = "", ver
     """重新提交: a returned report goes back to 待审核 after its unit revised it (the unit's users and
     the reviewers who see it may do this); the unit's note is kept in the review history."""
     report = get_report(db, actor, report_id)
+    if access.is_staff(actor) and not access.in_scope(actor, report):
+        raise PermissionDenied(access.OUT_OF_REGION)  # a reviewer resubmits only reports of the region
     refusal = access.resubmit_refusal(actor, report)
     if refusal:
         raise InvalidInput(f"{refusal}（当前状态：{STATUSES[report.status]}）")

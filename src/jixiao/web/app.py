@@ -7,9 +7,10 @@ uploads are queued and analysed off the request path (:mod:`jixiao.store.jobs`):
 to shutdown (``workers=0``: queued only, for separate ``jixiao worker`` processes). Without (tests,
 scripts) an upload is analysed in the request and reports left ``queued`` by a crash are marked as
 failed ("上传中断，未完成，请重新分析"). Request bodies over ``JIXIAO_MAX_REQUEST_MB`` are refused
-before they are read (:mod:`jixiao.web.bodylimit`). The session secret comes from the argument,
-``$JIXIAO_SECRET_KEY``, or a ``secret_key`` file kept next to the SQLite database (created on first
-start); for other databases without either, a random one is used (sessions end on restart).
+before they are read (:mod:`jixiao.web.bodylimit`). Sessions are kept in the database; the secret
+(it derives each session's CSRF token) comes from the argument, ``$JIXIAO_SECRET_KEY``, or a
+``secret_key`` file kept next to the SQLite database (created on first start); for other databases
+without either, a random one is used (open forms need reloading after a restart).
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from jixiao import __version__
 from jixiao.store import db as store_db
@@ -43,9 +43,15 @@ from jixiao.web.bodylimit import BodyLimitMiddleware
 from jixiao.web.deps import Settings
 from jixiao.web.render import render_error
 from jixiao.web.routes import ROUTERS
-from jixiao.web.security import SESSION_COOKIE, SESSION_MAX_AGE, csrf_protect
+from jixiao.web.security import csrf_protect, write_cookie
 
 STATIC = Path(__file__).with_name("static")
+API_DESCRIPTION = (
+    "令牌认证：`Authorization: Bearer <令牌>`。令牌在“我的账号”页面、`jixiao token create` 或 "
+    "`POST /api/tokens` 创建，默认 90 天过期。\n\n"
+    "在本页试用：点击右上角 **Authorize**，在“用户名密码”中填用户名和密码（经 `POST /api/auth/token` "
+    "换取新令牌，失败次数过多会被暂时锁定），或在“令牌”中粘贴已有令牌。\n\n"
+    "错误均为 `{\"detail\": \"中文说明\"}`。")
 log = logging.getLogger("jixiao.web")
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -119,12 +125,11 @@ def create_app(db_url: str | None = None, *, secret_key: str | None = None, http
                   openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)], lifespan=lifespan)
     app.state.settings, app.state.engine, app.state.session_factory = settings, engine, factory
     app.state.jobs = jobs
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
-                       max_age=SESSION_MAX_AGE, same_site="lax", https_only=https_only)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
+        write_cookie(request, response, https_only=https_only)  # the session cookie (security.py)
         for k, v in SECURITY_HEADERS.items():
             response.headers.setdefault(k, v)
         if request.url.path.startswith("/api/"):
@@ -154,8 +159,7 @@ def _docs(app: FastAPI) -> None:
         if app.openapi_schema is None:
             routes = [r for r in all_routes(app) if (r.path or "").startswith("/api/")]
             app.openapi_schema = get_openapi(title=app.title, version=app.version, routes=routes,
-                                             description="令牌认证：`Authorization: Bearer <令牌>`（在页面或 "
-                                                         "POST /api/tokens 创建）。错误均为 `{\"detail\": \"中文说明\"}`。")
+                                             description=API_DESCRIPTION)
         return app.openapi_schema
 
     app.openapi = openapi

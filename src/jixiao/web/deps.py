@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPBearer, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from jixiao.auth import password_fingerprint
 from jixiao.store import service
 from jixiao.store.models import User
-from jixiao.web.security import bearer_token, session_user_id
+from jixiao.web.security import bearer_token, session_id
 
 LOGIN_REQUIRED = "请先登录"
-BAD_TOKEN = "API 令牌无效或已撤销"
+BAD_TOKEN = "API 令牌无效、已过期或已撤销"
 API_LOGIN_REQUIRED = "需要 API 令牌（Authorization: Bearer …）或先登录"
 
 
@@ -65,11 +65,11 @@ def release(db: Session) -> None:
 
 
 def optional_user(request: Request, db: SessionDep) -> User | None:
-    """The user of the session cookie, or None (also when the password changed since the login)."""
-    uid, fingerprint = session_user_id(request)
-    user = service.get_user(db, uid)
+    """The user of the session cookie's server-side session, or None (logged out, expired, the password
+    changed or the user disabled since)."""
+    user = service.session_user(db, session_id(request))
     release(db)
-    if user is None or fingerprint != password_fingerprint(user.password_hash):
+    if user is None:
         return None
     request.state.user = user
     return user
@@ -82,7 +82,16 @@ def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
     return user
 
 
-def api_user(request: Request, db: SessionDep) -> User:
+# OpenAPI security schemes (documentation only: ``api_user`` reads the header itself). Swagger's
+# "Authorize" takes a token (HTTPBearer) or a user name and password (OAuth2 password flow against
+# POST /api/auth/token, which returns a new token).
+bearer_scheme = HTTPBearer(auto_error=False, scheme_name="令牌", description="API 令牌（jx_…）")
+password_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False, scheme_name="用户名密码",
+                                       description="用用户名和密码换取令牌（POST /api/auth/token）")
+
+
+def api_user(request: Request, db: SessionDep, _t: Annotated[object, Depends(bearer_scheme)] = None,
+             _p: Annotated[object, Depends(password_scheme)] = None) -> User:
     """The user of the ``Authorization: Bearer`` token; without a token, the session user; else 401."""
     token = bearer_token(request)
     if token:

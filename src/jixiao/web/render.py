@@ -28,6 +28,11 @@ MESSAGES = {
     "login": ("ok", "已登录。"),
     "resubmitted": ("ok", "已重新提交，等待审核。"),
     "withdrawn": ("ok", "已撤回上传的报告。"),
+    "password": ("ok", "密码已修改：其他已登录的会话和全部 API 令牌均已失效。"),
+    "token_revoked": ("ok", "令牌已撤销。"),
+    "sessions_ended": ("ok", "其他已登录的会话均已退出。"),
+    "user_disabled": ("ok", "用户已停用：该用户的会话和令牌已失效。"),
+    "user_enabled": ("ok", "用户已启用。"),
 }
 
 
@@ -56,7 +61,7 @@ def render(request: Request, name: str, user: User | None, status_code: int = 20
 
 
 ERROR_HEADINGS = {400: "请求有误", 403: "无权操作", 404: "页面不存在", 409: "数据已变化", 413: "文件过大",
-                  422: "请求参数无效"}
+                  422: "请求参数无效", 429: "尝试次数过多", 503: "服务器繁忙"}
 
 
 def render_error(request: Request, status: int, detail: str) -> Response:

@@ -137,9 +137,10 @@ class TaskIn(BaseModel):
 
 
 class TokenIn(BaseModel):
-    """A new API token's name."""
+    """A new API token's name and lifetime."""
 
-    name: str = ""
+    name: str = Field("", max_length=100, description="令牌名称（用途），如“统计脚本”")
+    days: int | None = Field(None, ge=1, le=3650, description="有效天数（默认 90 天，或 JIXIAO_TOKEN_DAYS）")
 
 
 class TokenOut(BaseModel):
@@ -147,6 +148,22 @@ class TokenOut(BaseModel):
 
     token: str = Field(description="API 令牌，只显示这一次，请妥善保存")
     name: str
+    expires_at: str | None = Field(None, description="过期时间（UTC）")
+
+
+class PasswordIn(BaseModel):
+    """Change one's own password."""
+
+    old_password: str = Field(max_length=256, description="原密码")
+    new_password: str = Field(max_length=256, description="新密码：至少 10 位，不能全是同一个字符，不能包含用户名，不能是常见密码")
+
+
+class TokenGrant(BaseModel):
+    """A token obtained with a user name and password (OAuth2 password flow, for Swagger's Authorize)."""
+
+    access_token: str = Field(description="API 令牌，只显示这一次")
+    token_type: str = "bearer"
+    expires_at: str | None = None
 
 
 class BulkStatusIn(BaseModel):

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from jixiao.web.routes import compare, home, login, reports, tasks, uploads, users
+from jixiao.web.routes import account, compare, home, login, reports, tasks, uploads, users
 
-ROUTERS = [login.router, home.router, tasks.router, uploads.router, reports.router, compare.router, users.router]
+ROUTERS = [login.router, home.router, tasks.router, uploads.router, reports.router, compare.router, users.router,
+           account.router]
 
 __all__ = ["ROUTERS"]
