@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -78,13 +79,13 @@ def _jixiao(*args: str, cwd: Path, **kw) -> subprocess.Popen | subprocess.Comple
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=True)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A real ``jixiao serve`` on a free port, with a reviewer account; yields the base URL."""
-    folder = tmp_path_factory.mktemp("browser")
+@contextmanager
+def running_server(folder: Path, *accounts: list[str]):
+    """A real ``jixiao serve`` on a free port over a new SQLite database in ``folder``, after
+    ``jixiao user add`` with each of ``accounts`` (its arguments); yields the base URL."""
     db = f"sqlite:///{folder / 'jixiao.db'}"
-    _jixiao("user", "add", "reviewer", "--role", "reviewer", "--name", "王审核", "--password", PASSWORD,
-            "--db", db, cwd=folder)
+    for args in accounts:
+        _jixiao("user", "add", *args, "--db", db, cwd=folder)
     port = _free_port()
     log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
     proc = _jixiao("serve", "--db", db, "--host", "127.0.0.1", "--port", str(port), cwd=folder, background=True,
@@ -100,13 +101,23 @@ def server(tmp_path_factory):
                 log.close()
                 pytest.fail("jixiao serve 未能启动：\n" + (folder / "server.log").read_text()[-3000:])
             time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real ``jixiao serve`` on a free port, with a reviewer account; yields the base URL."""
+    with running_server(tmp_path_factory.mktemp("browser"),
+                        ["reviewer", "--role", "reviewer", "--name", "王审核", "--password", PASSWORD]) as url:
+        yield url
 
 
 def test_review_a_report_in_the_browser(chromium, server):

@@ -11,13 +11,10 @@ saved to ``tests/artifacts/filing_upload.png`` and ``tests/artifacts/filing_deta
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
-import time
 
 import pytest
 
-from test_browser import ARGS, ARTIFACTS, SAMPLE, _free_port, _jixiao, chromium  # noqa: F401 - chromium: a fixture
+from test_browser import ARGS, ARTIFACTS, SAMPLE, chromium, running_server  # noqa: F401 - chromium: a fixture
 
 PASSWORD = "browser-pass-1"
 UNIT_B = "示例市样板县司法局"
@@ -27,34 +24,10 @@ UNIT_A = "示例市示范区司法局"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A real ``jixiao serve`` on a free port, with a unit account of 样板县 and a reviewer."""
-    folder = tmp_path_factory.mktemp("browser_filing")
-    db = f"sqlite:///{folder / 'jixiao.db'}"
-    _jixiao("user", "add", "yangban", "--role", "unit", "--unit", UNIT_B, "--name", "样板县填报人",
-            "--password", PASSWORD, "--db", db, cwd=folder)
-    _jixiao("user", "add", "reviewer", "--role", "reviewer", "--name", "王审核", "--password", PASSWORD,
-            "--db", db, cwd=folder)
-    port = _free_port()
-    log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
-    proc = _jixiao("serve", "--db", db, "--host", "127.0.0.1", "--port", str(port), cwd=folder, background=True,
-                   stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.close()
-                pytest.fail("jixiao serve 未能启动：\n" + (folder / "server.log").read_text()[-3000:])
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with running_server(tmp_path_factory.mktemp("browser_filing"),
+                        ["yangban", "--role", "unit", "--unit", UNIT_B, "--name", "样板县填报人", "--password", PASSWORD],
+                        ["reviewer", "--role", "reviewer", "--name", "王审核", "--password", PASSWORD]) as url:
+        yield url
 
 
 def _login(page, server: str, username: str) -> None:

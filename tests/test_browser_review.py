@@ -5,14 +5,10 @@ navigation and the working buttons. Screenshots go to ``tests/artifacts/`` (igno
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
-
 import pytest
 
 from conftest import SAMPLES
-from test_browser import ARGS, ARTIFACTS, _free_port, _jixiao, chromium  # noqa: F401 - chromium is a fixture
+from test_browser import ARGS, ARTIFACTS, chromium, running_server  # noqa: F401 - chromium is a fixture
 
 TXT = SAMPLES / "示例市示范区司法局_2024年度部门整体支出绩效自评报告.txt"
 DOCX = SAMPLES / "示例省样板县司法局_2023年度部门整体支出绩效自评报告.docx"
@@ -22,32 +18,9 @@ PASSWORD = "browser-pass-2"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A real ``jixiao serve`` on a free port with a reviewer (all regions); yields the base URL."""
-    folder = tmp_path_factory.mktemp("browser_review")
-    db = f"sqlite:///{folder / 'jixiao.db'}"
-    _jixiao("user", "add", "reviewer", "--role", "reviewer", "--name", "赵审核", "--password", PASSWORD,
-            "--db", db, cwd=folder)
-    port = _free_port()
-    log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
-    proc = _jixiao("serve", "--db", db, "--host", "127.0.0.1", "--port", str(port), cwd=folder, background=True,
-                   stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.close()
-                pytest.fail("jixiao serve 未能启动：\n" + (folder / "server.log").read_text()[-3000:])
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with running_server(tmp_path_factory.mktemp("browser_review"),
+                        ["reviewer", "--role", "reviewer", "--name", "赵审核", "--password", PASSWORD]) as url:
+        yield url
 
 
 def test_bulk_approve_and_signed_figures_in_the_browser(chromium, server):  # noqa: F811 - the fixture

@@ -18,6 +18,7 @@ from __future__ import annotations
 import secrets
 import sys
 import tempfile
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -165,6 +166,19 @@ def _session(db: str | None):
     return store_db.session_factory(store_db.make_engine(db))()
 
 
+@contextmanager
+def _service_session(db: str | None):
+    """The store's service and a session on ``db`` (migrated first); a ServiceError in the block ends the
+    command with its Chinese message."""
+    _, service = _store()
+    utf8_streams()
+    with _session(db) as s:
+        try:
+            yield service, s
+        except service.ServiceError as err:
+            fail(err.message)
+
+
 def _password(given: str | None) -> str:
     if given:
         return given
@@ -182,14 +196,9 @@ def user_add_cmd(
     db: DbOption = None,
 ) -> None:
     """添加用户（密码以 argon2 散列保存）。"""
-    _, service = _store()
-    utf8_streams()
-    with _session(db) as s:
-        try:
-            user = service.create_user(s, username=username, password=_password(password), role=role, unit=unit,
-                                       region=region, display_name=display_name)
-        except service.ServiceError as err:
-            fail(err.message)
+    with _service_session(db) as (service, s):
+        user = service.create_user(s, username=username, password=_password(password), role=role, unit=unit,
+                                   region=region, display_name=display_name)
         console().print(f"已添加用户 {escape(user.username)}（{service.ROLES[user.role]}）")
 
 
@@ -200,24 +209,14 @@ def user_passwd_cmd(
     db: DbOption = None,
 ) -> None:
     """修改用户密码（该用户其他已登录的会话随之失效）。"""
-    _, service = _store()
-    utf8_streams()
-    with _session(db) as s:
-        try:
-            service.set_password(s, username, _password(password))
-        except service.ServiceError as err:
-            fail(err.message)
+    with _service_session(db) as (service, s):
+        service.set_password(s, username, _password(password))
         console().print(f"已修改 {escape(username)} 的密码")
 
 
 def _set_active(username: str, active: bool, db: str | None) -> None:
-    _, service = _store()
-    utf8_streams()
-    with _session(db) as s:
-        try:
-            service.set_user_active(s, username, active)
-        except service.ServiceError as err:
-            fail(err.message)
+    with _service_session(db) as (service, s):
+        service.set_user_active(s, username, active)
         console().print(f"已{'启用' if active else '停用'}用户 {escape(username)}"
                         + ("" if active else "（其会话和 API 令牌已失效）"))
 
@@ -237,14 +236,9 @@ def user_enable_cmd(username: Annotated[str, typer.Argument(help="用户名")], 
 @token_app.command("list")
 def token_list_cmd(username: Annotated[str, typer.Argument(help="用户名")], db: DbOption = None) -> None:
     """列出用户的 API 令牌（编号、名称、创建/最近使用/过期时间、状态；不显示令牌本身）。"""
-    _, service = _store()
-    utf8_streams()
     out = console()
-    with _session(db) as s:
-        try:
-            tokens = service.list_api_tokens(s, service.find_user(s, username))
-        except service.ServiceError as err:
-            fail(err.message)
+    with _service_session(db) as (service, s):
+        tokens = service.list_api_tokens(s, service.find_user(s, username))
         if not tokens:
             out.print(f"{escape(username)} 没有 API 令牌")
         for t in tokens:
@@ -260,13 +254,8 @@ def token_create_cmd(
     db: DbOption = None,
 ) -> None:
     """为用户创建 API 令牌（只显示这一次）。"""
-    _, service = _store()
-    utf8_streams()
-    with _session(db) as s:
-        try:
-            token = service.create_api_token(s, service.find_user(s, username), name, days)
-        except service.ServiceError as err:
-            fail(err.message)
+    with _service_session(db) as (service, s):
+        token = service.create_api_token(s, service.find_user(s, username), name, days)
         console(stderr=True).print("新令牌（只显示这一次，请妥善保存）：")
         print(token)
 
@@ -278,13 +267,8 @@ def token_revoke_cmd(
     db: DbOption = None,
 ) -> None:
     """撤销用户的一个 API 令牌。"""
-    _, service = _store()
-    utf8_streams()
-    with _session(db) as s:
-        try:
-            service.revoke_api_token(s, service.find_user(s, username), token_id)
-        except service.ServiceError as err:
-            fail(err.message)
+    with _service_session(db) as (service, s):
+        service.revoke_api_token(s, service.find_user(s, username), token_id)
         console().print(f"已撤销 {escape(username)} 的令牌 {token_id}")
 
 
