@@ -87,6 +87,7 @@ class VocabularyFile(_Model):
     goal_setting: Fragments
     actual: Fragments
     stem_noise: Fragments
+    whole_total: Fragments
     project_name_end: Fragments
     list_intro: Fragments
     list_before: Fragments

@@ -23,6 +23,9 @@ def check(rc):
 
     自评表“项目资金”部分中，年度资金总额行与其中某一资金行的执行率相同、得分却不同，也属此类。
 
+    没有标准指标的数字，只在两处都写明是全年（全县、累计……）合计、指标名称相同、计量单位相同（人次、件等
+    计数）时比较：“全年接待游客1,865万人次”与“全年接待游客1,568万人次”。
+
     **示例**：全年累计受理法援案件612件……累计受理法援案件669件。
     """
     for key, fact in rc.report.facts.items():
@@ -54,6 +57,7 @@ def check(rc):
         if goal.search(m.label) or rc.in_goal_section(m.evidence[0].start):
             continue
         by_kpi.setdefault(m.kpi, []).append(m)
+    yield from _whole_totals(rc, goal)
     for kpi, ms in by_kpi.items():
         distinct: list = []
         for m in ms:
@@ -81,3 +85,37 @@ def _differs(a, b, da: int | None = None, db: int | None = None) -> bool:
         return x != y
     d = min(da, db)
     return round_to(x, d) != round_to(y, d) and abs(x - y) > half_unit(da) + half_unit(db)
+
+
+_COUNTED = ("%", "万元", "元", "亿元", "千元", "分")
+
+
+def _whole_totals(rc, goal):
+    """Running-text figures without a KPI that both claim the whole year's total of the same thing."""
+    whole = rc.words("whole_total")
+    groups: dict[tuple[str, str], list] = {}
+    for m in rc.report.metrics:
+        if (m.kpi or m.target is not None or m.approx or m.comparator or m.unit in _COUNTED
+                or len(m.evidence) != 1 or goal.search(m.label) or rc.in_goal_section(m.evidence[0].start)):
+            continue
+        label = "".join(m.label.split())
+        lead = whole.match(label)
+        if not lead:
+            continue
+        what = label[lead.end():]
+        if len(what) < 3:
+            continue
+        groups.setdefault((what, m.unit), []).append(m)
+    for (what, unit), ms in groups.items():
+        distinct: list = []
+        for m in ms:
+            if all(_differs(m.value, d.value, m.decimals, d.decimals) for d in distinct):
+                distinct.append(m)
+        if len(distinct) < 2:
+            continue
+        yield rc.finding(
+            "conflicting-values",
+            values={"label": what, "values": [num(m.value) for m in distinct],
+                    "stated": num(distinct[0].value), "computed": num(distinct[1].value)},
+            evidence=[m.evidence[0] for m in distinct], label=distinct[0].label,
+            listing="、".join(f"{fmt(m.value)}{unit}（“{m.evidence[0].text}”）" for m in distinct))
