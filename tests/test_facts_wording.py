@@ -28,6 +28,10 @@ def facts(text: str) -> dict:
     ("2021年度年初预算860.00万元，全年执行929.19万元。", "expenditure_total", Decimal("929.19")),
     ("2020年度厅机关本级支出合计8563.27万元。", "expenditure_total", Decimal("8563.27")),
     ("经评价，我局2020年度部门整体支出绩效评价得分92.8分。", "self_score", Decimal("92.8")),
+    ("2020年度支出1,320.77万元，其中基本支出1,098.35万元、项目支出222.42万元。", "expenditure_total",
+     Decimal("1320.77")),
+    ('"三公"经费支出3.16万元，其中公务接待费0.75万元。', "three_public_total", Decimal("3.16")),
+    ("核定行政编制24名、事业编制18名，在职在编39人。", "staff_actual", 39),
 ])
 def test_wording(text, key, value):
     assert facts(text).get(key) == value

@@ -108,3 +108,46 @@ def test_indicator_scores_follow_their_columns_in_rows_lined_up_by_content():
             "满意度指标\t群众满意度\t≥90%\t95%\t10\t12\n")
     rules = {f.rule for f in analyse(text.encode(), name="表.txt").report.findings}
     assert {"missing-deviation-reason", "score-exceeds-weight", "target-missed"} <= rules
+
+
+# a provincial form's indicator part written one cell per line; a blank line is an empty cell
+ONE_CELL_PER_LINE = "\n".join([
+    "项目名称", "示例县乡村文化广场建设", "绩效指标（90分）", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
+    "度量单位", "实际完成值", "权重", "得分", "未完成原因分析",
+    "产出指标", "数量指标", "新建文化广场", "≥", "12", "个", "9", "20", "15", "",
+    "质量指标", "验收合格率", "=", "100", "%", "100", "10", "10", "",
+    "成本指标", "单个广场造价", "≤", "18", "万元/个", "17.6", "10", "10", "",
+    "满意度指标", "服务对象满意度指标", "群众满意度", "≥", "90", "%", "86", "10", "8", "部分广场照明未配齐",
+    "合计", "88.00"])
+
+
+def test_indicator_rows_written_one_cell_per_line_are_read_with_their_scores():
+    a = analyse(ONE_CELL_PER_LINE.encode(), name="表.txt")
+    got = {m.label: (m.target, m.target_comparator, m.value, m.unit) for m in a.report.metrics if m.target is not None}
+    assert got == {"新建文化广场": (12, ">=", 9, "个"), "验收合格率": (100, None, 100, "%"),
+                   "单个广场造价": (18, "<=", Decimal("17.6"), "万元/个"), "群众满意度": (90, ">=", 86, "%")}
+    found = {(f.rule, f.evidence[0].text) for f in a.report.findings}
+    assert ("missing-deviation-reason", "新建文化广场") in found  # missed, reason cell empty
+    assert ("missing-deviation-reason", "群众满意度") not in found  # missed, reason given
+    assert ("target-missed", "群众满意度") in found
+
+
+def test_the_full_budget_after_the_initial_one_is_the_adjustment_not_a_second_budget():
+    text = "三、项目支出\n示例中学校舍改造项目年初预算120.00万元，年中追加36.00万元，全年预算156.00万元，全年实际支出144.50万元。\n"
+    items = {i.name: (i.budget, i.adjustment, i.actual) for i in extract_text(text).project_items}
+    assert items == {"示例中学校舍改造项目": (Decimal("120.00"), Decimal("36.00"), Decimal("144.50"))}
+    text = "三、项目支出\n示例中学校舍改造项目全年预算156.00万元，年初预算120.00万元，全年实际支出144.50万元。\n"
+    items = {i.name: (i.budget, i.adjustment, i.actual) for i in extract_text(text).project_items}
+    assert items == {"示例中学校舍改造项目": (Decimal("120.00"), Decimal("36.00"), Decimal("144.50"))}
+
+
+def test_last_years_figure_and_the_change_are_not_projects():
+    text = ("二、支出情况\n2020年度支出1320.77万元，其中基本支出1098.35万元、项目支出222.42万元，"
+            "比2019年的1288.10万元增加32.67万元。\n")
+    assert extract_text(text).project_items == []
+    assert not [f for f in analyse_text(text).report.findings if f.rule == "sum-mismatch"]
+
+
+def test_page_numbers_are_not_counts_but_pages_are():
+    text = "全年完成档案数字化58.6万页。\n第 3 页 共 5 页\n"
+    assert [(m.value, m.unit) for m in extract_text(text).metrics] == [(Decimal("58.6"), "万页")]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from jixiao.extract.context import Context
 from jixiao.extract.facts import body_facts
-from jixiao.extract.forms import form_items, score_facts
+from jixiao.extract.forms import form_items, score_facts, stream_indicators
 from jixiao.extract.identity import identity_facts
 from jixiao.extract.items import extract_items, list_zones, merge_items
 from jixiao.extract.metrics import extract_metrics
@@ -34,6 +34,9 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
     if score:
         found.setdefault("self_score", []).append((1, score))  # a stated 自评得分 in the text wins
     table_metrics += score_metrics
+    for row in stream_indicators(ctx, [(t.start, t.end) for t in ctx.tables]):
+        table_metrics.append(row.metric)  # a form's indicator rows written one cell per line (not a table)
+        ctx.take_quantities(row.metric.evidence[1:])
     for fact in body_facts(ctx, found):
         report.facts.setdefault(fact.key, fact)
     total = report.facts.get("project_expenditure")

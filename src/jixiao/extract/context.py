@@ -4,6 +4,7 @@ it: rules get a :class:`jixiao.review.input.ReviewInput` built from the report."
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from jixiao.extract.numbers import Quantity, unit_declarations
@@ -47,6 +48,15 @@ class Context(TextView):
         ctx.unit_declarations = declarations
         ctx.consume_table_cells()
         return ctx
+
+    def take_quantities(self, spans: list) -> None:
+        """The quantities inside ``spans`` (cells a form reader has read) are not running text."""
+        starts = self.quantity_starts
+        for sp in spans:
+            for qi in range(bisect_left(starts, sp.start), len(starts)):
+                if self.quantities[qi].start >= sp.end:
+                    break
+                self.consumed.add(qi)
 
     def consume_table_cells(self) -> None:
         """Quantities inside table cells are read by the table reader, not as running text."""

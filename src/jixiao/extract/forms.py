@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from jixiao.extract.metrics import classify, kpi_packs
 from jixiao.extract.numbers import decimal_shift, money_factor, parse_number
-from jixiao.extract.tables import TableFigure, TableTotal
+from jixiao.extract.tables import IndicatorScore, TableFigure, TableTotal
 from jixiao.extract.textview import TextView
 from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Fact, Metric, ProjectItem
@@ -370,3 +371,127 @@ def score_facts(ctx: TextView, forms: list[ProjectItem]) -> tuple[Fact | None, l
         label = (owner[-1] if owner else "") + "总分"
         metrics.append(Metric(label=label, value=v, unit="分", decimals=d, evidence=[ctx.span(t.start, t.end)]))
     return None, metrics
+
+
+# --- the indicator part read as a stream of cells ----------------------------------------------------
+
+_COMPARATOR = {"≥": ">=", ">=": ">=", "≧": ">=", "＞": ">", ">": ">", "≤": "<=", "<=": "<=", "≦": "<=", "＜": "<",
+               "<": "<", "=": "=", "＝": "="}
+_BOUND = re.compile(r"^(≥|>=|≧|＞|>|≤|<=|≦|＜|<|=|＝)?\s*(-?\d[\d,]*(?:\.\d+)?)\s*(\S{0,8})$")
+
+
+@data_cache
+def _indicator_lex():
+    lx = load_yaml("forms.yaml")
+    cols = [(name, re.compile(rx)) for name, rx in lx["indicator_columns"].items()]
+    return (cols, re.compile(lx["indicator_header_other"]), re.compile(lx["indicator_category"]),
+            re.compile(lx["indicator_stop"]))
+
+
+def stream_indicators(ctx: TextView, skip: list[tuple[int, int]] = ()) -> list[IndicatorScore]:
+    """The indicator rows of forms written one cell per line or otherwise flattened outside a table
+    (``skip``: spans already read as tables): after a header naming 三级指标 … 实际完成值 (and 指标性质,
+    度量单位, 分值, 得分, 偏差原因 where the form has them), each row is its name (after the category
+    cells of 一级/二级指标), then its cells in the header's order; a row that does not fit is passed over."""
+    text = ctx.text
+    if "实际完成值" not in text and "实际值" not in text and "完成值" not in text:
+        return []
+    cols_lex, other_rx, category_rx, stop_rx = _indicator_lex()
+    out: list[IndicatorScore] = []
+    for m in re.finditer(r"(?:三级指标|指标名称)", text):
+        if any(a <= m.start() < b for a, b in skip):
+            continue
+        toks = tokens(text, m.start(), min(len(text), m.start() + 8000))
+        header: list[str] = []
+        k = 0
+        while k < len(toks):
+            col = next((c for c, rx in cols_lex if rx.search(toks[k].text)), None)
+            if col is None:
+                break
+            header.append(col)
+            k += 1
+        if header[:1] != ["name"] or "target" not in header or "achieved" not in header:
+            continue
+        out += _stream_rows(ctx, toks[k:], header, category_rx, other_rx, stop_rx)
+    return out
+
+
+def _stream_rows(ctx: TextView, toks: list[Token], header: list[str], category_rx, other_rx, stop_rx
+                 ) -> list[IndicatorScore]:
+    out: list[IndicatorScore] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i].text
+        if stop_rx.match(t):
+            break
+        if category_rx.match(t) or other_rx.match(t) or _NUMERIC.match(t) or t in _COMPARATOR:
+            i += 1
+            continue
+        row, used = _stream_row(ctx, toks, i, header)
+        if row is None:
+            i += 1
+            continue
+        reason = ""
+        if "reason" in header and i + used < len(toks):
+            nxt = toks[i + used]
+            after = toks[i + used + 1].text if i + used + 1 < len(toks) else ""
+            if not (category_rx.match(nxt.text) or stop_rx.match(nxt.text) or _NUMERIC.match(nxt.text)
+                    or nxt.text in _COMPARATOR or _BOUND.match(after) or after in _COMPARATOR):
+                reason = nxt.text  # "部分工程受征地影响未开工": not the next row's name (a figure follows that)
+                used += 1
+        out.append(IndicatorScore(row[0], row[1], row[2], "reason" in header, reason))
+        i += used
+    return out
+
+
+def _stream_row(ctx: TextView, toks: list[Token], i: int, header: list[str]):
+    """One row from ``toks[i]`` (its name) on, cell by cell in the header's order (no reason)."""
+    name = toks[i]
+    j = i + 1
+    comparator = None
+    target = achieved = None
+    unit = ""
+    weight = score = None
+    for col in header[1:]:
+        if col == "reason":
+            continue
+        if j >= len(toks):
+            return None, 0
+        t = toks[j]
+        if col == "nature":
+            if t.text in _COMPARATOR:
+                comparator = _COMPARATOR[t.text]
+                j += 1
+            continue
+        if col == "measure":
+            if _NUMERIC.match(t.text) or len(t.text) > 8:
+                return None, 0
+            unit, j = t.text, j + 1
+            continue
+        m = _BOUND.match(t.text)
+        if m is None:
+            return None, 0
+        value = parse_number(m.group(2))
+        if value is None:
+            return None, 0
+        if col == "target":
+            comparator = _COMPARATOR.get(m.group(1) or "", comparator)
+            target = (value, t)
+            unit = unit or m.group(3)
+        elif col == "achieved":
+            achieved = (value, t)
+            unit = unit or m.group(3)
+        elif col in ("weight", "score") and not m.group(3):
+            fig = TableFigure(name.text, value[0], value[1], ctx.span(t.start, t.end))
+            weight, score = (fig, score) if col == "weight" else (weight, fig)
+        else:
+            return None, 0
+        j += 1
+    if target is None or achieved is None or not unit:
+        return None, 0
+    metric = Metric(label=name.text, value=achieved[0][0], unit=unit, decimals=achieved[0][1],
+                    kpi=classify(kpi_packs(), name.text, "", unit),
+                    target=target[0][0], target_comparator=comparator if comparator in (">=", "<=") else None,
+                    evidence=[ctx.span(name.start, name.end), ctx.span(target[1].start, target[1].end),
+                              ctx.span(achieved[1].start, achieved[1].end)])
+    return (metric, weight, score), j - i

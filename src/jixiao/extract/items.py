@@ -238,6 +238,18 @@ def _find_or_add(items: list[ProjectItem], name: str) -> ProjectItem:
 
 
 def _set_amount(it: ProjectItem, explicit: set[str], role: str, value: Decimal, spent_section: bool) -> None:
+    if role == "budget_full":
+        # "年初预算120.00万元，年中追加36.00万元，全年预算156.00万元": the full budget is not a second budget;
+        # after a 年初预算 it gives the adjustment (unless stated), else it stands for the budget
+        if "budget" in explicit and it.budget is not None:
+            if "adjustment" not in explicit:
+                it.adjustment = value - it.budget
+            return
+        it.budget = value
+        explicit.add("budget_full")
+        return
+    if role == "budget" and "budget_full" in explicit and it.budget is not None and "adjustment" not in explicit:
+        it.adjustment = it.budget - value  # the full budget came first: it was the budget until now
     if role == "budget":
         field, strong = "budget", True
     elif role == "adjustment_down":

@@ -195,7 +195,7 @@ class IdentitiesFile(_Model):
 
 # ── items.yaml ───────────────────────────────────────────────────────────────────────────
 
-ItemRole = Literal["carryover_start", "budget", "adjustment_down", "adjustment_up", "actual", "carryover",
+ItemRole = Literal["carryover_start", "budget_full", "budget", "adjustment_down", "adjustment_up", "actual", "carryover",
                    "implicit_actual"]
 
 
@@ -330,6 +330,11 @@ class FormsFile(_Model):
     stop: Regex
     score_row: Regex
     part_rows: Regex
+    indicator_columns: dict[Literal["name", "nature", "target", "measure", "achieved", "weight", "score", "reason"],
+                            Regex]
+    indicator_header_other: Regex
+    indicator_category: Regex
+    indicator_stop: Regex
 
 
 # ── gazetteer.yaml ───────────────────────────────────────────────────────────────────────

@@ -15,7 +15,8 @@ at review time:
 * ``table_rates`` — the 执行率 each form states, with its 执行数 and budgets;
 * ``score_conflicts`` — rows of a form's money part scored differently at the same 执行率;
 * ``rate_scores`` — each form's 执行率 with its 分值 and 得分;
-* ``indicator_scores`` — the indicator rows of the tables with 分值, 得分 and 偏差原因.
+* ``indicator_scores`` — the indicator rows of the tables, or of forms written one cell per line
+  (:func:`jixiao.extract.forms.stream_indicators`), with 分值, 得分 and 偏差原因.
 
 Nothing is taken from an extraction pass, so the rules run the same on a report just extracted, on a
 stored one, or on one whose values a reviewer corrected.
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from jixiao.extract.forms import RateScore, ScoreConflict, TableRate, form_checks
+from jixiao.extract.forms import RateScore, ScoreConflict, TableRate, form_checks, stream_indicators
 from jixiao.extract.items import clean_name, item_words, strip_parens
 from jixiao.extract.numbers import Quantity, unit_declarations
 from jixiao.extract.outline import SectionIndex
@@ -102,7 +103,8 @@ class ReviewInput(TextView):
         ri.table_rates = forms.rates
         ri.score_conflicts = forms.score_conflicts
         ri.rate_scores = forms.rate_scores
-        ri.indicator_scores = indicator_scores(ri, ri.tables, report.fact_value("fiscal_year"))
+        ri.indicator_scores = indicator_scores(ri, ri.tables, report.fact_value("fiscal_year")) + \
+            stream_indicators(ri, [(t.start, t.end) for t in ri.tables])
         return ri
 
     def words(self, name: str) -> re.Pattern[str]:

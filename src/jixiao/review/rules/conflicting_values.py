@@ -23,8 +23,8 @@ def check(rc):
 
     自评表“项目资金”部分中，年度资金总额行与其中某一资金行的执行率相同、得分却不同，也属此类。
 
-    没有标准指标的数字，只在两处都写明是全年（全县、累计……）合计、指标名称相同、计量单位相同（人次、件等
-    计数）时比较：“全年接待游客1,865万人次”与“全年接待游客1,568万人次”。
+    没有标准指标的数字，只在至少一处写明是全年（全县、累计……）合计、指标名称相同、计量单位相同（人次、件等
+    计数）、另一处不是“其中”的分项时比较：“全年接待游客1,865万人次”与“接待游客1,568万人次”。
 
     **示例**：全年累计受理法援案件612件……累计受理法援案件669件。
     """
@@ -100,13 +100,17 @@ def _whole_totals(rc, goal):
             continue
         label = "".join(m.label.split())
         lead = whole.match(label)
-        if not lead:
-            continue
-        what = label[lead.end():]
+        start = m.evidence[0].start
+        if not lead and "其中" in rc.text[rc.sentence_start(start):start]:
+            continue  # a part of a breakdown
+        what = label[lead.end():] if lead else label
         if len(what) < 3:
             continue
-        groups.setdefault((what, m.unit), []).append(m)
-    for (what, unit), ms in groups.items():
+        groups.setdefault((what, m.unit), []).append((m, bool(lead)))
+    for (what, unit), members in groups.items():
+        if not any(whole_year for _, whole_year in members):
+            continue  # neither says it is the year's total: two projects' figures may differ
+        ms = [m for m, _ in members]
         distinct: list = []
         for m in ms:
             if all(_differs(m.value, d.value, m.decimals, d.decimals) for d in distinct):

@@ -33,7 +33,7 @@ def check(rc):
 
     **何时触发**：按单位所在省份选用提纲（湖南、江西……，见 data/outline.yaml；未知省份用通用提纲），
     提纲要求的部分（如“存在的问题及原因分析”）在报告的标题中找不到。标题按含义识别，不看编号方式。
-    自评表（.xlsx）、部门决算和部门预算不按自评报告提纲检查；没有本省提纲、自身也几乎没有标题的叙述式
+    自评表（.xlsx）、部门决算、部门预算和项目（专项资金）自评不按部门整体支出自评报告提纲检查；没有本省提纲、自身也几乎没有标题的叙述式
     报告不作判断。
 
     **为什么重要**：缺少“存在问题”“改进措施”等部分，自评就失去了发现问题、推动整改的作用，
@@ -42,8 +42,9 @@ def check(rc):
     **示例**：报告从“六、部门整体支出绩效情况”直接跳到“七、下一步改进措施”，缺少“存在的问题及原因分析”。
     """
     report = rc.report
-    if report.format == "xlsx" or report.fact_value("report_kind") in ("final_accounts", "budget"):
-        return  # a 自评表, 决算 or 预算 has its own layout, not the report outline
+    if report.format == "xlsx" or report.fact_value("report_kind") in ("final_accounts", "budget",
+                                                                       "project_self_evaluation"):
+        return  # a 自评表, 决算, 预算 or a project's self-evaluation has its own layout, not the department outline
     key, outline = choose_outline(report)
     if key == "national" and sum(1 for s in report.sections if s.level == 1) < 2:
         return  # a narrative report of a province with no outline of its own: nothing to hold it to

@@ -80,6 +80,9 @@ def _execution_rates(rc, checked: set[int], accept_trunc: bool):
         para = max(text.rfind("\n\n", 0, pos), 0)
         head = next((s.start for s in reversed(rc.sections) if s.start <= pos), 0)
         lo = max(para, head)
+        # a list of projects separated by "；" ("1.甲项目预算85万元…执行率38%；2.乙项目…执行率100%"): the rate is
+        # about the part it closes, not the one before
+        lo = max(lo, text.rfind("；", lo, pos) + 1, text.rfind(";", lo, pos) + 1)
         before = [q for q in qs[bisect_left(starts, lo):bisect_left(starts, pos)] if q.kind == "money" and not q.approx]
         if len(before) < 2:
             continue

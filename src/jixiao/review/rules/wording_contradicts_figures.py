@@ -48,11 +48,18 @@ def check(rc):
         if direction is None:
             continue
         sentence = rc.sentence_start(b.start)
-        # the figure compared is the sentence's own, not a part of its "其中" breakdown
-        breakdown = text.rfind("其中", sentence, b.start)
+        sentence = max(sentence, text.rfind("；", sentence, b.start) + 1, text.rfind(";", sentence, b.start) + 1)
         candidates = [q for q in reversed(qs[:i]) if q.start >= sentence and q.unit == b.unit and q.kind == b.kind
                       and not q.approx and not q.comparator]
-        a = next((q for q in candidates if breakdown < 0 or q.end <= breakdown), None)
+        if not candidates:
+            continue
+        # the figure compared is the nearest one, or the total before a "其中" breakdown that the comparison
+        # closes ("三公经费8.46万元，其中…因公出国费0万元，较上年的7.92万元下降"): of the two, the one nearer in
+        # size to the figure it is compared with (last year's amount of the same thing)
+        breakdown = text.rfind("其中", sentence, b.start)
+        total = next((q for q in candidates if 0 <= breakdown and q.end <= breakdown), None)
+        a = min({id(q): q for q in (candidates[0], total) if q is not None}.values(),
+                key=lambda q: _distance(q.value, b.value))
         if a is None or b.value < 0 or a.value < 0:
             continue
         wrong = (direction == "up" and a.value < b.value) or (direction == "down" and a.value > b.value)
@@ -69,6 +76,12 @@ def check(rc):
             values={"stated": num(a.value), "computed": num(b.value), "direction": direction},
             evidence=[rc.span(a.start, a.end), rc.span(claim_start, tail.end() + len(_first_word(rest, (up, down, flat))))],
             claim=claim.strip(), a_label=a_label, a=fmt(a.value) + a.unit, b_label="比较的数字为", b=fmt(b.value) + b.unit)
+
+
+def _distance(a: Decimal, b: Decimal) -> Decimal:
+    """How far apart two amounts are in size (0 when equal)."""
+    big, small = max(a, b), min(a, b)
+    return Decimal(1) if small <= 0 else big / small - 1
 
 
 def _first_word(rest: str, patterns) -> str:
