@@ -151,3 +151,23 @@ def test_last_years_figure_and_the_change_are_not_projects():
 def test_page_numbers_are_not_counts_but_pages_are():
     text = "全年完成档案数字化58.6万页。\n第 3 页 共 5 页\n"
     assert [(m.value, m.unit) for m in extract_text(text).metrics] == [(Decimal("58.6"), "万页")]
+
+
+def test_a_table_with_one_space_between_cells_becomes_tab_rows():
+    text = ("指标名称 年度目标 实际完成 完成率\n儿童健康管理率 ≥90% 93.6% 104.0%\n慢病规范管理率 ≥65% 64.2% 98.8%\n"
+            "项目 名称 说明\n")
+    out, offsets = normalize(text)
+    assert out.split("\n")[:3] == ["指标名称\t年度目标\t实际完成\t完成率", "儿童健康管理率\t≥90%\t93.6%\t104.0%",
+                                   "慢病规范管理率\t≥65%\t64.2%\t98.8%"]
+    assert out.split("\n")[3] == "项目 名称 说明"  # words with spaces, no figures: not a table
+    rules = {(f.rule, f.evidence[0].text) for f in analyse(text.encode(), name="表.txt").report.findings}
+    assert ("target-missed", "慢病规范管理率") in rules
+
+
+def test_a_forms_money_rows_below_its_name_are_the_projects_not_the_departments():
+    text = ("示例县幼儿园2023年度项目支出绩效自评表\n项目名称 学前教育发展资金 主管部门 示例县教育局 实施单位 示例县幼儿园\n"
+            "项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+            "年度资金总额 42.50 42.50 41.80 10 98.35% 9.84\n其中:当年财政拨款 42.50 42.50 41.80 — 98.35% —\n"
+            "上年结转资金 0 0 0 — — —\n")
+    facts = analyse(text.encode(), name="表.txt").report.facts
+    assert "budget" not in facts and "expenditure_total" not in facts

@@ -236,7 +236,8 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
         is_three_public = bool(three_public.search(" ".join(c.text for row in table.rows for c in row)))
         is_projects = False
         # a 项目支出绩效自评表: its 年度资金总额 is the project's money (extract/forms.py), not the department's
-        is_form = any(re.sub(r"\s", "", c.text).startswith("项目名称") for row in table.rows[:6] for c in row)
+        is_form = (any(re.sub(r"\s", "", c.text).startswith("项目名称") for row in table.rows[:6] for c in row)
+                   or "项目名称" in ctx.text[max(0, table.start - 300):table.start])  # the form's name just above
         for ri, row in enumerate(table.rows):
             header = _header_cols(row, year)
             if header:  # a table may restart its columns (自评表: 预算执行 part, then 指标 part)

@@ -104,6 +104,7 @@ def normalize(origin: str) -> tuple[str, list[int]]:
     text = "".join(out)
     out_pos.append(min(out_pos[-1] + 1, len(origin)) if out_pos else len(origin))
     text, out_pos = pipe_rows(text, out_pos)
+    text = space_rows(text)
     text = cell_lines(text)
     text, out_pos = rejoin_hard_wraps(text, out_pos, origin)
     text, out_pos = prose_repair(text, out_pos)
@@ -189,6 +190,42 @@ def pipe_rows(text: str, pos: list[int]) -> tuple[str, list[int]]:
     out[-1] = out[-1][:-1]  # no newline after the last line
     out_pos[-1:] = [pos[-1]]
     return "".join(out), out_pos
+
+
+_FIGURE_CELL = re.compile(r"^[≥≤<>=＞＜]?-?\d[\d,]*(?:\.\d+)?(?:%|‰|[\u4e00-\u9fff/]{1,4})?$")
+
+
+def space_rows(text: str) -> str:
+    """A table written with one space between cells ("指标名称 年度目标 实际完成 完成率" over rows like
+    "高血压患者规范管理率 ≥65% 68.4% 105.2%"): a header of short words and two rows or more with as many
+    cells, their cells after the first mostly figures. Its spaces become tabs (offsets do not move)."""
+    if " " not in text:
+        return text
+    lines = text.split("\n")
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        head = lines[i].split(" ")
+        n = len(head)
+        if n < 3 or not all(0 < len(c) <= 10 and not _FIGURE_CELL.match(c) and not any(p in c for p in "，。；：:")
+                            for c in head):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines):
+            cells = lines[j].split(" ")
+            if len(cells) != n or not all(cells) or any(p in c for c in cells for p in "，。；"):
+                break
+            if sum(bool(_FIGURE_CELL.match(c)) for c in cells[1:]) * 2 < n - 1:
+                break
+            j += 1
+        if j - i >= 3:
+            for k in range(i, j):
+                out[k] = lines[k].replace(" ", "\t")
+            i = j
+        else:
+            i += 1
+    return "\n".join(out)
 
 
 def _pipe_count(line: str) -> int:
