@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from jixiao.extract.metrics import classify, kpi_packs
 from jixiao.extract.numbers import decimal_shift, money_factor, parse_number
-from jixiao.extract.tables import IndicatorScore, TableFigure, TableTotal
+from jixiao.extract.tables import COMPARATORS, IndicatorScore, TableFigure, TableTotal
 from jixiao.extract.textview import TextView
 from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Fact, Metric, ProjectItem
@@ -375,9 +375,8 @@ def score_facts(ctx: TextView, forms: list[ProjectItem]) -> tuple[Fact | None, l
 
 # --- the indicator part read as a stream of cells ----------------------------------------------------
 
-_COMPARATOR = {"≥": ">=", ">=": ">=", "≧": ">=", "＞": ">", ">": ">", "≤": "<=", "<=": "<=", "≦": "<=", "＜": "<",
-               "<": "<", "=": "=", "＝": "="}
-_BOUND = re.compile(r"^(≥|>=|≧|＞|>|≤|<=|≦|＜|<|=|＝)?\s*(-?\d[\d,]*(?:\.\d+)?)\s*(\S{0,8})$")
+_BOUND = re.compile("^(" + "|".join(map(re.escape, sorted(COMPARATORS, key=len, reverse=True)))
+                    + r")?\s*(-?\d[\d,]*(?:\.\d+)?)\s*(\S{0,8})$")
 
 
 @data_cache
@@ -424,7 +423,7 @@ def _stream_rows(ctx: TextView, toks: list[Token], header: list[str], category_r
         t = toks[i].text
         if stop_rx.match(t):
             break
-        if category_rx.match(t) or other_rx.match(t) or _NUMERIC.match(t) or t in _COMPARATOR:
+        if category_rx.match(t) or other_rx.match(t) or _NUMERIC.match(t) or t in COMPARATORS:
             i += 1
             continue
         row, used = _stream_row(ctx, toks, i, header)
@@ -436,7 +435,7 @@ def _stream_rows(ctx: TextView, toks: list[Token], header: list[str], category_r
             nxt = toks[i + used]
             after = toks[i + used + 1].text if i + used + 1 < len(toks) else ""
             if not (category_rx.match(nxt.text) or stop_rx.match(nxt.text) or _NUMERIC.match(nxt.text)
-                    or nxt.text in _COMPARATOR or _BOUND.match(after) or after in _COMPARATOR):
+                    or nxt.text in COMPARATORS or _BOUND.match(after) or after in COMPARATORS):
                 reason = nxt.text  # "部分工程受征地影响未开工": not the next row's name (a figure follows that)
                 used += 1
         out.append(IndicatorScore(row[0], row[1], row[2], "reason" in header, reason))
@@ -459,8 +458,8 @@ def _stream_row(ctx: TextView, toks: list[Token], i: int, header: list[str]):
             return None, 0
         t = toks[j]
         if col == "nature":
-            if t.text in _COMPARATOR:
-                comparator = _COMPARATOR[t.text]
+            if t.text in COMPARATORS:
+                comparator = COMPARATORS[t.text]
                 j += 1
             continue
         if col == "measure":
@@ -475,7 +474,7 @@ def _stream_row(ctx: TextView, toks: list[Token], i: int, header: list[str]):
         if value is None:
             return None, 0
         if col == "target":
-            comparator = _COMPARATOR.get(m.group(1) or "", comparator)
+            comparator = COMPARATORS.get(m.group(1) or "", comparator)
             target = (value, t)
             unit = unit or m.group(3)
         elif col == "achieved":

@@ -134,7 +134,6 @@ _LONE_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000, "亿": 100000000
 _LONE_CN_OK = re.compile(rf"^(?:{_CN_NUM}*[{_CN_UNITS}]{_CN_NUM}*|[{_CN_DIGITS}]{{1,2}})$")
 
 
-_ORDINAL_MARK = re.compile(r"第\s*$")
 _PAGE_OF = re.compile(r"第\s*\d+\s*页\s*[/／,，]?\s*共\s*$")
 
 
@@ -155,7 +154,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 continue
         num = m.group("num")
         is_cn = not num[0].isdigit()
-        if not m.group("pre") and _ORDINAL_MARK.search(text, max(0, m.start("num") - 3), m.start("num")):
+        if not m.group("pre") and text[max(0, m.start("num") - 3):m.start("num")].rstrip(" ").endswith("第"):
             continue  # "第 3 页", "第2批": an ordinal, not a count
         if unit == "页" and _PAGE_OF.search(text, max(0, m.start("num") - 14), m.start("num")):
             continue  # "第 3 页 共 5 页": page furniture

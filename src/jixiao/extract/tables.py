@@ -379,7 +379,9 @@ def _align_by_content(ctx: TextView, row: list[Cell], cols: dict[str, int]) -> t
 _NUMBER_ONLY = re.compile(r"^[\s\d.,%≥≤<>=＞＜-]*$")
 
 
-_NATURE = {"≥": ">=", ">=": ">=", "＞": ">", ">": ">", "≤": "<=", "<=": "<=", "＜": "<", "<": "<", "=": "=", "＝": "="}
+# a comparator written in a cell of its own (指标性质) or before a target
+COMPARATORS = {"≥": ">=", ">=": ">=", "≧": ">=", "＞": ">", ">": ">", "≤": "<=", "<=": "<=", "≦": "<=", "＜": "<",
+               "<": "<", "=": "=", "＝": "="}
 
 
 def _split_indicator_row(ctx: TextView, row: list[Cell], cols: dict[str, int], label_cell: Cell) -> Metric | None:
@@ -392,7 +394,7 @@ def _split_indicator_row(ctx: TextView, row: list[Cell], cols: dict[str, int], l
     if target is None or achieved is None or not unit or len(unit) > 6:
         return None
     nature = re.sub(r"\s", "", row[cols["nature"]].text) if "nature" in cols and cols["nature"] < len(row) else ""
-    comparator = _NATURE.get(nature)
+    comparator = COMPARATORS.get(nature)
     first = min(ti, cols.get("nature", ti))
     label_cell = next((c for c in reversed(row[:first]) if c.text.strip()), None)
     if label_cell is None:

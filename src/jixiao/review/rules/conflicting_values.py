@@ -59,19 +59,23 @@ def check(rc):
         by_kpi.setdefault(m.kpi, []).append(m)
     yield from _whole_totals(rc, goal)
     for kpi, ms in by_kpi.items():
-        distinct: list = []
-        for m in ms:
-            if all(_differs(m.value, d.value, m.decimals, d.decimals) for d in distinct):
-                distinct.append(m)
-        if len(distinct) < 2:
-            continue
-        yield rc.finding(
-            "conflicting-values",
-            values={"kpi": kpi, "values": [num(m.value) for m in distinct],
-                    "stated": num(distinct[0].value), "computed": num(distinct[1].value)},
-            evidence=[m.evidence[0] for m in distinct],
-            label=distinct[0].label,
-            listing="、".join(f"{fmt(m.value)}{m.unit}（“{m.evidence[0].text}”）" for m in distinct))
+        yield from _metric_conflict(rc, {"kpi": kpi}, ms)
+
+
+def _metric_conflict(rc, values: dict, ms: list):
+    """One finding when the metrics ``ms`` (the same indicator) give two values or more."""
+    distinct: list = []
+    for m in ms:
+        if all(_differs(m.value, d.value, m.decimals, d.decimals) for d in distinct):
+            distinct.append(m)
+    if len(distinct) < 2:
+        return
+    yield rc.finding(
+        "conflicting-values",
+        values={**values, "values": [num(m.value) for m in distinct],
+                "stated": num(distinct[0].value), "computed": num(distinct[1].value)},
+        evidence=[m.evidence[0] for m in distinct], label=distinct[0].label,
+        listing="、".join(f"{fmt(m.value)}{m.unit}（“{m.evidence[0].text}”）" for m in distinct))
 
 
 def _differs(a, b, da: int | None = None, db: int | None = None) -> bool:
@@ -107,19 +111,6 @@ def _whole_totals(rc, goal):
         if len(what) < 3:
             continue
         groups.setdefault((what, m.unit), []).append((m, bool(lead)))
-    for (what, unit), members in groups.items():
-        if not any(whole_year for _, whole_year in members):
-            continue  # neither says it is the year's total: two projects' figures may differ
-        ms = [m for m, _ in members]
-        distinct: list = []
-        for m in ms:
-            if all(_differs(m.value, d.value, m.decimals, d.decimals) for d in distinct):
-                distinct.append(m)
-        if len(distinct) < 2:
-            continue
-        yield rc.finding(
-            "conflicting-values",
-            values={"label": what, "values": [num(m.value) for m in distinct],
-                    "stated": num(distinct[0].value), "computed": num(distinct[1].value)},
-            evidence=[m.evidence[0] for m in distinct], label=distinct[0].label,
-            listing="、".join(f"{fmt(m.value)}{unit}（“{m.evidence[0].text}”）" for m in distinct))
+    for (what, _), members in groups.items():
+        if any(whole_year for _, whole_year in members):  # else two projects' figures may well differ
+            yield from _metric_conflict(rc, {"label": what}, [m for m, _ in members])

@@ -86,26 +86,24 @@ def _execution_rates(rc, checked: set[int], accept_trunc: bool):
         before = [q for q in qs[bisect_left(starts, lo):bisect_left(starts, pos)] if q.kind == "money" and not q.approx]
         if len(before) < 2:
             continue
-        spent = before[-1]
-        if not _SPENT.search(text[rc.clause_start(spent.num_start):spent.num_start]):
+        def label(q) -> str:
+            return text[rc.clause_start(q.num_start):q.num_start]
+
+        if not _SPENT.search(label(before[-1])):
             continue
-        bases = [q for q in before[:-1] if q.value > 0 and _BASE.search(text[rc.clause_start(q.num_start):q.num_start])]
+        bases = [q for q in before[:-1] if q.value > 0 and _BASE.search(label(q))]
         if not bases:
             continue
         # any amount spent stated after a budget may be the numerator ("全年支出1701.46万元，其中基本支出…、
         # 项目支出808.26万元，执行率97.65%": the total, not the last part)
-        spents = [q for q in before[before.index(bases[0]) + 1:]
-                  if _SPENT.search(text[rc.clause_start(q.num_start):q.num_start])]
+        spents = [q for q in before[before.index(bases[0]) + 1:] if _SPENT.search(label(q))]
         if any(rate_agrees(m.value, m.decimals, s.value, q.value, accept_trunc)[0]
                for s in spents for q in bases if q.start < s.start):
             continue
-        spent = next((s for s in spents if "其中" not in text[rc.clause_start(s.num_start):s.num_start]), spent)
-        results = [(q, *rate_agrees(m.value, m.decimals, spent.value, q.value, accept_trunc))
-                   for q in bases if q.start < spent.start] or \
-            [(q, *rate_agrees(m.value, m.decimals, spent.value, q.value, accept_trunc)) for q in bases]
-        base, _, computed = results[-1]
-        base_label = text[rc.clause_start(base.num_start):base.num_start].strip()
-        spent_label = text[rc.clause_start(spent.num_start):spent.num_start].strip()
+        spent = next((s for s in spents if "其中" not in label(s)), spents[-1])
+        base = [q for q in bases if q.start < spent.start][-1]
+        computed = rate_agrees(m.value, m.decimals, spent.value, base.value, accept_trunc)[1]
+        base_label, spent_label = label(base).strip(), label(spent).strip()
         yield rc.finding(
             "rate-mismatch",
             values={"stated": num(m.value), "computed": num(computed), "numerator": num(spent.value),

@@ -16,7 +16,7 @@ _BETWEEN = re.compile(r"\s*[)）]?\s*(?:相比|相较|比较)?\s*[，,]?\s*(?:�
 
 @lru_cache(maxsize=8)
 def _words(up: str, down: str, flat: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    return re.compile(rf"^(?:{up})"), re.compile(rf"^(?:{down})"), re.compile(rf"^(?:基本)?(?:{flat})")
+    return re.compile(rf"(?:{up})"), re.compile(rf"(?:{down})"), re.compile(rf"(?:基本)?(?:{flat})")
 
 
 @rule("wording-contradicts-figures", "J114", "warning", "文字表述与数字矛盾",
@@ -42,11 +42,12 @@ def check(rc):
         marker = _MARKER.search(text, max(0, b.num_start - 14), b.num_start)
         if not marker or marker.end() != b.num_start and text[marker.end():b.num_start].strip():
             continue
-        tail = _BETWEEN.match(text, b.end)
-        rest = text[tail.end():tail.end() + 6] if tail else ""
-        direction = "up" if up.match(rest) else "down" if down.match(rest) else "flat" if flat.match(rest) else None
-        if direction is None:
+        after = _BETWEEN.match(text, b.end).end()  # the pattern matches everywhere (all optional)
+        said = next(((d, w) for d, rx in (("up", up), ("down", down), ("flat", flat)) if (w := rx.match(text, after))),
+                    None)
+        if said is None:
             continue
+        direction, word = said
         sentence = rc.sentence_start(b.start)
         sentence = max(sentence, text.rfind("；", sentence, b.start) + 1, text.rfind(";", sentence, b.start) + 1)
         candidates = [q for q in reversed(qs[:i]) if q.start >= sentence and q.unit == b.unit and q.kind == b.kind
@@ -58,9 +59,8 @@ def check(rc):
         # size to the figure it is compared with (last year's amount of the same thing)
         breakdown = text.rfind("其中", sentence, b.start)
         total = next((q for q in candidates if 0 <= breakdown and q.end <= breakdown), None)
-        a = min({id(q): q for q in (candidates[0], total) if q is not None}.values(),
-                key=lambda q: _distance(q.value, b.value))
-        if a is None or b.value < 0 or a.value < 0:
+        a = min((q for q in (candidates[0], total) if q is not None), key=lambda q: _distance(q.value, b.value))
+        if b.value < 0 or a.value < 0:
             continue
         wrong = (direction == "up" and a.value < b.value) or (direction == "down" and a.value > b.value)
         if direction == "flat":
@@ -68,14 +68,13 @@ def check(rc):
             wrong = big > 0 and abs(a.value - b.value) / big * 100 > tolerance
         if not wrong:
             continue
-        claim_start = marker.start()
-        claim = text[claim_start:tail.end() + len(_first_word(rest, (up, down, flat)))]
         a_label = text[rc.clause_start(a.num_start):a.num_start].strip() or "本期"
         yield rc.finding(
             "wording-contradicts-figures",
             values={"stated": num(a.value), "computed": num(b.value), "direction": direction},
-            evidence=[rc.span(a.start, a.end), rc.span(claim_start, tail.end() + len(_first_word(rest, (up, down, flat))))],
-            claim=claim.strip(), a_label=a_label, a=fmt(a.value) + a.unit, b_label="比较的数字为", b=fmt(b.value) + b.unit)
+            evidence=[rc.span(a.start, a.end), rc.span(marker.start(), word.end())],
+            claim=text[marker.start():word.end()].strip(), a_label=a_label, a=fmt(a.value) + a.unit,
+            b_label="比较的数字为", b=fmt(b.value) + b.unit)
 
 
 def _distance(a: Decimal, b: Decimal) -> Decimal:
@@ -83,10 +82,3 @@ def _distance(a: Decimal, b: Decimal) -> Decimal:
     big, small = max(a, b), min(a, b)
     return Decimal(1) if small <= 0 else big / small - 1
 
-
-def _first_word(rest: str, patterns) -> str:
-    for p in patterns:
-        m = p.match(rest)
-        if m:
-            return m.group(0)
-    return ""
