@@ -79,6 +79,14 @@ def _jixiao(*args: str, cwd: Path, **kw) -> subprocess.Popen | subprocess.Comple
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=True)
 
 
+def new_page(browser, errors: list[str]):
+    """A desktop-sized Chinese page that records the page's JavaScript errors in ``errors``."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page.set_default_timeout(20000)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return page
+
+
 @contextmanager
 def running_server(folder: Path, *accounts: list[str]):
     """A real ``jixiao serve`` on a free port over a new SQLite database in ``folder``, after
@@ -128,10 +136,8 @@ def test_review_a_report_in_the_browser(chromium, server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-            page.set_default_timeout(20000)
             errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page = new_page(browser, errors)
 
             # log in
             page.goto(server + "/")

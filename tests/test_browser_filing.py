@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from test_browser import ARGS, ARTIFACTS, SAMPLE, chromium, running_server  # noqa: F401 - chromium: a fixture
+from test_browser import ARGS, ARTIFACTS, SAMPLE, chromium, new_page, running_server  # noqa: F401 - chromium: a fixture
 
 PASSWORD = "browser-pass-1"
 UNIT_B = "示例市样板县司法局"
@@ -45,10 +45,8 @@ def test_unit_uploads_another_units_report_and_sees_the_mismatch(chromium, serve
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-            page.set_default_timeout(20000)
             errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page = new_page(browser, errors)
 
             # 样板县 uploads 示范区's report
             _login(page, server, "yangban")
@@ -84,9 +82,7 @@ def test_unit_uploads_another_units_report_and_sees_the_mismatch(chromium, serve
             assert not errors, errors
 
             # a reviewer confirms the filing, with a reason
-            reviewer = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-            reviewer.set_default_timeout(20000)
-            reviewer.on("pageerror", lambda e: errors.append(str(e)))
+            reviewer = new_page(browser, errors)
             _login(reviewer, server, "reviewer")
             expect(reviewer.locator(".topbar .who")).to_contain_text("王审核")
             reviewer.goto(detail_url)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import SAMPLES
-from test_browser import ARGS, ARTIFACTS, chromium, running_server  # noqa: F401 - chromium is a fixture
+from test_browser import ARGS, ARTIFACTS, chromium, new_page, running_server  # noqa: F401 - chromium is a fixture
 
 TXT = SAMPLES / "示例市示范区司法局_2024年度部门整体支出绩效自评报告.txt"
 DOCX = SAMPLES / "示例省样板县司法局_2023年度部门整体支出绩效自评报告.docx"
@@ -31,10 +31,8 @@ def test_bulk_approve_and_signed_figures_in_the_browser(chromium, server):  # no
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-            page.set_default_timeout(20000)
             errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page = new_page(browser, errors)
 
             page.goto(server + "/login")
             page.fill("#username", "reviewer")
