@@ -37,6 +37,7 @@ class Context(TextView):
     _ends: list[int] | None = None
     _starts: list[int] | None = None
     _marks: list[int] | None = None
+    _boundaries: dict[str, list[int]] | None = None
 
     @classmethod
     def of(cls, text: str, tables: list[Table] | None = None) -> Context:

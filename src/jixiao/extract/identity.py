@@ -16,11 +16,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-import cn2an
-
 from jixiao.extract import gazetteer
 from jixiao.extract.chrome import Chrome, find_chrome
 from jixiao.extract.context import Context
+from jixiao.extract.numbers import cn_numeral
 from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Fact, IdentityCandidate
 from jixiao.textlines import lines
@@ -472,7 +471,7 @@ def _date_part(s: str) -> int:
         return int(s)
     if len(s) == 4:  # 二〇二一: digit by digit
         return int("".join(str("〇一二三四五六七八九".index(c.replace("零", "〇"))) for c in s))
-    return int(cn2an.cn2an(s, "normal"))
+    return int(cn_numeral(s))
 
 
 def fiscal_year(ctx: Context, title: Title | None, chrome: Chrome, date_fact: Fact | None) -> Fact | None:

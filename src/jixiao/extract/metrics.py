@@ -18,6 +18,18 @@ _NOT_NOUN_START = set("的以及和或与左右余多之")
 _MONEY_UNIT = "万元"  # money values are converted to 万元 whatever unit they were written in
 
 
+_REGEX_SYNTAX = re.compile(r"[\\.^$*+?{}\[\]()]")
+
+
+def _first_char_test(patterns) -> str:
+    """A lookahead on the first character when every pattern is a plain alternation of words
+    (most positions of a text then fail at once), else nothing."""
+    words = [w for p in patterns for w in p.split("|")]
+    if not words or any(not w or _REGEX_SYNTAX.search(w) for w in words):
+        return ""
+    return "(?=[" + re.escape("".join(sorted({w[0] for w in words}))) + "])"
+
+
 @data_cache
 def kpi_packs() -> list[dict]:
     """The KPI packs (data/kpi/*.yaml, shipped and the user's), by file name, with their patterns
@@ -27,7 +39,8 @@ def kpi_packs() -> list[dict]:
         pack = copy.deepcopy(load_yaml(name))
         domains = pack.get("domains", {})
         # one alternation over every domain's words: the last match names the nearest domain
-        pack["_domains"] = re.compile("|".join(f"(?P<{k}>{v})" for k, v in domains.items())) if domains else None
+        pack["_domains"] = re.compile(_first_char_test(domains.values()) + "(?:" + "|".join(
+            f"(?P<{k}>{v})" for k, v in domains.items()) + ")") if domains else None
         pack["_applies"] = re.compile(pack["applies_to"]) if pack.get("applies_to") else None
         # indicators by unit (a unit's aliases — 宗 for 件 — included), in the pack's order
         aliases = pack.get("unit_aliases", {})

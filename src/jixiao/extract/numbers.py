@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import cn2an
 
@@ -49,6 +50,13 @@ class Quantity:
     start: int
     end: int
     num_start: int
+
+
+@lru_cache(maxsize=4096)
+def cn_numeral(s: str) -> int | float | None:
+    """cn2an's reading of a Chinese numeral (二十三 → 23); raises ValueError as cn2an does. The
+    same few numerals recur in every report (headings 一、二、…, counts), so readings are kept."""
+    return cn2an.cn2an(s, "normal")
 
 
 @data_cache
@@ -108,21 +116,22 @@ def parse_number(s: str) -> tuple[Decimal, int] | None:
     """Parse one numeral (Arabic with optional thousands commas, or Chinese) to (value, decimals).
 
     Figures of more than 18 digits are not amounts a report states (they are codes or garbage)."""
-    s = s.replace(",", "").replace(" ", "")
-    if sum(c.isdigit() for c in s) > 18:
+    if "," in s or " " in s:
+        s = s.replace(",", "").replace(" ", "")
+    if len(s) > 18 and sum(c.isdigit() for c in s) > 18:
         return None
-    if re.fullmatch(r"\d+(?:\.\d+)?", s):
-        dec = len(s.split(".")[1]) if "." in s else 0
-        return Decimal(s), dec
+    if _PLAIN.fullmatch(s):
+        point = s.find(".")
+        return Decimal(s), (len(s) - point - 1 if point >= 0 else 0)
     if s in _LONE_UNIT:
         return Decimal(_LONE_UNIT[s]), 0  # 上千 / 近万 / 逾百
     try:
         if "点" in s:
             whole, frac = s.split("点", 1)
-            w = Decimal(int(cn2an.cn2an(whole, "normal"))) if whole else Decimal(0)
+            w = Decimal(int(cn_numeral(whole))) if whole else Decimal(0)
             digits = "".join(str("零一二三四五六七八九".index(c)) if c != "〇" else "0" for c in frac)
             return w + Decimal("0." + digits), len(digits)
-        v = cn2an.cn2an(s, "normal")
+        v = cn_numeral(s)
     except (ValueError, KeyError, IndexError, InvalidOperation):
         return None
     if v is None:
@@ -130,10 +139,12 @@ def parse_number(s: str) -> tuple[Decimal, int] | None:
     return Decimal(int(v)), 0
 
 
+_PLAIN = re.compile(r"\d+(?:\.\d+)?")
 _LONE_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000, "亿": 100000000}
 _LONE_CN_OK = re.compile(rf"^(?:{_CN_NUM}*[{_CN_UNITS}]{_CN_NUM}*|[{_CN_DIGITS}]{{1,2}})$")
 
 
+_GROUPS = ("cmp", "pre", "pct_cn", "num", "suf1", "mult", "suf2", "unit", "bound")
 _PAGE_OF = re.compile(r"第\s*\d+\s*页\s*[/／,，]?\s*共\s*$")
 
 
@@ -145,50 +156,48 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     ordinal = units["ordinal"]
     comparators = _comparators()
     for m in _pattern().finditer(text, start, len(text) if end is None else end):
-        unit = m.group("unit")
-        pct = m.group("pct_cn")
+        cmp_word, pre, pct, num, suf1, mult, suf2, unit, bound = m.group(*_GROUPS)
         bare_money = False
         if not unit and not pct:
             bare_money = _bare_money(text, m)
             if not bare_money:
                 continue
-        num = m.group("num")
+        ns = m.start("num")
         is_cn = not num[0].isdigit()
-        if not m.group("pre") and text[max(0, m.start("num") - 3):m.start("num")].rstrip(" ").endswith("第"):
+        if not pre and text[max(0, ns - 3):ns].rstrip(" ").endswith("第"):
             continue  # "第 3 页", "第2批": an ordinal, not a count
-        if unit == "页" and _PAGE_OF.search(text, max(0, m.start("num") - 14), m.start("num")):
+        if unit == "页" and _PAGE_OF.search(text, max(0, ns - 14), ns):
             continue  # "第 3 页 共 5 页": page furniture
         if is_cn:
             # Chinese numerals are read only where the text clearly counts something:
             # after 百分之 or directly before a unit, and not as part of a word (一是, 统一, 十分).
-            prev = text[m.start("num") - 1] if m.start("num") > 0 else ""
+            prev = text[ns - 1] if ns > 0 else ""
             if not pct:
                 if not _LONE_CN_OK.match(num) or unit == "分":
                     continue
                 if prev in "“\"《「‘":
                     continue  # part of a name: “三项制度”
-                if len(num) == 1 and num in _CN_UNITS and not m.group("pre"):
+                if len(num) == 1 and num in _CN_UNITS and not pre:
                     continue  # 千家万户
-                if num == "一" and not m.group("pre"):
+                if num == "一" and not pre:
                     continue  # 一个、一批: the indefinite article, not a count
                 if unit in ordinal:
                     continue  # 二期工程: an ordinal
                 if len(num) == 1 and prev in _ORDINAL_BEFORE:
                     continue  # 第二人民医院, 周三, 初二
-                if (len(num) == 1 and _is_cjk_word_char(prev) and not m.group("pre")
+                if (len(num) == 1 and _is_cjk_word_char(prev) and not pre
                         and unit not in _CLASSIFIERS and not _PUNCT_AFTER.match(text, m.end())):
                     continue  # 中央八项规定 (but "下属事业单位五个：", "内设六个股室", "假释二人" count)
-        elif m.start("num") > 0 and (text[m.start("num") - 1].isdigit() or text[m.start("num") - 1] == "."
-                                     or _BROKEN_FIGURE.search(text, max(0, m.start("num") - 3), m.start("num"))):
+        elif ns > 0 and (text[ns - 1].isdigit() or text[ns - 1] == "."
+                                     or _BROKEN_FIGURE.search(text, max(0, ns - 3), ns)):
             continue  # the tail of a figure, or of one broken by a space ("48. 3万元"): not read, not guessed
-        low = _range_low(text, m.start("num"))
-        negative = (low is None and m.start("num") > 0 and text[m.start("num") - 1] in "-－−"
-                    and not m.group("pre") and not pct)
+        low = _range_low(text, ns)
+        negative = (low is None and ns > 0 and text[ns - 1] in "-－−"
+                    and not pre and not pct)
         parsed = parse_number(num)
         if parsed is None:
             continue
         value, decimals = parsed
-        mult = m.group("mult")
         if bare_money:  # "基本支出899.98万": 万 stands for 万元, 亿 for 亿元
             kind, unit_out = "money", mult
             factor = money_factor(mult + "元")
@@ -213,15 +222,13 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 kind, unit_out = "percent", unit
             else:
                 kind, unit_out = "count", unit
-        cmp_word = m.group("cmp")
         comparator = comparators.get(cmp_word.strip()) if cmp_word else None
-        bound = m.group("bound")
         if bound:
             comparator = ">=" if bound in lower_bounds else "<="
-        approx = bool(m.group("pre") or m.group("suf1") or m.group("suf2") or low is not None)
+        approx = bool(pre or suf1 or suf2 or low is not None)
         if negative:
             value = -value
-        q_start = m.start("pre") if m.group("pre") else (m.start("pct_cn") if pct else m.start("num"))
+        q_start = m.start("pre") if pre else (m.start("pct_cn") if pct else ns)
         if low is not None:
             q_start = low
         elif negative:
@@ -236,7 +243,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             unit_out, end = unit + "/" + per.group(1), per.end()
         out.append(Quantity(value=_clean(value), unit=unit_out, kind=kind, decimals=max(decimals, 0) if kind != "money" else decimals,
                             approx=approx, comparator=comparator, start=q_start, end=end,
-                            num_start=m.start("pre") if m.group("pre") else m.start("num")))
+                            num_start=m.start("pre") if pre else ns))
     return out
 
 

@@ -15,9 +15,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-import cn2an
-
-from jixiao.extract.numbers import alternation
+from jixiao.extract.numbers import alternation, cn_numeral
 from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Section
 from jixiao.textlines import lines
@@ -90,7 +88,7 @@ def _ordinal(m: re.Match[str]) -> tuple[str, int]:
         if g:
             digits = g[1:-2] if style == "part" else g
             try:
-                n = int(digits) if digits.isdigit() else int(cn2an.cn2an(digits, "normal"))
+                n = int(digits) if digits.isdigit() else int(cn_numeral(digits))
             except ValueError:
                 n = 0
             return ("par" if style == "ar2" else style), n

@@ -25,6 +25,7 @@ CLAUSE_BOUNDARY = re.compile(r"[，,。；;：:！？!?\n\t]")
 ITEM_BOUNDARY = re.compile(r"[，,。；;、\n\t]")
 SENTENCE_BOUNDARY = re.compile(r"[。；;！？!?\n]")
 _NUMERIC_CELL = re.compile(r"\s*-?[\d,.]+\s*%?\s*")
+_MARK_PATTERNS: dict[str, re.Pattern[str]] = {}  # boundary pattern → it, or a bracket, or a line break
 
 
 class Declaration(NamedTuple):
@@ -89,13 +90,14 @@ def numeric_cell_quantities(text: str, quantities: Sequence[Quantity], tables: S
 class TextView:
     """Questions about a text and its quantities. A class using it provides ``text`` and
     ``quantities`` (in order, not overlapping) and the cache slots ``_ends``, ``_starts``,
-    ``_marks`` (None at first)."""
+    ``_marks``, ``_boundaries`` (None at first)."""
 
     text: str
     quantities: list[Quantity]
     _ends: list[int] | None
     _starts: list[int] | None
     _marks: list[int] | None
+    _boundaries: dict[str, list[int]] | None
 
     @property
     def quantity_ends(self) -> list[int]:
@@ -121,11 +123,17 @@ class TextView:
 
         A clause ends at a boundary character; a balanced （…） before ``pos`` belongs to the
         clause ("因公出国（境）费0万元"), while an unclosed one starts it ("（全年任务数550件）").
+        Only the characters that can end a clause are visited (their offsets are found once per
+        boundary).
         """
+        marks = self._clause_marks(boundary)
         text = self.text
-        i = pos - 1
+        k = bisect_left(marks, pos) - 1
         depth = 0
-        while i >= floor:
+        while k >= 0:
+            i = marks[k]
+            if i < floor:
+                break
             c = text[i]
             if c in "）)":
                 depth += 1
@@ -133,12 +141,23 @@ class TextView:
                 if depth == 0:
                     return i + 1
                 depth -= 1
-            elif depth == 0 and boundary.match(c):
-                return i + 1
-            elif c == "\n":
-                return i + 1
-            i -= 1
+            elif depth == 0 or c == "\n":
+                return i + 1  # a boundary outside brackets, or a line break anywhere
+            k -= 1
         return floor
+
+    def _clause_marks(self, boundary: re.Pattern[str]) -> list[int]:
+        """Offsets of the boundary characters, brackets and line breaks of the text, in order."""
+        cache = self._boundaries
+        if cache is None:
+            cache = self._boundaries = {}
+        marks = cache.get(boundary.pattern)
+        if marks is None:
+            rx = _MARK_PATTERNS.get(boundary.pattern)
+            if rx is None:
+                rx = _MARK_PATTERNS[boundary.pattern] = re.compile(f"{boundary.pattern}|[（()）\n]")
+            marks = cache[boundary.pattern] = [m.start() for m in rx.finditer(self.text)]
+        return marks
 
     @property
     def _sentence_marks(self) -> list[int]:

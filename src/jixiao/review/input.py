@@ -85,6 +85,7 @@ class ReviewInput(TextView):
     _ends: list[int] | None = None
     _starts: list[int] | None = None
     _marks: list[int] | None = None
+    _boundaries: dict[str, list[int]] | None = None
 
     @classmethod
     def build(cls, report: Report, text: str, tables: Sequence[Table] = (),
