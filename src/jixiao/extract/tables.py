@@ -70,6 +70,30 @@ class RowRead(NamedTuple):
     values: dict[str, tuple[Decimal, int, Cell]]
 
 
+@dataclass
+class TablePart:
+    """The rows of a table under one header row (a table may restart its columns: a 自评表's 预算执行
+    part, then its 指标 part), with the header's column roles and money unit."""
+
+    table: Table
+    cols: dict[str, int]
+    unit: str | None
+    width: int
+    is_projects: bool  # the label column is 项目名称/专项名称/资金名称
+    rows: list[list[Cell]]
+    kind: tuple[bool, bool] | None = None  # see _table_kind, found when first asked
+
+
+@dataclass(frozen=True)
+class TableItem:
+    """A project's row in a table of projects: its name and its figures in 万元 by column
+    (``budget``, ``adjustment``, ``actual``)."""
+
+    name: str
+    label: Span
+    figures: dict[str, TableFigure]
+
+
 class TableView(TextView):
     """What reading tables needs besides the text view: the unit declarations of the text."""
 
@@ -156,47 +180,55 @@ def _read_row(row: list[Cell], cols: dict[str, int]) -> RowRead | None:
     return RowRead(label, label_cell, values) if values else None
 
 
-def table_totals(view: TableView, tables: Sequence[Table], year: int | None = None) -> list[TableTotal]:
-    """Each table's 合计 row with the rows it totals, per money column, read as ``table_facts``
-    reads the tables but changing nothing (``view``: an extraction Context or a ReviewInput)."""
-    out: list[TableTotal] = []
+def table_parts(view: TableView, tables: Sequence[Table], year: int | None = None) -> list[TablePart]:
+    """The tables cut at their header rows; rows above the first header are not read. Every reader
+    of this module works on these parts (``view``: an extraction Context or a ReviewInput)."""
+    out: list[TablePart] = []
     for table in tables:
-        cols: dict[str, int] | None = None
+        part = None
         unit = None
-        rows: list[RowRead] = []
         for ri, row in enumerate(table.rows):
             header = _header_cols(row, year)
             if header:
-                # the rows above are closed with the unit of the new header (as table_facts does)
-                cols, unit, width = header, _unit(view, table, ri) or unit, len(row)
-                out += _close_table(view, rows, unit)
-                rows = []
-                continue
-            if cols is None:
-                continue
-            if "target" in cols and "achieved" in cols and _indicator_row(view, row, cols, width)[0]:
-                continue
-            read = _read_row(row, cols)
-            if read:
-                rows.append(read)
-        out += _close_table(view, rows, unit)
+                unit = _unit(view, table, ri) or unit
+                part = TablePart(table, header, unit, len(row),
+                                 any(_PROJECT_HEADER.search(c.text) for c in row), [])
+                out.append(part)
+            elif part is not None:
+                part.rows.append(row)
     return out
 
 
-def indicator_scores(view: TableView, tables: Sequence[Table], year: int | None = None) -> list[IndicatorScore]:
+def _is_indicator_part(part: TablePart) -> bool:
+    return "target" in part.cols and "achieved" in part.cols
+
+
+def table_totals(view: TableView, parts: Sequence[TablePart]) -> list[TableTotal]:
+    """Each table part's 合计 row with the rows it totals, per money column, read as ``table_facts``
+    reads them but changing nothing."""
+    out: list[TableTotal] = []
+    for part in parts:
+        rows: list[RowRead] = []
+        for row in part.rows:
+            if _is_indicator_part(part) and _indicator_row(view, row, part.cols, part.width)[0]:
+                continue
+            read = _read_row(row, part.cols)
+            if read:
+                rows.append(read)
+        out += _close_table(view, rows, part.unit)
+    return out
+
+
+def indicator_scores(view: TableView, parts: Sequence[TablePart]) -> list[IndicatorScore]:
     """The indicator rows of the tables with their 分值, 得分 and 偏差原因 (for review), read as
     ``table_facts`` reads them; a row lined up by content keeps the header's columns after its result."""
     out: list[IndicatorScore] = []
-    for table in tables:
-        cols: dict[str, int] | None = None
-        for row in table.rows:
-            header = _header_cols(row, year)
-            if header:
-                cols, width = header, len(row)
-                continue
-            if cols is None or "target" not in cols or "achieved" not in cols:
-                continue
-            m, _ = _indicator_row(view, row, cols, width)
+    for part in parts:
+        if not _is_indicator_part(part):
+            continue
+        cols = part.cols
+        for row in part.rows:
+            m, _ = _indicator_row(view, row, cols, part.width)
             if m is None:
                 continue
             ai = next((i for i, c in enumerate(row) if c.start == m.evidence[-1].start), None)
@@ -227,73 +259,107 @@ def table_facts(ctx: Context, tables: list[Table], found: dict,
                 year: int | None = None) -> tuple[list[ProjectItem], list[Metric]]:
     """Add table facts to ``found`` (as body_facts does); return the tables' project items and
     indicator rows (自评表: 年度指标值 / 实际完成值) as metrics with their targets."""
-    _, row_rules, not_items, three_public = _lex()
     items: list[ProjectItem] = []
     metrics: list[Metric] = []
-    for table in tables:
-        cols: dict[str, int] | None = None
-        unit = None
-        is_three_public = bool(three_public.search(" ".join(c.text for row in table.rows for c in row)))
-        is_projects = False
-        # a 项目支出绩效自评表: its 年度资金总额 is the project's money (extract/forms.py), not the department's
-        is_form = (any(re.sub(r"\s", "", c.text).startswith("项目名称") for row in table.rows[:6] for c in row)
-                   or "项目名称" in ctx.text[max(0, table.start - 300):table.start])  # the form's name just above
-        for ri, row in enumerate(table.rows):
-            header = _header_cols(row, year)
-            if header:  # a table may restart its columns (自评表: 预算执行 part, then 指标 part)
-                cols, unit, width = header, _unit(ctx, table, ri) or unit, len(row)
-                is_projects = any(_PROJECT_HEADER.search(c.text) for c in row)
-                continue
-            if cols is None:
-                continue
-            if "target" in cols and "achieved" in cols:
-                m, taken = _indicator_row(ctx, row, cols, width)
-                ctx.consumed.update(taken)
-                if m:
-                    metrics.append(m)
-                    continue
-            read = _read_row(row, cols)
-            if read is None:
-                continue
-            label, label_cell, values = read
-            if is_projects and label in ("合计", "总计", "小计"):
-                continue  # the projects' total, checked against the rows, not a department figure
-            matched = False
-            for rule in row_rules:
-                if not rule["_re"].search(label):
-                    continue
-                if is_three_public and label in ("合计", "总计"):
-                    rule = {"actual": "three_public_total"}
-                if is_form and {"budget", "expenditure_total"} & set(rule.values()):
-                    matched = True
-                    break
-                for col, key in rule.items():
-                    if col in ("label", "_re") or col not in values:
-                        continue
-                    value, dec, cell = values[col]
-                    if col != "score":
-                        if unit is None:
-                            continue  # a money column with no stated unit: not read
-                        factor = money_factor(unit)
-                        value, dec = value * factor, dec + decimal_shift(factor)
-                    ev = [ctx.span(label_cell.start, label_cell.end), ctx.span(cell.start, cell.end)]
-                    add_fact(found, key, 0, Fact(key=key, value=value, decimals=dec, evidence=ev))
-                    matched = True
-                break
-            if matched or unit is None or not_items.search(label) or not ({"budget", "actual"} & set(values)):
-                continue
-            if "budget" not in cols and "actual" not in cols:
-                continue
-            if is_three_public:
-                continue
-            it = ProjectItem(name=label, evidence=[ctx.span(label_cell.start, label_cell.end)])
-            for col, fld in (("budget", "budget"), ("adjustment", "adjustment"), ("actual", "actual")):
-                if col in values:
-                    value, _, cell = values[col]
-                    setattr(it, fld, value * money_factor(unit))
-                    it.evidence.append(ctx.span(cell.start, cell.end))
-            items.append(it)
+    for part, read in _rows(ctx, table_parts(ctx, tables, year), metrics):
+        facts = _row_facts(ctx, part, read)
+        if facts is not None:
+            for key, fig in facts:
+                add_fact(found, key, 0, Fact(key=key, value=fig.value, decimals=fig.decimals,
+                                             evidence=[ctx.span(read.cell.start, read.cell.end), fig.span]))
+            continue
+        item = _row_item(ctx, part, read)
+        if item is not None:
+            items.append(ProjectItem(name=item.name, evidence=[item.label], **{
+                f: fig.value for f, fig in item.figures.items()}))
+            items[-1].evidence += [fig.span for fig in item.figures.values()]
     return items, metrics
+
+
+def table_items(view: TableView, parts: Sequence[TablePart]) -> list[TableItem]:
+    """The project rows of the tables with their figures, read as ``table_facts`` reads them but
+    changing nothing (for review: a table row against the running text)."""
+    return [item for part, read in _rows(view, parts, None)
+            if _row_facts(view, part, read) is None and (item := _row_item(view, part, read)) is not None]
+
+
+def _rows(view: TextView, parts: Sequence[TablePart], metrics: list[Metric] | None):
+    """(part, read) for each row of figures that is not an indicator row; indicator rows go to
+    ``metrics`` and their quantities are taken (extraction: ``metrics`` is a list and ``view`` a
+    Context) or are passed over (review: ``metrics`` is None)."""
+    for part in parts:
+        for row in part.rows:
+            if _is_indicator_part(part):
+                m, taken = _indicator_row(view, row, part.cols, part.width)
+                if metrics is not None:
+                    view.consumed.update(taken)
+                if m:
+                    if metrics is not None:
+                        metrics.append(m)
+                    continue
+            read = _read_row(row, part.cols)
+            if read is not None:
+                yield part, read
+
+
+def _table_kind(part: TablePart, view: TextView) -> tuple[bool, bool]:
+    """(a 三公经费 table, a 项目支出绩效自评表) — whose 合计 and money rows are not the department's."""
+    if part.kind is not None:
+        return part.kind
+    table = part.table
+    three_public = _lex()[3]
+    is_three_public = bool(three_public.search(" ".join(c.text for row in table.rows for c in row)))
+    # a 项目支出绩效自评表: its 年度资金总额 is the project's money (extract/forms.py), not the department's
+    is_form = (any(re.sub(r"\s", "", c.text).startswith("项目名称") for row in table.rows[:6] for c in row)
+               or "项目名称" in view.text[max(0, table.start - 300):table.start])  # the form's name just above
+    part.kind = (is_three_public, is_form)
+    return part.kind
+
+
+def _row_facts(view: TextView, part: TablePart, read: RowRead) -> list[tuple[str, TableFigure]] | None:
+    """The department facts a row states (data/tables.yaml rows), [] for a fact row of a form (the
+    project's money, not the department's), None when the row is not a fact row."""
+    label, values = read.label, read.values
+    if part.is_projects and label in ("合计", "总计", "小计"):
+        return []  # the projects' total, checked against the rows, not a department figure
+    row_rules = _lex()[1]
+    for rule in row_rules:
+        if not rule["_re"].search(label):
+            continue
+        is_three_public, is_form = _table_kind(part, view)
+        if is_three_public and label in ("合计", "总计"):
+            rule = {"actual": "three_public_total"}
+        if is_form and {"budget", "expenditure_total"} & set(rule.values()):
+            return []
+        out = []
+        for col, key in rule.items():
+            if col in ("label", "_re") or col not in values:
+                continue
+            value, dec, cell = values[col]
+            if col != "score":
+                if part.unit is None:
+                    continue  # a money column with no stated unit: not read
+                factor = money_factor(part.unit)
+                value, dec = value * factor, dec + decimal_shift(factor)
+            out.append((key, TableFigure(label, value, dec, view.span(cell.start, cell.end))))
+        return out or None
+    return None
+
+
+def _row_item(view: TextView, part: TablePart, read: RowRead) -> TableItem | None:
+    """The project a row of a table of money is about, or None."""
+    not_items = _lex()[2]
+    label, values = read.label, read.values
+    if part.unit is None or not_items.search(label) or not ({"budget", "actual"} & set(values)):
+        return None
+    if ("budget" not in part.cols and "actual" not in part.cols) or _table_kind(part, view)[0]:
+        return None
+    factor = money_factor(part.unit)
+    shift = decimal_shift(factor)
+    figures = {col: TableFigure(label, values[col][0] * factor, values[col][1] + shift,
+                                view.span(values[col][2].start, values[col][2].end))
+               for col in ("budget", "adjustment", "actual") if col in values}
+    return TableItem(label, view.span(read.cell.start, read.cell.end), figures)
 
 
 _PROJECT_HEADER = re.compile(r"^(?:项目|专项|资金)名称$")

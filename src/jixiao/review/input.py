@@ -12,6 +12,8 @@ at review time:
 * ``table_totals`` — each table's 合计 row with the rows it totals
   (:func:`jixiao.extract.tables.table_totals`), and each 项目支出绩效自评表's 年度资金总额 with the rows
   that make it up (:func:`jixiao.extract.forms.form_checks`);
+* ``table_items`` — the project rows of the tables with their figures
+  (:func:`jixiao.extract.tables.table_items`), to hold against what the running text says of them;
 * ``table_rates`` — the 执行率 each form states, with its 执行数 and budgets;
 * ``score_conflicts`` — rows of a form's money part scored differently at the same 执行率;
 * ``rate_scores`` — each form's 执行率 with its 分值 and 得分;
@@ -34,7 +36,15 @@ from jixiao.extract.forms import RateScore, ScoreConflict, TableRate, form_check
 from jixiao.extract.items import clean_name, item_words, strip_parens
 from jixiao.extract.numbers import Quantity, unit_declarations
 from jixiao.extract.outline import SectionIndex
-from jixiao.extract.tables import IndicatorScore, TableTotal, indicator_scores, table_totals
+from jixiao.extract.tables import (
+    IndicatorScore,
+    TableItem,
+    TableTotal,
+    indicator_scores,
+    table_items,
+    table_parts,
+    table_totals,
+)
 from jixiao.extract.textview import TextView, numeric_cell_quantities, text_quantities
 from jixiao.ingest.document import Table
 from jixiao.lexicon import vocab
@@ -77,6 +87,7 @@ class ReviewInput(TextView):
     config: dict[str, Any]
     item_statements: list[ItemStatement] = field(default_factory=list)
     table_totals: list[TableTotal] = field(default_factory=list)
+    table_items: list[TableItem] = field(default_factory=list)
     table_rates: list[TableRate] = field(default_factory=list)
     score_conflicts: list[ScoreConflict] = field(default_factory=list)
     rate_scores: list[RateScore] = field(default_factory=list)
@@ -98,13 +109,15 @@ class ReviewInput(TextView):
                  quantities=text_quantities(text, sections, declarations), unit_declarations=declarations,
                  config=config if config is not None else load_config())
         ri.item_statements = item_statements(ri)
-        ri.table_totals = table_totals(ri, ri.tables, report.fact_value("fiscal_year"))
+        parts = table_parts(ri, ri.tables, report.fact_value("fiscal_year"))
+        ri.table_totals = table_totals(ri, parts)
+        ri.table_items = table_items(ri, parts)
         forms = form_checks(ri)
         ri.table_totals += forms.totals
         ri.table_rates = forms.rates
         ri.score_conflicts = forms.score_conflicts
         ri.rate_scores = forms.rate_scores
-        ri.indicator_scores = indicator_scores(ri, ri.tables, report.fact_value("fiscal_year")) + \
+        ri.indicator_scores = indicator_scores(ri, parts) + \
             stream_indicators(ri, [(t.start, t.end) for t in ri.tables])
         return ri
 

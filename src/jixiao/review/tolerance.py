@@ -38,3 +38,16 @@ def rate_agrees(stated: Decimal, decimals: int, numerator: Decimal, denominator:
     if not ok and accept_truncation:
         ok = computed.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN) == stated
     return ok, rounded
+
+
+def differs(a, b, da: int | None = None, db: int | None = None) -> bool:
+    """Different values, at the precision of the less precise one (36234.51 万元 and
+    362,345,120.18 元 are the same figure; 1208.4 and 1208.44 too)."""
+    try:
+        x, y = Decimal(str(a)), Decimal(str(b))
+    except ArithmeticError:
+        return a != b
+    if da is None or db is None:
+        return x != y
+    d = min(da, db)
+    return round_to(x, d) != round_to(y, d) and abs(x - y) > half_unit(da) + half_unit(db)

@@ -17,5 +17,6 @@ from jixiao.review.rules import (  # noqa: F401
     sum_mismatch,
     target_far_exceeded,
     target_missed,
+    text_table_mismatch,
     wording_contradicts_figures,
 )

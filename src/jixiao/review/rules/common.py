@@ -30,3 +30,16 @@ def num(v) -> float | int:
     """A JSON-friendly plain number for ``values``."""
     d = Decimal(str(v))
     return int(d) if d == d.to_integral_value() else float(d)
+
+
+def in_table(rc, pos: int) -> bool:
+    """Whether offset ``pos`` of the text lies in one of the document's tables."""
+    return any(t.start <= pos < t.end for t in rc.tables)
+
+
+def text_against_table(rc, a, b) -> bool:
+    """Whether of two statements of a fact (``Fact``) one is in a table and the other in running text
+    (text-table-mismatch, not conflicting-values)."""
+    if not (a.evidence and b.evidence):
+        return False
+    return in_table(rc, a.evidence[0].start) != in_table(rc, b.evidence[0].start)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from jixiao.model import fact_label
 from jixiao.review.registry import rule
-from jixiao.review.rules.common import fmt, num
-from jixiao.review.tolerance import half_unit, round_to
+from jixiao.review.rules.common import fmt, num, text_against_table
+from jixiao.review.tolerance import differs
 
 
 @rule("conflicting-values", "J104", "warning", "同一指标前后数值不一致",
@@ -29,7 +27,8 @@ def check(rc):
     **示例**：全年累计受理法援案件612件……累计受理法援案件669件。
     """
     for key, fact in rc.report.facts.items():
-        others = [o for o in fact.others if _differs(o.value, fact.value, o.decimals, fact.decimals)]
+        others = [o for o in fact.others if differs(o.value, fact.value, o.decimals, fact.decimals)
+                  and not text_against_table(rc, fact, o)]
         if not others:
             continue
         label = fact_label(key)
@@ -66,7 +65,7 @@ def _metric_conflict(rc, values: dict, ms: list):
     """One finding when the metrics ``ms`` (the same indicator) give two values or more."""
     distinct: list = []
     for m in ms:
-        if all(_differs(m.value, d.value, m.decimals, d.decimals) for d in distinct):
+        if all(differs(m.value, d.value, m.decimals, d.decimals) for d in distinct):
             distinct.append(m)
     if len(distinct) < 2:
         return
@@ -77,18 +76,6 @@ def _metric_conflict(rc, values: dict, ms: list):
         evidence=[m.evidence[0] for m in distinct], label=distinct[0].label,
         listing="、".join(f"{fmt(m.value)}{m.unit}（“{m.evidence[0].text}”）" for m in distinct))
 
-
-def _differs(a, b, da: int | None = None, db: int | None = None) -> bool:
-    """Different values, at the precision of the less precise one (36234.51 万元 and
-    362,345,120.18 元 are the same figure)."""
-    try:
-        x, y = Decimal(str(a)), Decimal(str(b))
-    except ArithmeticError:
-        return a != b
-    if da is None or db is None:
-        return x != y
-    d = min(da, db)
-    return round_to(x, d) != round_to(y, d) and abs(x - y) > half_unit(da) + half_unit(db)
 
 
 _COUNTED = ("%", "万元", "元", "亿元", "千元", "分")

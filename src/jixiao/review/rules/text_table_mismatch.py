@@ -1,0 +1,57 @@
+"""text-table-mismatch: a figure of the running text differs from the same figure in a table."""
+
+from __future__ import annotations
+
+from jixiao.extract.items import same_project
+from jixiao.model import fact_label
+from jixiao.review.registry import rule
+from jixiao.review.rules.common import fmt, in_table, num, text_against_table
+from jixiao.review.tolerance import differs
+
+# what a statement of the running text says of a project, and the table column that says the same
+_COLUMN_OF_ROLE = {"actual": "actual", "implicit_actual": "actual", "budget": "budget"}
+_COLUMN_NAMES = {"actual": "执行数", "budget": "年初预算"}
+
+
+@rule("text-table-mismatch", "J118", "warning", "正文数字与表格不符",
+      "正文称{label}{text_value}万元，与表格中的{table_value}万元不符，相差{gap}万元。")
+def check(rc):
+    """正文中的数字与同一文档表格中的同一数字不一致（按书写精度比较）。
+
+    **何时触发**：同一事实（基本支出、项目支出、支出合计……）在正文与表格中各写一次，数值不同；或正文写某个
+    项目的年初预算或实际支出，与项目表格中该项目同一列的数字不同。按两处书写的精度比较：正文
+    1208.4万元与表格1208.44相符。正文中另一年度、另一口径（调整后预算、累计）的数字不在此列。
+
+    **为什么重要**：读者会以表格为准核对正文；二者不一致，说明其中一处抄错或口径不同而未说明。
+
+    **示例**：正文“2022年决算支出3,836.88万元，其中基本支出636.18万元”，预算执行情况表中基本支出决算数
+    638.16万元。
+    """
+    for key, fact in rc.report.facts.items():
+        for other in fact.others:
+            if not text_against_table(rc, fact, other) \
+                    or not differs(other.value, fact.value, other.decimals, fact.decimals):
+                continue
+            text_fact, table_fact = (other, fact) if in_table(rc, fact.evidence[0].start) else (fact, other)
+            yield _finding(rc, fact_label(key), key, text_fact.value, table_fact.value,
+                           [text_fact.evidence[-1], table_fact.evidence[-1]])
+    for st in rc.item_statements:
+        column = _COLUMN_OF_ROLE.get(st.role)
+        q = rc.quantities[st.qi]
+        if column is None or q.approx or in_table(rc, q.start):
+            continue
+        row = next((t for t in rc.table_items if column in t.figures and same_project(t.name, st.item)), None)
+        if row is None:
+            continue
+        fig = row.figures[column]
+        if differs(q.value, fig.value, q.decimals, fig.decimals):
+            yield _finding(rc, f"{st.item}{_COLUMN_NAMES[column]}", st.item, q.value, fig.value,
+                           [rc.span(q.start, q.end), row.label, fig.span])
+
+
+def _finding(rc, label: str, key: str, text_value, table_value, evidence):
+    return rc.finding(
+        "text-table-mismatch",
+        values={"key": key, "stated": num(text_value), "computed": num(table_value)},
+        evidence=evidence, label=label, text_value=fmt(text_value), table_value=fmt(table_value),
+        gap=fmt(abs(text_value - table_value)))
