@@ -55,3 +55,14 @@ def test_table_in_thousand_yuan(tmp_path):
                     "| 基本支出 | 11,480.0 | 11,203.8 |\n", encoding="utf-8")
     got = extract(load(path)).facts
     assert got["basic_expenditure"].value == Decimal("1120.38")
+
+
+def test_another_years_figure_is_not_the_years_fact():
+    """A figure said to be of another year (or 上年) is not a fact of the fiscal year."""
+    text = ("某县文化馆2022年度部门整体支出绩效自评报告\n2022年全年支出836.20万元，其中基本支出512.40万元。"
+            "作为对比，2021年全年支出901.75万元；上年基本支出560.12万元。")
+    report = extract_text(normalize(text)[0])
+    total = report.facts["expenditure_total"]
+    assert total.value == Decimal("836.20")
+    assert [o.value for o in total.others] == []
+    assert [o.value for o in report.facts["basic_expenditure"].others] == []

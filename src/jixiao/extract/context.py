@@ -34,6 +34,7 @@ class Context(TextView):
     unit_declarations: list[tuple[int, str]] = field(default_factory=list)  # "（金额单位：万元）": (end, unit)
     subject: str | None = None  # the project a 项目自评报告 is about (from its title)
     kind: str | None = None  # the report kind (identity), for rules that depend on it
+    year: int | None = None  # the fiscal year (identity): figures said to be of another year are not its facts
     _ends: list[int] | None = None
     _starts: list[int] | None = None
     _marks: list[int] | None = None

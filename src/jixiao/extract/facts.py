@@ -16,6 +16,7 @@ from functools import lru_cache
 from jixiao.extract.context import Context
 from jixiao.extract.lexicon import load_yaml
 from jixiao.extract.numbers import Quantity
+from jixiao.lexicon import vocab
 from jixiao.model import Fact
 
 _PURPOSE = re.compile(r"用于|包括|包含|具体包括|主要为|含")
@@ -111,6 +112,8 @@ def money_facts(ctx: Context, found: dict) -> None:
             continue  # "财政拨款支出年初预算为0万元": the amount is a qualifier of the keyword
         if lx["_change"].search(window, kw_end):
             continue  # "支出决算减少0.15万元": a change, not the figure
+        if _of_another_year(ctx, window[:start]):
+            continue  # "作为参照，2018年全年支出2287.53万元", "上年支出…": another year's figure
         if f.get("sentence_requires") and not re.search(f["sentence_requires"], ctx.text[ss:cs + start]):
             continue
         if f.get("generic") and (lx["_item_head"].search(ctx.text, ctx.line_of(q.start)[0], q.start)
@@ -119,6 +122,19 @@ def money_facts(ctx: Context, found: dict) -> None:
         prio = f["_prio"] or (0 if any(k in f.get("home", keys) for k in keys) else 1)
         add_fact(found, f["key"], prio, _fact(ctx, f["key"], q, cs + start))
         ctx.consumed.add(qi)
+
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
+
+
+def _of_another_year(ctx: Context, head: str) -> bool:
+    """Whether the words before a fact's keyword place it in another period: 上年/去年 …, or a year
+    that is not the report's fiscal year."""
+    if vocab("other_period").search(head):
+        return True
+    if ctx.year is None:
+        return False
+    return any(int(y) != ctx.year for y in _YEAR.findall(head))
 
 
 def fund_none_facts(ctx: Context, found: dict) -> None:

@@ -190,6 +190,9 @@ def fact_identities(ri: ReviewInput, report: Report) -> list[Relation]:
             # when the report has none
             funds = ("gov_fund_expenditure", "soe_capital_expenditure", "social_insurance_expenditure")
             complete = complete and not any(f in facts and facts[f].value for f in funds)
+        if _broken_down_from_another(ri, [ev for f in (total, *total.others) for ev in f.evidence],
+                                     [p.evidence[-1] for p in parts]):
+            continue  # "预算总金额9846.25万元，其中基本支出…、项目支出…": the parts of the budget
         if not complete and ident["exhaustive"]:
             complete = _listed_as_composition(ri, fact_label(total.key), parts)
         refs = [Term(fact_label(p.key), Decimal(p.value), p.decimals or 0, p.evidence[0], _figure(ri, p.evidence[-1]))
@@ -198,6 +201,30 @@ def fact_identities(ri: ReviewInput, report: Report) -> list[Relation]:
         out.append(Relation(Term(fact_label(total.key), Decimal(total.value), total.decimals or 0, tev, _figure(ri, tev)),
                             refs, ident["exhaustive"] and complete, "money", "万元", "identity", fact_label(total.key)))
     return out
+
+
+def _broken_down_from_another(ri: ReviewInput, spans: list[Span], parts: list[Span]) -> bool:
+    """Whether the parts (their evidence) are all listed after a "其中" under one figure that is not
+    the total (stated at ``spans``): "在册社区矫正对象416人，累计接收238人，其中缓刑203人…"."""
+    w = _words()
+    unders = {_listed_under(ri, _figure(ri, p), w) for p in parts}
+    if len(unders) != 1 or None in unders:
+        return False
+    under = ri.quantities[unders.pop()]
+    return not any(ev.start <= under.num_start < ev.end for ev in spans)
+
+
+def _listed_under(ri: ReviewInput, figure: Span, w: _Words) -> int | None:
+    """The quantity a "其中" list that holds ``figure`` breaks down (its index), if any."""
+    qs = ri.quantities
+    i = bisect_left(ri.quantity_starts, figure.start)
+    sentence = ri.sentence_start(figure.start)
+    for j in range(i - 1, -1, -1):
+        if qs[j].start < sentence:
+            break
+        if w.intro.match(ri.text, qs[j].end):
+            return _total_before(ri, j, w)
+    return None
 
 
 _COMPOSITION = r"\s*(?:中|按(?:支出)?经济(?:分类|科目)(?:划分)?|包括|构成(?:为|如下)?|具体为|分别为|明细(?:如下)?)\s*[：:，,]?\s*"
@@ -238,7 +265,7 @@ def kpi_identities(ri: ReviewInput, metrics: list[Metric]) -> list[Relation]:
             parts = [p for p in same if p.kpi in wanted and ev.end <= p.evidence[0].start < end]
             seen: set[str] = set()
             parts = [p for p in parts if not (p.kpi in seen or seen.add(p.kpi))]
-            if len(parts) < 2:
+            if len(parts) < 2 or _broken_down_from_another(ri, [ev], [p.evidence[0] for p in parts]):
                 continue
             refs = [Term(p.label, p.value, p.decimals, p.evidence[0], _figure(ri, p.evidence[0])) for p in parts]
             out.append(Relation(Term(m.label, m.value, m.decimals, ev, _figure(ri, ev)), refs, ident["exhaustive"], "count",

@@ -63,7 +63,7 @@ def check(rc):
 
 _EXECUTION = re.compile(r"执行率$|执行进度$|支出进度$")
 _SPENT = re.compile(r"(?:支出|执行|拨付|使用|完成|兑付|发放)[^，,。；;]{0,8}$")
-_BASE = re.compile(r"预算|计划|下达|安排|到位|批复|总额|投资")
+_BASE = re.compile(r"预算|计划|下达|安排|到位|批复|总额|投资|调整后|调整[为至]")
 
 
 def _execution_rates(rc, checked: set[int], accept_trunc: bool):
