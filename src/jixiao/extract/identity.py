@@ -30,6 +30,9 @@ _DATE = (r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*(?:年\s*|[.\-/
 _COVER_DATE = re.compile(r"(?=[报填评编提自日时])(?P<pre>(?:报\s*告|填\s*报|报\s*送|评\s*价|编\s*制|提\s*交|自\s*评)\s*)?"
                          r"(?:日\s*期|时\s*间)\s*[：:\t|｜]?\s*" + _DATE)
 _DATE_LINE = re.compile(r"^[\s|｜]*" + _DATE + r"[\s|｜]*$", re.M)
+# under a signature the date may give the month only ("2018年3月")
+_SEAL_DATE_LINE = re.compile(r"^[\s|｜]*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+                             r"(?:\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?)?[\s|｜]*$", re.M)
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*(?:年|(?=\s*(?:部门|单位|整体|项目|度|预算|决算)))(?!\s*\d{1,2}\s*月)")
 _PLACE = re.compile(r"[省市县区州盟旗镇乡]|自治|街道|苏木")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -321,7 +324,7 @@ def _seal(ctx: Context, add) -> None:
     """A signature at the end: the unit on a line of its own (maybe with （盖章）) by a date line."""
     text = ctx.text
     tail = max(0, len(text) - 400)
-    for m in _DATE_LINE.finditer(text, tail):
+    for m in _SEAL_DATE_LINE.finditer(text, tail):
         before = text[:m.start()].rstrip()
         line = before.rsplit("\n", 1)[-1].strip()
         if line and len(line) <= 40:

@@ -399,6 +399,20 @@ class WordingConfig(_Model):
     flat_tolerance: Number = 5
 
 
+class YearMismatchConfig(_Model):
+    title: Regex = "表$"
+    topic: Regex = "执行"
+    plan: Regex = "计划"
+    before_year: Regex = "截至"
+
+
+class UnitNameMismatchConfig(_Model):
+    sources: dict[str, str] = Field(default_factory=dict)
+    noise: Regex = "本级"
+    place: Regex = "县"
+    alias: Regex = "加挂"
+
+
 class ReviewFile(_Model):
     """Thresholds and options of the review rules (``jixiao check --config`` overrides them)."""
 
@@ -411,6 +425,8 @@ class ReviewFile(_Model):
     placeholder_text: PlaceholderConfig = Field(default_factory=PlaceholderConfig)
     rate_on_zero_base: ZeroBaseConfig = Field(default_factory=ZeroBaseConfig)
     wording_contradicts_figures: WordingConfig = Field(default_factory=WordingConfig)
+    year_mismatch: YearMismatchConfig = Field(default_factory=YearMismatchConfig)
+    unit_name_mismatch: UnitNameMismatchConfig = Field(default_factory=UnitNameMismatchConfig)
     # the rules to run and to skip (ids, codes or aliases); the command line's --select/--ignore win
     select: list[str] | None = None
     ignore: list[str] | None = None

@@ -18,5 +18,7 @@ from jixiao.review.rules import (  # noqa: F401
     target_far_exceeded,
     target_missed,
     text_table_mismatch,
+    unit_name_mismatch,
     wording_contradicts_figures,
+    year_mismatch,
 )

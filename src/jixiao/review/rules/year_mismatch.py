@@ -1,0 +1,58 @@
+"""year-mismatch: a title (heading, table or form) names a year other than the fiscal year."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from jixiao.review.registry import rule
+
+_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年(?:度)?(?!\s*\d{1,2}\s*月)(?!\s*[—\-~～至到]\s*\d)")
+_HEAD = 40  # a title is looked for in a line's first characters (a flattened form runs on after it)
+
+
+@lru_cache(maxsize=8)
+def _patterns(title: str, topic: str, plan: str, before: str) -> tuple[re.Pattern[str], ...]:
+    return re.compile(title), re.compile(topic), re.compile(plan), re.compile(rf"(?:{before})\s*$")
+
+
+@rule("year-mismatch", "J119", "warning", "标题年度与报告年度不符",
+      "“{title}”的年度为{stated}年，报告年度为{year}年。")
+def check(rc):
+    """标题、表头或自评表的年度与报告年度不一致。
+
+    **何时触发**：章节标题或表格、自评表的标题（如“2020年度部门整体支出绩效自评表”“二、2022年度预算收支及执行
+    情况”）所写的年度，与报告的年度不同。只看标题行（或被压成一行的表格的开头），且标题须关于执行、收支、自评
+    等本年度事项；关于计划、下一年目标的标题（“2024年工作计划”）、比较与区间（“较2021年”“2021—2023年”）、
+    日期（“2023年9月28日”）不在此列。判断标题与主题的词表在 ``data/review.yaml`` 的 ``year_mismatch``。
+
+    **为什么重要**：年度写错多半是套用上年模板未改，表中数字可能也是上年的。
+
+    **示例**：瑞金市人大常委会办公室2021年度部门整体支出绩效自评报告……附：2020年度部门整体支出绩效自评表。
+    """
+    year = rc.report.fact_value("fiscal_year")
+    fact = rc.report.facts.get("fiscal_year")
+    if year is None or fact is None:
+        return
+    cfg = rc.config.get("year_mismatch", {})
+    title, topic, plan, before = _patterns(cfg.get("title", "表$"), cfg.get("topic", "执行"),
+                                           cfg.get("plan", "计划"), cfg.get("before_year", "截至"))
+    heads = {s.start for s in rc.sections}
+    text = rc.text
+    seen: set[int] = set()
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        head = text[start:min(end, start + _HEAD)]
+        if (start in heads or title.search(head)) and (m := _YEAR.search(head)):
+            a = start + m.start()
+            stated = int(m.group("year"))
+            if (stated != int(year) and topic.search(head) and not plan.search(head)
+                    and not before.search(head[:m.start()])
+                    and not any(ev.start <= a < ev.end for ev in fact.evidence) and stated not in seen):
+                seen.add(stated)
+                yield rc.finding("year-mismatch", values={"stated": stated, "computed": int(year)},
+                                 evidence=[rc.span(start, min(end, start + _HEAD))],
+                                 title=head.strip().split("\t")[0][:30], stated=stated, year=int(year))
+        start = end + 1
