@@ -5,6 +5,8 @@ All examples are invented.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from jixiao.ingest.normalize import normalize
 
 PARAGRAPHS = [
@@ -117,7 +119,7 @@ def _offsets_ok(origin: str, text: str, offsets: list[int]) -> None:
     assert all(a <= b for a, b in zip(offsets, offsets[1:], strict=False))
     for i, c in enumerate(text):
         o = origin[offsets[i]]
-        assert c == o or (c == "\t" and o in "|｜\t") or (c == "\n" and o == "\n"), (i, c, o)
+        assert c == o or (c == "\t" and o in "|｜\t\n") or (c == "\n" and o == "\n"), (i, c, o)
 
 
 def test_pipe_rows_become_tab_separated_rows():
@@ -143,6 +145,26 @@ def test_one_cell_per_line_tables_get_their_rows_back():
                                 "其中：清淤工程\t20.00\t20.00\t19.90", "合计\t50.00\t52.00\t51.70",
                                 "全年完成河道清淤12.5公里。"]
     assert offsets == list(range(len(text) + 1))  # only line breaks became tabs
+
+
+def test_two_column_tables_one_cell_per_line_each_closed_by_a_pipe():
+    origin = ("三、支出明细（单位：万元）\n项目 |\n金额 |\n人员经费 |\n412.06 |\n公用经费 |\n58.30 |\n"
+              "合计 |\n470.36 |\n四、绩效目标完成情况\n全年完成巡查120次。")
+    text, offsets = normalize(origin)
+    assert text.split("\n")[1:5] == ["项目\t金额", "人员经费\t412.06", "公用经费\t58.30", "合计\t470.36"]
+    _offsets_ok(origin, text, offsets)
+
+
+def test_an_amount_column_is_the_years_spending_under_a_spending_title_only():
+    from jixiao.pipeline import analyse_document, load_bytes
+
+    def analyse_text(text):
+        return analyse_document(load_bytes(text.encode(), "report.txt"))
+    table = "项目\t金额\n基本支出\t906.14\n项目支出\t220.60\n合计\t1126.74\n"
+    spent = analyse_text("某县档案馆2022年度部门整体支出绩效自评报告\n支出决算明细表（单位：万元）\n" + table).report
+    assert spent.fact_value("basic_expenditure") == Decimal("906.14")
+    planned = analyse_text("某县档案馆2022年度部门整体支出绩效自评报告\n2023年预算安排表（单位：万元）\n" + table).report
+    assert planned.fact_value("basic_expenditure") is None
 
 
 def test_short_lines_that_are_not_a_table_stay_lines():

@@ -190,6 +190,13 @@ def table_parts(view: TableView, tables: Sequence[Table], year: int | None = Non
         for ri, row in enumerate(table.rows):
             header = _header_cols(row, year)
             if header:
+                header.pop("label", None)
+                amount = header.pop("amount", None)
+                if amount is not None and "actual" not in header and _SPENDING_TITLE.search(
+                        view.text[max(0, table.start - 60):table.start].rsplit("\n", 2)[-2] if table.start else ""):
+                    header["actual"] = amount  # "支出决算明细表 | 项目 | 金额": the year's spending
+                if not header:
+                    continue
                 unit = _unit(view, table, ri) or unit
                 part = TablePart(table, header, unit, len(row),
                                  any(_PROJECT_HEADER.search(c.text) for c in row), [])
@@ -197,6 +204,10 @@ def table_parts(view: TableView, tables: Sequence[Table], year: int | None = Non
             elif part is not None:
                 part.rows.append(row)
     return out
+
+
+# a table's title about the year's spending, not its budget
+_SPENDING_TITLE = re.compile(r"^(?!.*预算).*(?:支出|决算)")
 
 
 def _is_indicator_part(part: TablePart) -> bool:

@@ -134,7 +134,7 @@ def pipe_rows(text: str, pos: list[int]) -> tuple[str, list[int]]:
     lines = text.split("\n")
     outer = [_outer_piped(line) for line in lines]
     inner = [not o and _pipe_count(line) >= 1 for line, o in zip(lines, outer, strict=True)]
-    style: list[bool | None] = [True if o else None for o in outer]  # True: outer pipes; False: none
+    style: list[bool | str | None] = [True if o else None for o in outer]  # True: outer pipes; False: none
     i = 0
     while i < len(lines):
         if not (inner[i] or outer[i]):
@@ -144,6 +144,12 @@ def pipe_rows(text: str, pos: list[int]) -> tuple[str, list[int]]:
         while j < len(lines) and (inner[j] or outer[j]):
             j += 1
         block = range(i, j)
+        if j - i >= 4 and all(_TRAILING_PIPE.fullmatch(lines[k]) for k in block) \
+                and any(ch.isdigit() for k in block for ch in lines[k]):
+            for k in block:  # one cell per line, each closed by a pipe ("项目 |", "286.37 |")
+                style[k] = "trail"
+            i = j
+            continue
         if any(inner[k] for k in block) and j - i >= 2 and any(_pipe_count(lines[k]) >= 2 for k in block) \
                 and any(ch.isdigit() for k in block for ch in lines[k]):
             piped = sum(outer[k] for k in block) * 2 > j - i
@@ -156,6 +162,14 @@ def pipe_rows(text: str, pos: list[int]) -> tuple[str, list[int]]:
     at = 0
     changed = False
     for line, st in zip(lines, style, strict=True):
+        if st == "trail":
+            cell = _TRAILING_PIPE.fullmatch(line).group(1)  # type: ignore[union-attr]
+            changed = True
+            out.append(cell + "\n")
+            out_pos.extend(pos[at:at + len(cell)])
+            out_pos.append(pos[at + len(line)])
+            at += len(line) + 1
+            continue
         if st is not None:
             seps = list(_PIPE_SPLIT.finditer(line))
             changed = True
@@ -190,6 +204,9 @@ def pipe_rows(text: str, pos: list[int]) -> tuple[str, list[int]]:
     out[-1] = out[-1][:-1]  # no newline after the last line
     out_pos[-1:] = [pos[-1]]
     return "".join(out), out_pos
+
+
+_TRAILING_PIPE = re.compile(r"([^|｜]*?)[ \t]*[|｜][ \t]*")
 
 
 _FIGURE_CELL = re.compile(r"^[≥≤<>=＞＜]?-?\d[\d,]*(?:\.\d+)?(?:%|‰|[\u4e00-\u9fff/]{1,4})?$")
@@ -245,7 +262,7 @@ def _outer_piped(line: str) -> bool:
 
 
 _NUMBER_CELL = re.compile(r"[≥≤<>=]?\s*[-+]?[\d,]*\d(?:\.\d+)?\s*%?|[-—–/]")
-_TWO_NUMBER_LINES = re.compile(r"\n[-\d.,%]+\n[-\d.,%]+\n")
+_TWO_NUMBER_LINES = re.compile(r"\n[-\d.,%]+\n(?:[^\n]{1,30}\n)?[-\d.,%]+\n")
 
 
 def _label_cell(line: str, limit: int) -> bool:

@@ -435,7 +435,7 @@ class ReviewFile(_Model):
 # ── tables.yaml ──────────────────────────────────────────────────────────────────────────
 
 Column = Literal["budget", "budget_full", "adjustment", "actual", "change", "score", "weight", "rate", "target",
-                 "achieved", "measure", "nature", "reason"]
+                 "achieved", "measure", "nature", "reason", "label", "amount"]
 
 
 class RowRule(_Model):
