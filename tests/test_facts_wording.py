@@ -32,6 +32,10 @@ def facts(text: str) -> dict:
      Decimal("1320.77")),
     ('"三公"经费支出3.16万元，其中公务接待费0.75万元。', "three_public_total", Decimal("3.16")),
     ("核定行政编制24名、事业编制18名，在职在编39人。", "staff_actual", 39),
+    ("核定政法专项编制41名（含检察官员额16名）、事业编制3名，在编在岗43人。", "staff_authorized", 44),
+    ("核定政法专项编制41名（含检察官员额16名）、事业编制3名，在编在岗43人。", "staff_actual", 43),
+    ("核定事业编制三百一十名，年末在编职工二百九十八人。", "staff_actual", 298),
+    ("核定编制64名，在岗职工61人，另有编外聘用人员9人。", "staff_actual", 61),
 ])
 def test_wording(text, key, value):
     assert facts(text).get(key) == value

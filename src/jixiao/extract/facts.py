@@ -270,6 +270,10 @@ def _staff_head_ok(text: str, sentence_start: int, kw_start: int, key: str) -> b
     return True
 
 
+_OPEN_NOTE = re.compile(r"[（(][^（）()]*$")
+_NOTE = re.compile(r"^[（(][^（）()]*[)）]")
+
+
 def _authorized_sum(ctx: Context, qi: int) -> tuple[int, int] | None:
     """"人员编制数为行政60人，事业7人" — a quota written by kind is summed (facts.md: all kinds).
     Only when the kinds follow directly, not after a stated total ("26个，其中：…")."""
@@ -285,6 +289,10 @@ def _authorized_sum(ctx: Context, qi: int) -> tuple[int, int] | None:
     while j < len(ctx.quantities):
         nq = ctx.quantities[j]
         gap = text[end:nq.num_start]
+        if _OPEN_NOTE.match(gap):
+            j += 1
+            continue  # "政法专项编制58名（含法官员额22名）": a note on the kind before, not a kind
+        gap = _NOTE.sub("", gap, count=1)
         if nq.unit not in ("人", "名") or not re.fullmatch(r"[，、,；;和及]?" + kinds + r"(?:编制)?(?:人员)?(?:数|人数)?(?:为|是)?", gap):
             break
         total += int(nq.value)
