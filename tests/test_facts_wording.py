@@ -36,6 +36,7 @@ def facts(text: str) -> dict:
     ("核定政法专项编制41名（含检察官员额16名）、事业编制3名，在编在岗43人。", "staff_actual", 43),
     ("核定事业编制三百一十名，年末在编职工二百九十八人。", "staff_actual", 298),
     ("核定编制64名，在岗职工61人，另有编外聘用人员9人。", "staff_actual", 61),
+    ("局机关内设4个股室，下设县园林绿化服务中心、县环卫所3个事业单位。", "subordinate_units", 3),
 ])
 def test_wording(text, key, value):
     assert facts(text).get(key) == value
@@ -45,6 +46,7 @@ def test_wording(text, key, value):
     ("年末实有在职人员52人，比上年增加1人（调入3人、退休1人、调出1人）。", "staff_retired"),
     ("司法所在编人员仅8人，人员力量薄弱。", "staff_actual"),
     ("所属事业单位核定编制300人，在职270人。", "staff_authorized"),
+    ("全县共有中小学和幼儿园等62个事业单位纳入本次绩效评价。", "subordinate_units"),
 ])
 def test_not_the_departments_figure(text, key):
     assert key not in facts(text)

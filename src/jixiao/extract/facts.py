@@ -50,7 +50,10 @@ def _lex():
         if v.get("fallback"):
             staff[k + ":fallback"] = re.compile(v["fallback"])
     lx["_staff_kinds"] = lx["staff_kinds"]
-    units = {k: (re.compile(v["before"]), re.compile(v["after"])) for k, v in lx["units"].items()}
+    units = {k: (re.compile(v["before"]), re.compile(v["after"] + (f"|(?:{v['listed']})(?=\\W|$)" if v.get("listed") else "")))
+             for k, v in lx["units"].items()}
+    lx["_listed_by"] = {k: (re.compile(v["listed"]), re.compile(v["listed_by"]))
+                        for k, v in lx["units"].items() if v.get("listed")}
     return lx, money, filler, staff, units
 
 
@@ -236,8 +239,12 @@ def _unit_count(ctx: Context, found: dict, qi: int, window: str, cs: int) -> Non
     if not _ORG_CONTEXT.search(ctx.text, ss, q.start) and not _ORG_CONTEXT.match(ctx.text, q.end):
         return
     after = ctx.text[q.end:q.end + 10]
+    listed_by = _lex()[0]["_listed_by"]
     for key, (_, after_rx) in units.items():
         ma = after_rx.match(after)
+        if ma and key in listed_by and listed_by[key][0].match(after) \
+                and not listed_by[key][1].search(ctx.text, ss, q.start):
+            continue  # "共有事业单位…": 事业单位 counted without 下设 is not the unit's own
         if ma:
             add_fact(found, key, 0, Fact(key=key, value=int(q.value), decimals=0,
                                          evidence=[ctx.span(q.start, q.end + ma.end())]))

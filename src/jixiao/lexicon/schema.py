@@ -145,6 +145,9 @@ class StaffFact(_Model):
 class UnitCountFact(_Model):
     before: Regex
     after: Regex
+    # a noun after the count that names such units only in a sentence with ``listed_by`` before it
+    listed: Regex | None = None
+    listed_by: Regex | None = None
 
 
 class FactsFile(_Model):
