@@ -72,3 +72,14 @@ def test_another_years_figure_is_not_the_years_fact():
     assert total.value == Decimal("836.20")
     assert [o.value for o in total.others] == []
     assert [o.value for o in report.facts["basic_expenditure"].others] == []
+
+
+def test_budget_columns_headed_with_the_year():
+    """"2019年年初预算" is this year's budget column; "2018年决算数" is another year's and not read."""
+    from jixiao.pipeline import analyse_document, load_bytes
+
+    text = ("某区档案馆2019年度部门整体支出绩效自评报告\n单位：万元\n"
+            "项目\t2018年决算数\t2019年年初预算\t2019年决算数\n支出合计\t812.40\t790.00\t836.15\n")
+    report = analyse_document(load_bytes(text.encode(), "report.txt")).report
+    assert report.fact_value("budget") == Decimal("790.00")
+    assert report.fact_value("expenditure_total") == Decimal("836.15")
