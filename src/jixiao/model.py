@@ -150,6 +150,49 @@ class IdentityCandidate(BaseModel):
     evidence: list[Span] = Field(default_factory=list)
 
 
+class FundRow(BaseModel):
+    """A row of a 项目支出绩效自评表's 项目资金 part (年度资金总额, 其中 当年财政拨款 / 上年结转 / 其他资金):
+    money in 万元, 执行率 in %, 分值 and 得分 as written; absent cells are None."""
+
+    label: str
+    budget: Decimal | None = None  # 年初预算数
+    budget_full: Decimal | None = None  # 全年预算数 / 调整后预算数
+    actual: Decimal | None = None  # 全年执行数
+    rate: Decimal | None = None
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Indicator(BaseModel):
+    """An indicator row of a form: 三级指标 (label), 年度指标值 (target, with its comparator),
+    实际完成值 (actual, in ``unit``), 分值, 得分 and 偏差原因 as written."""
+
+    label: str
+    target: Decimal | None = None
+    comparator: str | None = None
+    actual: Decimal | None = None
+    unit: str = ""
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    reason: str | None = None
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Project(BaseModel):
+    """One 项目支出绩效自评表 of the document: the project (name without its code), the bodies the form
+    names, its money rows, indicator rows and total score. ``evidence`` starts with the name."""
+
+    name: str
+    code: str | None = None
+    supervising: str | None = None  # 主管部门
+    implementing: str | None = None  # 实施单位
+    funds: list[FundRow] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    total_score: Decimal | None = None
+    evidence: list[Span] = Field(default_factory=list)
+
+
 class Report(BaseModel):
     """Everything extracted from one document."""
 
@@ -161,6 +204,7 @@ class Report(BaseModel):
     sections: list[Section] = Field(default_factory=list)
     findings: list[Finding] | None = None
     identity_candidates: list[IdentityCandidate] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
 
     def fact_value(self, key: str) -> Any:
         """The value of fact ``key``, or None when the report does not state it."""
@@ -181,6 +225,8 @@ class Report(BaseModel):
             "sections": [s.model_dump() for s in self.sections],
             "identity_candidates": [c.model_dump() for c in self.identity_candidates],
         }
+        if self.projects:
+            out["projects"] = [p.model_dump(exclude_none=True) for p in self.projects]
         if self.findings is not None:
             out["findings"] = [f.model_dump() for f in self.findings]
         return out

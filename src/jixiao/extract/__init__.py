@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from jixiao.extract.context import Context
 from jixiao.extract.facts import body_facts
-from jixiao.extract.forms import form_items, score_facts, stream_indicators
+from jixiao.extract.forms import FormRead, form_items, form_scores, score_facts, stream_indicators
 from jixiao.extract.identity import identity_facts
 from jixiao.extract.items import extract_items, list_zones, merge_items
 from jixiao.extract.metrics import extract_metrics
-from jixiao.extract.tables import table_facts
+from jixiao.extract.projects import assemble
+from jixiao.extract.tables import indicator_scores, table_facts, table_parts
 from jixiao.ingest.document import Document, Table
 from jixiao.model import Report
 
@@ -27,16 +28,21 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
         report.facts.setdefault(fact.key, fact)
     found: dict = {}
     table_items, table_metrics = table_facts(ctx, ctx.tables, found, report.fact_value("fiscal_year"))
-    forms = form_items(ctx)
+    reads: list[FormRead] = []
+    forms = form_items(ctx, projects=reads)
     if len(forms) > 1:
         found.pop("self_score", None)  # several project forms: each 总分 is its project's, not the report's
     score, score_metrics = score_facts(ctx, forms)
     if score:
         found.setdefault("self_score", []).append((1, score))  # a stated 自评得分 in the text wins
     table_metrics += score_metrics
-    for row in stream_indicators(ctx, [(t.start, t.end) for t in ctx.tables]):
+    streamed = stream_indicators(ctx, [(t.start, t.end) for t in ctx.tables])
+    for row in streamed:
         table_metrics.append(row.metric)  # a form's indicator rows written one cell per line (not a table)
         ctx.take_quantities(row.metric.evidence[1:])
+    if reads:
+        rows = indicator_scores(ctx, table_parts(ctx, ctx.tables, report.fact_value("fiscal_year"))) + streamed
+        report.projects = assemble(ctx, reads, rows, form_scores(ctx), report.identity_candidates)
     for fact in body_facts(ctx, found):
         report.facts.setdefault(fact.key, fact)
     total = report.facts.get("project_expenditure")

@@ -19,7 +19,7 @@ from jixiao.extract.numbers import decimal_shift, money_factor, parse_number
 from jixiao.extract.tables import COMPARATORS, IndicatorScore, TableFigure, TableTotal
 from jixiao.extract.textview import TextView
 from jixiao.lexicon import data_cache, load_yaml
-from jixiao.model import Fact, Metric, ProjectItem
+from jixiao.model import Fact, FundRow, Metric, Project, ProjectItem
 
 _SPLIT = re.compile(r"[|｜\t\n]|\s{2,}")
 _NUMERIC = re.compile(r"^-?\d[\d,]*(?:\.\d+)?%?$")
@@ -115,10 +115,12 @@ def _emit(text: str, a: int, b: int, out: list[Token]) -> None:
     out.append(Token(re.sub(r"\s", "", s), a, a + len(s)))
 
 
-def form_items(ctx: TextView, checks: FormChecks | None = None) -> list[ProjectItem]:
+def form_items(ctx: TextView, checks: FormChecks | None = None,
+               projects: list[FormRead] | None = None) -> list[ProjectItem]:
     """One project item per 项目支出绩效自评表 in the text: its name, 年初预算数 (budget) and
     全年执行数 (actual), in 万元. With ``checks``, the forms' totals and stated rates are collected
-    there too (for review)."""
+    there too (for review); with ``projects``, each form as a :class:`~jixiao.model.Project` with
+    the part of the text it covers (up to the next form)."""
     name_rx = _lex()[0]
     text = ctx.text
     if "项目名称" not in text:
@@ -127,9 +129,11 @@ def form_items(ctx: TextView, checks: FormChecks | None = None) -> list[ProjectI
     items: list[ProjectItem] = []
     for i, a in enumerate(starts):
         b = starts[i + 1] if i + 1 < len(starts) else min(len(text), a + 6000)
-        it = _read_form(ctx, tokens(text, a, b), checks)
+        it = _read_form(ctx, tokens(text, a, b), checks, projects)
         if it:
             items.append(it)
+            if projects:
+                projects[-1].end = starts[i + 1] if i + 1 < len(starts) else len(text)
     return items
 
 
@@ -140,7 +144,8 @@ def form_checks(view: TextView) -> FormChecks:
     return checks
 
 
-def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = None) -> ProjectItem | None:
+def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = None,
+               projects: list[FormRead] | None = None) -> ProjectItem | None:
     name_rx, cols_lex, total_rx, code_rx, unit_rx, stop_rx, default_unit = _lex()[:7]
     if not toks:
         return None
@@ -180,8 +185,10 @@ def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = Non
     figures, values = _row(toks, total_at, columns, unit)
     if not values or len(figures) < len(columns) - 3:
         return None
-    if checks is not None:
+    rows: list[tuple[str, Token, dict]] = []
+    if checks is not None or projects is not None:
         totals, rows = _parts(ctx, toks, total_at + 1 + len(figures), columns, unit, toks[total_at], values)
+    if checks is not None:
         checks.totals += totals
         checks.score_conflicts += _score_conflicts(ctx, name, toks[total_at].text, values, rows)
         if all(k in values for k in ("rate", "weight", "score")):
@@ -190,6 +197,12 @@ def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = Non
                    for k in ("rate", "weight", "score")}
             checks.rate_scores.append(RateScore(name, fig["rate"], fig["weight"], fig["score"]))
         checks.rates += _rate(ctx, name, values)
+    if projects is not None:
+        code = code_rx.match(name_tok.text)
+        funds = [_fund_row(ctx, lab, tok, vals) for lab, tok, vals in [(toks[total_at].text, toks[total_at], values), *rows]]
+        projects.append(FormRead(toks[0].start, toks[-1].end, Project(
+            name=name, code=code.group(0).strip("-—_ ") or None if code else None, funds=funds,
+            evidence=[ctx.span(name_tok.start, name_tok.end)])))
     values = {k: (v[0], v[2]) for k, v in values.items() if k in _MONEY}
     budget = values.get("budget") or values.get("budget_full")
     actual = values.get("actual")
@@ -210,6 +223,23 @@ def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = Non
 
 
 _MONEY = ("budget", "budget_full", "actual")
+_FUND_COLUMNS = ("budget", "budget_full", "actual", "rate", "weight", "score")
+
+
+@dataclass
+class FormRead:
+    """A form found in the text: where it starts and where its part of the text ends (the next form,
+    or the end of the text), and the project read from it."""
+
+    start: int
+    end: int
+    project: Project
+
+
+def _fund_row(ctx: TextView, label: str, tok: Token, values: dict[str, tuple[Decimal, int, Token]]) -> FundRow:
+    cells = {c: values[c] for c in _FUND_COLUMNS if c in values}
+    return FundRow(label=label, **{c: v[0] for c, v in cells.items()},
+                   evidence=[ctx.span(tok.start, tok.end), *(ctx.span(v[2].start, v[2].end) for v in cells.values())])
 
 
 def _row(toks: list[Token], at: int, columns: list[tuple[str, Token]], unit: str

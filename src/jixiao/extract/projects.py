@@ -1,0 +1,53 @@
+"""Projects: each 项目支出绩效自评表 of a document as one :class:`~jixiao.model.Project`, with the
+bodies its form names, its money rows (from ``forms``), the indicator rows and total score that lie
+in its part of the text (up to the next form), whatever table or flattening they were read from.
+
+The flat ``project_items`` and ``metrics`` of the report are filled elsewhere from the same reading;
+this module only groups what belongs to each form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from jixiao.extract.forms import FormRead, Token
+from jixiao.extract.tables import IndicatorScore
+from jixiao.extract.textview import TextView
+from jixiao.model import IdentityCandidate, Indicator, Project
+
+
+def assemble(view: TextView, reads: Sequence[FormRead], rows: Sequence[IndicatorScore],
+             scores: Sequence[tuple[Decimal, int, Token]], cands: Sequence[IdentityCandidate]) -> list[Project]:
+    """The projects of ``reads`` completed with the indicator rows, total scores and 主管部门 /
+    实施单位 fields found within each form's part of the text."""
+    out = []
+    for read in reads:
+        p = read.project.model_copy(deep=True)
+
+        def inside(pos: int, read: FormRead = read) -> bool:
+            return read.start <= pos < read.end
+
+        p.indicators = [_indicator(r) for r in rows if r.metric.evidence and inside(r.metric.evidence[0].start)]
+        total = next((s for s in scores if inside(s[2].start)), None)
+        if total is not None:
+            p.total_score = total[0]
+            p.evidence.append(view.span(total[2].start, total[2].end))
+        for source, attr in (("supervising", "supervising"), ("implementing", "implementing")):
+            c = next((c for c in cands if c.source == source and c.evidence and inside(c.evidence[0].start)), None)
+            if c is not None:
+                setattr(p, attr, c.name)
+        out.append(p)
+    return out
+
+
+def _indicator(r: IndicatorScore) -> Indicator:
+    m = r.metric
+    ev = list(m.evidence)
+    if r.weight is not None:
+        ev.append(r.weight.span)
+    if r.score is not None:
+        ev.append(r.score.span)
+    return Indicator(label=m.label, target=m.target, comparator=m.target_comparator, actual=m.value, unit=m.unit,
+                     weight=r.weight.value if r.weight else None, score=r.score.value if r.score else None,
+                     reason=r.reason or None, evidence=ev)
