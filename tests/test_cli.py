@@ -124,7 +124,7 @@ def test_extract_to_xlsx(tmp_path, tiny):
     assert code == 0, err
     assert "已导出 2 份报告" in err
     wb = load_workbook(target, read_only=True)
-    assert wb.sheetnames == ["facts", "metrics"]
+    assert wb.sheetnames == ["facts", "metrics", "projects", "project_funds", "project_indicators"]
     rows = list(wb["facts"].iter_rows(values_only=True))
     assert rows[0][:2] == ("来源", "单位名称")  # Chinese labels, then the spec/facts.md keys
     header = list(rows[1])

@@ -114,3 +114,26 @@ def test_the_same_project_from_an_xlsx_sheet_and_a_word_table(tmp_path):
             table.cell(i, j).text = c
     d.save(tmp_path / "form.docx")
     assert _got(analyse(tmp_path / "form.docx").report) == WANT
+
+
+def test_projects_exported_at_three_levels(tmp_path):
+    import csv
+
+    from openpyxl import load_workbook
+
+    from jixiao.export import export_reports
+
+    report = analyse(TWO_FORMS.encode("utf-8"), name="自评表.txt").report
+    export_reports([report], tmp_path / "out.xlsx")
+    wb = load_workbook(tmp_path / "out.xlsx", read_only=True)
+    projects = list(wb["projects"].iter_rows(values_only=True))
+    assert [r[3] for r in projects[1:]] == ["高标准农田建设补助", "农机购置补贴"]
+    funds = list(wb["project_funds"].iter_rows(values_only=True))
+    assert funds[1][1:6] == ("高标准农田建设补助", "年度资金总额", 300, 320, 312.5)
+    indicators = list(wb["project_indicators"].iter_rows(values_only=True))
+    assert ("农机购置补贴", "补贴农机台数", ">=", 400, 352, "台", 40, 32, "部分农户推迟购机") in [
+        r[1:10] for r in indicators]
+    wb.close()
+    export_reports([report], tmp_path / "out.csv")
+    rows = list(csv.DictReader((tmp_path / "out_project_indicators.csv").open(encoding="utf-8-sig")))
+    assert len(rows) == 4 and rows[2]["reason"] == "部分农户推迟购机"

@@ -1,5 +1,7 @@
-"""Flat export: one row per report (facts as columns, spec/facts.md names) and the metrics in
-long form, to .xlsx (two sheets) or .csv (two files: NAME.csv and NAME_metrics.csv)."""
+"""Flat export: one row per report (facts as columns, spec/facts.md names), the metrics in long
+form, and the projects of 项目支出绩效自评表 at three levels (one row per project, per money row, per
+indicator row), to .xlsx (one sheet each) or .csv (NAME.csv, NAME_metrics.csv, NAME_projects.csv,
+NAME_project_funds.csv, NAME_project_indicators.csv)."""
 
 from __future__ import annotations
 
@@ -42,12 +44,39 @@ def metric_rows(reports: list[Report]) -> list[list]:
     return rows
 
 
+PROJECT_COLUMNS = ["source", "unit_name", "fiscal_year", "project", "code", "supervising", "implementing",
+                   "total_score", "evidence"]
+FUND_COLUMNS = ["source", "project", "label", "budget", "budget_full", "actual", "rate", "weight", "score", "evidence"]
+INDICATOR_COLUMNS = ["source", "project", "label", "comparator", "target", "actual", "unit", "weight", "score",
+                     "reason", "evidence"]
+
+
+def project_rows(reports: list[Report]) -> dict[str, list[list]]:
+    """The projects of the reports at three levels, each a table with its header row first."""
+    projects, funds, indicators = [PROJECT_COLUMNS], [FUND_COLUMNS], [INDICATOR_COLUMNS]
+    for r in reports:
+        for p in r.projects:
+            ev = p.evidence[0].text if p.evidence else ""
+            projects.append([r.source, r.fact_value("unit_name"), r.fact_value("fiscal_year"), p.name, p.code,
+                             p.supervising, p.implementing, _cell(p.total_score), ev])
+            for f in p.funds:
+                funds.append([r.source, p.name, f.label, *(_cell(getattr(f, k)) for k in FUND_COLUMNS[3:-1]),
+                              f.evidence[0].text if f.evidence else ""])
+            for i in p.indicators:
+                indicators.append([r.source, p.name, i.label, i.comparator, _cell(i.target), _cell(i.actual), i.unit,
+                                   _cell(i.weight), _cell(i.score), i.reason,
+                                   i.evidence[0].text if i.evidence else ""])
+    return {"projects": projects, "project_funds": funds, "project_indicators": indicators}
+
+
 def export_reports(reports: list[Report], path: Path) -> None:
     """Write the reports to ``path``: .csv (facts, plus NAME_metrics.csv) or .xlsx (two sheets)."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
         _write_csv(path, fact_rows(reports))
         _write_csv(path.with_name(path.stem + "_metrics.csv"), metric_rows(reports))
+        for name, rows in project_rows(reports).items():
+            _write_csv(path.with_name(f"{path.stem}_{name}.csv"), rows)
     else:
         wb = Workbook()
         ws = wb.active
@@ -59,6 +88,10 @@ def export_reports(reports: list[Report], path: Path) -> None:
         ws2 = wb.create_sheet("metrics")
         for row in metric_rows(reports):
             ws2.append(row)
+        for name, rows in project_rows(reports).items():
+            ws3 = wb.create_sheet(name)
+            for row in rows:
+                ws3.append(row)
         wb.save(path)
 
 
