@@ -137,3 +137,19 @@ def test_projects_exported_at_three_levels(tmp_path):
     export_reports([report], tmp_path / "out.csv")
     rows = list(csv.DictReader((tmp_path / "out_project_indicators.csv").open(encoding="utf-8-sig")))
     assert len(rows) == 4 and rows[2]["reason"] == "部分农户推迟购机"
+
+
+def test_the_workspace_shows_each_form(sqlite_world):
+    from jixiao.store import service
+    from jixiao.store.models import User
+    from web_support import login_cookie
+
+    w = sqlite_world
+    with w.app.state.session_factory() as s:
+        (res,) = service.upload_files(s, s.get(User, w.users["unit_a"].id), [("自评表.txt", TWO_FORMS.encode("utf-8"))])
+    d = w.detail(res.report_id)
+    assert [p["name"] for p in d["projects"]] == ["高标准农田建设补助", "农机购置补贴"]
+    login_cookie(w.client, w.app, w.users["unit_a"].id)
+    page = w.client.get(f"/reports/{res.report_id}")
+    assert page.status_code == 200
+    assert "项目支出绩效自评表（2）" in page.text and "部分农户推迟购机" in page.text and "≥400台" in page.text

@@ -124,7 +124,7 @@ def original_file(db: Session, actor: User, report_id: int) -> tuple[str, bytes]
 
 def report_detail(db: Session, actor: User, report_id: int, *, include_text: bool = True) -> dict[str, Any]:
     """Everything about one report, JSON-ready: identity and state, the effective ``facts``,
-    ``metrics``, ``project_items`` (corrections applied), ``fact_evidence``, ``sections``, ``findings``,
+    ``metrics``, ``project_items`` (corrections applied), ``projects`` (the 自评表 as read), ``fact_evidence``, ``sections``, ``findings``,
     ``score``, ``values`` (every correctable value with path, label, extracted and effective value,
     evidence), ``corrections`` (the change log, with ``applied``), ``status_changes``, ``transitions``
     (statuses ``actor`` may move it to), ``can_correct`` and, with ``include_text``, the ``text``."""
@@ -140,6 +140,7 @@ def report_detail(db: Session, actor: User, report_id: int, *, include_text: boo
         "analysed_at": iso(report.analysed_at), "analysed_with": report.analysed_with,
         "facts": data.get("facts") or {}, "fact_evidence": data.get("fact_evidence") or {},
         "metrics": data.get("metrics") or [], "project_items": data.get("project_items") or [],
+        "projects": data.get("projects") or [],
         "sections": data.get("sections") or [], "findings": report.findings or [], "score": report.score,
         "values": value_rows(report.extracted, eff),
         "corrections": [{"id": c.id, "field": c.field, "label": field_label(c.field), "old_value": c.old_value,

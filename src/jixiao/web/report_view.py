@@ -94,6 +94,19 @@ def detail_view(d: dict) -> dict[str, Any]:
         items.append({"ref": ref, "name": name, "cells": cells, "rate": execution_rate(it),
                       "field_prefix": f"project_items.{name}"})
 
+    projects = []
+    for i, p in enumerate(d.get("projects") or []):
+        ref = f"j-{i}"
+        for s in (p.get("evidence") or [])[:1]:
+            marks.append(Mark(s["start"], s["end"], ref, f"自评表：{p.get('name', '')}"))
+        projects.append({"ref": ref, "name": p.get("name") or "", "code": p.get("code") or "",
+                         "supervising": p.get("supervising") or "", "implementing": p.get("implementing") or "",
+                         "total": fmt_num(p["total_score"]) if p.get("total_score") is not None else "—",
+                         "funds": [{k: (fmt_num(f[k]) if f.get(k) is not None else "—") if k != "label" else f[k]
+                                    for k in ("label", "budget", "budget_full", "actual", "rate", "weight", "score")}
+                                   for f in p.get("funds") or []],
+                         "indicators": [_indicator_row(ind) for ind in p.get("indicators") or []]})
+
     titles = service.rule_titles()
     codes = service.rule_codes()
     groups: dict[str, list] = {s: [] for s in SEVERITY_ORDER}
@@ -110,7 +123,21 @@ def detail_view(d: dict) -> dict[str, Any]:
         text = text[:SHOWN_CHARS]
         marks = [m for m in marks if m.end <= SHOWN_CHARS]
     return {"text_html": highlight(text, marks), "text_cut": cut, "facts": facts, "metrics": metrics, "items": items,
-            "finding_groups": finding_groups, "info_count": len(groups["info"])}
+            "projects": projects, "finding_groups": finding_groups, "info_count": len(groups["info"])}
+
+
+def _indicator_row(ind: dict) -> dict[str, str]:
+    """An indicator row of a 自评表 for display: target with its comparator, result, 分值, 得分, 偏差原因."""
+    unit = ind.get("unit") or ""
+
+    def num(k: str) -> str:
+        return fmt_num(ind[k]) if ind.get(k) is not None else "—"
+
+    cmp_ = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}.get(ind.get("comparator") or "", "")
+    target = f"{cmp_}{num('target')}{unit}" if ind.get("target") is not None else "—"
+    actual = f"{num('actual')}{unit}" if ind.get("actual") is not None else "—"
+    return {"label": ind.get("label") or "", "target": target, "actual": actual, "weight": num("weight"),
+            "score": num("score"), "reason": ind.get("reason") or ""}
 
 
 def transitions(d: dict) -> list[tuple[str, str, str]]:
