@@ -153,3 +153,24 @@ def test_the_workspace_shows_each_form(sqlite_world):
     page = w.client.get(f"/reports/{res.report_id}")
     assert page.status_code == 200
     assert "项目支出绩效自评表（2）" in page.text and "部分农户推迟购机" in page.text and "≥400台" in page.text
+
+
+def test_the_workspace_export_has_the_forms(sqlite_world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from jixiao.store import service
+    from jixiao.store.export import export_xlsx
+    from jixiao.store.models import User
+
+    w = sqlite_world
+    with w.app.state.session_factory() as s:
+        user = s.get(User, w.users["unit_a"].id)
+        service.upload_files(s, user, [("自评表.txt", TWO_FORMS.encode("utf-8"))])
+        data = export_xlsx(s, user)
+    wb = load_workbook(io.BytesIO(data), read_only=True)
+    funds = list(wb["自评表资金"].iter_rows(min_row=2, values_only=True))
+    assert ("高标准农田建设补助", "51082222T000000123", "年度资金总额", 300, 320, 312.5) in [r[3:9] for r in funds]
+    indicators = list(wb["自评表指标"].iter_rows(min_row=2, values_only=True))
+    assert ("农机购置补贴", "补贴农机台数", "≥", 400, 352, "台", 40, 32, "部分农户推迟购机") in [r[3:12] for r in indicators]

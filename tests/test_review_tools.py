@@ -216,7 +216,7 @@ def test_xlsx_export_sheets_comments_codes_layout_and_beijing_time(sqlite_world)
         s.commit()
     r = w.client.get("/api/reports/export.xlsx", headers=w.users["admin"].auth)
     wb = load_workbook(io.BytesIO(r.content))
-    assert wb.sheetnames == ["报告列表", "审核发现", "项目明细"]
+    assert wb.sheetnames == ["报告列表", "审核发现", "项目明细", "自评表资金", "自评表指标"]
     for ws in wb:
         assert ws.freeze_panes == "A2" and ws["A1"].font.b
         assert ws.column_dimensions["B"].width >= 9

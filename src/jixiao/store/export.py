@@ -6,7 +6,9 @@ Three sheets, each with a frozen, bold header row and set column widths:
   Beijing time, the latest 审核意见, then the effective facts (corrections applied) as numbers;
 * 审核发现 — one row per finding: report, level in Chinese (错误/警告/提示), rule code and title, message;
 * 项目明细 — one row per project item: 年初预算, 调整数, 实际支出, 结转结余 (corrections applied) and the
-  execution rate.
+  execution rate;
+* 自评表资金 and 自评表指标 — the 项目支出绩效自评表 of each report as read: one row per money row
+  (年度资金总额, 其中 …) and one per indicator row (指标值, 实际完成值, 分值, 得分, 偏差原因).
 
 Numbers are written as numbers with their sign (Decimal, never float text); text cells are written as
 text, never formulas.
@@ -40,6 +42,11 @@ MONEY_FORMAT = "#,##0.00##;-#,##0.00##;0"
 LIST_HEADER = [("编号", 8), ("文件名", 36), ("单位", 28), ("年度", 7), ("省", 8), ("市", 10), ("区县", 10),
                ("审核状态", 10), ("审核意见", 40), ("分析", 8), ("错误", 6), ("警告", 6), ("上传时间（北京时间）", 18)]
 FINDING_HEADER = [("报告编号", 9), ("单位", 28), ("年度", 7), ("级别", 7), ("规则编号", 9), ("规则", 26), ("说明", 80)]
+FUND_HEADER = [("报告编号", 9), ("单位", 28), ("年度", 7), ("项目名称", 32), ("项目代码", 22), ("资金行", 18),
+               *((f"{label}（万元）", 13) for label in ("年初预算数", "全年预算数", "全年执行数")), ("执行率（%）", 11),
+               ("分值", 7), ("得分", 7), ("总分", 7)]
+INDICATOR_HEADER = [("报告编号", 9), ("单位", 28), ("年度", 7), ("项目名称", 32), ("绩效指标", 30), ("比较", 6),
+                    ("年度指标值", 11), ("实际完成值", 11), ("计量单位", 9), ("分值", 7), ("得分", 7), ("偏差原因", 40)]
 ITEM_HEADER = [("报告编号", 9), ("单位", 28), ("年度", 7), ("项目名称", 36),
                *((f"{label}（万元）", 14) for label in ("年初预算", "调整数", "实际支出", "结转结余")), ("执行率（%）", 11)]
 
@@ -62,6 +69,8 @@ def export_xlsx(db: Session, actor: User, query: ReportQuery | None = None) -> b
 
     findings = _sheet(wb, "审核发现", FINDING_HEADER)
     items = _sheet(wb, "项目明细", ITEM_HEADER)
+    funds = _sheet(wb, "自评表资金", FUND_HEADER)
+    indicators = _sheet(wb, "自评表指标", INDICATOR_HEADER)
     titles, codes = rule_titles(), rule_codes()
     by_id = {r.id: r for r in rows}
     for start in range(0, len(ids), CHUNK):
@@ -82,6 +91,17 @@ def export_xlsx(db: Session, actor: User, query: ReportQuery | None = None) -> b
             for it in _items(report):
                 amounts = [_decimal(it.get(attr)) for attr in ITEM_ATTRS]
                 items.append([_cell(items, v) for v in head + [it.get("name") or "", *amounts, _rate(it)]])
+            for p in (report.extracted or {}).get("projects") or []:
+                name = [p.get("name") or ""]
+                for f in p.get("funds") or []:
+                    funds.append([_cell(funds, v) for v in head + name + [p.get("code") or "", f.get("label") or "", *(
+                        _decimal(f.get(k)) for k in ("budget", "budget_full", "actual", "rate", "weight", "score")),
+                        _decimal(p.get("total_score"))]])
+                for i in p.get("indicators") or []:
+                    indicators.append([_cell(indicators, v) for v in head + name + [
+                        i.get("label") or "", {">=": "≥", "<=": "≤"}.get(i.get("comparator") or "", i.get("comparator")),
+                        _decimal(i.get("target")), _decimal(i.get("actual")), i.get("unit") or "",
+                        _decimal(i.get("weight")), _decimal(i.get("score")), i.get("reason") or ""]])
         for report in loaded.values():  # keep memory bounded on large exports
             for c in report.corrections:
                 db.expunge(c)
