@@ -11,6 +11,8 @@ Produces (fictional units; every figure below is invented):
   (预算执行情况表).
 * ``示例市示范区司法局_2024年度整体支出绩效自评表.xlsx`` — a 部门整体支出绩效自评表
   (frameworks.md §3.5 layout) matching the figures of the .txt sample of the same unit.
+* ``示例县青石镇农业综合服务中心_2024年度项目支出绩效自评表.xlsx`` — two national 项目支出绩效自评表,
+  one per sheet (two projects of one unit), with the defects listed at ``FORMS``.
 
 The deliberate inconsistencies are documented in ``samples/README.md`` and
 ``samples/expected.yaml``. The text of the .docx lives in ``DOCX_BLOCKS`` below, so the file can
@@ -589,6 +591,81 @@ def build_xlsx() -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
+# xlsx writer: 示例县青石镇农业综合服务中心 2024 项目支出绩效自评表, one form per sheet (two projects)
+# ---------------------------------------------------------------------------------------------
+
+FORMS_NAME = "示例县青石镇农业综合服务中心_2024年度项目支出绩效自评表.xlsx"
+FORM_UNIT = "示例县青石镇农业综合服务中心"
+# (sheet, code, name, [(row label, 年初, 全年, 执行, 分值, 执行率, 得分)], indicators, total score)
+# Deliberate defects: sheet 1 states 执行率 95.6% where 193.00 ÷ 200.00 = 96.5% (rate-mismatch), and its
+# 其中 rows add to 190.00 under a 年度资金总额 of 193.00 (sum-mismatch); sheet 2 scores 满意度 12 on a
+# weight of 10 (score-exceeds-weight) and misses 培训人次 (420 < 500) with no 偏差原因
+# (missing-deviation-reason, target-missed). The rest agrees: 其他资金 rows of zeros, a ≤ indicator
+# met by a lower value, a target met exactly.
+FORMS = [
+    ("高标准农田建设", "36072100T000000101", "高标准农田建设补助", [
+        ("年度资金总额", "180.00", "200.00", "193.00", "10", "95.6%", "9.56"),
+        ("其中：当年财政拨款", "170.00", "190.00", "180.00", "—", "—", "—"),
+        ("上年结转资金", "10.00", "10.00", "10.00", "—", "—", "—"),
+        ("其他资金", "0", "0", "0", "—", "—", "—")], [
+        ("产出指标", "数量指标", "新建高标准农田面积", "≥3000亩", "3000亩", "30", "30", ""),
+        ("产出指标", "质量指标", "工程验收合格率", "100%", "100%", "20", "20", ""),
+        ("效益指标", "生态效益指标", "化肥施用量减少率", "≥5%", "6.2%", "10", "10", ""),
+        ("满意度指标", "服务对象满意度指标", "农户满意度", "≥90%", "94%", "30", "30", "")], "99.56"),
+    ("农技推广培训", "36072100T000000117", "基层农技推广体系建设", [
+        ("年度资金总额", "40.00", "40.00", "38.80", "10", "97%", "9.7"),
+        ("其中：当年财政拨款", "40.00", "40.00", "38.80", "—", "—", "—"),
+        ("上年结转资金", "0", "0", "0", "—", "—", "—")], [
+        ("产出指标", "数量指标", "培训农民人次", "≥500人次", "420人次", "30", "25", ""),
+        ("产出指标", "时效指标", "培训完成时间", "≤10月", "9月", "20", "20", ""),
+        ("效益指标", "社会效益指标", "示范主体带动农户数", "≥200户", "236户", "30", "30", ""),
+        ("满意度指标", "服务对象满意度指标", "参训农民满意度", "≥90%", "95%", "10", "12", "")], "96.7"),
+]
+
+
+def build_forms_xlsx() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    for _, _, _, money, indicators, total in FORMS:
+        (t, *parts) = money
+        for col in (1, 2, 3):
+            assert D(t[col]) >= 0 and all(D(p[col]) >= 0 for p in parts)
+        assert sum(D(i[5]) for i in indicators) + D(t[4]) == 100
+        assert sum(D(i[6]) for i in indicators) + D(t[6]) == D(total)  # the 总分 adds up
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold, center = Font(name="宋体", bold=True, size=12), Alignment(horizontal="center", vertical="center")
+    for sheet, code, name, money, indicators, total in FORMS:
+        ws = wb.create_sheet(sheet)
+        for col, width in zip("ABCDEFGHI", (16, 14, 16, 22, 14, 14, 8, 8, 26), strict=True):
+            ws.column_dimensions[col].width = width
+        ws.append(["项目支出绩效自评表"])
+        ws["A1"].font, ws["A1"].alignment = bold, center
+        ws.merge_cells("A1:I1")
+        ws.append(["（2024年度）"])
+        ws.append(["项目名称", f"{code}-{name}"])
+        ws.append(["主管部门", "示例县农业农村局", "", "实施单位", FORM_UNIT])
+        ws.append(["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+        for row in money:
+            ws.append(list(row))
+        ws.append(["年度总体目标", "预期目标：完成年度建设和培训任务", "", "", "实际完成情况：见下表"])
+        ws.append(["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                   "偏差原因分析及改进措施"])
+        for first, second, third, target, actual, weight, score, reason in indicators:
+            ws.append(["", first, second, third, target, actual, weight, score, reason])
+        ws.append(["总分", "", "", "", "", "", "100", total, ""])
+        ws.append(["项目负责人：周明远", "", "", "财务负责人：林晓", "", "填报日期：2025年3月12日"])
+    wb.properties.creator = FORM_UNIT
+    wb.properties.lastModifiedBy = FORM_UNIT
+    wb.properties.title = "2024年度项目支出绩效自评表"
+    wb.properties.created = FIXED_TIME_XLSX
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _stable_zip(buf.getvalue(), modified=FIXED_TIME_XLSX)
+
+
+# ---------------------------------------------------------------------------------------------
 # byte-stable zips
 # ---------------------------------------------------------------------------------------------
 
@@ -657,7 +734,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=SAMPLES, help="output directory (default: samples/)")
     args = ap.parse_args(argv)
 
-    built = {DOCX_NAME: build_docx(), XLSX_NAME: build_xlsx()}
+    built = {DOCX_NAME: build_docx(), XLSX_NAME: build_xlsx(), FORMS_NAME: build_forms_xlsx()}
     if args.check:
         stale = [n for n, b in built.items() if not (args.out / n).exists() or (args.out / n).read_bytes() != b]
         for n in stale:
