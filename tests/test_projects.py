@@ -174,3 +174,23 @@ def test_the_workspace_export_has_the_forms(sqlite_world):
     assert ("高标准农田建设补助", "51082222T000000123", "年度资金总额", 300, 320, 312.5) in [r[3:9] for r in funds]
     indicators = list(wb["自评表指标"].iter_rows(min_row=2, values_only=True))
     assert ("农机购置补贴", "补贴农机台数", "≥", 400, 352, "台", 40, 32, "部分农户推迟购机") in [r[3:12] for r in indicators]
+
+
+def test_the_list_filters_by_report_kind(sqlite_world):
+    from jixiao.store import service
+    from jixiao.store.models import User
+    from web_support import login_cookie
+
+    w = sqlite_world
+    with w.app.state.session_factory() as s:
+        (res,) = service.upload_files(s, s.get(User, w.users["unit_a"].id), [("自评表.txt", TWO_FORMS.encode("utf-8"))])
+    auth = w.users["admin"].auth
+    forms = w.client.get("/api/reports", params={"kind": "project_self_evaluation"}, headers=auth).json()
+    assert [r["id"] for r in forms["items"]] == [res.report_id]
+    whole = w.client.get("/api/reports", params={"kind": "self_evaluation"}, headers=auth).json()
+    assert res.report_id not in [r["id"] for r in whole["items"]] and whole["total"] >= 1
+    bad = w.client.get("/api/reports", params={"kind": "nonsense"}, headers=auth)
+    assert bad.status_code == 400 and "未知的报告类型" in bad.json()["detail"]
+    login_cookie(w.client, w.app, w.users["admin"].id)
+    page = w.client.get("/reports", params={"kind": "project_self_evaluation"})
+    assert page.status_code == 200 and "自评表.txt" in page.text and '<option value="project_self_evaluation" selected' in page.text

@@ -32,6 +32,10 @@ FACT_LABELS = {
 }
 FACT_KEYS = list(FACT_LABELS)
 
+REPORT_KINDS = {"self_evaluation": "部门整体支出绩效自评报告", "project_self_evaluation": "项目支出绩效自评报告",
+                "evaluation": "绩效评价报告", "final_accounts": "决算报告", "budget": "预算报告"}
+"""The report kinds (fact ``report_kind``) and their Chinese names."""
+
 
 def fact_label(key: str) -> str:
     """The Chinese name of a fact without its unit ("基本支出" for ``basic_expenditure``)."""

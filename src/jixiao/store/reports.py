@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from jixiao.model import REPORT_KINDS
 from jixiao.store import access, filing
 from jixiao.store.clock import iso
 from jixiao.store.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
@@ -186,6 +187,7 @@ LIST_COLUMNS = (Report.id, Report.filename, Report.task_id, Report.unit_id, Repo
 class ReportQuery:
     """Filters, sort and page of the report list. ``unit``: a unit id (int) or part of a unit name;
     ``region``: a province, city or county; ``severity``: ``error`` | ``warning`` | ``clean``;
+    ``kind``: the report kind (``self_evaluation``, ``project_self_evaluation`` …, model.REPORT_KINDS);
     ``sort``: ``date`` | ``unit`` | ``year`` | ``errors`` | ``status``, prefixed with ``-`` for
     descending (default ``-date``, newest first)."""
 
@@ -197,6 +199,7 @@ class ReportQuery:
     analysis: str | None = None
     task_id: int | None = None
     rule: str | None = None
+    kind: str | None = None
     q: str | None = None
     sort: str = "-date"
     page: int = 1
@@ -305,6 +308,11 @@ def filtered(actor: User, q: ReportQuery, stmt: Select) -> Select:
         stmt = stmt.where(Report.task_id == _bounded(q.task_id, "任务编号"))
     if q.rule:
         stmt = stmt.where(Report.id.in_(select(FindingCount.report_id).where(FindingCount.rule == q.rule)))
+    if q.kind:
+        if q.kind not in REPORT_KINDS:
+            raise InvalidInput(f"未知的报告类型：{q.kind}（可选：{'、'.join(REPORT_KINDS)}）")
+        stmt = stmt.where(Report.id.in_(select(ReportValue.report_id).where(
+            ReportValue.key == "facts.report_kind", ReportValue.text == q.kind)))
     if q.q:
         text = str(q.q)
         stmt = stmt.where(or_(Report.filename.contains(text, autoescape=True),

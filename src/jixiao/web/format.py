@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.jsonout import decimal_text
+from jixiao.model import REPORT_KINDS
 from jixiao.store.clock import BEIJING, beijing_text
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -36,8 +37,6 @@ KPI_LABELS = {
     "notarization.cases": "公证业务数", "forensic.cases": "司法鉴定业务数", "arbitration.cases": "仲裁案件数",
     "hotline.calls": "热线咨询量", "law_enforcement.certified_officers": "持证执法人员数",
 }
-REPORT_KINDS = {"self_evaluation": "部门整体支出绩效自评报告", "project_self_evaluation": "项目支出绩效自评报告",
-                "evaluation": "绩效评价报告", "final_accounts": "决算报告", "budget": "预算报告"}
 
 
 def _aware(value: Any) -> datetime | None:

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from jixiao.model import REPORT_KINDS
 from jixiao.store import service
 from jixiao.store.analysis import max_upload_bytes, safe_filename
 from jixiao.store.clock import iso
@@ -43,7 +44,8 @@ PER_PAGE = 30
 CONFLICT = "该报告已被他人修改，请刷新后重试"
 
 
-LIST_FILTERS = ("year", "region", "unit", "status", "severity", "sort", "page")
+KindQuery = Annotated[str | None, Query(description="报告类型：" + "、".join(f"{k}（{v}）" for k, v in REPORT_KINDS.items()))]
+LIST_FILTERS = ("year", "region", "unit", "status", "severity", "kind", "sort", "page")
 
 
 def _list_query(request: Request, user: User) -> tuple[service.ReportQuery, dict]:
@@ -54,12 +56,14 @@ def _list_query(request: Request, user: User) -> tuple[service.ReportQuery, dict
     status = q["status"] if q["status"] in STATUSES else ""
     sort = q["sort"] if q["sort"].lstrip("-") in service.SORTS else ""
     unit = q["unit"] if user.role != "unit" else ""
+    kind = q["kind"] if q["kind"] in REPORT_KINDS else ""
     query = service.ReportQuery(year=year, region=q["region"] or None, unit=unit or None, status=status or None,
+                                kind=kind or None,
                                 severity=severity if severity in ("error", "warning", "clean") else None,
                                 analysis="failed" if severity == "failed" else None, sort=sort or "-date",
                                 page=max(1, to_int(q["page"]) or 1), per_page=PER_PAGE)
     shown = {"year": year, "region": q["region"], "unit": unit, "status": status, "severity": severity,
-             "sort": sort or "-date"}
+             "kind": kind, "sort": sort or "-date"}
     return query, shown
 
 
@@ -94,7 +98,8 @@ def reports_page(request: Request, db: SessionDep, user: CurrentUser):
             "per_page": page.per_page, "window": _page_window(page.page, page.pages)}
     return render(request, "reports.html", user, title="报告列表", nav="reports", page=view, q=shown,
                   years=choices.years, regions=choices.regions, url_with=url_with,
-                  filtered=any(shown[k] for k in ("year", "region", "unit", "status", "severity")),
+                  kinds=REPORT_KINDS,
+                  filtered=any(shown[k] for k in ("year", "region", "unit", "status", "severity", "kind")),
                   export_url="/reports/export.xlsx" + (f"?{urlencode(export_params)}" if export_params else ""))
 
 
@@ -240,9 +245,9 @@ def _edit(request: Request, db, user, report_id: int, then: str, action):
 
 # --- JSON API ------------------------------------------------------------------------------------
 
-def _query(year, region, unit, status, severity, analysis, task_id, rule, q, sort, page, per_page):
+def _query(year, region, unit, status, severity, analysis, task_id, rule, q, sort, page, per_page, kind=None):
     return service.ReportQuery(year=year, region=region, unit=unit, status=status, severity=severity,
-                               analysis=analysis, task_id=task_id, rule=rule, q=q, sort=sort, page=page,
+                               analysis=analysis, task_id=task_id, rule=rule, kind=kind, q=q, sort=sort, page=page,
                                per_page=per_page)
 
 
@@ -281,12 +286,13 @@ def read_reports(db: SessionDep, user: ApiUser,
                  analysis: Annotated[str | None, Query(description="queued / done / failed")] = None,
                  task_id: TaskQuery = None,
                  rule: Annotated[str | None, Query(description="有某条审核规则的发现")] = None,
+                 kind: KindQuery = None,
                  q: Annotated[str | None, Query(description="文件名或单位名称包含")] = None,
                  sort: Annotated[str, Query(description="date / unit / year / errors / status，前加 - 为降序")] = "-date",
                  page: PageQuery = 1,
                  per_page: PerPageQuery = 50) -> dict:
-    """报告列表：按年度、地区、单位、状态、严重程度筛选，排序，分页。"""
-    query = _query(year, region, unit, status, severity, analysis, task_id, rule, q, sort, page, per_page)
+    """报告列表：按年度、地区、单位、状态、严重程度、报告类型筛选，排序，分页。"""
+    query = _query(year, region, unit, status, severity, analysis, task_id, rule, q, sort, page, per_page, kind)
     return service.list_reports(db, user, query).to_dict()
 
 
@@ -295,10 +301,10 @@ def read_reports(db: SessionDep, user: ApiUser,
 def export_reports(db: SessionDep, user: ApiUser,
                    year: YearQuery = None, region: str | None = None, unit: str | None = None,
                    status: str | None = None, severity: str | None = None, analysis: str | None = None,
-                   task_id: TaskQuery = None, rule: str | None = None, q: str | None = None,
-                   sort: str = "-date") -> Response:
+                   task_id: TaskQuery = None, rule: str | None = None, kind: KindQuery = None,
+                   q: str | None = None, sort: str = "-date") -> Response:
     """导出当前列表（全部页）为 XLSX：每份报告一行，事实为列（含更正后的值）。"""
-    query = _query(year, region, unit, status, severity, analysis, task_id, rule, q, sort, 1, 50)
+    query = _query(year, region, unit, status, severity, analysis, task_id, rule, q, sort, 1, 50, kind)
     data = service.export_xlsx(db, user, query)
     return Response(data, media_type=XLSX, headers={
         "Content-Disposition": f"attachment; filename=reports.xlsx; filename*=UTF-8''{quote('报告列表.xlsx')}"})
