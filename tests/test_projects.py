@@ -194,3 +194,12 @@ def test_the_list_filters_by_report_kind(sqlite_world):
     login_cookie(w.client, w.app, w.users["admin"].id)
     page = w.client.get("/reports", params={"kind": "project_self_evaluation"})
     assert page.status_code == 200 and "自评表.txt" in page.text and '<option value="project_self_evaluation" selected' in page.text
+
+
+def test_a_forms_total_score_against_its_rows():
+    wrong = TWO_FORMS.replace("| 100 | 91 |", "| 100 | 93 |")  # 9 + 32 + 50 = 91
+    findings = analyse(wrong.encode("utf-8"), name="自评表.txt").report.findings
+    hits = [f for f in findings if f.rule == "sum-mismatch" and "总分" in f.message]
+    assert len(hits) == 1 and "农机购置补贴" in hits[0].message and "93" in hits[0].message
+    right = analyse(TWO_FORMS.encode("utf-8"), name="自评表.txt").report.findings
+    assert not [f for f in right if f.rule == "sum-mismatch" and "总分" in f.message]

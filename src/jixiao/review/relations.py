@@ -325,11 +325,35 @@ def table_totals(ri: ReviewInput) -> list[Relation]:
     return out
 
 
+def _written_decimals(v: Decimal) -> int:
+    e = Decimal(v).as_tuple().exponent
+    return -e if isinstance(e, int) and e < 0 else 0
+
+
+def project_scores(report: Report) -> list[Relation]:
+    """A 项目支出绩效自评表's 总分 against the 得分 of its 年度资金总额 row and of its indicator rows, when
+    the form is complete: every row scored and weighted, the weights adding up to 100."""
+    out = []
+    for p in report.projects:
+        if p.total_score is None or len(p.evidence) < 2 or not p.indicators or not p.funds:
+            continue
+        rows = [p.funds[0], *p.indicators]
+        if any(r.score is None or r.weight is None or not r.evidence for r in rows):
+            continue
+        if sum((r.weight for r in rows), Decimal(0)) != 100:
+            continue  # a layout whose 总分 also covers rows not read (项目决策, 项目管理 …)
+        span = p.evidence[-1]
+        parts = [Term(r.label, r.score, _written_decimals(r.score), r.evidence[-1], r.evidence[-1]) for r in rows]
+        out.append(Relation(Term("总分", p.total_score, _written_decimals(p.total_score), span, span), parts, True,
+                            "score", "分", "form", f"“{p.name}”自评表总分"))
+    return out
+
+
 def all_relations(ri: ReviewInput) -> list[Relation]:
     """Every relation of the report, one per total figure and set of parts."""
     report = ri.report
     rels = (item_lists(ri, report) + fact_identities(ri, report) + kpi_identities(ri, report.metrics)
-            + text_breakdowns(ri) + table_totals(ri))
+            + text_breakdowns(ri) + table_totals(ri) + project_scores(report))
     # one relation per total figure and parts: the first source wins (items, definitions, then
     # text), but if any source says the parts are exhaustive ("分别为"), so is the relation
     seen: dict[tuple[int, tuple], Relation] = {}

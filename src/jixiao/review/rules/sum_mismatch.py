@@ -19,7 +19,8 @@ def check(rc):
     项目、按定义成立的关系（基本支出 = 工资福利支出 + 商品和服务支出 + 对个人和家庭的补助 + 资本性支出，
     支出合计 = 基本支出 + 项目支出，“三公”经费 = 三项之和，在册社区矫正对象 = 缓刑 + 假释 + 暂予监外执行
     + 管制）——而两者之差超过按书写精度允许的误差：|合计 − Σ分项| ≤ ½·10^−d合计 + Σ½·10^−d分项
-    （人数、件数等计数须完全相等；写作 0 的分项表示没有发生，按精确的 0 计算）。“其中”只列出部分时，
+    （人数、件数等计数须完全相等，自评表中写作整数的得分也是；写作 0 的分项表示没有发生，按精确的 0 计算）。
+    项目支出绩效自评表的总分与年度资金总额行、各指标行得分之和比较（表中各行都有分值、得分且分值合计为100时）。“其中”只列出部分时，
     分项之和小于合计不算错误，超过合计才算。
 
     **为什么重要**：合计对不上是自评报告最常见、也最容易被人工漏看的错误，往往意味着漏列、重列或抄错。
@@ -31,7 +32,9 @@ def check(rc):
     for rel in all_relations(rc):
         total = rel.total.value
         parts_sum = sum((p.value for p in rel.parts), Decimal(0))
-        exact = rel.kind == "count"
+        # counts are exact; so are points written as whole numbers (a 得分 of 32 is 32 points, not 31.5–32.5)
+        exact = rel.kind == "count" or (rel.kind == "score" and rel.total.decimals == 0
+                                         and all(p.decimals == 0 for p in rel.parts))
         # a stated 0 (no spending at all) is exact, whatever its decimals
         tol = sum_tolerance(rel.total.decimals, [p.decimals for p in rel.parts if p.value != 0], exact)
         diff = parts_sum - total
