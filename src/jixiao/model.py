@@ -36,6 +36,9 @@ REPORT_KINDS = {"self_evaluation": "部门整体支出绩效自评报告", "proj
                 "evaluation": "绩效评价报告", "final_accounts": "决算报告", "budget": "预算报告"}
 """The report kinds (fact ``report_kind``) and their Chinese names."""
 
+COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", ">": "＞", "<": "＜"}
+"""How a comparator (a target's or a bound's: ">=" …) is written for a reader."""
+
 
 def fact_label(key: str) -> str:
     """The Chinese name of a fact without its unit ("基本支出" for ``basic_expenditure``)."""
@@ -185,7 +188,8 @@ class Indicator(BaseModel):
 
 class Project(BaseModel):
     """One 项目支出绩效自评表 of the document: the project (name without its code), the bodies the form
-    names, its money rows, indicator rows and total score. ``evidence`` starts with the name."""
+    names, its money rows, indicator rows and total score. ``evidence`` is the name cell, then, when
+    ``total_score`` is stated, its cell."""
 
     name: str
     code: str | None = None

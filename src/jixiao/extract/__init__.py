@@ -27,7 +27,8 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
     for fact in identity:
         report.facts.setdefault(fact.key, fact)
     found: dict = {}
-    table_items, table_metrics = table_facts(ctx, ctx.tables, found, report.fact_value("fiscal_year"))
+    parts = table_parts(ctx, ctx.tables, report.fact_value("fiscal_year"))
+    table_items, table_metrics = table_facts(ctx, parts, found)
     reads: list[FormRead] = []
     forms = form_items(ctx, projects=reads)
     if len(forms) > 1:
@@ -41,7 +42,7 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
         table_metrics.append(row.metric)  # a form's indicator rows written one cell per line (not a table)
         ctx.take_quantities(row.metric.evidence[1:])
     if reads:
-        rows = indicator_scores(ctx, table_parts(ctx, ctx.tables, report.fact_value("fiscal_year"))) + streamed
+        rows = indicator_scores(ctx, parts) + streamed
         report.projects = assemble(ctx, reads, rows, form_scores(ctx), report.identity_candidates)
     for fact in body_facts(ctx, found):
         report.facts.setdefault(fact.key, fact)

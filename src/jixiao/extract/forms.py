@@ -129,11 +129,11 @@ def form_items(ctx: TextView, checks: FormChecks | None = None,
     items: list[ProjectItem] = []
     for i, a in enumerate(starts):
         b = starts[i + 1] if i + 1 < len(starts) else min(len(text), a + 6000)
-        it = _read_form(ctx, tokens(text, a, b), checks, projects)
-        if it:
-            items.append(it)
-            if projects:
-                projects[-1].end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        read = _read_form(ctx, tokens(text, a, b), checks, projects is not None)
+        if read:
+            items.append(read[0])
+            if projects is not None and read[1] is not None:
+                projects.append(FormRead(a, starts[i + 1] if i + 1 < len(starts) else len(text), read[1]))
     return items
 
 
@@ -145,7 +145,8 @@ def form_checks(view: TextView) -> FormChecks:
 
 
 def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = None,
-               projects: list[FormRead] | None = None) -> ProjectItem | None:
+               with_project: bool = False) -> tuple[ProjectItem, Project | None] | None:
+    """The form's project item and (``with_project``) the whole form as a Project, or None."""
     name_rx, cols_lex, total_rx, code_rx, unit_rx, stop_rx, default_unit = _lex()[:7]
     if not toks:
         return None
@@ -186,7 +187,7 @@ def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = Non
     if not values or len(figures) < len(columns) - 3:
         return None
     rows: list[tuple[str, Token, dict]] = []
-    if checks is not None or projects is not None:
+    if checks is not None or with_project:
         totals, rows = _parts(ctx, toks, total_at + 1 + len(figures), columns, unit, toks[total_at], values)
     if checks is not None:
         checks.totals += totals
@@ -197,12 +198,12 @@ def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = Non
                    for k in ("rate", "weight", "score")}
             checks.rate_scores.append(RateScore(name, fig["rate"], fig["weight"], fig["score"]))
         checks.rates += _rate(ctx, name, values)
-    if projects is not None:
+    project = None
+    if with_project:
         code = code_rx.match(name_tok.text)
         funds = [_fund_row(ctx, lab, tok, vals) for lab, tok, vals in [(toks[total_at].text, toks[total_at], values), *rows]]
-        projects.append(FormRead(toks[0].start, toks[-1].end, Project(
-            name=name, code=code.group(0).strip("-—_ ") or None if code else None, funds=funds,
-            evidence=[ctx.span(name_tok.start, name_tok.end)])))
+        project = Project(name=name, code=(code.group(0).strip("-—_ ") or None) if code else None, funds=funds,
+                          evidence=[ctx.span(name_tok.start, name_tok.end)])
     values = {k: (v[0], v[2]) for k, v in values.items() if k in _MONEY}
     budget = values.get("budget") or values.get("budget_full")
     actual = values.get("actual")
@@ -219,7 +220,7 @@ def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = Non
         it.evidence.append(ctx.span(actual[1].start, actual[1].end))
     if it.budget is None and it.actual is None:
         return None
-    return it
+    return it, project
 
 
 _MONEY = ("budget", "budget_full", "actual")
@@ -228,8 +229,8 @@ _FUND_COLUMNS = ("budget", "budget_full", "actual", "rate", "weight", "score")
 
 @dataclass
 class FormRead:
-    """A form found in the text: where it starts and where its part of the text ends (the next form,
-    or the end of the text), and the project read from it."""
+    """A form found in the text: where it starts (its 项目名称) and where its part of the text ends (the
+    next form, or the end of the text), and the project read from it."""
 
     start: int
     end: int

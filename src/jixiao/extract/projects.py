@@ -23,7 +23,7 @@ def assemble(view: TextView, reads: Sequence[FormRead], rows: Sequence[Indicator
     实施单位 fields found within each form's part of the text."""
     out = []
     for read in reads:
-        p = read.project.model_copy(deep=True)
+        p = read.project
 
         def inside(pos: int, read: FormRead = read) -> bool:
             return read.start <= pos < read.end
@@ -33,10 +33,10 @@ def assemble(view: TextView, reads: Sequence[FormRead], rows: Sequence[Indicator
         if total is not None:
             p.total_score = total[0]
             p.evidence.append(view.span(total[2].start, total[2].end))
-        for source, attr in (("supervising", "supervising"), ("implementing", "implementing")):
-            c = next((c for c in cands if c.source == source and c.evidence and inside(c.evidence[0].start)), None)
+        for field in ("supervising", "implementing"):  # the identity candidates of these form fields
+            c = next((c for c in cands if c.source == field and c.evidence and inside(c.evidence[0].start)), None)
             if c is not None:
-                setattr(p, attr, c.name)
+                setattr(p, field, c.name)
         out.append(p)
     return out
 

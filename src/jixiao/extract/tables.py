@@ -132,12 +132,16 @@ def _header_cols(row: list[Cell], year: int | None) -> dict[str, int] | None:
     return found if matched >= 2 and found else None
 
 
+def _lines_above(view: TextView, table: Table) -> list[str]:
+    """The (up to) two lines just above a table: its title, its unit."""
+    if table.start <= 0:
+        return []
+    return view.text[max(0, table.start - 120):table.start].split("\n")[-3:]
+
+
 def _unit(ctx: TableView, table: Table, header_row: int) -> str | None:
     """The money unit stated in the header rows or in the two lines above the table."""
-    texts = [cell.text for row in table.rows[: header_row + 1] for cell in row]
-    if table.start > 0:
-        above = ctx.text[max(0, table.start - 120):table.start].split("\n")[-3:]
-        texts += above
+    texts = [cell.text for row in table.rows[: header_row + 1] for cell in row] + _lines_above(ctx, table)
     for t in texts:
         m = _MONEY_UNIT.search(t)
         if m:
@@ -192,8 +196,7 @@ def table_parts(view: TableView, tables: Sequence[Table], year: int | None = Non
             if header:
                 header.pop("label", None)
                 amount = header.pop("amount", None)
-                if amount is not None and "actual" not in header and _SPENDING_TITLE.search(
-                        view.text[max(0, table.start - 60):table.start].rsplit("\n", 2)[-2] if table.start else ""):
+                if amount is not None and "actual" not in header and _about_spending(_lines_above(view, table)):
                     header["actual"] = amount  # "支出决算明细表 | 项目 | 金额": the year's spending
                 if not header:
                     continue
@@ -206,8 +209,11 @@ def table_parts(view: TableView, tables: Sequence[Table], year: int | None = Non
     return out
 
 
-# a table's title about the year's spending, not its budget
-_SPENDING_TITLE = re.compile(r"^(?!.*预算).*(?:支出|决算)")
+def _about_spending(lines: list[str]) -> bool:
+    """The title just above a table (its nearest non-empty line) is about the year's spending (支出,
+    决算), not about a budget."""
+    title = next((line for line in reversed(lines) if line.strip()), "")
+    return ("支出" in title or "决算" in title) and "预算" not in title
 
 
 def _is_indicator_part(part: TablePart) -> bool:
@@ -217,17 +223,10 @@ def _is_indicator_part(part: TablePart) -> bool:
 def table_totals(view: TableView, parts: Sequence[TablePart]) -> list[TableTotal]:
     """Each table part's 合计 row with the rows it totals, per money column, read as ``table_facts``
     reads them but changing nothing."""
-    out: list[TableTotal] = []
-    for part in parts:
-        rows: list[RowRead] = []
-        for row in part.rows:
-            if _is_indicator_part(part) and _indicator_row(view, row, part.cols, part.width)[0]:
-                continue
-            read = _read_row(row, part.cols)
-            if read:
-                rows.append(read)
-        out += _close_table(view, rows, part.unit)
-    return out
+    rows: dict[int, list[RowRead]] = {id(part): [] for part in parts}
+    for part, read in _rows(view, parts, None):
+        rows[id(part)].append(read)
+    return [t for part in parts for t in _close_table(view, rows[id(part)], part.unit)]
 
 
 def indicator_scores(view: TableView, parts: Sequence[TablePart]) -> list[IndicatorScore]:
@@ -266,13 +265,12 @@ def _shifted_figure(view: TextView, row: list[Cell], cols: dict[str, int], col: 
     return TableFigure(label, parsed[0], parsed[1], view.span(c.start, c.end)) if parsed else None
 
 
-def table_facts(ctx: Context, tables: list[Table], found: dict,
-                year: int | None = None) -> tuple[list[ProjectItem], list[Metric]]:
-    """Add table facts to ``found`` (as body_facts does); return the tables' project items and
-    indicator rows (自评表: 年度指标值 / 实际完成值) as metrics with their targets."""
+def table_facts(ctx: Context, parts: Sequence[TablePart], found: dict) -> tuple[list[ProjectItem], list[Metric]]:
+    """Add the facts of the table parts to ``found`` (as body_facts does); return the tables' project
+    items and indicator rows (自评表: 年度指标值 / 实际完成值) as metrics with their targets."""
     items: list[ProjectItem] = []
     metrics: list[Metric] = []
-    for part, read in _rows(ctx, table_parts(ctx, tables, year), metrics):
+    for part, read in _rows(ctx, parts, metrics):
         facts = _row_facts(ctx, part, read)
         if facts is not None:
             for key, fig in facts:

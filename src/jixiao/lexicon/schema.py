@@ -402,6 +402,10 @@ class WordingConfig(_Model):
     flat_tolerance: Number = 5
 
 
+class TextTableConfig(_Model):
+    not_the_years: Regex = "累计"
+
+
 class YearMismatchConfig(_Model):
     title: Regex = "表$"
     topic: Regex = "执行"
@@ -411,8 +415,6 @@ class YearMismatchConfig(_Model):
 
 class UnitNameMismatchConfig(_Model):
     sources: dict[str, str] = Field(default_factory=dict)
-    noise: Regex = "本级"
-    place: Regex = "县"
     alias: Regex = "加挂"
 
 
@@ -428,6 +430,7 @@ class ReviewFile(_Model):
     placeholder_text: PlaceholderConfig = Field(default_factory=PlaceholderConfig)
     rate_on_zero_base: ZeroBaseConfig = Field(default_factory=ZeroBaseConfig)
     wording_contradicts_figures: WordingConfig = Field(default_factory=WordingConfig)
+    text_table_mismatch: TextTableConfig = Field(default_factory=TextTableConfig)
     year_mismatch: YearMismatchConfig = Field(default_factory=YearMismatchConfig)
     unit_name_mismatch: UnitNameMismatchConfig = Field(default_factory=UnitNameMismatchConfig)
     # the rules to run and to skip (ids, codes or aliases); the command line's --select/--ignore win

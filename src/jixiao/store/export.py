@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only, selectinload
 
-from jixiao.model import FACT_KEYS, FACT_LABELS
+from jixiao.model import COMPARATOR_SIGNS, FACT_KEYS, FACT_LABELS
 from jixiao.store.clock import beijing
 from jixiao.store.dashboard import rule_codes, rule_titles
 from jixiao.store.models import ANALYSIS, STATUSES, Report, ReportValue, StatusChange, User
@@ -99,7 +99,7 @@ def export_xlsx(db: Session, actor: User, query: ReportQuery | None = None) -> b
                         _decimal(p.get("total_score"))]])
                 for i in p.get("indicators") or []:
                     indicators.append([_cell(indicators, v) for v in head + name + [
-                        i.get("label") or "", {">=": "≥", "<=": "≤"}.get(i.get("comparator") or "", i.get("comparator")),
+                        i.get("label") or "", COMPARATOR_SIGNS.get(i.get("comparator") or "", i.get("comparator")),
                         _decimal(i.get("target")), _decimal(i.get("actual")), i.get("unit") or "",
                         _decimal(i.get("weight")), _decimal(i.get("score")), i.get("reason") or ""]])
         for report in loaded.values():  # keep memory bounded on large exports

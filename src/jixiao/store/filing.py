@@ -19,24 +19,18 @@ counted as the unit's submission until a reviewer confirms the filing (``confirm
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from jixiao.extract.gazetteer import expand_name, locate
+from jixiao.extract.unitnames import LEVELS, places_of, same_unit
 
 RULE = "filing-mismatch"  # the finding's rule id (a workspace finding, not a review rule of jixiao check)
 CODE = "W001"
 TITLE = "归属不符"
 SEVERITY = "error"
 STATES = {"ok": "归属相符", "unchecked": "未能核对", "mismatch": "归属不符", "confirmed": "已确认归属"}
-LEVELS = (("province", "省"), ("city", "市"), ("county", "区县"))
 
-_PREFIX = re.compile(r"^(?:中国共产党|中共)")
-_SUFFIX = re.compile(r"(?:[（(](?:本级|机关本级|机关|本部|本局|盖章|公章|单位盖章|预算单位盖章)[)）]|机关本级|本级)$")
-_PLACE_SUFFIX = re.compile(r"(?:土家族苗族自治州|自治州|自治县|自治旗|自治区|特别行政区|地区|省|市|州|盟|县|区|旗)$")
 
 
 class UnitLike(Protocol):
@@ -79,92 +73,6 @@ class FilingCheck:
                 "unchecked": list(self.unchecked)}
 
 
-def normalise_name(name: str | None) -> str:
-    """A unit name without what does not change who it is: width variants, spaces, a 中共 prefix,
-    本级/机关本级/（本级）and seal marks at the end."""
-    s = unicodedata.normalize("NFKC", name or "")
-    s = re.sub(r"[\s\u3000]+", "", s)
-    s = s.replace("(", "（").replace(")", "）")
-    for _ in range(3):
-        before = s
-        s = _PREFIX.sub("", s)
-        s = _SUFFIX.sub("", s.replace("（", "(").replace("）", ")"))
-        if s == before:
-            break
-    return s.replace("(", "（").replace(")", "）")
-
-
-def place_stem(place: str) -> str:
-    """A place name without its level word (示例市 → 示例, 恩施土家族苗族自治州 → 恩施)."""
-    s = _PLACE_SUFFIX.sub("", place)
-    return s if len(s) >= 2 else place
-
-
-def _places(name: str, stated: Mapping[str, Any], year: int | None) -> dict[str, str]:
-    """The places one side names: its stated fields first, then what the gazetteer reads in its name."""
-    out = {level: str(stated[level]) for level, _ in LEVELS if stated.get(level)}
-    try:
-        found = locate(name, year) if name else {}
-    except Exception:  # noqa: BLE001 - the gazetteer must never stop a filing check
-        found = {}
-    for level, _ in LEVELS:
-        if found.get(level) and level not in out:
-            out[level] = found[level]
-    return out
-
-
-def _strip_places(name: str, places: Iterable[str]) -> str:
-    """``name`` without the place names in front (full or short forms, in any order)."""
-    forms = sorted({f for p in places for f in (p, place_stem(p)) if f}, key=len, reverse=True)
-    s = name
-    changed = True
-    while changed and s:
-        changed = False
-        s2 = _PREFIX.sub("", s)
-        for f in forms:
-            if s2.startswith(f) and len(s2) > len(f):
-                s, changed = s2[len(f):], True
-                break
-    return _PREFIX.sub("", s)
-
-
-def _depth(places: Mapping[str, str]) -> int:
-    """How deep the places go: 0 a province, 1 a city, 2 a county."""
-    return max(i for i, (level, _) in enumerate(LEVELS) if level in places)
-
-
-def _same_place(a: str, b: str) -> bool:
-    return a == b or place_stem(a) == place_stem(b)
-
-
-@dataclass(frozen=True)
-class NameMatch:
-    """Whether two unit names name the same unit; ``conflict`` names the level that differs."""
-
-    same: bool
-    conflict: str | None = None
-
-
-def same_unit(stated_name: str, stated_places: Mapping[str, Any], unit_name: str,
-              unit_places: Mapping[str, Any], year: int | None = None) -> NameMatch:
-    """Do a report's unit (name and places) and a registered unit name the same unit?"""
-    a = normalise_name(expand_name(normalise_name(stated_name), year))
-    b = normalise_name(expand_name(normalise_name(unit_name), year))
-    pa, pb = _places(a, stated_places, year), _places(b, unit_places, year)
-    for level, _ in LEVELS:
-        if level in pa and level in pb and not _same_place(pa[level], pb[level]):
-            return NameMatch(False, level)
-    if a == b:
-        return NameMatch(True)
-    if pa and pb and _depth(pa) != _depth(pb):
-        return NameMatch(False)  # a city's bureau (益阳市司法局) is not a county's (益阳市赫山区司法局)
-    known = [*pa.values(), *pb.values()]
-    core_a, core_b = _strip_places(a, known), _strip_places(b, known)
-    # the same unit when what is left after the places (司法局) is the same: the places themselves
-    # were compared above, level by level, where both sides name one
-    return NameMatch(core_a == core_b)
-
-
 def check_filing(facts: Mapping[str, Any], unit: UnitLike | None, task: TaskLike | None, *,
                  task_units: Iterable[UnitLike] = ()) -> FilingCheck:
     """Compare what a report states (``facts``: its effective ``unit_name``, ``province``, ``city``,
@@ -189,8 +97,8 @@ def check_filing(facts: Mapping[str, Any], unit: UnitLike | None, task: TaskLike
                     stated_name, unit.name, f"上传单位“{unit.name}”"))
             elif not match.same:
                 level_cn = dict(LEVELS)[match.conflict]
-                stated_place = _places(stated_name, stated_places, year).get(match.conflict)
-                unit_place = _places(unit.name, unit_places, year).get(match.conflict)
+                stated_place = places_of(stated_name, stated_places, year).get(match.conflict)
+                unit_place = places_of(unit.name, unit_places, year).get(match.conflict)
                 issues.append(FilingIssue(
                     "region", f"报告单位为“{stated_name}”，与上传单位“{unit.name}”不符"
                               f"（所在{level_cn}：报告为{stated_place}，上传单位为{unit_place}）",

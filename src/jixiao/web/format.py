@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.jsonout import decimal_text
-from jixiao.model import REPORT_KINDS
+from jixiao.model import COMPARATOR_SIGNS, REPORT_KINDS
 from jixiao.store.clock import BEIJING, beijing_text
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -142,11 +142,18 @@ def display_value(value: Any, key: str = "") -> str:
     return fmt_num(value)
 
 
+def target_display(value: Any, comparator: str | None, unit: str | None) -> str:
+    """A target as a reader writes it (≥400台), or "—" when there is none."""
+    if value is None:
+        return "—"
+    return f"{COMPARATOR_SIGNS.get(comparator or '', '')}{fmt_num(value)}{unit or ''}"
+
+
 def metric_display(m: dict, value: Any) -> str:
     """A metric value with its approximation mark, bound and unit (约≥95%)."""
     if value is None:
         return "—"
-    prefix = {">=": "≥", "<=": "≤", ">": "＞", "<": "＜"}.get(m.get("comparator") or "", "")
+    prefix = COMPARATOR_SIGNS.get(m.get("comparator") or "", "")
     approx = "约" if m.get("approx") else ""
     return f"{approx}{prefix}{fmt_num(value)}{m.get('unit') or ''}"
 

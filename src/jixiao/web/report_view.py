@@ -19,6 +19,7 @@ from jixiao.web.format import (
     fmt_num,
     metric_display,
     short_label,
+    target_display,
 )
 from jixiao.web.highlight import Mark, highlight
 
@@ -69,10 +70,8 @@ def detail_view(d: dict) -> dict[str, Any]:
         shown = metric_display(m, v["value"])
         for s in m.get("evidence") or []:
             marks.append(Mark(s["start"], s["end"], ref, f"{m.get('label')}：{shown}"))
-        target = ""
-        if m.get("target") is not None:
-            cmp_ = {">=": "≥", "<=": "≤"}.get(m.get("target_comparator") or "", "")
-            target = f"{cmp_}{fmt_num(m['target'])}{m.get('unit') or ''}"
+        target = target_display(m["target"], m.get("target_comparator"), m.get("unit")) \
+            if m.get("target") is not None else ""
         metrics.append({"ref": ref, "field": v["field"], "label": m.get("label") or "", "kpi": kpi,
                         "kpi_label": KPI_LABELS.get(kpi, kpi) if kpi else "", "display": shown,
                         "raw": fmt_num(v["value"], grouping=False), "unit": m.get("unit") or "",
@@ -128,15 +127,13 @@ def detail_view(d: dict) -> dict[str, Any]:
 
 def _indicator_row(ind: dict) -> dict[str, str]:
     """An indicator row of a 自评表 for display: target with its comparator, result, 分值, 得分, 偏差原因."""
-    unit = ind.get("unit") or ""
+    unit = ind.get("unit")
 
     def num(k: str) -> str:
         return fmt_num(ind[k]) if ind.get(k) is not None else "—"
 
-    cmp_ = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}.get(ind.get("comparator") or "", "")
-    target = f"{cmp_}{num('target')}{unit}" if ind.get("target") is not None else "—"
-    actual = f"{num('actual')}{unit}" if ind.get("actual") is not None else "—"
-    return {"label": ind.get("label") or "", "target": target, "actual": actual, "weight": num("weight"),
+    return {"label": ind.get("label") or "", "target": target_display(ind.get("target"), ind.get("comparator"), unit),
+            "actual": target_display(ind.get("actual"), None, unit), "weight": num("weight"),
             "score": num("score"), "reason": ind.get("reason") or ""}
 
 

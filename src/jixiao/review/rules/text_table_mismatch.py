@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from jixiao.extract.items import same_project
 from jixiao.model import fact_label
 from jixiao.review.registry import rule
@@ -20,7 +22,8 @@ def check(rc):
 
     **何时触发**：同一事实（基本支出、项目支出、支出合计……）在正文与表格中各写一次，数值不同；或正文写某个
     项目的年初预算或实际支出，与项目表格中该项目同一列的数字不同。按两处书写的精度比较：正文
-    1208.4万元与表格1208.44相符。正文中另一年度、另一口径（调整后预算、累计）的数字不在此列。
+    1208.4万元与表格1208.44相符。正文中另一年度、另一口径（调整后预算、累计支出、项目总投资，
+    词表见 ``data/review.yaml`` 的 ``text_table_mismatch``）的数字不在此列。
 
     **为什么重要**：读者会以表格为准核对正文；二者不一致，说明其中一处抄错或口径不同而未说明。
 
@@ -35,11 +38,14 @@ def check(rc):
             text_fact, table_fact = (other, fact) if in_table(rc, fact.evidence[0].start) else (fact, other)
             yield _finding(rc, fact_label(key), key, text_fact.value, table_fact.value,
                            [text_fact.evidence[-1], table_fact.evidence[-1]])
+    not_the_years = re.compile(rc.config.get("text_table_mismatch", {}).get("not_the_years", "累计"))
     for st in rc.item_statements:
         column = _COLUMN_OF_ROLE.get(st.role)
         q = rc.quantities[st.qi]
         if column is None or q.approx or in_table(rc, q.start):
             continue
+        if not_the_years.search(rc.text, rc.sentence_start(q.start), q.num_start):
+            continue  # "累计支出…", "项目总投资…": not the year's figure the table gives
         row = next((t for t in rc.table_items if column in t.figures and same_project(t.name, st.item)), None)
         if row is None:
             continue
