@@ -203,3 +203,97 @@ def test_a_forms_total_score_against_its_rows():
     assert len(hits) == 1 and "农机购置补贴" in hits[0].message and "93" in hits[0].message
     right = analyse(TWO_FORMS.encode("utf-8"), name="自评表.txt").report.findings
     assert not [f for f in right if f.rule == "sum-mismatch" and "总分" in f.message]
+
+
+QUALITATIVE = """2023年度项目支出绩效自评表
+项目名称 | 乡村文化活动补助
+主管部门 | 示例县文化和旅游局 | 实施单位 | 示例县文化馆
+项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分
+年度资金总额 | 50.00 | 50.00 | 48.00 | 10 | 96% | 9.6
+绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
+ | 产出指标 | 数量指标 | 送戏下乡场次 | ≥40场 | 42场 | 40 | 40 |
+ | 效益指标 | 社会效益指标 | 群众文化生活改善 | 明显改善 | 有所改善 | 30 | 27 | 部分偏远村覆盖不足
+ | 满意度指标 | 服务对象满意度 | 群众满意度 | ≥90% | 93% | 20 | 20 |
+总分 | | | | | | 100 | 96.6 |
+"""
+
+
+@pytest.mark.parametrize("flatten", [lambda t: t, lambda t: "\n".join(c.strip() for ln in t.splitlines()
+                                                                       for c in ln.split("|"))],
+                         ids=["pipes", "cell-per-line"])
+def test_a_qualitative_row_is_an_indicator_with_its_words(flatten):
+    report = analyse(flatten(QUALITATIVE).encode("utf-8"), name="f.txt").report
+    (p,) = report.projects
+    assert [(i.label, i.target_text, i.actual_text, i.target, i.weight, i.score) for i in p.indicators] == [
+        ("送戏下乡场次", None, None, 40, 40, 40), ("群众文化生活改善", "明显改善", "有所改善", None, 30, 27),
+        ("群众满意度", None, None, 90, 20, 20)]
+    q = p.indicators[1]
+    assert q.reason == "部分偏远村覆盖不足" and [e.text for e in q.evidence] == [
+        "群众文化生活改善", "明显改善", "有所改善", "30", "27"]
+    assert (p.total_weight, p.weight_evidence.text) == (100, "100")
+    assert report.findings == []  # 9.6 + 40 + 27 + 20 = 96.6, weights 10 + 40 + 30 + 20 = 100
+    assert "群众文化生活改善" not in [m.label for m in report.metrics]  # words are not a metric
+    from jixiao.export import INDICATOR_COLUMNS, project_rows
+
+    rows = [dict(zip(INDICATOR_COLUMNS, r, strict=True)) for r in project_rows([report])["project_indicators"][1:]]
+    assert (rows[1]["target"], rows[1]["target_text"], rows[1]["actual_text"]) == (None, "明显改善", "有所改善")
+
+
+def test_a_qualitative_row_scored_above_its_weight():
+    wrong = QUALITATIVE.replace("| 30 | 27 |", "| 30 | 33 |").replace("| 100 | 96.6 |", "| 100 | 102.6 |")
+    hits = [f for f in analyse(wrong.encode("utf-8"), name="f.txt").report.findings
+            if f.rule == "score-exceeds-weight"]
+    assert len(hits) == 1 and "群众文化生活改善" in hits[0].message
+
+
+def test_a_form_in_a_pdf(tmp_path):
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # a CID font: no font file needed
+    rows = [[c.strip() for c in ln.split("|")] for ln in QUALITATIVE.splitlines()[1:]]
+    width = max(len(r) for r in rows)
+    table = Table([r + [""] * (width - len(r)) for r in rows])
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 8),
+                               ("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+    doc = SimpleDocTemplate(str(tmp_path / "form.pdf"), pagesize=landscape(A4))
+    doc.build([Paragraph("2023年度项目支出绩效自评表", ParagraphStyle("t", fontName="STSong-Light")), table])
+    report = analyse(tmp_path / "form.pdf").report
+    (p,) = report.projects
+    assert (p.name, p.implementing, p.total_score) == ("乡村文化活动补助", "示例县文化馆", Decimal("96.6"))
+    assert (p.funds[0].budget, p.funds[0].actual, p.funds[0].rate) == (50, 48, 96)
+    assert [i.label for i in p.indicators] == ["送戏下乡场次", "群众文化生活改善", "群众满意度"]
+
+
+@pytest.mark.parametrize("flatten", [lambda t: t, lambda t: "\n".join(c.strip() for ln in t.splitlines()
+                                                                       for c in ln.split("|") if c.strip())],
+                         ids=["pipes", "cell-per-line"])
+def test_a_forms_goals_conclusion_and_people(flatten):
+    form = QUALITATIVE.replace(
+        "绩效指标 | 一级指标", "年度总体目标 | 预期目标 | 实际完成情况\n | 全年送戏下乡40场以上，丰富群众文化生活 | 全年送戏下乡42场，"
+        "覆盖全县行政村\n绩效指标 | 一级指标") + (
+        "评价结论 | 项目完成较好，资金使用规范。\n存在问题 | 偏远村覆盖不足。\n改进措施 | 下年度增加流动舞台车巡演。\n"
+        "项目负责人：王立新 | 联系电话：13800001111 | 财务负责人 | 赵敏 | 填报日期：2024年2月1日\n")
+    report = analyse(flatten(form).encode("utf-8"), name="f.txt").report
+    (p,) = report.projects
+    assert (p.goal_planned, p.goal_actual) == ("全年送戏下乡40场以上，丰富群众文化生活", "全年送戏下乡42场，覆盖全县行政村")
+    assert (p.conclusion, p.problems, p.measures) == ("项目完成较好，资金使用规范。", "偏远村覆盖不足。",
+                                                      "下年度增加流动舞台车巡演。")
+    assert (p.leader, p.finance_leader) == ("王立新", "赵敏")
+    for key, span in p.field_evidence.items():
+        assert span.text == getattr(p, key)
+    from jixiao.export import PROJECT_COLUMNS, project_rows
+
+    (row,) = [dict(zip(PROJECT_COLUMNS, r, strict=True)) for r in project_rows([report])["projects"][1:]]
+    assert (row["leader"], row["conclusion"]) == ("王立新", "项目完成较好，资金使用规范。")
+    assert "王立新" not in {c.name for c in report.identity_candidates}  # a person, not a unit
+
+
+def test_a_year_before_a_projects_name_is_not_its_code():
+    form = QUALITATIVE.replace("项目名称 | 乡村文化活动补助", "项目名称 | 2023年乡村文化活动补助")
+    (p,) = analyse(form.encode("utf-8"), name="f.txt").report.projects
+    assert (p.name, p.code) == ("2023年乡村文化活动补助", None)

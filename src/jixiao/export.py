@@ -45,10 +45,11 @@ def metric_rows(reports: list[Report]) -> list[list]:
 
 
 PROJECT_COLUMNS = ["source", "unit_name", "fiscal_year", "project", "code", "supervising", "implementing",
-                   "total_score", "evidence"]
+                   "total_score", "evidence", "goal_planned", "goal_actual", "conclusion", "problems", "measures",
+                   "leader", "finance_leader"]
 FUND_COLUMNS = ["source", "project", "label", "budget", "budget_full", "actual", "rate", "weight", "score", "evidence"]
 INDICATOR_COLUMNS = ["source", "project", "label", "comparator", "target", "actual", "unit", "weight", "score",
-                     "reason", "evidence"]
+                     "reason", "evidence", "target_text", "actual_text"]
 
 
 def project_rows(reports: list[Report]) -> dict[str, list[list]]:
@@ -58,14 +59,15 @@ def project_rows(reports: list[Report]) -> dict[str, list[list]]:
         for p in r.projects:
             ev = p.evidence[0].text if p.evidence else ""
             projects.append([r.source, r.fact_value("unit_name"), r.fact_value("fiscal_year"), p.name, p.code,
-                             p.supervising, p.implementing, _cell(p.total_score), ev])
+                             p.supervising, p.implementing, _cell(p.total_score), ev,
+                             *(getattr(p, k) for k in PROJECT_COLUMNS[9:])])
             for f in p.funds:
                 funds.append([r.source, p.name, f.label, *(_cell(getattr(f, k)) for k in FUND_COLUMNS[3:-1]),
                               f.evidence[0].text if f.evidence else ""])
             for i in p.indicators:
                 indicators.append([r.source, p.name, i.label, i.comparator, _cell(i.target), _cell(i.actual), i.unit,
                                    _cell(i.weight), _cell(i.score), i.reason,
-                                   i.evidence[0].text if i.evidence else ""])
+                                   i.evidence[0].text if i.evidence else "", i.target_text, i.actual_text])
     return {"projects": projects, "project_funds": funds, "project_indicators": indicators}
 
 

@@ -173,9 +173,12 @@ class FundRow(BaseModel):
 
 class Indicator(BaseModel):
     """An indicator row of a form: 三级指标 (label), 年度指标值 (target, with its comparator),
-    实际完成值 (actual, in ``unit``), 分值, 得分 and 偏差原因 as written."""
+    实际完成值 (actual, in ``unit``), 分值, 得分 and 偏差原因 as written. A 定性 row (or one whose
+    target and result are not quantities of one unit) has ``target_text``/``actual_text`` only."""
 
     label: str
+    target_text: str | None = None
+    actual_text: str | None = None
     target: Decimal | None = None
     comparator: str | None = None
     actual: Decimal | None = None
@@ -198,6 +201,16 @@ class Project(BaseModel):
     funds: list[FundRow] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     total_score: Decimal | None = None
+    total_weight: Decimal | None = None  # the 分值 of the 总分 row (100)
+    weight_evidence: Span | None = None
+    goal_planned: str | None = None  # 年度总体目标: 预期目标
+    goal_actual: str | None = None  # 年度总体目标: 实际完成情况
+    conclusion: str | None = None  # 评价结论
+    problems: str | None = None  # 存在问题
+    measures: str | None = None  # 改进措施
+    leader: str | None = None  # 项目负责人 (a person)
+    finance_leader: str | None = None  # 财务负责人 (a person)
+    field_evidence: dict[str, Span] = Field(default_factory=dict)  # the cell of each text field above
     evidence: list[Span] = Field(default_factory=list)
 
 

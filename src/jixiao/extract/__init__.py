@@ -38,7 +38,7 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
         found.setdefault("self_score", []).append((1, score))  # a stated 自评得分 in the text wins
     table_metrics += score_metrics
     streamed = stream_indicators(ctx, [(t.start, t.end) for t in ctx.tables])
-    for row in streamed:
+    for row in (r for r in streamed if r.metric is not None):
         table_metrics.append(row.metric)  # a form's indicator rows written one cell per line (not a table)
         ctx.take_quantities(row.metric.evidence[1:])
     if reads:

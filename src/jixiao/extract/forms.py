@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from jixiao.extract.metrics import classify, kpi_packs
 from jixiao.extract.numbers import decimal_shift, money_factor, parse_number
-from jixiao.extract.tables import COMPARATORS, IndicatorScore, TableFigure, TableTotal
+from jixiao.extract.tables import COMPARATORS, IndicatorScore, Qualitative, TableFigure, TableTotal
 from jixiao.extract.textview import TextView
 from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Fact, FundRow, Metric, Project, ProjectItem
@@ -358,9 +358,9 @@ def _declared_unit(ctx: TextView, at: int) -> str | None:
 _SCORE_HEAD = re.compile(r"(?:^|[|｜\t\s])得分(?=$|[|｜\t\s])", re.M)
 
 
-def form_scores(ctx: TextView) -> list[tuple[Decimal, int, Token]]:
+def form_scores(ctx: TextView) -> list[tuple[Decimal, int, Token, Token]]:
     """The total score of each indicator table ("合计 | 100 | 97.25"): the last figure of its total row,
-    after the weights' 100."""
+    after the weights' 100 (the cell of the total weight comes last)."""
     score_rx = _lex()[7]
     text = ctx.text
     out = []
@@ -384,7 +384,7 @@ def form_scores(ctx: TextView) -> list[tuple[Decimal, int, Token]]:
                 parsed = parse_number(figures[-1].text)
                 if parsed and parsed[0] <= 100:
                     seen.add(t.start)
-                    out.append((parsed[0], parsed[1], figures[-1]))
+                    out.append((parsed[0], parsed[1], figures[-1], figures[0]))
             break
     return out
 
@@ -394,14 +394,79 @@ def score_facts(ctx: TextView, forms: list[ProjectItem]) -> tuple[Fact | None, l
     are each a metric (unit 分) labelled with the project of the form it closes."""
     scores = form_scores(ctx)
     if len(scores) == 1 and len(forms) <= 1:
-        value, dec, tok = scores[0]
+        value, dec, tok, _ = scores[0]
         return Fact(key="self_score", value=value, decimals=dec, evidence=[ctx.span(tok.start, tok.end)]), []
     metrics = []
-    for v, d, t in scores:
+    for v, d, t, _ in scores:
         owner = [f.name for f in forms if f.evidence and f.evidence[0].start < t.start]
         label = (owner[-1] if owner else "") + "总分"
         metrics.append(Metric(label=label, value=v, unit="分", decimals=d, evidence=[ctx.span(t.start, t.end)]))
     return None, metrics
+
+
+# --- the texts of a form: goals, conclusion, people ---------------------------------------------------
+
+@data_cache
+def _field_lex():
+    lx = load_yaml("forms.yaml")
+    return [(k, re.compile(rx)) for k, rx in lx["fields"].items()], re.compile(lx["field_person"])
+
+
+_PEOPLE = ("leader", "finance_leader")
+_GOALS = ("goal_planned", "goal_actual")
+
+
+def form_fields(ctx: TextView, start: int, end: int) -> dict[str, Token]:
+    """The texts of the form in ``text[start:end]`` by field (``data/forms.yaml`` ``fields``), each the
+    cell (or the part of the cell after its label) that holds it; a field stated twice keeps the first."""
+    fields, person = _field_lex()
+    toks = tokens(ctx.text, start, end)
+
+    def field_of(t: Token) -> tuple[str, str] | None:
+        for k, rx in fields:
+            m = rx.match(t.text)
+            if m:
+                return k, t.text[m.end():].lstrip("：:（(签字章)）").strip()
+        return None
+
+    out: dict[str, Token] = {}
+    i = 0
+    while i < len(toks):
+        f = field_of(toks[i])
+        if f is None:
+            i += 1
+            continue
+        run = [(i, f)]
+        while f[1] == "" and f[0] in _GOALS and i + len(run) < len(toks):  # 预期目标 | 实际完成情况 | … | …
+            nxt = field_of(toks[i + len(run)])
+            if nxt is None or nxt[0] not in _GOALS or nxt[1]:
+                break
+            run.append((i + len(run), nxt))
+        if len(run) > 2 and run[0][1][0] == run[1][1][0]:
+            i, run = i + 1, run[1:]  # 年度总体目标 | 预期目标 | 实际完成情况: the heading over the two labels
+        values = toks[i + len(run): i + 2 * len(run)] if f[1] == "" else []
+        taken = 0
+        for n, (j, (key, rest)) in enumerate(run):
+            tok = toks[j]
+            if rest:
+                cell = Token(rest, tok.end - len(rest), tok.end)
+            elif n == taken < len(values) and _is_text(values[n]) and field_of(values[n]) is None:
+                cell, taken = values[n], taken + 1
+            else:
+                continue
+            value = cell.text.split("联系电话")[0].strip("：:，, ") if key in _PEOPLE else cell.text
+            if key in _PEOPLE and not person.match(value):
+                continue
+            out.setdefault(key, Token(value, cell.start, cell.start + len(value)) if key in _PEOPLE else cell)
+        i += len(run) + taken
+    return out
+
+
+def _is_text(t: Token) -> bool:
+    """A cell that may be a field's value: words, not a figure nor a heading of the form's parts."""
+    _, other_rx, category_rx, stop_rx = _indicator_lex()
+    return len(t.text) >= 2 and not (_NUMERIC.match(t.text) or other_rx.match(t.text) or category_rx.match(t.text)
+                                     or stop_rx.match(t.text) or _lex()[5].match(t.text))
 
 
 # --- the indicator part read as a stream of cells ----------------------------------------------------
@@ -469,17 +534,19 @@ def _stream_rows(ctx: TextView, toks: list[Token], header: list[str], category_r
                     or nxt.text in COMPARATORS or _BOUND.match(after) or after in COMPARATORS):
                 reason = nxt.text  # "部分工程受征地影响未开工": not the next row's name (a figure follows that)
                 used += 1
-        out.append(IndicatorScore(row[0], row[1], row[2], "reason" in header, reason))
+        out.append(IndicatorScore(row[0], row[1], row[2], "reason" in header, reason, row[3]))
         i += used
     return out
 
 
 def _stream_row(ctx: TextView, toks: list[Token], i: int, header: list[str]):
-    """One row from ``toks[i]`` (its name) on, cell by cell in the header's order (no reason)."""
+    """One row from ``toks[i]`` (its name) on, cell by cell in the header's order (no reason); a 定性
+    row (target and result written in words) when its 分值 and 得分 are figures."""
     name = toks[i]
     j = i + 1
     comparator = None
     target = achieved = None
+    words: dict[str, Token] = {}
     unit = ""
     weight = score = None
     for col in header[1:]:
@@ -489,8 +556,8 @@ def _stream_row(ctx: TextView, toks: list[Token], i: int, header: list[str]):
             return None, 0
         t = toks[j]
         if col == "nature":
-            if t.text in COMPARATORS:
-                comparator = COMPARATORS[t.text]
+            if t.text in COMPARATORS or t.text in _NATURE_WORDS:
+                comparator = COMPARATORS.get(t.text)
                 j += 1
             continue
         if col == "measure":
@@ -499,10 +566,12 @@ def _stream_row(ctx: TextView, toks: list[Token], i: int, header: list[str]):
             unit, j = t.text, j + 1
             continue
         m = _BOUND.match(t.text)
-        if m is None:
-            return None, 0
-        value = parse_number(m.group(2))
+        value = parse_number(m.group(2)) if m else None
         if value is None:
+            if col in ("target", "achieved") and not _NUMERIC.match(t.text) and t.text not in COMPARATORS:
+                words[col] = t  # “好”, “按期完成”: a 定性 row, if its 分值 and 得分 follow as figures
+                j += 1
+                continue
             return None, 0
         if col == "target":
             comparator = COMPARATORS.get(m.group(1) or "", comparator)
@@ -518,10 +587,18 @@ def _stream_row(ctx: TextView, toks: list[Token], i: int, header: list[str]):
             return None, 0
         j += 1
     if target is None or achieved is None or not unit:
-        return None, 0
+        cells = {"target": words.get("target") or (target and target[1]),
+                 "achieved": words.get("achieved") or (achieved and achieved[1])}
+        if not words or weight is None or score is None or weight.value <= 0 or not all(cells.values()):
+            return None, 0
+        span = [ctx.span(c.start, c.end) for c in (name, cells["target"], cells["achieved"])]
+        return (None, weight, score, Qualitative(*span)), j - i
     metric = Metric(label=name.text, value=achieved[0][0], unit=unit, decimals=achieved[0][1],
                     kpi=classify(kpi_packs(), name.text, "", unit),
                     target=target[0][0], target_comparator=comparator if comparator in (">=", "<=") else None,
                     evidence=[ctx.span(name.start, name.end), ctx.span(target[1].start, target[1].end),
                               ctx.span(achieved[1].start, achieved[1].end)])
-    return (metric, weight, score), j - i
+    return (metric, weight, score, None), j - i
+
+
+_NATURE_WORDS = ("定性", "定量")

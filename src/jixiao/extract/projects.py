@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from jixiao.extract.forms import FormRead, Token
+from jixiao.extract.forms import FormRead, Token, form_fields
+from jixiao.extract.numbers import parse_number
 from jixiao.extract.tables import IndicatorScore
 from jixiao.extract.textview import TextView
 from jixiao.model import IdentityCandidate, Indicator, Project
 
 
 def assemble(view: TextView, reads: Sequence[FormRead], rows: Sequence[IndicatorScore],
-             scores: Sequence[tuple[Decimal, int, Token]], cands: Sequence[IdentityCandidate]) -> list[Project]:
+             scores: Sequence[tuple[Decimal, int, Token, Token]], cands: Sequence[IdentityCandidate]) -> list[Project]:
     """The projects of ``reads`` completed with the indicator rows, total scores and 主管部门 /
     实施单位 fields found within each form's part of the text."""
     out = []
@@ -28,11 +29,16 @@ def assemble(view: TextView, reads: Sequence[FormRead], rows: Sequence[Indicator
         def inside(pos: int, read: FormRead = read) -> bool:
             return read.start <= pos < read.end
 
-        p.indicators = [_indicator(r) for r in rows if r.metric.evidence and inside(r.metric.evidence[0].start)]
+        p.indicators = [_indicator(r) for r in sorted(rows, key=lambda r: r.start) if inside(r.start)]
         total = next((s for s in scores if inside(s[2].start)), None)
         if total is not None:
             p.total_score = total[0]
             p.evidence.append(view.span(total[2].start, total[2].end))
+            p.total_weight = parse_number(total[3].text)[0]
+            p.weight_evidence = view.span(total[3].start, total[3].end)
+        for key, tok in form_fields(view, read.start, read.end).items():
+            setattr(p, key, tok.text)
+            p.field_evidence[key] = view.span(tok.start, tok.end)
         for field in ("supervising", "implementing"):  # the identity candidates of these form fields
             c = next((c for c in cands if c.source == field and c.evidence and inside(c.evidence[0].start)), None)
             if c is not None:
@@ -43,11 +49,13 @@ def assemble(view: TextView, reads: Sequence[FormRead], rows: Sequence[Indicator
 
 def _indicator(r: IndicatorScore) -> Indicator:
     m = r.metric
-    ev = list(m.evidence)
-    if r.weight is not None:
-        ev.append(r.weight.span)
-    if r.score is not None:
-        ev.append(r.score.span)
+    scored = [f.span for f in (r.weight, r.score) if f is not None]
+    weight, score = (r.weight.value if r.weight else None), (r.score.value if r.score else None)
+    if m is None:
+        q = r.qualitative
+        return Indicator(label=r.label, target_text=q.target.text.strip(), actual_text=q.actual.text.strip(),
+                         weight=weight, score=score, reason=r.reason or None,
+                         evidence=[q.label, q.target, q.actual, *scored])
+    ev = [*m.evidence, *scored]
     return Indicator(label=m.label, target=m.target, comparator=m.target_comparator, actual=m.value, unit=m.unit,
-                     weight=r.weight.value if r.weight else None, score=r.score.value if r.score else None,
-                     reason=r.reason or None, evidence=ev)
+                     weight=weight, score=score, reason=r.reason or None, evidence=ev)

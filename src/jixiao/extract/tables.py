@@ -50,15 +50,35 @@ class TableTotal:
 
 
 @dataclass(frozen=True)
-class IndicatorScore:
-    """A 自评表 indicator row as scored: its target and result (the row's metric), 分值 and 得分 when
-    given, and whether the form has a 偏差原因 column and what this row says there."""
+class Qualitative:
+    """The cells of a 定性 indicator row (年度指标值 “好”, 实际完成值 “较好”), or of a row whose target and
+    result are not quantities of one unit: the name, the target and the result as written."""
 
-    metric: Metric
+    label: Span
+    target: Span
+    actual: Span
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    """A 自评表 indicator row as scored: its target and result (the row's metric, or for a 定性 row the
+    cells as written), 分值 and 得分 when given, and whether the form has a 偏差原因 column and what this
+    row says there."""
+
+    metric: Metric | None
     weight: TableFigure | None
     score: TableFigure | None
     has_reason_column: bool
     reason: str
+    qualitative: Qualitative | None = None
+
+    @property
+    def label(self) -> str:
+        return self.metric.label if self.metric is not None else re.sub(r"\s", "", self.qualitative.label.text)
+
+    @property
+    def start(self) -> int:
+        return (self.metric.evidence[0] if self.metric is not None else self.qualitative.label).start
 
 
 class RowRead(NamedTuple):
@@ -240,6 +260,9 @@ def indicator_scores(view: TableView, parts: Sequence[TablePart]) -> list[Indica
         for row in part.rows:
             m, _ = _indicator_row(view, row, cols, part.width)
             if m is None:
+                q = _qualitative_row(view, row, cols, part.width)
+                if q is not None:
+                    out.append(q)
                 continue
             ai = next((i for i, c in enumerate(row) if c.start == m.evidence[-1].start), None)
             if ai is None:
@@ -250,6 +273,38 @@ def indicator_scores(view: TableView, parts: Sequence[TablePart]) -> list[Indica
                                       _shifted_figure(view, row, cols, "score", shift, m.label), "reason" in cols,
                                       reason.text.strip(" \t—-/") if reason is not None else ""))
     return out
+
+
+def _qualitative_row(view: TextView, row: list[Cell], cols: dict[str, int], width: int) -> IndicatorScore | None:
+    """A 定性 row (三级指标 | 好 | 较好 | 10 | 9 | reason), its cells where the header puts them (a row
+    shorter than its header lacks its first, merged cells, or its empty last 原因 cell): target and
+    result are written and 分值 and 得分 are plain figures, or the row is not read."""
+    if "weight" not in cols or "score" not in cols:
+        return None
+    shifts = [0] if len(row) >= width else [len(row) - width]
+    if len(row) < width and max(cols.values()) == cols.get("reason"):
+        shifts.append(len(row) - width + 1)
+    first = min(cols["target"], cols.get("nature", cols["target"]))
+    for shift in shifts:
+        cells = {k: _shifted_cell(row, cols, k, shift) for k in ("target", "achieved", "weight", "score")}
+        if any(c is None or c.start < 0 for c in cells.values()):
+            continue
+        target, actual = cells["target"].text.strip(" \t—-/"), cells["achieved"].text.strip(" \t—-/")
+        weight, score = _number(cells["weight"]), _number(cells["score"])
+        if not target or not actual or weight is None or score is None or weight[0] <= 0 or score[0] < 0:
+            continue
+        label = next((c for c in reversed(row[:max(0, first + shift)]) if c.text.strip()), None)
+        if label is None or label.start < 0 or _NUMBER_ONLY.match(label.text):
+            continue
+        reason = _shifted_cell(row, cols, "reason", shift)
+        text = label.text.strip()
+        return IndicatorScore(
+            None, TableFigure(text, weight[0], weight[1], view.span(cells["weight"].start, cells["weight"].end)),
+            TableFigure(text, score[0], score[1], view.span(cells["score"].start, cells["score"].end)),
+            "reason" in cols, reason.text.strip(" \t—-/") if reason is not None and reason.start >= 0 else "",
+            Qualitative(view.span(label.start, label.end), view.span(cells["target"].start, cells["target"].end),
+                        view.span(cells["achieved"].start, cells["achieved"].end)))
+    return None
 
 
 def _shifted_cell(row: list[Cell], cols: dict[str, int], col: str, shift: int) -> Cell | None:

@@ -338,6 +338,9 @@ class FormsFile(_Model):
     indicator_header_other: Regex
     indicator_category: Regex
     indicator_stop: Regex
+    fields: dict[Literal["goal_planned", "goal_actual", "conclusion", "problems", "measures", "leader",
+                         "finance_leader"], Regex]
+    field_person: Regex
 
 
 # ── gazetteer.yaml ───────────────────────────────────────────────────────────────────────

@@ -23,6 +23,7 @@ from jixiao.extract.numbers import Quantity, parse_number
 from jixiao.lexicon import data_cache, load_yaml, vocab, vocab_pattern
 from jixiao.model import Metric, Report, Span, fact_label
 from jixiao.review.input import ReviewInput
+from jixiao.review.tolerance import sum_tolerance
 
 _COUNT_ANNOUNCED = re.compile(r"(?:共|涉及|包括|以下|下列)?\s*(\d+|[一二三四五六七八九十]+)\s*(?:个|项)(?:项目|专项)?")
 
@@ -74,6 +75,22 @@ class Relation:
     source: str
     subject: str
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        """Counts are exact; so are points written as whole numbers (a 得分 of 32 is 32 points, not
+        31.5–32.5)."""
+        return self.kind == "count" or (self.kind == "score" and self.total.decimals == 0
+                                        and all(p.decimals == 0 for p in self.parts))
+
+    def tolerance(self, parts: list[Term] | None = None) -> Decimal:
+        """How far the total may be from the sum of ``parts`` (default: all) at the precision written;
+        a stated 0 (nothing at all) is exact, whatever its decimals."""
+        parts = self.parts if parts is None else parts
+        return sum_tolerance(self.total.decimals, [p.decimals for p in parts if p.value != 0], self.exact)
+
+    def difference(self) -> Decimal:
+        return sum((p.value for p in self.parts), Decimal(0)) - self.total.value
 
 
 def identities() -> dict:
@@ -332,20 +349,29 @@ def _written_decimals(v: Decimal) -> int:
 
 def project_scores(report: Report) -> list[Relation]:
     """A 项目支出绩效自评表's 总分 against the 得分 of its 年度资金总额 row and of its indicator rows, when
-    the form is complete: every row scored and weighted, the weights adding up to 100."""
+    the form is complete: every row scored and weighted, the weights adding up to the 总分 row's 分值
+    (100). When they do not but the scores make the 总分 (so no row was missed), the 分值 column
+    against its total."""
     out = []
     for p in report.projects:
         if p.total_score is None or len(p.evidence) < 2 or not p.indicators or not p.funds:
             continue
         rows = [p.funds[0], *p.indicators]
-        if any(r.score is None or r.weight is None or not r.evidence for r in rows):
+        if any(r.score is None or r.weight is None or len(r.evidence) < 3 for r in rows):
             continue
-        if sum((r.weight for r in rows), Decimal(0)) != 100:
-            continue  # a layout whose 总分 also covers rows not read (项目决策, 项目管理 …)
         span = p.evidence[-1]
         parts = [Term(r.label, r.score, _written_decimals(r.score), r.evidence[-1], r.evidence[-1]) for r in rows]
-        out.append(Relation(Term("总分", p.total_score, _written_decimals(p.total_score), span, span), parts, True,
-                            "score", "分", "form", f"“{p.name}”自评表总分"))
+        scores = Relation(Term("总分", p.total_score, _written_decimals(p.total_score), span, span), parts, True,
+                          "score", "分", "form", f"“{p.name}”自评表总分")
+        stated = p.total_weight if p.total_weight is not None else Decimal(100)
+        if sum((r.weight for r in rows), Decimal(0)) == stated:
+            out.append(scores)
+        elif p.weight_evidence is not None and abs(scores.difference()) <= scores.tolerance():
+            w = p.weight_evidence  # every row read (their scores make the 总分): the 分值 column is off
+            parts = [Term(r.label, r.weight, _written_decimals(r.weight), r.evidence[-2], r.evidence[-2]) for r in rows]
+            out.append(Relation(Term("分值合计", stated, _written_decimals(stated), w, w), parts, True, "score", "分",
+                                "form", f"“{p.name}”自评表分值合计"))
+        # else: a layout whose 总分 also covers rows not read (项目决策, 项目管理 …)
     return out
 
 

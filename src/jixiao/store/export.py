@@ -100,7 +100,8 @@ def export_xlsx(db: Session, actor: User, query: ReportQuery | None = None) -> b
                 for i in p.get("indicators") or []:
                     indicators.append([_cell(indicators, v) for v in head + name + [
                         i.get("label") or "", COMPARATOR_SIGNS.get(i.get("comparator") or "", i.get("comparator")),
-                        _decimal(i.get("target")), _decimal(i.get("actual")), i.get("unit") or "",
+                        *(_decimal(i[k]) if i.get(k) is not None else i.get(f"{k}_text") or ""
+                          for k in ("target", "actual")), i.get("unit") or "",
                         _decimal(i.get("weight")), _decimal(i.get("score")), i.get("reason") or ""]])
         for report in loaded.values():  # keep memory bounded on large exports
             for c in report.corrections:

@@ -104,7 +104,8 @@ def detail_view(d: dict) -> dict[str, Any]:
                          "funds": [{k: (fmt_num(f[k]) if f.get(k) is not None else "—") if k != "label" else f[k]
                                     for k in ("label", "budget", "budget_full", "actual", "rate", "weight", "score")}
                                    for f in p.get("funds") or []],
-                         "indicators": [_indicator_row(ind) for ind in p.get("indicators") or []]})
+                         "indicators": [_indicator_row(ind) for ind in p.get("indicators") or []],
+                         "texts": [(label, p[k]) for k, label in FORM_TEXTS if p.get(k)]})
 
     titles = service.rule_titles()
     codes = service.rule_codes()
@@ -125,6 +126,11 @@ def detail_view(d: dict) -> dict[str, Any]:
             "projects": projects, "finding_groups": finding_groups, "info_count": len(groups["info"])}
 
 
+FORM_TEXTS = (("goal_planned", "预期目标"), ("goal_actual", "实际完成情况"), ("conclusion", "评价结论"),
+              ("problems", "存在问题"), ("measures", "改进措施"), ("leader", "项目负责人"),
+              ("finance_leader", "财务负责人"))
+
+
 def _indicator_row(ind: dict) -> dict[str, str]:
     """An indicator row of a 自评表 for display: target with its comparator, result, 分值, 得分, 偏差原因."""
     unit = ind.get("unit")
@@ -132,8 +138,11 @@ def _indicator_row(ind: dict) -> dict[str, str]:
     def num(k: str) -> str:
         return fmt_num(ind[k]) if ind.get(k) is not None else "—"
 
-    return {"label": ind.get("label") or "", "target": target_display(ind.get("target"), ind.get("comparator"), unit),
-            "actual": target_display(ind.get("actual"), None, unit), "weight": num("weight"),
+    def value(k: str, comparator: str | None) -> str:  # a 定性 row: its words
+        return ind.get(f"{k}_text") or "—" if ind.get(k) is None else target_display(ind[k], comparator, unit)
+
+    return {"label": ind.get("label") or "", "target": value("target", ind.get("comparator")),
+            "actual": value("actual", None), "weight": num("weight"),
             "score": num("score"), "reason": ind.get("reason") or ""}
 
 

@@ -25,7 +25,7 @@ def check(rc):
     """
     for s in rc.indicator_scores:
         m = s.metric
-        if not s.has_reason_column or s.reason or m.target is None or not missed(m.target, m.value, m.target_comparator):
+        if m is None or not s.has_reason_column or s.reason or m.target is None or not missed(m.target, m.value, m.target_comparator):
             continue
         at_most = m.target_comparator in ("<=", "<")
         yield rc.finding("missing-deviation-reason",

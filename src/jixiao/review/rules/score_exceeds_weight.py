@@ -17,7 +17,7 @@ def check(rc):
 
     **示例**：服务对象满意度 分值10 得分12。
     """
-    rows = [(s.metric.label, s.weight, s.score) for s in rc.indicator_scores]
+    rows = [(s.label, s.weight, s.score) for s in rc.indicator_scores]
     rows += [(f"{r.project}预算执行率", r.weight, r.score) for r in rc.rate_scores]
     for label, weight, score in rows:
         if weight is None or score is None or weight.value <= 0 or score.value <= weight.value:

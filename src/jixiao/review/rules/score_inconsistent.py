@@ -40,7 +40,7 @@ def check(rc):
             why=f"执行率{fmt(rate)}%、分值{fmt(weight)}分，应得{fmt(expected, 2)}分，表中为{fmt(score)}分。")
     for s in rc.indicator_scores:
         m = s.metric
-        if s.weight is None or s.score is None or m.target is None or s.weight.value <= 0:
+        if m is None or s.weight is None or s.score is None or m.target is None or s.weight.value <= 0:
             continue
         full = s.score.value >= s.weight.value
         if missed(m.target, m.value, m.target_comparator):

@@ -7,7 +7,6 @@ from decimal import Decimal
 from jixiao.review.registry import rule
 from jixiao.review.relations import all_relations
 from jixiao.review.rules.common import fmt, num
-from jixiao.review.tolerance import sum_tolerance
 
 
 @rule("sum-mismatch", "J101", "error", "合计与分项之和不符",
@@ -20,7 +19,8 @@ def check(rc):
     支出合计 = 基本支出 + 项目支出，“三公”经费 = 三项之和，在册社区矫正对象 = 缓刑 + 假释 + 暂予监外执行
     + 管制）——而两者之差超过按书写精度允许的误差：|合计 − Σ分项| ≤ ½·10^−d合计 + Σ½·10^−d分项
     （人数、件数等计数须完全相等，自评表中写作整数的得分也是；写作 0 的分项表示没有发生，按精确的 0 计算）。
-    项目支出绩效自评表的总分与年度资金总额行、各指标行得分之和比较（表中各行都有分值、得分且分值合计为100时）。“其中”只列出部分时，
+    项目支出绩效自评表的总分与年度资金总额行、各指标行（含定性指标）得分之和比较（表中各行都有分值、得分且分值合计为总分行的
+    分值100时）；各行得分之和等于总分而分值之和不等于100时，报分值合计不符。“其中”只列出部分时，
     分项之和小于合计不算错误，超过合计才算。
 
     **为什么重要**：合计对不上是自评报告最常见、也最容易被人工漏看的错误，往往意味着漏列、重列或抄错。
@@ -31,18 +31,14 @@ def check(rc):
     cfg = rc.config.get("sum_mismatch", {})
     for rel in all_relations(rc):
         total = rel.total.value
-        parts_sum = sum((p.value for p in rel.parts), Decimal(0))
-        # counts are exact; so are points written as whole numbers (a 得分 of 32 is 32 points, not 31.5–32.5)
-        exact = rel.kind == "count" or (rel.kind == "score" and rel.total.decimals == 0
-                                         and all(p.decimals == 0 for p in rel.parts))
-        # a stated 0 (no spending at all) is exact, whatever its decimals
-        tol = sum_tolerance(rel.total.decimals, [p.decimals for p in rel.parts if p.value != 0], exact)
-        diff = parts_sum - total
+        diff = rel.difference()
+        parts_sum = total + diff
+        tol = rel.tolerance()
         if abs(diff) <= tol:
             continue
         if diff < 0 and not rel.exhaustive:
             continue  # "其中" may list only some parts
-        if diff > 0 and not rel.exhaustive and _some_prefix_agrees(rel, exact):
+        if diff > 0 and not rel.exhaustive and _some_prefix_agrees(rel):
             continue  # the list ran past its parts ("其中A 143人，B 70人，对…47人")
         decimals = max([rel.total.decimals, *(p.decimals for p in rel.parts)] + [0])
         unit = rel.unit
@@ -63,11 +59,10 @@ def _subject(label: str) -> str:
     return label
 
 
-def _some_prefix_agrees(rel, exact: bool) -> bool:
+def _some_prefix_agrees(rel) -> bool:
     acc = Decimal(0)
     for i, p in enumerate(rel.parts):
         acc += p.value
-        tol = sum_tolerance(rel.total.decimals, [q.decimals for q in rel.parts[: i + 1] if q.value != 0], exact)
-        if i >= 1 and abs(acc - rel.total.value) <= tol:
+        if i >= 1 and abs(acc - rel.total.value) <= rel.tolerance(rel.parts[: i + 1]):
             return True
     return False
