@@ -26,7 +26,7 @@ from jixiao.jsonout import decimal_text, dumps
 from jixiao.model import FACT_LABELS, Report
 from jixiao.review import RULES, Rule, load_config, resolve, selection, split_names
 from jixiao.ruledocs import SEVERITY_CN, rule_text
-from jixiao.score import scorecard_table
+from jixiao.score import form_score_table, scorecard_table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="jixiao（绩效）：部门整体支出绩效自评报告的抽取、核查与评分。")
@@ -154,25 +154,40 @@ def check_cmd(
 def score_cmd(
     file: Annotated[Path, typer.Argument(help="报告文件")],
     framework: Annotated[str | None, typer.Option("--framework", help="评分框架（默认按省份、类型、年度选用）")] = None,
+    form_rules: Annotated[str | None, typer.Option(
+        "--form-rules", help="项目支出绩效自评表的计分规则（默认按省份、年度选用；见 data/form_rules）")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
     data: DataOption = None,
 ) -> None:
-    """按指标体系评分：每个指标给出公式、取值及出处、得分，无法计算的指标写明缺少的输入。"""
+    """按指标体系评分：每个指标给出公式、取值及出处、得分，无法计算的指标写明缺少的输入。
+
+    文件中的每张项目支出绩效自评表按其计分规则（财预〔2020〕10号或省级规则）逐行重算，与单位自评得分并列，
+    逐项说明差异。"""
     utf8_streams()
     use_data_option(data)
     try:
-        analysis = pipeline.analyse(file, pipeline.Options(review=False, score=True, framework=framework))
+        analysis = pipeline.analyse(file, pipeline.Options(review=False, score=True, framework=framework,
+                                                           form_rules=form_rules))
     except IngestError as err:
         _report_error(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except JixiaoError as err:
         fail(str(err))
-    if analysis.score is None:
+    forms_only = analysis.report.fact_value("report_kind") == "project_self_evaluation" and analysis.forms
+    if analysis.score is None and not analysis.forms:
         fail(f"{file}：无法评分（{analysis.score_error}）")
     if as_json:
-        sys.stdout.write(analysis.score.to_json_text() + "\n")
+        if analysis.forms:  # {"forms": [...], "scorecard": ...}; a report without forms gives the card alone
+            card = analysis.score.model_dump() if analysis.score is not None and not forms_only else None
+            sys.stdout.write(dumps({"forms": [f.model_dump() for f in analysis.forms], "scorecard": card},
+                                   indent=1) + "\n")
+        else:
+            sys.stdout.write(analysis.score.to_json_text() + "\n")
     else:
-        console().print(scorecard_table(analysis.score))
+        if analysis.score is not None and not forms_only:
+            console().print(scorecard_table(analysis.score))
+        for fs in analysis.forms:
+            console().print(form_score_table(fs))
     raise typer.Exit(EXIT_OK)
 
 

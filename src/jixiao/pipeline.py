@@ -33,7 +33,7 @@ from jixiao.ingest import Document, Table, load
 from jixiao.lexicon import data_dir, use_data
 from jixiao.model import Finding, Report
 from jixiao.review import INTERNAL_ERROR, ReviewInput, load_config, run_rules
-from jixiao.score import FrameworkError, ScoreCard, score
+from jixiao.score import FormScore, FrameworkError, ScoreCard, score, score_forms
 
 log = logging.getLogger("jixiao")
 # file name suffixes kept when bytes are written to a temporary file for reading
@@ -52,6 +52,8 @@ class Options:
             of data/review.yaml. Its ``select`` / ``ignore`` apply when the options give none.
         score: score the report (:class:`~jixiao.score.ScoreCard`).
         framework: the scoring framework id; None to choose it from the report.
+        form_rules: the rules its project forms are scored again under (``data/form_rules``); None to
+            choose them from the report.
         data: the user's data folder (``--data``); applies to the whole process
             (:func:`jixiao.lexicon.use_data`), None to leave the current one.
     """
@@ -62,6 +64,7 @@ class Options:
     config: Mapping[str, Any] | None = None
     score: bool = False
     framework: str | None = None
+    form_rules: str | None = None
     data: Path | str | None = None
 
 
@@ -74,12 +77,14 @@ class Analysis:
         report: what was extracted; ``report.findings`` holds the findings when reviewed.
         score: the score card, when scoring was asked for and the report could be scored.
         score_error: why there is no score card although one was asked for.
+        forms: each project form scored again under its form rules (when scoring was asked for).
     """
 
     document: Document
     report: Report
     score: ScoreCard | None = None
     score_error: str | None = None
+    forms: list[FormScore] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -141,6 +146,7 @@ def analyse_document(document: Document, options: Options = DEFAULT) -> Analysis
         report.findings = review_report(report, document.text, document.tables, options)
     analysis = Analysis(document=document, report=report)
     if options.score:
+        analysis.forms = score_forms(report, options.form_rules)
         try:
             analysis.score = score(report, options.framework)
         except FrameworkError as err:

@@ -531,6 +531,7 @@ FILES: dict[str, type[BaseModel]] = {
 FOLDERS: dict[str, type[BaseModel] | None] = {
     "kpi": KpiPack,
     "frameworks": None,  # validated by jixiao.score.framework.Framework when loaded
+    "form_rules": None,  # validated by jixiao.score.forms.FormRules when loaded
 }
 
 

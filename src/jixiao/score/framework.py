@@ -327,12 +327,17 @@ def load_framework(framework_id: str) -> Framework:
 
 def choose_framework(report: Report) -> Framework:
     """The most specific framework whose ``applies_to`` the report meets, else the default."""
-    frameworks = [load_framework(i) for i in framework_ids()]
-    matching = [fw for fw in frameworks if fw.applies_to.criteria() and fw.applies_to.matches(report)]
+    return most_specific([load_framework(i) for i in framework_ids()], report, "评分框架", FrameworkError)
+
+
+def most_specific(candidates: list, report: Report, what: str, error: type[JixiaoError]):
+    """Of ``candidates`` (each with ``id``, ``applies_to`` and ``default``), the most specific one whose
+    ``applies_to`` the report meets, else the one default; ``error`` names ``what`` otherwise."""
+    matching = [c for c in candidates if c.applies_to.criteria() and c.applies_to.matches(report)]
     if matching:
         # max() keeps the first of equals, so a tie goes to the smallest id
-        return max(sorted(matching, key=lambda fw: fw.id), key=lambda fw: fw.applies_to.criteria())
-    defaults = [fw for fw in frameworks if fw.default]
+        return max(sorted(matching, key=lambda c: c.id), key=lambda c: c.applies_to.criteria())
+    defaults = [c for c in candidates if c.default]
     if len(defaults) != 1:
-        raise FrameworkError(f"须恰有一个默认评分框架（default: true），现有 {len(defaults)} 个")
+        raise error(f"须恰有一个默认{what}（default: true），现有 {len(defaults)} 个")
     return defaults[0]

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from jixiao.jsonout import decimal_text
 from jixiao.score.card import IndicatorScore, ScoreCard
+from jixiao.score.forms import FormScore
 from jixiao.score.rules import NOT_COMPUTABLE, REVIEW, SCORED
 
 _STATUS = {SCORED: "已计分", NOT_COMPUTABLE: "无法计算", REVIEW: "需人工评定"}
@@ -85,3 +86,24 @@ class _Null:
 
     def flush(self) -> None:
         pass
+
+
+_FORM_KIND = {"execution": "预算执行", "quantitative": "定量", "qualitative": "定性", "unscored": "不计分"}
+
+
+def form_score_table(fs: FormScore) -> Table:
+    """A rich table of a form scored again: 指标, 类型, 分值, 自评得分, 重算得分, 差异, 计算过程; the totals
+    in the caption."""
+    code = f"（{fs.code}）" if fs.code else ""
+    lines = [f"自评总分：{_num(fs.stated_total)}　重算总分：{_num(fs.computed_total)}"
+             + (f"　相差：{_num(fs.difference)}" if fs.difference else ""), f"计分规则：{fs.rules_name}", *fs.notes]
+    table = Table(title=f"项目支出绩效自评表重算：{fs.project}{code}", caption="\n".join(lines),
+                  caption_justify="left", show_lines=True)
+    for header, kw in (("指标", {"ratio": 2}), ("类型", {}), ("分值", {"justify": "right"}),
+                       ("自评得分", {"justify": "right"}), ("重算得分", {"justify": "right"}),
+                       ("差异", {"justify": "right"}), ("计算过程", {"ratio": 4})):
+        table.add_column(header, overflow="fold", **kw)
+    for r in fs.rows:
+        table.add_row(r.label, _FORM_KIND[r.kind], _num(r.weight), _num(r.stated), _num(r.computed),
+                      _num(r.difference) if r.difference else "", r.explanation)
+    return table
