@@ -282,7 +282,7 @@ def renumber_headings(text: str, titles: list[str], style: str) -> Transformed:
 
 
 # --------------------------------------------------------------------------- 7. title
-_TITLE = re.compile(r"自评报告|评价报告")
+_TITLE = re.compile(r"自评报告|评价报告|自评表")
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年度?")
 
 
@@ -393,8 +393,8 @@ def hard_wrap(text: str, width: int) -> Transformed:
     out = []
     text = re.sub(r"\[bookmark: [^\]\n]*\]", "", text)  # a Word artefact, not in a PDF's text
     for line in text.split("\n"):
-        if "\t" in line or line.lstrip().startswith("|"):
-            out.append(line)  # a table row, not a paragraph
+        if "\t" in line or line.lstrip().startswith("|") or line.count(" | ") >= 2:
+            out.append(line)  # a table row (also one without outer pipes), not a paragraph
             continue
         if line.strip() and not line[0].isspace():
             line = "\u3000\u3000" + line

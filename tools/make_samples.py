@@ -13,6 +13,10 @@ Produces (fictional units; every figure below is invented):
   (frameworks.md §3.5 layout) matching the figures of the .txt sample of the same unit.
 * ``示例县青石镇农业综合服务中心_2024年度项目支出绩效自评表.xlsx`` — two national 项目支出绩效自评表,
   one per sheet (two projects of one unit), with the defects listed at ``FORMS``.
+* ``示例市滨河区公共就业和人才服务中心_2024年度项目支出绩效自评表.docx`` — a provincial variant (报表编号,
+  指标性质, 度量单位, money in 元) as one Word table, defects at ``FORM_DOCX_MONEY``.
+* ``示例县青山乡人民政府_2023年度项目支出绩效自评表.txt`` — two national forms as a web page copies them
+  (cells separated by " | "), defects at ``FORM_TXT_FORMS``.
 
 The deliberate inconsistencies are documented in ``samples/README.md`` and
 ``samples/expected.yaml``. The text of the .docx lives in ``DOCX_BLOCKS`` below, so the file can
@@ -666,6 +670,131 @@ def build_forms_xlsx() -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
+# docx writer: a provincial 项目支出绩效自评表 (报表编号, 指标性质, 度量单位) as one Word table, money in 元
+# ---------------------------------------------------------------------------------------------
+
+FORM_DOCX_NAME = "示例市滨河区公共就业和人才服务中心_2024年度项目支出绩效自评表.docx"
+FORM_DOCX_UNIT = "示例市滨河区公共就业和人才服务中心"
+# (label, 年初预算数, 调整后预算数, 执行数, 分值, 执行率, 得分) in 元. Deliberate defects: the 执行率 row scores
+# 9.8 where 10 × 92.50% = 9.25 (score-inconsistent); 培训人次 meets its target (812 ≥ 800) but scores 18 of 20
+# with no reason (score-inconsistent); the 分值 column adds to 95, not the 总分 row's 100, while the 得分 add
+# to the 总分 91.8 (sum-mismatch). The rest agrees: 92.50% = 1,248,750 ÷ 1,350,000 on 调整后预算数 (92.5%
+# is not low), the 单位资金 row is all zeros, a 定性 row deducted 1 point with its reason.
+FORM_DOCX_MONEY = [
+    ("资金总额", "1,200,000.00", "1,350,000.00", "1,248,750.00", "10", "92.50%", "9.8"),
+    ("财政资金", "1,200,000.00", "1,350,000.00", "1,248,750.00", "—", "—", "—"),
+    ("单位资金", "0.00", "0.00", "0.00", "—", "—", "—"),
+]
+# (一级, 二级, 三级, 指标性质, 指标值, 度量单位, 实际完成值, 分值, 得分, 未完成原因)
+FORM_DOCX_INDICATORS = [
+    ("产出指标", "数量指标", "创业担保贷款贴息人数", "≥", "120", "人", "131", "20", "20", ""),
+    ("产出指标", "数量指标", "职业技能培训人次", "≥", "800", "人次", "812", "20", "18", ""),
+    ("产出指标", "时效指标", "补贴发放及时率", "≥", "95", "%", "97", "10", "10", ""),
+    ("效益指标", "社会效益指标", "城镇新增就业人数", "≥", "1500", "人", "1620", "20", "20", ""),
+    ("效益指标", "可持续影响指标", "就业服务长效机制", "定性", "健全", "", "基本健全", "10", "9",
+     "部分街道服务站人员不足，明年补充"),
+    ("满意度指标", "服务对象满意度指标", "补贴对象满意度", "≥", "90", "%", "95", "5", "5", ""),
+]
+FORM_DOCX_TOTAL = "91.8"
+
+
+def build_forms_docx() -> bytes:
+    import docx
+    from docx.shared import Pt
+
+    money = [tuple(D(c.replace(",", "")) for c in row[1:4]) for row in FORM_DOCX_MONEY]
+    assert all(money[0][k] == money[1][k] + money[2][k] for k in range(3))
+    assert pct(money[0][2], money[0][1]) == "92.50%"
+    weights = D(FORM_DOCX_MONEY[0][4]) + sum(D(i[7]) for i in FORM_DOCX_INDICATORS)
+    scores = D(FORM_DOCX_MONEY[0][6]) + sum(D(i[8]) for i in FORM_DOCX_INDICATORS)
+    assert weights == 95 and scores == D(FORM_DOCX_TOTAL)
+    doc = docx.Document()
+    normal = doc.styles["Normal"]
+    _set_font(normal.font, "仿宋_GB2312", 10.5)
+    normal.paragraph_format.space_after = Pt(0)
+    title = doc.add_paragraph()
+    _set_font(title.add_run("项目支出绩效自评表").font, "方正小标宋简体", 18, bold=True)
+    doc.add_paragraph("（2024年度）　　报表编号：BH-RS-2024-017")
+    rows: list[list[str]] = [
+        ["项目名称", "37010224T000000210-就业创业补贴资金"],
+        ["主管部门", "示例市滨河区人力资源和社会保障局", "实施单位", FORM_DOCX_UNIT],
+        ["项目资金（元）", "年初预算数", "调整后预算数", "执行数", "分值", "执行率", "得分"],
+        *[list(r) for r in FORM_DOCX_MONEY],
+        ["年度总体目标", "预期目标", "实际完成情况"],
+        ["", "落实创业担保贷款贴息和职业技能培训补贴，全年城镇新增就业1500人以上",
+         "贴息131人，培训812人次，城镇新增就业1620人"],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "实际完成值", "分值", "得分",
+         "未完成原因分析"],
+        *[list(i) for i in FORM_DOCX_INDICATORS],
+        ["总分", "", "", "", "", "", "", "100", FORM_DOCX_TOTAL, ""],
+        ["评价结论", "项目资金使用规范，绩效目标基本完成。"],
+        ["存在问题", "部分街道就业服务站人员不足，政策宣传覆盖面不够。"],
+        ["改进措施", "补充基层服务人员，加强政策宣传。"],
+        ["项目负责人", "孙海涛", "财务负责人", "钱丽", "填报日期", "2025年2月20日"],
+    ]
+    width = max(len(r) for r in rows)
+    table = doc.add_table(rows=len(rows), cols=width)
+    table.style = "Table Grid"
+    for i, r in enumerate(rows):
+        for j, c in enumerate(r):
+            table.cell(i, j).text = c
+        if len(r) == 2:  # a label and one long value: the value spans the row
+            table.cell(i, 1).merge(table.cell(i, width - 1))
+    doc.core_properties.author = FORM_DOCX_UNIT
+    doc.core_properties.title = "2024年度项目支出绩效自评表"
+    doc.core_properties.created = FIXED_TIME
+    doc.core_properties.modified = FIXED_TIME
+    doc.core_properties.last_modified_by = FORM_DOCX_UNIT
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _stable_zip(buf.getvalue())
+
+
+# ---------------------------------------------------------------------------------------------
+# txt: two national forms of a 乡 government as a web page copies them (cells separated by " | ")
+# ---------------------------------------------------------------------------------------------
+
+FORM_TXT_NAME = "示例县青山乡人民政府_2023年度项目支出绩效自评表.txt"
+# Deliberate defects: form 1 misses 改造农村户厕 (186 < 200) but gives it full points (score-inconsistent;
+# target-missed; the reason is written, so no missing-deviation-reason); form 2's 总分 98.6 is not the sum
+# of its scores 9.6 + 40 + 30 + 20 = 99.6 (sum-mismatch). The rest agrees: form 1's 其中 rows add
+# (50.00 + 10.00 = 60.00) and its 100% is right; form 2 starts the year with no budget (年初 0.00, 全年 25.00,
+# 96.00% on 全年预算数: no rate on a zero base), its 其他资金 row is all zeros.
+FORM_TXT_FORMS = [
+    ("农村人居环境整治", [
+        ("年度资金总额", "60.00", "60.00", "60.00", "10", "100.00%", "10"),
+        ("其中：当年财政拨款", "50.00", "50.00", "50.00", "—", "—", "—"),
+        ("上年结转资金", "10.00", "10.00", "10.00", "—", "—", "—")], [
+        ("产出指标", "数量指标", "改造农村户厕", "≥200户", "186户", "30", "30", "部分农户外出务工，改造推迟到明年"),
+        ("产出指标", "时效指标", "垃圾清运及时率", "≥95%", "98%", "20", "20", ""),
+        ("产出指标", "质量指标", "村庄保洁覆盖率", "100%", "100%", "20", "20", ""),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "92%", "20", "20", "")], "100"),
+    ("乡村道路养护", [
+        ("年度资金总额", "0.00", "25.00", "24.00", "10", "96.00%", "9.6"),
+        ("其中：当年财政拨款", "0.00", "25.00", "24.00", "—", "—", "—"),
+        ("其他资金", "0.00", "0.00", "0.00", "—", "—", "—")], [
+        ("产出指标", "数量指标", "养护道路里程", "≥30公里", "32公里", "40", "40", ""),
+        ("效益指标", "社会效益指标", "道路完好率", "≥85%", "88%", "30", "30", ""),
+        ("满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%", "91%", "20", "20", "")], "98.6"),
+]
+
+
+def build_forms_txt() -> bytes:
+    lines = ["示例县青山乡人民政府2023年度项目支出绩效自评表", "发布时间：2024-03-08　来源：示例县青山乡人民政府", ""]
+    for name, money, indicators, total in FORM_TXT_FORMS:
+        weights = D(money[0][4]) + sum(D(i[5]) for i in indicators)
+        assert weights == 100
+        lines += [f"{name}项目支出绩效自评表", "（2023年度）", f"项目名称 | {name}",
+                  "主管部门 | 示例县青山乡人民政府 | 实施单位 | 示例县青山乡人民政府",
+                  "项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分",
+                  *(" | ".join(r) for r in money),
+                  "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施",
+                  *(" | " + " | ".join(i) for i in indicators),
+                  f"总分 | | | | | | 100 | {total} |", "项目负责人：李文斌　填报日期：2024年2月28日", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
 # byte-stable zips
 # ---------------------------------------------------------------------------------------------
 
@@ -734,7 +863,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=SAMPLES, help="output directory (default: samples/)")
     args = ap.parse_args(argv)
 
-    built = {DOCX_NAME: build_docx(), XLSX_NAME: build_xlsx(), FORMS_NAME: build_forms_xlsx()}
+    built = {DOCX_NAME: build_docx(), XLSX_NAME: build_xlsx(), FORMS_NAME: build_forms_xlsx(),
+             FORM_DOCX_NAME: build_forms_docx(), FORM_TXT_NAME: build_forms_txt()}
     if args.check:
         stale = [n for n, b in built.items() if not (args.out / n).exists() or (args.out / n).read_bytes() != b]
         for n in stale:

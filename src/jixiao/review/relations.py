@@ -46,13 +46,15 @@ def _words() -> _Words:
 
 @dataclass
 class Term:
-    """A total or a part of a relation: ``span`` covers its label and figure, ``figure`` the figure alone."""
+    """A total or a part of a relation: ``span`` covers its label and figure, ``figure`` the figure alone;
+    an ``exact`` figure is not rounded, whatever its decimals (full points on a 自评表 row)."""
 
     label: str
     value: Decimal
     decimals: int
     span: Span
     figure: Span
+    exact: bool = False
 
 
 class Label(NamedTuple):
@@ -87,7 +89,8 @@ class Relation:
         """How far the total may be from the sum of ``parts`` (default: all) at the precision written;
         a stated 0 (nothing at all) is exact, whatever its decimals."""
         parts = self.parts if parts is None else parts
-        return sum_tolerance(self.total.decimals, [p.decimals for p in parts if p.value != 0], self.exact)
+        return sum_tolerance(self.total.decimals, [p.decimals for p in parts if p.value != 0 and not p.exact],
+                             self.exact)
 
     def difference(self) -> Decimal:
         return sum((p.value for p in self.parts), Decimal(0)) - self.total.value
@@ -360,7 +363,9 @@ def project_scores(report: Report) -> list[Relation]:
         if any(r.score is None or r.weight is None or len(r.evidence) < 3 for r in rows):
             continue
         span = p.evidence[-1]
-        parts = [Term(r.label, r.score, _written_decimals(r.score), r.evidence[-1], r.evidence[-1]) for r in rows]
+        # full points are exact (a 40 of 40 is not 39.5–40.5); a whole score below its 分值 may be rounded
+        parts = [Term(r.label, r.score, _written_decimals(r.score), r.evidence[-1], r.evidence[-1], r.score == r.weight)
+                 for r in rows]
         scores = Relation(Term("总分", p.total_score, _written_decimals(p.total_score), span, span), parts, True,
                           "score", "分", "form", f"“{p.name}”自评表总分")
         stated = p.total_weight if p.total_weight is not None else Decimal(100)
