@@ -95,7 +95,6 @@ def test_the_same_project_from_every_flattening(joiner):
 
 
 def test_the_same_project_from_an_xlsx_sheet_and_a_word_table(tmp_path):
-    import docx
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -106,14 +105,21 @@ def test_the_same_project_from_an_xlsx_sheet_and_a_word_table(tmp_path):
     wb.save(tmp_path / "form.xlsx")
     assert _got(analyse(tmp_path / "form.xlsx").report) == WANT
 
+    assert _got(analyse(_word_form(tmp_path, ROWS)).report) == WANT
+
+
+def _word_form(folder, rows):
+    """A .docx with the form's title and its rows as one Word table."""
+    import docx
+
     d = docx.Document()
     d.add_paragraph("2023年度项目支出绩效自评表")
-    table = d.add_table(rows=len(ROWS), cols=7)
-    for i, r in enumerate(ROWS):
+    table = d.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+    for i, r in enumerate(rows):
         for j, c in enumerate(r):
             table.cell(i, j).text = c
-    d.save(tmp_path / "form.docx")
-    assert _got(analyse(tmp_path / "form.docx").report) == WANT
+    d.save(folder / "form.docx")
+    return folder / "form.docx"
 
 
 def test_projects_exported_at_three_levels(tmp_path):
@@ -300,20 +306,11 @@ def test_a_year_before_a_projects_name_is_not_its_code():
 
 
 def test_the_provincial_money_rows_are_sources_not_projects(tmp_path):
-    import docx
-
     rows = [["项目名称", "就业见习补贴"], ["主管部门", "示例区人力资源和社会保障局", "实施单位", "示例区就业服务中心"],
             ["项目资金（万元）", "年初预算数", "调整后预算数", "执行数", "分值", "执行率", "得分"],
             ["资金总额", "30.00", "30.00", "28.50", "10", "95.00%", "9.5"],
             ["财政资金", "30.00", "30.00", "28.50", "—", "—", "—"], ["财政专户管理资金", "0", "0", "0", "—", "—", "—"],
             ["单位资金", "0", "0", "0", "—", "—", "—"]]
-    d = docx.Document()
-    d.add_paragraph("2023年度项目支出绩效自评表")
-    table = d.add_table(rows=len(rows), cols=7)
-    for i, r in enumerate(rows):
-        for j, c in enumerate(r):
-            table.cell(i, j).text = c
-    d.save(tmp_path / "form.docx")
-    report = analyse(tmp_path / "form.docx").report
+    report = analyse(_word_form(tmp_path, rows)).report
     assert [(i.name, i.budget, i.actual) for i in report.project_items] == [("就业见习补贴", 30, Decimal("28.50"))]
     assert [f.label for f in report.projects[0].funds] == ["资金总额", "财政资金", "财政专户管理资金", "单位资金"]
