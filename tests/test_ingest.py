@@ -383,3 +383,13 @@ def test_prose_repair_drops_damage_spaces_and_widens_punctuation_but_leaves_tabl
     assert lines_[1] == "执行率3.5%，共1,200人。"
     assert lines_[2].startswith("项目名称 乡村道路养护 实施单位 示例县交通运输局")  # cells of a table on one line
     assert len(pos) == len(text) + 1
+
+
+@pytest.mark.parametrize(("value", "number_format", "shown"), [
+    (68, "0.00", "68.00"), (9.8, "0.0", "9.8"), (0.9779, "0.00%", "97.79%"), (0.5, "0%", "50%"),
+    (1234.5, "#,##0.00", "1,234.50"), (59.93000000000001, "General", "59.93"), (3.14159, "0.00_ ", "3.14"),
+    (2.675, "0.00", "2.68"), (12, "@", "12")])
+def test_an_xlsx_number_reads_as_its_format_shows_it(value, number_format, shown):
+    from jixiao.ingest.xlsx import cell_text
+
+    assert cell_text(value, number_format) == shown  # the precision the sheet writes the figure with

@@ -314,3 +314,17 @@ def test_the_provincial_money_rows_are_sources_not_projects(tmp_path):
     report = analyse(_word_form(tmp_path, rows)).report
     assert [(i.name, i.budget, i.actual) for i in report.project_items] == [("就业见习补贴", 30, Decimal("28.50"))]
     assert [f.label for f in report.projects[0].funds] == ["资金总额", "财政资金", "财政专户管理资金", "单位资金"]
+
+
+def test_a_code_in_a_cell_of_its_own_before_the_name():
+    form = QUALITATIVE.replace("项目名称 | 乡村文化活动补助", "项目名称 | 4311292022000045 | 乡村文化活动补助")
+    (p,) = analyse(form.encode("utf-8"), name="f.txt").report.projects
+    assert (p.name, p.code) == ("乡村文化活动补助", "4311292022000045")
+
+
+def test_a_projects_form_states_its_figures_over_the_narrative():
+    text = ("示例县文化馆2023年度乡村文化活动补助项目支出绩效自评报告\n一、项目基本情况\n乡村文化活动补助项目其他资金年初预算为0，"
+            "年中安排5.00万元，实际支出4.80万元。\n附表：\n" + QUALITATIVE)
+    report = analyse(text.encode("utf-8"), name="r.txt").report
+    (item,) = [i for i in report.project_items if "乡村文化活动补助" in i.name]
+    assert (item.budget, item.actual) == (Decimal("50.00"), Decimal("48.00"))

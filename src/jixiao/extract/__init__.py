@@ -49,7 +49,7 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
     total = report.facts.get("project_expenditure")
     zones = [(ev.end, ctx.line_of(ev.end)[1]) for f in ([total, *total.others] if total else []) for ev in f.evidence]
     zones += list_zones(ctx)
-    report.project_items = merge_items(extract_items(ctx, zones, ctx.subject), merge_items(table_items, forms))
+    report.project_items = merge_items(extract_items(ctx, zones, ctx.subject), table_items, forms)
     report.metrics = table_metrics + extract_metrics(ctx, report.fact_value("unit_name"))
     report.metrics.sort(key=lambda m: m.evidence[0].start if m.evidence else 0)
     return report

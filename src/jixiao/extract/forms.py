@@ -64,6 +64,7 @@ class FormChecks:
     rates: list[TableRate]
     score_conflicts: list[ScoreConflict] = field(default_factory=list)
     rate_scores: list[RateScore] = field(default_factory=list)
+    zero_base_rates: list[TableRate] = field(default_factory=list)  # a rate stated where every budget is 0
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,9 @@ def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = Non
             return None
         name_tok = toks[1]
         k = 2
+    code_tok = None
+    if not code_rx.sub("", name_tok.text) and k < len(toks):  # "项目名称 | 4311292022000045 | 盘王节活动补助"
+        code_tok, name_tok, k = name_tok, toks[k], k + 1
     name = code_rx.sub("", name_tok.text)
     if len(name) < 2 or _NUMERIC.match(name) or stop_rx.search(name):
         return None
@@ -197,10 +201,14 @@ def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = Non
             fig = {k: TableFigure(label, values[k][0], values[k][1], ctx.span(values[k][2].start, values[k][2].end))
                    for k in ("rate", "weight", "score")}
             checks.rate_scores.append(RateScore(name, fig["rate"], fig["weight"], fig["score"]))
-        checks.rates += _rate(ctx, name, values)
+        for label, row in [("", values), *((f"（{lab}）", row) for lab, _, row in rows)]:
+            # the total's rate, and a rate on each source row too (其中：当年财政拨款 … 97.79%)
+            rate = _rate(ctx, name + label, row)
+            checks.rates += [r for r in rate if r.bases[0][1].value > 0]
+            checks.zero_base_rates += [r for r in rate if r.bases[0][1].value == 0]
     project = None
     if with_project:
-        code = code_rx.match(name_tok.text)
+        code = code_rx.match(code_tok.text if code_tok is not None else name_tok.text)
         funds = [_fund_row(ctx, lab, tok, vals) for lab, tok, vals in [(toks[total_at].text, toks[total_at], values), *rows]]
         project = Project(name=name, code=(code.group(0).strip("-—_ ") or None) if code else None, funds=funds,
                           evidence=[ctx.span(name_tok.start, name_tok.end)])
@@ -335,12 +343,15 @@ def _score_conflicts(ctx: TextView, project: str, total_label: str, total: dict,
 
 
 def _rate(ctx: TextView, name: str, values: dict[str, tuple[Decimal, int, Token]]) -> list[TableRate]:
-    """The form's stated 执行率 with the figures it should follow (执行数 over 全年 or 年初 预算数)."""
+    """The form's stated 执行率 with the figures it should follow (执行数 over 全年 or 年初 预算数); with
+    the budgets it was stated on when every one is 0 and money was spent."""
     if "rate" not in values or "actual" not in values:
         return []
     bases = [(c, values[c]) for c in ("budget_full", "budget") if c in values and values[c][0] > 0]
     if not bases:
-        return []
+        bases = [(c, values[c]) for c in ("budget_full", "budget") if c in values]
+        if not bases or values["actual"][0] <= 0 or values["rate"][0] <= 0:
+            return []
 
     def figure(label: str, read: tuple[Decimal, int, Token]) -> TableFigure:
         return TableFigure(label, read[0], read[1], ctx.span(read[2].start, read[2].end))

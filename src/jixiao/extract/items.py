@@ -271,16 +271,20 @@ def _set_amount(it: ProjectItem, explicit: set[str], role: str, value: Decimal, 
         setattr(it, field, value)
 
 
-def merge_items(text_items: list[ProjectItem], table_items: list[ProjectItem]) -> list[ProjectItem]:
-    """Items found in the text, completed by the same projects' rows in tables."""
+def merge_items(text_items: list[ProjectItem], table_items: list[ProjectItem],
+                forms: list[ProjectItem] = ()) -> list[ProjectItem]:
+    """Items found in the text, completed by the same projects' rows in tables; a project's own
+    自评表 (``forms``) states its figures in named columns, so they replace what the text or a table
+    gave for it."""
     out = list(text_items)
-    for t in table_items:
+    for t in [*table_items, *forms]:
+        form = any(t is f for f in forms)
         same = next((it for it in out if same_project(it.name, t.name)), None)
         if same is None:
             out.append(t)
             continue
-        for fld in ("budget", "actual"):
-            if getattr(same, fld) is None and getattr(t, fld) is not None:
+        for fld in ("budget", "adjustment", "actual") if form else ("budget", "actual"):
+            if getattr(t, fld) is not None and (form or getattr(same, fld) is None):
                 setattr(same, fld, getattr(t, fld))
         same.evidence.extend(t.evidence)
     return out

@@ -12,7 +12,8 @@ Numbers are written as Excel shows them without float noise (15 significant digi
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -58,9 +59,15 @@ def cell_text(value, number_format: str | None = "General") -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float | Decimal):
-        if number_format and "%" in number_format.replace('"%"', "").replace("\\%", ""):
-            return number_text(value * 100) + "%"
-        return number_text(value)
+        decimals, grouping, percent = _fixed_format(number_format)
+        if percent:
+            value = value * 100
+        if decimals is None:
+            text = number_text(value)
+        else:  # "0.00" shows 68 as 68.00: the precision the sheet writes the figure with
+            d = Decimal(format(value, ".15g")) if isinstance(value, float) else Decimal(value)
+            text = format(d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), ",f" if grouping else "f")
+        return text + ("%" if percent else "")
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
             return value.date().isoformat()
@@ -70,6 +77,22 @@ def cell_text(value, number_format: str | None = "General") -> str:
     if isinstance(value, dt.timedelta):
         return str(value)
     return clean_cell(str(value))
+
+
+_FIXED = re.compile(r"^[#,]*0(?:\.(0+))?%?$")
+
+
+def _fixed_format(number_format: str | None) -> tuple[int | None, bool, bool]:
+    """(decimals, thousands separators, percent) of a number format such as ``#,##0.00`` or ``0.0%``;
+    decimals None for General and formats other than fixed decimals."""
+    if not number_format:
+        return None, False, False
+    first = re.sub(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]', "", number_format.split(";")[0]).strip()
+    percent = "%" in first
+    m = _FIXED.match(first)
+    if m is None:
+        return None, False, percent
+    return len(m.group(1) or ""), "," in first, percent
 
 
 def number_text(value: int | float | Decimal) -> str:

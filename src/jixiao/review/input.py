@@ -17,6 +17,7 @@ at review time:
 * ``table_rates`` — the 执行率 each form states, with its 执行数 and budgets;
 * ``score_conflicts`` — rows of a form's money part scored differently at the same 执行率;
 * ``rate_scores`` — each form's 执行率 with its 分值 and 得分;
+* ``zero_base_rates`` — a form's 执行率 stated on a row whose budgets are all 0 while money was spent;
 * ``indicator_scores`` — the indicator rows of the tables, or of forms written one cell per line
   (:func:`jixiao.extract.forms.stream_indicators`), with 分值, 得分 and 偏差原因.
 
@@ -91,6 +92,7 @@ class ReviewInput(TextView):
     table_rates: list[TableRate] = field(default_factory=list)
     score_conflicts: list[ScoreConflict] = field(default_factory=list)
     rate_scores: list[RateScore] = field(default_factory=list)
+    zero_base_rates: list[TableRate] = field(default_factory=list)
     indicator_scores: list[IndicatorScore] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)
     _ends: list[int] | None = None
@@ -117,6 +119,7 @@ class ReviewInput(TextView):
         ri.table_rates = forms.rates
         ri.score_conflicts = forms.score_conflicts
         ri.rate_scores = forms.rate_scores
+        ri.zero_base_rates = forms.zero_base_rates
         ri.indicator_scores = indicator_scores(ri, parts) + \
             stream_indicators(ri, [(t.start, t.end) for t in ri.tables])
         return ri

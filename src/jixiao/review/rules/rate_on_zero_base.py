@@ -17,18 +17,27 @@ def _patterns(bases: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return on_base, zero
 
 
+_COLUMN = {"budget_full": "全年（调整后）预算数", "budget": "年初预算数"}
+
+
 @rule("rate-on-zero-base", "J113", "warning", "比率的基数为零",
       "{base}为0，却称“{stated}”。")
 def check(rc):
     """比率或占比所依据的基数，报告本身写明为零。
 
     **何时触发**：报告写明年初预算（或 ``data/review.yaml`` 的 ``rate_on_zero_base.bases`` 所列的其他
-    基数）为0，又称“完成年初预算的××%”之类。按调整后预算计算的执行率不在此列。
+    基数）为0，又称“完成年初预算的××%”之类；或自评表某一资金行的预算数（全年/调整后及年初）都为0，却有执行数并写了
+    执行率。按调整后预算计算的执行率不在此列。
 
     **为什么重要**：以零为基数的比率无从计算，说明口径写错了（多半应为调整后预算或下达数）。
 
     **示例**：该项目年初预算为0，年中追加35.00万元……实际支出35.00万元，完成年初预算的100%。
     """
+    for r in rc.zero_base_rates:  # a form's row: 年初 0.00 · 调整后 0.00 · 执行 12.00 · 执行率 100.00%
+        base = f"{r.label}的{_COLUMN.get(r.bases[0][0], '预算数')}"
+        yield rc.finding("rate-on-zero-base", values={"stated": num(r.rate.value), "base": base},
+                         evidence=[b.span for _, b in r.bases] + [r.actual.span, r.rate.span], base=base,
+                         stated=f"执行率{r.rate.span.text.strip()}")
     on_base, zero = _patterns(rc.config.get("rate_on_zero_base", {}).get("bases", "年初预算"))
     text = rc.text
     zeros = [(m.group("base"), m) for m in zero.finditer(text)]
