@@ -393,3 +393,22 @@ def test_an_xlsx_number_reads_as_its_format_shows_it(value, number_format, shown
     from jixiao.ingest.xlsx import cell_text
 
     assert cell_text(value, number_format) == shown  # the precision the sheet writes the figure with
+
+
+def test_a_form_one_cell_per_line_with_group_labels_is_one_table():
+    from jixiao.pipeline import load_bytes
+
+    cells = ["年度预算申请（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
+             "年度资金总额", "210.00", "226.00", "220.50", "10", "97.57%", "9.76",
+             "按收入性质分",
+             "一般公共预算", "210.00", "226.00", "220.50", "—", "97.57%", "—",
+             "其他资金", "0.00", "0.00", "0.00", "—", "—", "—",
+             "按支出性质分",
+             "基本支出", "180.00", "186.00", "186.00", "—", "100.00%", "—",
+             "项目支出", "30.00", "40.00", "34.50", "—", "86.25%", "—"]
+    doc = load_bytes(("示例县档案馆2023年度部门整体支出绩效自评表\n" + "\n".join(cells) + "\n").encode(), "t.txt")
+    (table,) = doc.tables
+    assert [r[0].text for r in table.rows] == ["年度预算申请（万元）", "年度资金总额", "按收入性质分", "一般公共预算", "其他资金",
+                                               "按支出性质分", "基本支出", "项目支出"]
+    assert [c.text for c in table.rows[-1]] == ["项目支出", "30.00", "40.00", "34.50", "—", "86.25%", "—"]
+    assert [c.start for c in table.rows[2][1:]] == [-1] * 6  # the group label's row has no other cells

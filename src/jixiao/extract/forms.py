@@ -393,7 +393,7 @@ def form_scores(ctx: TextView) -> list[tuple[Decimal, int, Token, Token]]:
                     break
             if len(figures) >= 2 and figures[0].text in ("100", "100.00", "100.0"):
                 parsed = parse_number(figures[-1].text)
-                if parsed and parsed[0] <= 100:
+                if parsed and parsed[0] <= 150:  # a 总分 above its 100 is a finding, still the 总分
                     seen.add(t.start)
                     out.append((parsed[0], parsed[1], figures[-1], figures[0]))
             break

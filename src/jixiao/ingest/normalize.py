@@ -299,17 +299,23 @@ def cell_lines(text: str) -> str:
         best = None
         for s in range(i, r - 2):
             k = r - 1 - s
-            rows, j = 0, r - 1
-            while j + k <= n and _label_cell(lines[j], 30) and all(numeric[j + 1:j + k]):
-                rows, j = rows + 1, j + k
-            if rows >= 2 and all(_label_cell(h, 12) for h in lines[s:r - 1]):
-                best = (s, k, j)
+            rows, j = [s], r - 1
+            while True:
+                if j + k <= n and _label_cell(lines[j], 30) and all(numeric[j + 1:j + k]):
+                    rows, j = [*rows, j], j + k
+                elif (len(rows) > 1 and j + 1 + k <= n and _label_cell(lines[j], 30) and _label_cell(lines[j + 1], 30)
+                      and all(numeric[j + 2:j + 1 + k])):
+                    j += 1  # a group label over the rows that follow (按收入性质分), a row of its own
+                else:
+                    break
+            if len(rows) >= 3 and all(_label_cell(h, 12) for h in lines[s:r - 1]):
+                best = (rows, k, j)
                 break
         if best is None:
             i = r if r > i else i + 1
             continue
-        s, k, j = best
-        for row_start in range(s, j, k):
+        rows, k, j = best
+        for row_start in rows:
             tabs.extend(starts[c] - 1 for c in range(row_start + 1, row_start + k))
         i = j
     if not tabs:

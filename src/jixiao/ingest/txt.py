@@ -45,10 +45,13 @@ def read(path: Path, source: str) -> Document:
 
 
 def tab_tables(text: str) -> list[Table]:
-    """Tables pasted as text: runs of consecutive lines whose cells are separated by tabs."""
+    """Tables pasted as text: runs of consecutive lines whose cells are separated by tabs. A short
+    label alone on a line between two rows of the same width (按收入性质分, a merged group row) is a
+    row of the table, its other cells empty."""
     tables: list[Table] = []
     rows: list[list[Cell]] = []
-    for pos, line in [*lines(text), (len(text) + 1, "")]:
+    every = [*lines(text), (len(text) + 1, "")]
+    for i, (pos, line) in enumerate(every):
         if "\t" in line:
             cells = []
             start = pos
@@ -56,11 +59,23 @@ def tab_tables(text: str) -> list[Table]:
                 cells.append(Cell(part, start, start + len(part)))
                 start += len(part) + 1
             rows.append(cells)
+        elif rows and _group_row(line, len(rows[-1]), every[i + 1][1] if i + 1 < len(every) else ""):
+            label = line.strip()
+            at = pos + line.find(label)
+            rows.append([Cell(label, at, at + len(label))] + [Cell("", -1, -1)] * (len(rows[-1]) - 1))
         elif rows:
             if len(rows) >= 2:
                 tables.append(Table(rows, rows[0][0].start, rows[-1][-1].end))
             rows = []
     return tables
+
+
+_GROUP = re.compile(r"[\u4e00-\u9fff（）()、]{2,15}")
+
+
+def _group_row(line: str, width: int, following: str) -> bool:
+    """A label of a few Chinese characters whose next line is a row of ``width`` cells."""
+    return bool(_GROUP.fullmatch(line.strip())) and "\t" in following and following.count("\t") + 1 == width
 
 
 def decode(data: bytes) -> tuple[str | None, str | None]:

@@ -11,7 +11,8 @@ from jixiao.review.rules.common import fmt, num
 def check(rc):
     """自评表中某项指标（或预算执行率）的得分高于它的分值。
 
-    **何时触发**：自评表的指标行或“年度资金总额”行写明了分值和得分，且得分 > 分值。
+    **何时触发**：自评表的指标行或“年度资金总额”行写明了分值和得分，且得分 > 分值；或自评表的总分高于总分行
+    的分值（100）。
 
     **为什么重要**：任何指标的得分都不能超过分值，超出部分会虚增总分。
 
@@ -25,3 +26,9 @@ def check(rc):
         yield rc.finding("score-exceeds-weight", values={"stated": num(score.value), "computed": num(weight.value)},
                          evidence=[weight.span, score.span], label=label, score=fmt(score.value),
                          weight=fmt(weight.value))
+    for p in rc.report.projects:  # the 总分 above the total of 100
+        if p.total_score is None or p.total_weight is None or p.total_score <= p.total_weight or len(p.evidence) < 2:
+            continue
+        evidence = [p.weight_evidence, p.evidence[-1]] if p.weight_evidence else [p.evidence[-1]]
+        yield rc.finding("score-exceeds-weight", values={"stated": num(p.total_score), "computed": num(p.total_weight)},
+                         evidence=evidence, label=f"{p.name}总分", score=fmt(p.total_score), weight=fmt(p.total_weight))
