@@ -329,3 +329,49 @@ def test_a_projects_form_states_its_figures_over_the_narrative():
     report = analyse(text.encode("utf-8"), name="r.txt").report
     (item,) = [i for i in report.project_items if "乡村文化活动补助" in i.name]
     assert (item.budget, item.actual) == (Decimal("50.00"), Decimal("48.00"))
+
+
+DEPARTMENT = """示例县档案馆2023年度部门整体支出绩效自评表
+部门名称 | 示例县档案馆
+年度预算申请（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分
+年度资金总额 | 210.00 | 226.00 | 220.50 | 10 | 97.57% | 9.76
+按收入性质分 | | | | | |
+一般公共预算 | 210.00 | 226.00 | 220.50 | — | 97.57% | —
+按支出性质分 | | | | | |
+基本支出 | 180.00 | 186.00 | 186.00 | — | 100.00% | —
+项目支出 | 30.00 | 40.00 | 34.50 | — | 86.25% | —
+一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
+产出指标 | 数量指标 | 接收进馆档案 | ≥8000卷 | 8200卷 | 40 | 40 |
+效益指标 | 社会效益指标 | 档案利用服务人次 | ≥6000人次 | 7260人次 | 30 | 30 |
+满意度指标 | 服务对象满意度指标 | 查档群众满意度 | ≥90% | 95% | 20 | 20 |
+总分 | | | | | 100 | {total} |
+"""
+
+
+@pytest.mark.parametrize("flatten", [lambda t: t, lambda t: "\n".join(c.strip() for ln in t.splitlines()
+                                                                       for c in ln.split("|") if c.strip())],
+                         ids=["pipes", "cell-per-line"])
+def test_a_department_form_is_a_form_of_the_report_not_a_project_item(flatten):
+    report = analyse(flatten(DEPARTMENT.format(total="99.76")).encode("utf-8"), name="d.txt").report
+    (form,) = report.projects
+    assert (form.kind, form.name, form.total_score, len(form.indicators)) == ("department", "示例县档案馆",
+                                                                              Decimal("99.76"), 3)
+    assert report.project_items == [] and report.fact_value("basic_expenditure") == Decimal("186.00")
+    assert report.findings == []
+    wrong = analyse(flatten(DEPARTMENT.format(total="98.76")).encode("utf-8"), name="d.txt").report
+    assert [f.message for f in wrong.findings if f.rule == "sum-mismatch"] == [
+        "“示例县档案馆”自评表总分98.76分，与所列4个分项之和99.76分（9.76 + 40 + 30 + 20）不符，相差1.00分。"]
+
+
+def test_a_row_with_no_target_written_and_the_forms_rate_as_a_metric():
+    form = QUALITATIVE.replace(" | 满意度指标 | 服务对象满意度 | 群众满意度 | ≥90% | 93% | 20 | 20 |",
+                               " | 成本指标 | 经济成本指标 | 每场演出补助标准 |  | 1.2万元 | 20 | 20 |") + (
+        "评价结论 | 项目资金使用规范，送戏下乡任务全面完成。\n")
+    report = analyse(form.encode("utf-8"), name="f.txt").report
+    (p,) = report.projects
+    row = p.indicators[-1]
+    assert (row.label, row.target, row.actual, row.unit) == ("每场演出补助标准", None, Decimal("1.2"), "万元")
+    assert p.conclusion == "项目资金使用规范，送戏下乡任务全面完成。"  # words after 项目资金 are not a form label
+    rate = next(m for m in report.metrics if m.label == "乡村文化活动补助预算执行率")
+    assert (rate.value, rate.unit, rate.evidence[0].text) == (96, "%", "96%")
+    assert not [f for f in report.findings if f.rule == "rate-mismatch"]

@@ -46,7 +46,7 @@ def metric_rows(reports: list[Report]) -> list[list]:
 
 PROJECT_COLUMNS = ["source", "unit_name", "fiscal_year", "project", "code", "supervising", "implementing",
                    "total_score", "evidence", "goal_planned", "goal_actual", "conclusion", "problems", "measures",
-                   "leader", "finance_leader"]
+                   "leader", "finance_leader", "kind"]
 FUND_COLUMNS = ["source", "project", "label", "budget", "budget_full", "actual", "rate", "weight", "score", "evidence"]
 INDICATOR_COLUMNS = ["source", "project", "label", "comparator", "target", "actual", "unit", "weight", "score",
                      "reason", "evidence", "target_text", "actual_text"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -195,6 +195,7 @@ class Project(BaseModel):
     ``total_score`` is stated, its cell."""
 
     name: str
+    kind: Literal["project", "department"] = "project"  # a 项目支出 or a 部门整体支出绩效自评表
     code: str | None = None
     supervising: str | None = None  # 主管部门
     implementing: str | None = None  # 实施单位

@@ -11,7 +11,7 @@ from jixiao.extract.forms import FormRead, form_items, form_scores, score_facts,
 from jixiao.extract.identity import identity_facts
 from jixiao.extract.items import extract_items, list_zones, merge_items
 from jixiao.extract.metrics import extract_metrics
-from jixiao.extract.projects import assemble
+from jixiao.extract.projects import assemble, execution_metric
 from jixiao.extract.tables import indicator_scores, table_facts, table_parts
 from jixiao.ingest.document import Document, Table
 from jixiao.model import Report
@@ -41,6 +41,7 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
     for row in (r for r in streamed if r.metric is not None):
         table_metrics.append(row.metric)  # a form's indicator rows written one cell per line (not a table)
         ctx.take_quantities(row.metric.evidence[1:])
+    table_metrics += [m for r in reads if (m := execution_metric(r.project)) is not None]
     if reads:
         rows = indicator_scores(ctx, parts) + streamed
         report.projects = assemble(ctx, reads, rows, form_scores(ctx), report.identity_candidates)

@@ -124,18 +124,29 @@ def form_items(ctx: TextView, checks: FormChecks | None = None,
     the part of the text it covers (up to the next form)."""
     name_rx = _lex()[0]
     text = ctx.text
-    if "项目名称" not in text:
-        return []
-    starts = [m.start() for m in name_rx.finditer(text)]
+    starts = [m.start() for m in name_rx.finditer(text)] if "项目名称" in text else []
+    department = False
+    if not starts and projects is not None and "名称" in text:
+        # a 部门整体支出绩效自评表 (部门名称 | …, the same money rows): a form of the model, not a project item,
+        # whose figures the table reader takes as the department's facts
+        starts, department = [m.start() for m in _department_rx().finditer(text)], True
     items: list[ProjectItem] = []
     for i, a in enumerate(starts):
         b = starts[i + 1] if i + 1 < len(starts) else min(len(text), a + 6000)
-        read = _read_form(ctx, tokens(text, a, b), checks, projects is not None)
+        read = _read_form(ctx, tokens(text, a, b), None if department else checks, projects is not None,
+                          _department_rx() if department else name_rx)
         if read:
-            items.append(read[0])
+            if not department:
+                items.append(read[0])
             if projects is not None and read[1] is not None:
+                read[1].kind = "department" if department else "project"
                 projects.append(FormRead(a, starts[i + 1] if i + 1 < len(starts) else len(text), read[1]))
     return items
+
+
+@data_cache
+def _department_rx() -> re.Pattern[str]:
+    return re.compile(load_yaml("forms.yaml")["department_label"])
 
 
 def form_checks(view: TextView) -> FormChecks:
@@ -146,9 +157,12 @@ def form_checks(view: TextView) -> FormChecks:
 
 
 def _read_form(ctx: TextView, toks: list[Token], checks: FormChecks | None = None,
-               with_project: bool = False) -> tuple[ProjectItem, Project | None] | None:
-    """The form's project item and (``with_project``) the whole form as a Project, or None."""
-    name_rx, cols_lex, total_rx, code_rx, unit_rx, stop_rx, default_unit = _lex()[:7]
+               with_project: bool = False, name_rx: re.Pattern[str] | None = None
+               ) -> tuple[ProjectItem, Project | None] | None:
+    """The form's project item and (``with_project``) the whole form as a Project, or None; the form
+    opens with ``name_rx`` (项目名称, or 部门名称 for a 部门整体 form)."""
+    cols_lex, total_rx, code_rx, unit_rx, stop_rx, default_unit = _lex()[1:7]
+    name_rx = name_rx or _lex()[0]
     if not toks:
         return None
     first = toks[0]
@@ -477,7 +491,10 @@ def _is_text(t: Token) -> bool:
     """A cell that may be a field's value: words, not a figure nor a heading of the form's parts."""
     _, other_rx, category_rx, stop_rx = _indicator_lex()
     return len(t.text) >= 2 and not (_NUMERIC.match(t.text) or other_rx.match(t.text) or category_rx.match(t.text)
-                                     or stop_rx.match(t.text) or _lex()[5].match(t.text))
+                                     or stop_rx.match(t.text) or _FORM_LABEL.fullmatch(t.text))
+
+
+_FORM_LABEL = re.compile(r"(?:项目名称|主管部门|实施单位|项目资金|年度预算申请)(?:[（(][^）)]*[)）])?")
 
 
 # --- the indicator part read as a stream of cells ----------------------------------------------------

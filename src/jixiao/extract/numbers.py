@@ -322,3 +322,9 @@ def find_bare_amounts(text: str, start: int, end: int, unit: str, taken: list[tu
         out.append(Quantity(value=_clean(value * factor), unit=unit, kind="money", decimals=dec + shift,
                             approx=False, comparator=None, start=m.start(), end=m.end(), num_start=m.start()))
     return out
+
+
+def written_decimals(v: Decimal) -> int:
+    """The decimals a Decimal was written with (98.60 → 2, 40 → 0)."""
+    e = v.as_tuple().exponent
+    return -e if isinstance(e, int) and e < 0 else 0

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from jixiao.extract.forms import FormRead, Token, form_fields
-from jixiao.extract.numbers import parse_number
+from jixiao.extract.numbers import parse_number, written_decimals
 from jixiao.extract.tables import IndicatorScore
 from jixiao.extract.textview import TextView
-from jixiao.model import IdentityCandidate, Indicator, Project
+from jixiao.model import IdentityCandidate, Indicator, Metric, Project
 
 
 def assemble(view: TextView, reads: Sequence[FormRead], rows: Sequence[IndicatorScore],
@@ -59,3 +59,13 @@ def _indicator(r: IndicatorScore) -> Indicator:
     ev = [*m.evidence, *scored]
     return Indicator(label=m.label, target=m.target, comparator=m.target_comparator, actual=m.value, unit=m.unit,
                      weight=weight, score=score, reason=r.reason or None, evidence=ev)
+
+
+def execution_metric(p: Project) -> Metric | None:
+    """The 执行率 a form states on its 年度资金总额 row, as a metric of the report (its project named)."""
+    total = p.funds[0] if p.funds else None
+    cell = next((e for e in total.evidence[1:] if e.text.strip().endswith("%")), None) if total else None
+    if total is None or total.rate is None or cell is None:
+        return None
+    label = "预算执行率" if p.kind == "department" else f"{p.name}预算执行率"
+    return Metric(label=label, value=total.rate, unit="%", decimals=written_decimals(total.rate), evidence=[cell])

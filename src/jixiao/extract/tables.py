@@ -475,8 +475,15 @@ def _indicator_row(ctx: TextView, row: list[Cell], cols: dict[str, int],
     taken = [qi for qi, _ in (tq, aq) if qi is not None]
     if label_cell is not None and (tq.quantity is None or aq.quantity is None) and "measure" in cols:
         return _split_indicator_row(ctx, row, cols, label_cell), taken
-    if label_cell is None or tq.quantity is None or aq.quantity is None:
+    untargeted = tq.quantity is None and not row[ti].text.strip(" \t—-/") and len(row) >= width
+    if label_cell is None or (tq.quantity is None and not untargeted) or aq.quantity is None:
         return None, taken
+    if untargeted:  # "人均补助标准 |  | 84元": a result with no 年度指标值 written
+        aq = aq.quantity
+        label = re.sub(r"\s", "", label_cell.text)
+        return Metric(label=label, value=aq.value, unit=aq.unit, kpi=classify(kpi_packs(), label, "", aq.unit),
+                      approx=aq.approx, decimals=aq.decimals,
+                      evidence=[ctx.span(label_cell.start, label_cell.end), ctx.span(row[ai].start, row[ai].end)]), taken
     tq, aq = tq.quantity, aq.quantity
     label = re.sub(r"\s", "", label_cell.text)
     return Metric(label=label, value=aq.value, unit=aq.unit, kpi=classify(kpi_packs(), label, "", aq.unit),

@@ -325,6 +325,7 @@ class FormsFile(_Model):
     """How a 项目支出绩效自评表 reads as a stream of cells."""
 
     name_label: Regex
+    department_label: Regex
     columns: dict[Literal["budget_full", "budget", "actual", "rate", "weight", "score", "reason"], Regex]
     total_row: Regex
     code_prefix: Regex

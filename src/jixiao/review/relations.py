@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from jixiao.extract.numbers import Quantity, parse_number
+from jixiao.extract.numbers import Quantity, parse_number, written_decimals
 from jixiao.lexicon import data_cache, load_yaml, vocab, vocab_pattern
 from jixiao.model import Metric, Report, Span, fact_label
 from jixiao.review.input import ReviewInput
@@ -345,11 +345,6 @@ def table_totals(ri: ReviewInput) -> list[Relation]:
     return out
 
 
-def _written_decimals(v: Decimal) -> int:
-    e = Decimal(v).as_tuple().exponent
-    return -e if isinstance(e, int) and e < 0 else 0
-
-
 def project_scores(report: Report) -> list[Relation]:
     """A 项目支出绩效自评表's 总分 against the 得分 of its 年度资金总额 row and of its indicator rows, when
     the form is complete: every row scored and weighted, the weights adding up to the 总分 row's 分值
@@ -364,17 +359,17 @@ def project_scores(report: Report) -> list[Relation]:
             continue
         span = p.evidence[-1]
         # full points are exact (a 40 of 40 is not 39.5–40.5); a whole score below its 分值 may be rounded
-        parts = [Term(r.label, r.score, _written_decimals(r.score), r.evidence[-1], r.evidence[-1], r.score == r.weight)
+        parts = [Term(r.label, r.score, written_decimals(r.score), r.evidence[-1], r.evidence[-1], r.score == r.weight)
                  for r in rows]
-        scores = Relation(Term("总分", p.total_score, _written_decimals(p.total_score), span, span), parts, True,
+        scores = Relation(Term("总分", p.total_score, written_decimals(p.total_score), span, span), parts, True,
                           "score", "分", "form", f"“{p.name}”自评表总分")
         stated = p.total_weight if p.total_weight is not None else Decimal(100)
         if sum((r.weight for r in rows), Decimal(0)) == stated:
             out.append(scores)
         elif p.weight_evidence is not None and abs(scores.difference()) <= scores.tolerance():
             w = p.weight_evidence  # every row read (their scores make the 总分): the 分值 column is off
-            parts = [Term(r.label, r.weight, _written_decimals(r.weight), r.evidence[-2], r.evidence[-2]) for r in rows]
-            out.append(Relation(Term("分值合计", stated, _written_decimals(stated), w, w), parts, True, "score", "分",
+            parts = [Term(r.label, r.weight, written_decimals(r.weight), r.evidence[-2], r.evidence[-2]) for r in rows]
+            out.append(Relation(Term("分值合计", stated, written_decimals(stated), w, w), parts, True, "score", "分",
                                 "form", f"“{p.name}”自评表分值合计"))
         # else: a layout whose 总分 also covers rows not read (项目决策, 项目管理 …)
     return out

@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from jixiao.errors import DataError, JixiaoError
+from jixiao.extract.numbers import written_decimals
 from jixiao.lexicon import data_cache, data_files, load_model
 from jixiao.model import COMPARATOR_SIGNS, FundRow, Indicator, Project, Report, Span
 from jixiao.review.rules.common import fmt
@@ -205,16 +206,11 @@ def _indicator(i: Indicator, rules: FormRules) -> FormRow:
     return _row(i.label, "quantitative", w, i.score, computed, how, i.evidence)
 
 
-def _decimals(v: Decimal) -> int:
-    e = v.as_tuple().exponent
-    return -e if isinstance(e, int) and e < 0 else 0
-
-
 def _row(label: str, kind: str, weight: Decimal, stated: Decimal | None, computed: Decimal, how: str,
          evidence: list[Span]) -> FormRow:
     diff = None
     if stated is not None:  # the same at the precision the unit wrote (9.8 for 9.77) is no difference
-        diff = Decimal(0) if round_to(computed, _decimals(stated)) == stated else stated - computed
+        diff = Decimal(0) if round_to(computed, written_decimals(stated)) == stated else stated - computed
     if diff:
         how += f"；自评{fmt(stated)}分，相差{fmt(diff)}分"
     return FormRow(label=label, kind=kind, weight=weight, stated=stated, computed=computed, difference=diff,

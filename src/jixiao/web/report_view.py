@@ -99,6 +99,7 @@ def detail_view(d: dict) -> dict[str, Any]:
         for s in (p.get("evidence") or [])[:1]:
             marks.append(Mark(s["start"], s["end"], ref, f"自评表：{p.get('name', '')}"))
         projects.append({"ref": ref, "name": p.get("name") or "", "code": p.get("code") or "",
+                         "department": p.get("kind") == "department",
                          "supervising": p.get("supervising") or "", "implementing": p.get("implementing") or "",
                          "total": fmt_num(p["total_score"]) if p.get("total_score") is not None else "—",
                          "funds": [{k: (fmt_num(f[k]) if f.get(k) is not None else "—") if k != "label" else f[k]

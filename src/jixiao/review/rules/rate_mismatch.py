@@ -27,7 +27,8 @@ def check(rc):
     **示例**：共调解矛盾纠纷1260件，调解成功1215件，调解成功率98.5% → 按件数计算应为96.4%。
     """
     accept_trunc = rc.config.get("rate_mismatch", {}).get("accept_truncation", True)
-    checked: set[int] = set()
+    # a form's 执行率 is checked on its own row's figures (_table_rates), not on the text around it
+    checked: set[int] = {r.rate.span.start for r in [*rc.table_rates, *rc.zero_base_rates]}
     by_para: dict[int, list] = {}
     for m in rc.report.metrics:
         by_para.setdefault(rc.line_of(m.evidence[0].start)[0], []).append(m)
