@@ -375,3 +375,51 @@ def test_a_row_with_no_target_written_and_the_forms_rate_as_a_metric():
     rate = next(m for m in report.metrics if m.label == "乡村文化活动补助预算执行率")
     assert (rate.value, rate.unit, rate.evidence[0].text) == (96, "%", "96%")
     assert not [f for f in report.findings if f.rule == "rate-mismatch"]
+
+
+def test_a_unit_year_groups_its_reports(sqlite_world):
+    from conftest import SAMPLES
+    from jixiao.store import service
+    from jixiao.store.models import User
+    from web_support import login_cookie
+
+    w = sqlite_world
+    table = SAMPLES / "示例市示范区司法局_2024年度整体支出绩效自评表.xlsx"  # the same unit and year as report_a
+    with w.app.state.session_factory() as s:
+        (res,) = service.upload_files(s, s.get(User, w.users["unit_a"].id), [(table.name, table.read_bytes())])
+    d = w.detail(w.report_a)
+    assert [(o["id"], o["filename"]) for o in d["unit_year"]] == [(res.report_id, table.name)]
+    assert w.detail(res.report_id)["unit_year"][0]["id"] == w.report_a
+    assert w.detail(w.report_b)["unit_year"] == []  # another unit
+    login_cookie(w.client, w.app, w.users["reviewer"].id)
+    page = w.client.get(f"/reports/{w.report_a}")
+    assert "本单位2024年度的其他材料（1）" in page.text and table.name in page.text
+
+
+def test_projects_compared_by_execution_rate(sqlite_world):
+    from jixiao.store import service
+    from jixiao.store.models import User
+    from web_support import login_cookie
+
+    w = sqlite_world
+    form = (QUALITATIVE.replace("2023年度", "2024年度").replace("乡村文化活动补助", "社区矫正信息化建设")
+            .replace("示例县文化和旅游局", "示例市司法局").replace("示例县文化馆", "示例市示范区司法局")
+            .replace("年度资金总额 | 50.00 | 50.00 | 48.00 | 10 | 96% | 9.6", "年度资金总额 | 50.00 | 60.00 | 42.00 | 10 | 70% | 7"))
+    with w.app.state.session_factory() as s:
+        service.upload_files(s, s.get(User, w.users["unit_a"].id), [("自评表.txt", form.encode("utf-8"))])
+    auth = w.users["admin"].auth
+    low = w.client.get("/api/compare/projects", params={"below": "80"}, headers=auth).json()
+    assert [(r["name"], r["rate"], r["rate_initial"], r["from_form"]) for r in low["rows"]] == [
+        ("社区矫正信息化建设", 70.0, 84.0, True)]  # 42.00 ÷ 60.00 (全年预算), 42.00 ÷ 50.00 (年初)
+    every = w.client.get("/api/compare/projects", params={"below": ""}, headers=auth).json()["rows"]
+    rates = [r["rate"] for r in every if r["rate"] is not None]
+    assert rates == sorted(rates) and len(every) > 1 and every[0]["name"] == "社区矫正信息化建设"
+    forms = w.client.get("/api/compare/projects", params={"below": "", "forms": "1"}, headers=auth).json()["rows"]
+    assert [r["name"] for r in forms] == ["社区矫正信息化建设"]
+    far = w.client.get("/api/compare/projects", params={"below": ""}, headers=w.users["reviewer_far"].auth).json()
+    assert far["rows"] == []  # a reviewer of another region sees none of them
+    bad = w.client.get("/api/compare/projects", params={"below": "abc"}, headers=auth)
+    assert bad.status_code == 400 and "执行率上限" in bad.json()["detail"]
+    login_cookie(w.client, w.app, w.users["reviewer"].id)
+    page = w.client.get("/compare/projects", params={"below": "80"})
+    assert page.status_code == 200 and "执行率低于 80% 的项目" in page.text and "社区矫正信息化建设" in page.text

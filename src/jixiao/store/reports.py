@@ -162,9 +162,26 @@ def report_detail(db: Session, actor: User, report_id: int, *, include_text: boo
         "can_resubmit": actor.role == "unit" and access.resubmit_refusal(actor, report) is None,
         "can_withdraw": access.withdrawal_refusal(actor, report) is None,
     }
+    out["unit_year"] = unit_year_reports(db, actor, report)
     if include_text:
         out["text"] = report.text or ""
     return out
+
+
+def unit_year_reports(db: Session, actor: User, report: Report, limit: int = 50) -> list[dict[str, Any]]:
+    """The other reports of the same unit and fiscal year that ``actor`` sees (the 部门整体 report and the
+    project forms of one unit-year): id, file name, kind and its label, status, newest first."""
+    if report.fiscal_year is None or (report.unit_id is None and not report.unit_name):
+        return []
+    same_unit = Report.unit_id == report.unit_id if report.unit_id is not None else Report.unit_name == report.unit_name
+    kind = (select(ReportValue.text).where(ReportValue.report_id == Report.id, ReportValue.key == "facts.report_kind")
+            .correlate(Report).scalar_subquery())
+    rows = db.execute(select(Report.id, Report.filename, Report.status, kind.label("kind"))
+                      .where(access.visible_clause(actor), same_unit, Report.fiscal_year == report.fiscal_year,
+                             Report.id != report.id)
+                      .order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)).all()
+    return [{"id": r.id, "filename": r.filename, "status": r.status, "status_label": STATUSES.get(r.status, r.status),
+             "kind": r.kind, "kind_label": REPORT_KINDS.get(r.kind or "", "未识别类型")} for r in rows]
 
 
 def _user_name(user: User | None) -> str:

@@ -20,7 +20,7 @@ user may not see, so ids do not leak; ``ConflictError`` for optimistic locking).
 
 from __future__ import annotations
 
-from jixiao.store.dashboard import compare, compare_keys, dashboard, rule_codes, rule_titles
+from jixiao.store.dashboard import compare, compare_keys, compare_projects, dashboard, rule_codes, rule_titles
 from jixiao.store.errors import (
     ConflictError,
     InvalidInput,
@@ -117,7 +117,7 @@ __all__ = [
     "requeue_interrupted", "BulkResult", "bulk_change_status", "resubmit", "withdraw",
     "ConflictError", "FilterChoices", "InvalidInput", "NotFound", "Page", "PermissionDenied",
     "ReportQuery", "ReportRow", "ServiceError", "UploadRejected", "UploadResult", "analyse_report",
-    "authenticate", "change_status", "compare", "compare_keys", "confirm_filing", "correct_value", "create_api_token",
+    "authenticate", "change_status", "compare", "compare_keys", "compare_projects", "confirm_filing", "correct_value", "create_api_token",
     "create_user", "dashboard", "export_xlsx", "filter_choices", "find_duplicate", "get_or_create_unit", "get_report",
     "get_user", "list_api_tokens", "list_reports", "list_tasks", "list_units", "list_users", "open_task",
     "original_file", "reanalyse", "recover_interrupted", "report_detail", "report_row", "revoke_api_token",

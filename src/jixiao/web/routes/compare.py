@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from jixiao.jsonout import decimal_text
 from jixiao.store import access, service
-from jixiao.store.errors import NotFound
+from jixiao.store.errors import InvalidInput, NotFound
 from jixiao.store.models import User
 from jixiao.web.deps import ApiUser, CurrentUser, SessionDep
 from jixiao.web.format import KPI_LABELS, csv_text, fmt_change, fmt_num, short_label
@@ -92,6 +94,57 @@ def compare_page(request: Request, db: SessionDep, user: CurrentUser):
                   fact_choices=c["fact_choices"], years=c["years"], regions=c["regions"], region=c["region"],
                   year_from=c["year_from"], year_to=c["year_to"], chart=c["chart"], table=table,
                   chart_option=option, csv_url="/compare.csv?" + urlencode(csv_params))
+
+
+def _project_query(request: Request) -> dict[str, Any]:
+    """The filters of the project comparison: region, years, 执行率低于 (a percent; default 80), forms only."""
+    p = request.query_params
+    below_raw = p.get("below", "80").strip()
+    try:
+        below = Decimal(below_raw) if below_raw else None
+    except InvalidOperation:
+        raise InvalidInput(f"执行率上限应为数字：{below_raw}") from None
+    if below is not None and not (0 < below <= 1000):
+        raise InvalidInput("执行率上限应在 0 到 1000 之间")
+    return {"region": p.get("region") or "", "year_from": to_int(p.get("from")), "year_to": to_int(p.get("to")),
+            "below": below, "forms_only": p.get("forms") == "1"}
+
+
+def _projects(db, user: User, q: dict[str, Any]) -> dict[str, Any]:
+    years_all = service.filter_choices(db, user).years
+    years = [y for y in years_all if (q["year_from"] is None or y >= q["year_from"])
+             and (q["year_to"] is None or y <= q["year_to"])]
+    return service.compare_projects(db, user, years=years if (q["year_from"] or q["year_to"]) else None,
+                                    region=q["region"] or None, below=q["below"], forms_only=q["forms_only"])
+
+
+@router.get("/compare/projects", response_class=HTMLResponse)
+def compare_projects_page(request: Request, db: SessionDep, user: CurrentUser):
+    """项目对比: the projects of the reports a reviewer sees, lowest execution rate first (e.g. every
+    project below 80% in a region)."""
+    if not access.is_staff(user):
+        raise NotFound("页面不存在")
+    q = _project_query(request)
+    res = _projects(db, user, q)
+    choices = service.filter_choices(db, user)
+    rows = [{**r, "budget_d": fmt_num(r["budget"]) if r["budget"] is not None else "—",
+             "budget_full_d": fmt_num(r["budget_full"]) if r["budget_full"] is not None else "—",
+             "actual_d": fmt_num(r["actual"]) if r["actual"] is not None else "—",
+             "rate_d": f"{fmt_num(r['rate'])}%" if r["rate"] is not None else "—",
+             "rate_initial_d": f"{fmt_num(r['rate_initial'])}%" if r["rate_initial"] is not None else "—"}
+            for r in res["rows"]]
+    return render(request, "compare_projects.html", user, title="项目对比", nav="compare", rows=rows,
+                  total=res["total"], years=sorted(choices.years), regions=choices.regions, **q)
+
+
+@router.get("/api/compare/projects", tags=API_TAGS)
+def read_compare_projects(request: Request, db: SessionDep, user: ApiUser, region: str | None = None,
+                          below: str | None = "80", forms: str | None = None) -> dict:
+    """项目对比：各报告的项目及其执行率（实际支出 ÷ 全年预算），由低到高；below=执行率上限（%），forms=1 只取自评表的项目。"""
+    res = _projects(db, user, _project_query(request))
+    return {**res, "below": decimal_text(res["below"]) if res["below"] is not None else None,
+            "rows": [{**r, **{k: float(r[k]) if r[k] is not None else None for k in ("rate", "rate_initial")}}
+                     for r in res["rows"]]}
 
 
 @router.get("/compare.csv")
