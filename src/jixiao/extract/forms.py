@@ -126,7 +126,7 @@ def form_items(ctx: TextView, checks: FormChecks | None = None,
     text = ctx.text
     starts = [m.start() for m in name_rx.finditer(text)] if "项目名称" in text else []
     department = False
-    if not starts and projects is not None and "名称" in text:
+    if not starts and projects is not None and "名称" in text and "资金总额" in text:
         # a 部门整体支出绩效自评表 (部门名称 | …, the same money rows): a form of the model, not a project item,
         # whose figures the table reader takes as the department's facts
         starts, department = [m.start() for m in _department_rx().finditer(text)], True
