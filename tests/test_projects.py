@@ -159,6 +159,9 @@ def test_the_workspace_shows_each_form(sqlite_world):
     page = w.client.get(f"/reports/{res.report_id}")
     assert page.status_code == 200
     assert "项目支出绩效自评表（2）" in page.text and "部分农户推迟购机" in page.text and "≥400台" in page.text
+    # each form scored again beside the unit's score: 农机购置补贴 gives 补贴农机台数 32 of 40 where 40 × 352 ÷ 400
+    # = 35.2, so the unit scored 3.2 less than the rules give
+    assert "重算总分 94.2，自评总分 91，自评比重算-3.2分" in page.text and "40 × 352 ÷ 400 = 35.20分" in page.text
 
 
 def test_the_workspace_export_has_the_forms(sqlite_world):

@@ -6,7 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from jixiao.errors import JixiaoError
 from jixiao.jsonout import decimal_text
+from jixiao.model import Fact, Project, Report
+from jixiao.score import score_forms
 from jixiao.store import service
 from jixiao.store.values import ITEM_ATTRS
 from jixiao.web.format import (
@@ -16,6 +19,7 @@ from jixiao.web.format import (
     display_value,
     execution_rate,
     fact_unit,
+    fmt_change,
     fmt_num,
     metric_display,
     short_label,
@@ -94,6 +98,7 @@ def detail_view(d: dict) -> dict[str, Any]:
                       "field_prefix": f"project_items.{name}"})
 
     projects = []
+    rescored = _rescored(d)
     for i, p in enumerate(d.get("projects") or []):
         ref = f"j-{i}"
         for s in (p.get("evidence") or [])[:1]:
@@ -106,7 +111,8 @@ def detail_view(d: dict) -> dict[str, Any]:
                                     for k in ("label", "budget", "budget_full", "actual", "rate", "weight", "score")}
                                    for f in p.get("funds") or []],
                          "indicators": [_indicator_row(ind) for ind in p.get("indicators") or []],
-                         "texts": [(label, p[k]) for k, label in FORM_TEXTS if p.get(k)]})
+                         "texts": [(label, p[k]) for k, label in FORM_TEXTS if p.get(k)],
+                         "rescore": rescored[i] if i < len(rescored) else None})
 
     titles = service.rule_titles()
     codes = service.rule_codes()
@@ -125,6 +131,25 @@ def detail_view(d: dict) -> dict[str, Any]:
         marks = [m for m in marks if m.end <= SHOWN_CHARS]
     return {"text_html": highlight(text, marks), "text_cut": cut, "facts": facts, "metrics": metrics, "items": items,
             "projects": projects, "finding_groups": finding_groups, "info_count": len(groups["info"])}
+
+
+def _rescored(d: dict) -> list[dict[str, Any]]:
+    """Each form of the report scored again under its form rules (财预〔2020〕10号 or the province's), for
+    display: the totals and the rows whose score differs, with how ours was reached."""
+    facts = d.get("facts") or {}
+    report = Report(source=d.get("filename") or "", projects=[Project.model_validate(p) for p in d.get("projects") or []],
+                    facts={k: Fact(key=k, value=facts[k]) for k in ("province", "fiscal_year", "report_kind") if k in facts})
+    try:
+        scored = score_forms(report)
+    except JixiaoError:  # a user's form rules that do not load: the page still shows the form
+        return []
+    return [{"rules": fs.rules_name, "stated": fmt_num(fs.stated_total) if fs.stated_total is not None else "—",
+             "computed": fmt_num(fs.computed_total) if fs.computed_total is not None else "—",
+             "difference": fmt_change(fs.computed_total, fs.stated_total) if fs.difference else "",
+             "rows": [{"label": r.label, "stated": fmt_num(r.stated) if r.stated is not None else "—",
+                       "computed": fmt_num(r.computed) if r.computed is not None else "—",
+                       "difference": fmt_change(r.computed, r.stated), "explanation": r.explanation}
+                      for r in fs.rows if r.difference], "notes": fs.notes} for fs in scored]
 
 
 FORM_TEXTS = (("goal_planned", "预期目标"), ("goal_actual", "实际完成情况"), ("conclusion", "评价结论"),
