@@ -216,3 +216,10 @@ def test_allowance_boundary_examples():
 def test_item_names_exclude_the_list_intro(intro):
     report = extract_text(render("项目支出", intro, "250.00", ["100.00", "150.00"]))
     assert [it.name for it in report.project_items] == NAMES[:2]
+
+
+@pytest.mark.parametrize("intro", ["共2个项目：", "项目：", "两个子项目："])
+def test_item_names_exclude_a_count_of_projects_before_them(intro):
+    text = (f"项目支出92.00万元，{intro}档案数字化经费年初预算50.00万元，实际支出48.00万元；"
+            "档案馆消防改造经费年初预算40.00万元，实际支出44.00万元。")
+    assert [it.name for it in extract_text(text).project_items] == ["档案数字化经费", "档案馆消防改造经费"]
