@@ -233,6 +233,9 @@ QUALITATIVE = """2023年度项目支出绩效自评表
 def test_a_qualitative_row_is_an_indicator_with_its_words(flatten):
     report = analyse(flatten(QUALITATIVE).encode("utf-8"), name="f.txt").report
     (p,) = report.projects
+    assert [(i.level1, i.level2) for i in p.indicators] == [("产出指标", "数量指标"), ("效益指标", "社会效益指标"),
+                                                            # one cell per line, a 二级 cell without 指标 reads as a row's name
+                                                            ("满意度指标", "服务对象满意度" if "|" in flatten(QUALITATIVE) else None)]
     assert [(i.label, i.target_text, i.actual_text, i.target, i.weight, i.score) for i in p.indicators] == [
         ("送戏下乡场次", None, None, 40, 40, 40), ("群众文化生活改善", "明显改善", "有所改善", None, 30, 27),
         ("群众满意度", None, None, 90, 20, 20)]

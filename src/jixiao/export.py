@@ -49,7 +49,7 @@ PROJECT_COLUMNS = ["source", "unit_name", "fiscal_year", "project", "code", "sup
                    "leader", "finance_leader", "kind"]
 FUND_COLUMNS = ["source", "project", "label", "budget", "budget_full", "actual", "rate", "weight", "score", "evidence"]
 INDICATOR_COLUMNS = ["source", "project", "label", "comparator", "target", "actual", "unit", "weight", "score",
-                     "reason", "evidence", "target_text", "actual_text"]
+                     "reason", "evidence", "target_text", "actual_text", "level1", "level2"]
 
 
 def project_rows(reports: list[Report]) -> dict[str, list[list]]:
@@ -67,7 +67,8 @@ def project_rows(reports: list[Report]) -> dict[str, list[list]]:
             for i in p.indicators:
                 indicators.append([r.source, p.name, i.label, i.comparator, _cell(i.target), _cell(i.actual), i.unit,
                                    _cell(i.weight), _cell(i.score), i.reason,
-                                   i.evidence[0].text if i.evidence else "", i.target_text, i.actual_text])
+                                   i.evidence[0].text if i.evidence else "", i.target_text, i.actual_text,
+                                   i.level1, i.level2])
     return {"projects": projects, "project_funds": funds, "project_indicators": indicators}
 
 

@@ -177,6 +177,8 @@ class Indicator(BaseModel):
     target and result are not quantities of one unit) has ``target_text``/``actual_text`` only."""
 
     label: str
+    level1: str | None = None  # 一级指标 (产出指标 …)
+    level2: str | None = None  # 二级指标 (数量指标 …)
     target_text: str | None = None
     actual_text: str | None = None
     target: Decimal | None = None

@@ -16,7 +16,14 @@ from decimal import Decimal
 
 from jixiao.extract.metrics import classify, kpi_packs
 from jixiao.extract.numbers import decimal_shift, money_factor, parse_number
-from jixiao.extract.tables import COMPARATORS, IndicatorScore, Qualitative, TableFigure, TableTotal
+from jixiao.extract.tables import (
+    COMPARATORS,
+    IndicatorScore,
+    Qualitative,
+    TableFigure,
+    TableTotal,
+    indicator_levels,
+)
 from jixiao.extract.textview import TextView
 from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Fact, FundRow, Metric, Project, ProjectItem
@@ -543,10 +550,13 @@ def _stream_rows(ctx: TextView, toks: list[Token], header: list[str], category_r
                  ) -> list[IndicatorScore]:
     out: list[IndicatorScore] = []
     i = 0
+    levels = ("", "")
     while i < len(toks):
         t = toks[i].text
         if stop_rx.match(t):
             break
+        if category_rx.match(t):
+            levels = indicator_levels(levels, [t])
         if category_rx.match(t) or other_rx.match(t) or _NUMERIC.match(t) or t in COMPARATORS:
             i += 1
             continue
@@ -562,7 +572,7 @@ def _stream_rows(ctx: TextView, toks: list[Token], header: list[str], category_r
                     or nxt.text in COMPARATORS or _BOUND.match(after) or after in COMPARATORS):
                 reason = nxt.text  # "部分工程受征地影响未开工": not the next row's name (a figure follows that)
                 used += 1
-        out.append(IndicatorScore(row[0], row[1], row[2], "reason" in header, reason, row[3]))
+        out.append(IndicatorScore(row[0], row[1], row[2], "reason" in header, reason, row[3], levels))
         i += used
     return out
 

@@ -51,13 +51,14 @@ def _indicator(r: IndicatorScore) -> Indicator:
     m = r.metric
     scored = [f.span for f in (r.weight, r.score) if f is not None]
     weight, score = (r.weight.value if r.weight else None), (r.score.value if r.score else None)
+    levels = {"level1": r.levels[0] or None, "level2": r.levels[1] or None}
     if m is None:
         q = r.qualitative
-        return Indicator(label=r.label, target_text=q.target.text.strip(), actual_text=q.actual.text.strip(),
+        return Indicator(label=r.label, **levels, target_text=q.target.text.strip(), actual_text=q.actual.text.strip(),
                          weight=weight, score=score, reason=r.reason or None,
                          evidence=[q.label, q.target, q.actual, *scored])
     ev = [*m.evidence, *scored]
-    return Indicator(label=m.label, target=m.target, comparator=m.target_comparator, actual=m.value, unit=m.unit,
+    return Indicator(label=m.label, **levels, target=m.target, comparator=m.target_comparator, actual=m.value, unit=m.unit,
                      weight=weight, score=score, reason=r.reason or None, evidence=ev)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
@@ -23,6 +23,7 @@ from jixiao.extract.metrics import classify, kpi_packs
 from jixiao.extract.numbers import Quantity, decimal_shift, money_factor, parse_number
 from jixiao.extract.textview import TextView
 from jixiao.ingest.document import Cell, Table
+from jixiao.lexicon import data_cache
 from jixiao.model import Fact, Metric, ProjectItem, Span
 
 _NUM = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
@@ -71,6 +72,7 @@ class IndicatorScore:
     has_reason_column: bool
     reason: str
     qualitative: Qualitative | None = None
+    levels: tuple[str, str] = ("", "")  # 一级指标, 二级指标 (carried down over merged cells)
 
     @property
     def label(self) -> str:
@@ -257,13 +259,17 @@ def indicator_scores(view: TableView, parts: Sequence[TablePart]) -> list[Indica
         if not _is_indicator_part(part):
             continue
         cols = part.cols
+        levels = ("", "")
         for row in part.rows:
             m, _ = _indicator_row(view, row, cols, part.width)
+            label_at = (m.evidence[0].start if m is not None else None)
             if m is None:
                 q = _qualitative_row(view, row, cols, part.width)
                 if q is not None:
-                    out.append(q)
+                    levels = indicator_levels(levels, [c.text for c in row if 0 <= c.start < q.qualitative.label.start])
+                    out.append(replace(q, levels=levels))
                 continue
+            levels = indicator_levels(levels, [c.text for c in row if 0 <= c.start < label_at])
             ai = next((i for i, c in enumerate(row) if c.start == m.evidence[-1].start), None)
             if ai is None:
                 continue
@@ -271,8 +277,27 @@ def indicator_scores(view: TableView, parts: Sequence[TablePart]) -> list[Indica
             reason = _shifted_cell(row, cols, "reason", shift)
             out.append(IndicatorScore(m, _shifted_figure(view, row, cols, "weight", shift, m.label),
                                       _shifted_figure(view, row, cols, "score", shift, m.label), "reason" in cols,
-                                      reason.text.strip(" \t—-/") if reason is not None else ""))
+                                      reason.text.strip(" \t—-/") if reason is not None else "", levels=levels))
     return out
+
+
+def indicator_levels(levels: tuple[str, str], cells: list[str]) -> tuple[str, str]:
+    """The 一级/二级指标 of a row from the cells before its name (a 一级指标 word, else the 二级), the
+    previous row's carried down where a merged cell left them out (a new 一级指标 clears the 二级)."""
+    level1_rx, other_rx = _level_lex()
+    l1, l2 = levels
+    for text in (re.sub(r"\s", "", c) for c in cells):
+        if level1_rx.match(text):
+            l1, l2 = text, ""
+        elif text and not other_rx.match(text) and len(text) <= 12:
+            l2 = text
+    return l1, l2
+
+
+@data_cache
+def _level_lex() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    lx = load_yaml("forms.yaml")
+    return re.compile(lx["indicator_level1"]), re.compile(lx["indicator_header_other"])
 
 
 def _qualitative_row(view: TextView, row: list[Cell], cols: dict[str, int], width: int) -> IndicatorScore | None:

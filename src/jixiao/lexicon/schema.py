@@ -337,6 +337,7 @@ class FormsFile(_Model):
     indicator_columns: dict[Literal["name", "nature", "target", "measure", "achieved", "weight", "score", "reason"],
                             Regex]
     indicator_header_other: Regex
+    indicator_level1: Regex
     indicator_category: Regex
     indicator_stop: Regex
     fields: dict[Literal["goal_planned", "goal_actual", "conclusion", "problems", "measures", "leader",

@@ -46,7 +46,8 @@ FUND_HEADER = [("报告编号", 9), ("单位", 28), ("年度", 7), ("项目名�
                *((f"{label}（万元）", 13) for label in ("年初预算数", "全年预算数", "全年执行数")), ("执行率（%）", 11),
                ("分值", 7), ("得分", 7), ("总分", 7)]
 INDICATOR_HEADER = [("报告编号", 9), ("单位", 28), ("年度", 7), ("项目名称", 32), ("绩效指标", 30), ("比较", 6),
-                    ("年度指标值", 11), ("实际完成值", 11), ("计量单位", 9), ("分值", 7), ("得分", 7), ("偏差原因", 40)]
+                    ("年度指标值", 11), ("实际完成值", 11), ("计量单位", 9), ("分值", 7), ("得分", 7), ("偏差原因", 40),
+                    ("一级指标", 12), ("二级指标", 14)]
 ITEM_HEADER = [("报告编号", 9), ("单位", 28), ("年度", 7), ("项目名称", 36),
                *((f"{label}（万元）", 14) for label in ("年初预算", "调整数", "实际支出", "结转结余")), ("执行率（%）", 11)]
 
@@ -102,7 +103,8 @@ def export_xlsx(db: Session, actor: User, query: ReportQuery | None = None) -> b
                         i.get("label") or "", COMPARATOR_SIGNS.get(i.get("comparator") or "", i.get("comparator")),
                         *(_decimal(i[k]) if i.get(k) is not None else i.get(f"{k}_text") or ""
                           for k in ("target", "actual")), i.get("unit") or "",
-                        _decimal(i.get("weight")), _decimal(i.get("score")), i.get("reason") or ""]])
+                        _decimal(i.get("weight")), _decimal(i.get("score")), i.get("reason") or "",
+                        i.get("level1") or "", i.get("level2") or ""]])
         for report in loaded.values():  # keep memory bounded on large exports
             for c in report.corrections:
                 db.expunge(c)

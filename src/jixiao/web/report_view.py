@@ -167,7 +167,8 @@ def _indicator_row(ind: dict) -> dict[str, str]:
     def value(k: str, comparator: str | None) -> str:  # a 定性 row: its words
         return ind.get(f"{k}_text") or "—" if ind.get(k) is None else target_display(ind[k], comparator, unit)
 
-    return {"label": ind.get("label") or "", "target": value("target", ind.get("comparator")),
+    return {"label": ind.get("label") or "", "levels": " / ".join(x for x in (ind.get("level1"), ind.get("level2")) if x),
+            "target": value("target", ind.get("comparator")),
             "actual": value("actual", None), "weight": num("weight"),
             "score": num("score"), "reason": ind.get("reason") or ""}
 
