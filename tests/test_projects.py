@@ -429,3 +429,22 @@ def test_projects_compared_by_execution_rate(sqlite_world):
     login_cookie(w.client, w.app, w.users["reviewer"].id)
     page = w.client.get("/compare/projects", params={"below": "80"})
     assert page.status_code == 200 and "执行率低于 80% 的项目" in page.text and "社区矫正信息化建设" in page.text
+
+
+def test_a_money_indicator_reads_in_the_unit_it_is_written_in():
+    form = QUALITATIVE.replace(" | 满意度指标 | 服务对象满意度 | 群众满意度 | ≥90% | 93% | 20 | 20 |",
+                               " | 产出指标 | 成本指标 | 每场演出补助标准 | ≤1500元 | 1200元 | 20 | 20 |")
+    report = analyse(form.encode("utf-8"), name="f.txt").report
+    m = next(m for m in report.metrics if m.label == "每场演出补助标准")
+    assert (m.value, m.unit, m.target, m.target_comparator) == (1200, "元", 1500, "<=")  # not 0.12 万元 beside 元
+    assert not [f for f in report.findings if f.rule.startswith("target")]
+
+
+def test_a_unitless_target_written_as_a_bound_one_cell_per_line():
+    form = QUALITATIVE.replace(" | 满意度指标 | 服务对象满意度 | 群众满意度 | ≥90% | 93% | 20 | 20 |",
+                               " | 效益指标 | 生态效益指标 | 渠系水利用系数 | ≥0.62 | 0.65 | 20 | 20 |")
+    lines = "\n".join(c.strip() for ln in form.splitlines() for c in ln.split("|"))
+    (p,) = analyse(lines.encode("utf-8"), name="f.txt").report.projects
+    row = p.indicators[-1]
+    assert (row.label, row.target, row.actual, row.comparator, row.unit) == (
+        "渠系水利用系数", Decimal("0.62"), Decimal("0.65"), ">=", "")

@@ -624,7 +624,7 @@ def _stream_row(ctx: TextView, toks: list[Token], i: int, header: list[str]):
         else:
             return None, 0
         j += 1
-    if target is None or achieved is None or not unit:
+    if target is None or achieved is None or not (unit or comparator):  # a bound makes a unitless target (≥0.62)
         cells = {"target": words.get("target") or (target and target[1]),
                  "achieved": words.get("achieved") or (achieved and achieved[1])}
         if not words or weight is None or score is None or weight.value <= 0 or not all(cells.values()):

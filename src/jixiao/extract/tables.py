@@ -506,15 +506,33 @@ def _indicator_row(ctx: TextView, row: list[Cell], cols: dict[str, int],
     if untargeted:  # "人均补助标准 |  | 84元": a result with no 年度指标值 written
         aq = aq.quantity
         label = re.sub(r"\s", "", label_cell.text)
-        return Metric(label=label, value=aq.value, unit=aq.unit, kpi=classify(kpi_packs(), label, "", aq.unit),
-                      approx=aq.approx, decimals=aq.decimals,
+        value, decimals, _ = _as_written(aq, None)
+        return Metric(label=label, value=value, unit=aq.unit, kpi=classify(kpi_packs(), label, "", aq.unit),
+                      approx=aq.approx, decimals=decimals,
                       evidence=[ctx.span(label_cell.start, label_cell.end), ctx.span(row[ai].start, row[ai].end)]), taken
     tq, aq = tq.quantity, aq.quantity
     label = re.sub(r"\s", "", label_cell.text)
-    return Metric(label=label, value=aq.value, unit=aq.unit, kpi=classify(kpi_packs(), label, "", aq.unit),
-                  approx=aq.approx, target=tq.value, target_comparator=tq.comparator, decimals=aq.decimals,
+    value, decimals, target = _as_written(aq, tq)
+    return Metric(label=label, value=value, unit=aq.unit, kpi=classify(kpi_packs(), label, "", aq.unit),
+                  approx=aq.approx, target=target, target_comparator=tq.comparator, decimals=decimals,
                   evidence=[ctx.span(label_cell.start, label_cell.end), ctx.span(row[ti].start, row[ti].end),
                             ctx.span(row[ai].start, row[ai].end)]), taken
+
+
+def _as_written(actual: Quantity, target: Quantity | None) -> tuple[Decimal, int, Decimal | None]:
+    """An indicator's result (value, decimals) and target in the unit the result is written in: a form's
+    "生均资助标准 | ≥2000元 | 2000元" is 2000 元, not the 0.2 万元 running-text money becomes."""
+    if actual.kind != "money":
+        return actual.value, actual.decimals, target.value if target is not None else None
+    f = money_factor(actual.unit)
+    decimals = max(actual.decimals - decimal_shift(f), 0)
+    value = (actual.value / f).quantize(Decimal(1).scaleb(-decimals))
+    if target is None:
+        return value, decimals, None
+    if target.kind != "money":
+        return value, decimals, target.value
+    td = max(target.decimals - decimal_shift(f), 0)
+    return value, decimals, (target.value / f).quantize(Decimal(1).scaleb(-td))
 
 
 def _align_by_content(ctx: TextView, row: list[Cell], cols: dict[str, int]) -> tuple[int, int] | None:

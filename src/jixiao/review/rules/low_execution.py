@@ -14,7 +14,8 @@ def check(rc):
     """某个项目（或部门整体）的实际支出占预算的比例低于阈值（默认 80%，可配置）。
 
     **何时触发**：同一项目写明了预算数和实际支出数，实际支出 ÷ 预算 × 100 低于阈值；年中追加了
-    预算（调整后预算大于年初预算）时按调整后预算计算，调减时仍按年初预算；部门整体按本年支出合计 ÷
+    预算（调整后预算大于年初预算）时按调整后预算计算，调减时仍按年初预算；项目支出绩效自评表中的项目按表中的
+    全年（调整后）预算数计算（财预〔2020〕10号：执行率 = 全年执行数 ÷ 全年预算数）；部门整体按本年支出合计 ÷
     年初预算计算。预算为 0 或未写明时不判断。
 
     **为什么重要**：执行率是部门整体支出绩效评价中权重最高的指标之一，执行率低说明预算编制不实
@@ -24,9 +25,14 @@ def check(rc):
     """
     threshold = Decimal(str(rc.config.get("low_execution", {}).get("threshold", 80)))
     lines = []
+    # a project's own 自评表 takes its 执行率 on the year's budget (全年/调整后预算数), as the form's rules say
+    full_year = {p.name: p.funds[0].budget_full for p in rc.report.projects
+                 if p.kind == "project" and p.funds and p.funds[0].budget_full is not None}
     for it in rc.report.project_items:
         budget, basis = it.budget, "年初预算"
-        if it.budget is not None and it.adjustment is not None and it.adjustment > 0:
+        if it.name in full_year:
+            budget, basis = full_year[it.name], "全年预算"
+        elif it.budget is not None and it.adjustment is not None and it.adjustment > 0:
             budget, basis = it.budget + it.adjustment, "调整后预算"  # money added in the year is money to spend
         lines.append((it.name, budget, basis, it.actual, it.evidence))
     facts = rc.report.facts

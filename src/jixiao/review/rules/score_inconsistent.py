@@ -18,7 +18,7 @@ def check(rc):
     """得分不符合自评表的计分规则。
 
     **何时触发**：
-    * 预算执行率的得分 ≠ min(执行率, 100%) × 分值（按所写精度比较，相差不足0.1分不计）；
+    * 预算执行率的得分 ≠ min(执行率, 100%) × 分值（按所写精度比较：写作 9.0 的得分与 89.47% × 10 = 8.947 不符，写作 9 的则相符）；
     * 指标实际完成值未达目标，却得了满分；
     * 指标达到目标，却被扣分，且偏差原因栏为空。
 
@@ -32,7 +32,7 @@ def check(rc):
             continue
         expected = min(rate, _HUNDRED) / _HUNDRED * weight
         tolerance = half_unit(r.score.decimals) + weight * half_unit(r.rate.decimals) / _HUNDRED
-        if abs(score - expected) <= tolerance or abs(score - expected) < Decimal("0.1"):
+        if abs(score - expected) <= tolerance:
             continue
         yield rc.finding(
             "score-inconsistent", values={"stated": num(score), "computed": num(round_to(expected, 2))},
