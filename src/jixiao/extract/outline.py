@@ -31,6 +31,7 @@ _NUMBERING = re.compile(
 )
 _CUT = re.compile(r"[。：:；;！？]")
 _TABLE_ROW = re.compile(r"\t|\d+\.\d+")  # a table row or a line of figures, not a heading
+_SECOND_ITEM = re.compile(rf"\s[{_CN}]{{1,3}}、\S")  # "二、…收入 二、外交支出": two panes of one table row
 
 
 @dataclass
@@ -58,6 +59,11 @@ def _title_line() -> re.Pattern[str]:
     """A line that is nothing but a section title (its numbering lost): it ends with a title word."""
     endings = "|".join(load_yaml("outline.yaml")["title_endings"])
     return re.compile(rf"^\s*([\u4e00-\u9fff（）()“”、和及与]{{2,24}}?(?:{endings}))\s*[：:]?\s*$")
+
+
+@data_cache
+def _table_rows() -> re.Pattern[str]:
+    return re.compile(load_yaml("outline.yaml")["table_rows"])
 
 
 @data_cache
@@ -112,6 +118,7 @@ def find_headings(text: str) -> list[Heading]:
     level1 = {s["key"] for s in specs if s["level"] == 1}
     level2 = {s["key"] for s in specs if s["level"] == 2}
     money_or_rate = _money_or_rate()
+    table_rows = _table_rows()
     for line_start, line in lines(text):
         stripped = line.lstrip()
         if not stripped:
@@ -135,8 +142,10 @@ def find_headings(text: str) -> list[Heading]:
         cut = _CUT.search(rest)
         name = (rest[: cut.start()] if cut else rest).strip()
         standalone = cut is None or not rest[cut.end():].strip()
-        if not name or len(name) > 40 or money_or_rate.search(name) or _TABLE_ROW.search(name) or "\t" in rest:
-            continue
+        if (not name or len(name) > 40 or money_or_rate.search(name) or _TABLE_ROW.search(name) or "\t" in rest
+                or _SECOND_ITEM.search(rest) or table_rows.match(name)
+                or table_rows.match(name + _next_word(text, line_start + len(line)))):
+            continue  # a line of figures, or a row of a 决算 table (收入支出决算总表) numbered like a heading
         if not standalone and len(name) > 20:
             continue
         key = classify_heading(name, specs)
@@ -161,6 +170,12 @@ def find_headings(text: str) -> list[Heading]:
             last_list_ordinal = {}
         heads.append(h)
     return heads
+
+
+def _next_word(text: str, line_end: int) -> str:
+    """The first word of the next line ("拨款" after "三、国有资本经营预算财政": a table cell wrapped)."""
+    m = re.match(r"\n[ \t]*(\S+)", text[line_end:line_end + 40])
+    return m.group(1) if m else ""
 
 
 def _unnumbered_titles(text: str) -> list[Heading]:

@@ -248,6 +248,7 @@ class OutlineFile(Checked):
     sections: list[SectionSpec] = Field(min_length=1)
     title_endings: Fragments
     outlines: dict[Identifier, OutlineSpec]
+    table_rows: Regex
 
     def cross_check(self) -> Iterator[tuple[tuple, str]]:
         keys = {s.key for s in self.sections}
