@@ -51,3 +51,9 @@ def test_total_table_rows_and_contents_are_not_fund_sections():
     report = analyse(FINAL.encode("utf-8"), name="决算.txt").report
     assert not [f for f in report.findings if f.rule == "conflicting-values"]
     assert report.fact_value("soe_capital_expenditure") == 0  # "无国有资本经营预算财政拨款收入和支出"
+
+
+def test_a_units_name_broken_by_the_title_line():
+    text = "示例市示例区规划和自然\n资源局\n2024 年度部门决算\n目 录\n第一部分 示例市示例区规划和自然资源局概况\n"
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    assert report.fact_value("unit_name") == "示例市示例区规划和自然资源局"

@@ -157,6 +157,10 @@ def _continues(prev: str, line: str) -> bool:
         return bool(_lex().suffix_end.search(prev))  # the unit alone on the line above a year-first title
     if re.match(r"(?:整体|部门|单位|项目|支出|绩效|自评|评价|报告|资金|专项|预算|决算|的|和|及|[（(])", line):
         return True
+    lead = re.match(r"[\u4e00-\u9fff]{1,12}", line)
+    if (lead and len(prev) <= 24 and _CJK.search(prev[-1:]) and not _lex().suffix_end.search(prev)
+            and _lex().suffix_end.search(lead.group(0)) and re.match(r"\d{4}\s*年", line[lead.end():].lstrip())):
+        return True  # "上海市普陀区规划和自然" / "资源局2024年度部门决算": the unit's name broken by the line
     # the unit (or year and unit) on the line before, the rest of the title on this one
     return bool(re.search(r"\d{4}\s*年度?$", prev)) or bool(_lex().suffix_end.search(prev))
 
