@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -95,3 +96,16 @@ def test_kpi_metrics_are_counted_in_the_packs_unit_others_keep_wan_as_written():
     got = {(m.kpi, m.unit): m.value for m in r.metrics}
     assert got[("legal_consultations", "人次")] == Decimal(21000)
     assert got[(None, "万亩")] == Decimal("3.2")
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("本年收入合计 307.82 本年支出合计 307.82", []),              # 本 begins the next cell's word
+    ("30310 个人农业生产补贴", []),                               # a classification code before a name
+    ("推进“15分钟生活圈”建设", []),                               # part of a name in quotes
+    ("机要通信用车 0 辆", [(0, "辆")]),                           # a unit after a space, at the end
+    ("全年办结信访件 12 件，", [(12, "件")]),
+    ("每天服务 8 小时", [(8, "小时")]),
+    ("平均等候15分钟", [(15, "分钟")]),
+])
+def test_a_count_unit_across_a_gap_is_not_the_next_word(text, want):
+    assert [(q.value, q.unit) for q in find_quantities(text) if q.kind == "count"] == want

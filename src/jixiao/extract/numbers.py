@@ -164,6 +164,11 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 continue
         ns = m.start("num")
         is_cn = not num[0].isdigit()
+        if (unit and not mult and not pct and unit not in money_units and unit not in pct_units
+                and text[m.end("num"):m.start("unit")].isspace() and _is_cjk_word_char(text[m.end():m.end() + 1])):
+            continue  # "307.82 本年支出合计", "30310 个人农业生产补贴": the next cell's word, not a unit
+        if ns > 0 and text[ns - 1] in "“\"《「‘" and _is_cjk_word_char(text[m.end():m.end() + 1]):
+            continue  # "推进“15分钟生活圈”建设": part of a name in quotes
         if not pre and text[max(0, ns - 3):ns].rstrip(" ").endswith("第"):
             continue  # "第 3 页", "第2批": an ordinal, not a count
         if unit == "页" and _PAGE_OF.search(text, max(0, ns - 14), ns):
