@@ -406,6 +406,8 @@ class WordingConfig(_Model):
     down: Regex = "减少"
     flat: Regex = "持平"
     flat_tolerance: Number = 5
+    verdict: Regex = "决算数(?P<rel>大于|小于|等于)预算数"
+    verdict_words: dict[str, Literal["up", "down", "equal", "flat"]] = Field(default_factory=dict)
 
 
 class TextTableConfig(_Model):

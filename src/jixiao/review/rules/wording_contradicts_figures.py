@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from decimal import Decimal
 from functools import lru_cache
 
 from jixiao.review.registry import rule
 from jixiao.review.rules.common import fmt, num
+from jixiao.review.tolerance import half_unit
 
 # "较上年的7.92万元", "比年初预算2961.68万元", "与上年（120人）": the marker and what it compares with
 _MARKER = re.compile(r"(?:比|较|与|同)(?:上年|上一年|去年|上年度|\d{4}年|年初预算|预算|计划|上年同期)?(?:度)?(?:的|同期)?\s*[（(]?\s*$")
@@ -25,7 +27,8 @@ def check(rc):
     """“增加/减少/持平”之类的文字与其比较的两个数字相矛盾。
 
     **何时触发**：一句话写了本期数 A，再写“较（比、与）……B”并说增加（增长、上升）、减少（下降）或
-    持平，而 A 与 B 的大小关系与之相反（持平允许相差 ``flat_tolerance``%）。词表在 ``data/review.yaml``
+    持平，而 A 与 B 的大小关系与之相反（持平允许相差 ``flat_tolerance``%）；或部门决算说明中“年初预算为…，
+    支出决算为…”之后写“决算数大于（小于、等于）预算数”，与这两个数不符。词表在 ``data/review.yaml``
     的 ``wording_contradicts_figures`` 中。
 
     **为什么重要**：文字结论与数字相反，读者会被误导；多半是改写上年报告时只改了数字。
@@ -35,6 +38,7 @@ def check(rc):
     cfg = rc.config.get("wording_contradicts_figures", {})
     up, down, flat = _words(cfg.get("up", "增加"), cfg.get("down", "减少"), cfg.get("flat", "持平"))
     tolerance = Decimal(str(cfg.get("flat_tolerance", 5)))
+    yield from _verdicts(rc, cfg, tolerance)
     text, qs = rc.text, rc.quantities
     for i, b in enumerate(qs):
         if i == 0 or b.approx or b.comparator or b.kind == "percent":
@@ -75,6 +79,42 @@ def check(rc):
             evidence=[rc.span(a.start, a.end), rc.span(marker.start(), word.end())],
             claim=text[marker.start():word.end()].strip(), a_label=a_label, a=fmt(a.value) + a.unit,
             b_label="比较的数字为", b=fmt(b.value) + b.unit)
+
+
+_BUDGET = re.compile(r"预算(?:数)?(?:为|是)?\s*$")
+_SPENT = re.compile(r"(?:支出)?决算(?:数)?(?:为|是)?\s*$")
+
+
+def _verdicts(rc, cfg: dict, tolerance: Decimal):
+    """"年初预算为1560.05万元，支出决算为1511.89万元。决算数大于预算数的主要原因：…": the verdict a 决算 line
+    gives on its own two figures (the last budget and spending amounts before it, after the previous
+    verdict), against them: 大于/小于 exactly, 等于 at the precision written, 持平 within the tolerance."""
+    rx = re.compile(cfg.get("verdict") or r"决算数(?P<rel>大于|小于|等于)预算数")
+    words = cfg.get("verdict_words") or {"大于": "up", "小于": "down", "等于": "equal"}
+    text, qs = rc.text, rc.quantities
+    starts = rc.quantity_starts
+    lo = 0
+    for m in rx.finditer(text):
+        rel = words.get(m.group("rel"))
+        window = [q for q in qs[bisect_left(starts, max(lo, m.start() - 160)):bisect_left(starts, m.start())]
+                  if q.kind == "money" and not q.approx and not q.comparator]
+        lo = m.end()
+        # the words just before each amount, across a line break ("全年预算为\n321.02万元")
+        label = {id(q): re.sub(r"\s", "", text[max(0, q.num_start - 12):q.num_start]) for q in window}
+        budget = next((q for q in reversed(window) if _BUDGET.search(label[id(q)])), None)
+        spent = next((q for q in reversed(window) if _SPENT.search(label[id(q)])), None)
+        if rel is None or budget is None or spent is None or budget.start > spent.start:
+            continue
+        a, b = spent.value, budget.value
+        wrong = {"up": a <= b, "down": a >= b,
+                 "equal": abs(a - b) > half_unit(min(spent.decimals, budget.decimals)) * 2,
+                 "flat": max(a, b) > 0 and abs(a - b) / max(a, b) * 100 > tolerance}[rel]
+        if not wrong:
+            continue
+        yield rc.finding(
+            "wording-contradicts-figures", values={"stated": num(a), "computed": num(b), "direction": rel},
+            evidence=[rc.span(budget.start, budget.end), rc.span(spent.start, spent.end), rc.span(m.start(), m.end())],
+            claim=m.group(0), a_label="决算数", a=fmt(a) + spent.unit, b_label="预算数", b=fmt(b) + budget.unit)
 
 
 def _distance(a: Decimal, b: Decimal) -> Decimal:
