@@ -22,6 +22,9 @@ def check(rc):
     小数位四舍五入后与所写比率不同。97% 只比较到整数，98.8% 比较到一位小数；舍去尾数（96.77%
     写作 96.7%）默认也视为相符，可在配置中关闭。
 
+    也核对变动幅度：“总计A万元。与上年相比，总计减少B万元，下降C%”中，C 应为 B ÷ (A + B)（增加时为 B ÷ (A − B)）；
+    上年为 0（新设单位“增长100%”）时不核对。
+
     **为什么重要**：比率是考核打分的直接依据，算错或“凑数”会影响评价结论。
 
     **示例**：共调解矛盾纠纷1260件，调解成功1215件，调解成功率98.5% → 按件数计算应为96.4%。
@@ -60,6 +63,7 @@ def check(rc):
         yield _finding(rc, rate, denominator, numerator, computed)
     yield from _execution_rates(rc, checked, accept_trunc)
     yield from _table_rates(rc, accept_trunc)
+    yield from _changes(rc, accept_trunc)
 
 
 _EXECUTION = re.compile(r"执行率$|执行进度$|支出进度$")
@@ -134,6 +138,43 @@ def _table_rates(rc, accept_trunc: bool):
             evidence=[span, vspan, actual_span],
             label=f"{tr.label}执行率", stated=fmt(stated), den_label=_BASE_LABEL[col], den=fmt(value),
             num_label="执行数", numv=fmt(actual), computed=fmt(computed))
+
+
+_COMPARED = re.compile(r"^[。；;，,\s]*(?:与|比|较)\s*(?:上年|上一年|去年|上年度|\d{4}\s*年度?)\s*(?:相比|比较)?\s*[，,]\s*"
+                       r"[^，,。；;\d]{0,30}?(?P<dir>增加|减少|增长|下降)\s*$")
+_RATE_WORD = re.compile(r"^[，,\s]*(?P<dir>增长|下降|增加|减少|上升|降低)\s*$")
+
+
+def _changes(rc, accept_trunc: bool):
+    """"收入支出总计2995.39万元。与2023年度相比，收入支出总计减少56.95万元，下降1.87%": the change's percent
+    against last year's figure (this year's ∓ the change); not when last year's was 0 (a new unit's 100%)."""
+    text, qs = rc.text, rc.quantities
+    for i in range(2, len(qs)):
+        current, change, rate = qs[i - 2], qs[i - 1], qs[i]
+        if (rate.kind != "percent" or change.kind != "money" or current.kind != "money" or current.unit != change.unit
+                or any(q.approx or q.comparator for q in (current, change, rate)) or rate.start - current.end > 120):
+            continue
+        said = _COMPARED.match(text[current.end:change.num_start])
+        word = _RATE_WORD.match(text[change.end:rate.num_start])
+        if said is None or word is None:
+            continue
+        up = said.group("dir") in ("增加", "增长")
+        if up != (word.group("dir") in ("增长", "增加", "上升")):
+            continue  # 增加 … 下降: said otherwise, another rule's matter
+        before = current.value - change.value if up else current.value + change.value
+        if before <= 0 or change.value <= 0:
+            continue
+        ok, computed = rate_agrees(rate.value, rate.decimals, change.value, before, accept_trunc)
+        if ok:
+            continue
+        yield rc.finding(
+            "rate-mismatch",
+            values={"stated": num(rate.value), "computed": num(computed), "numerator": num(change.value),
+                    "denominator": num(before), "decimals": rate.decimals},
+            evidence=[rc.span(current.start, current.end), rc.span(change.start, change.end),
+                      rc.span(rate.start, rate.end)],
+            label="变动幅度", stated=fmt(rate.value), den_label=f"上年数（{fmt(current.value)}{'−' if up else '+'}"
+            f"{fmt(change.value)}）", den=fmt(before), num_label="变动额", numv=fmt(change.value), computed=fmt(computed))
 
 
 def _finding(rc, rate, denominator, numerator, computed):
