@@ -410,8 +410,15 @@ class WordingConfig(_Model):
     verdict_words: dict[str, Literal["up", "down", "equal", "flat"]] = Field(default_factory=dict)
 
 
+class TotalOfTable(_Model):
+    table: Regex
+    text: Regex
+    label: str
+
+
 class TextTableConfig(_Model):
     not_the_years: Regex = "累计"
+    totals: list[TotalOfTable] = Field(default_factory=list)
 
 
 class YearMismatchConfig(_Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from jixiao.extract.items import same_project
+from jixiao.extract.numbers import parse_number
 from jixiao.model import fact_label
 from jixiao.review.registry import rule
 from jixiao.review.rules.common import fmt, in_table, num, text_against_table
@@ -23,7 +24,8 @@ def check(rc):
     **何时触发**：同一事实（基本支出、项目支出、支出合计……）在正文与表格中各写一次，数值不同；或正文写某个
     项目的年初预算或实际支出，与项目表格中该项目同一列的数字不同。按两处书写的精度比较：正文
     1208.4万元与表格1208.44相符。正文中另一年度、另一口径（调整后预算、累计支出、项目总投资，
-    词表见 ``data/review.yaml`` 的 ``text_table_mismatch``）的数字不在此列。
+    词表见 ``data/review.yaml`` 的 ``text_table_mismatch``）的数字不在此列。部门决算说明中的“收入支出总计”
+    “财政拨款收入支出总计”与相应决算总表的总计行比较。
 
     **为什么重要**：读者会以表格为准核对正文；二者不一致，说明其中一处抄错或口径不同而未说明。
 
@@ -38,6 +40,7 @@ def check(rc):
             text_fact, table_fact = (other, fact) if in_table(rc, fact.evidence[0].start) else (fact, other)
             yield _finding(rc, fact_label(key), key, text_fact.value, table_fact.value,
                            [text_fact.evidence[-1], table_fact.evidence[-1]])
+    yield from _totals(rc)
     not_the_years = re.compile(rc.config.get("text_table_mismatch", {}).get("not_the_years", "累计"))
     for st in rc.item_statements:
         column = _COLUMN_OF_ROLE.get(st.role)
@@ -53,6 +56,40 @@ def check(rc):
         if differs(q.value, fig.value, q.decimals, fig.decimals):
             yield _finding(rc, f"{st.item}{_COLUMN_NAMES[column]}", st.item, q.value, fig.value,
                            [rc.span(q.start, q.end), row.label, fig.span])
+
+
+_TABLE_TITLE = re.compile(r"决算(?:总)?表\s*$", re.M)
+_TOTAL_ROW = re.compile(r"^\s*总\s*计\s+(?P<num>-?[\d,]+(?:\.\d+)?)", re.M)
+
+
+def _totals(rc):
+    """"上海市X局2024年度收入支出总计0万元" against the 总计 row of its 收入支出决算总表 (review.yaml
+    ``text_table_mismatch.totals``), at the precision both are written with."""
+    text = rc.text
+    for spec in rc.config.get("text_table_mismatch", {}).get("totals", []):
+        table_rx, text_rx = re.compile(spec["table"]), re.compile(spec["text"] + r"\s*(?:为|是|达)?\s*$")
+        row = None
+        for m in table_rx.finditer(text):
+            line_end = text.find("\n", m.end())
+            nxt = _TABLE_TITLE.search(text, line_end if line_end >= 0 else len(text))
+            total = _TOTAL_ROW.search(text, m.end(), nxt.start() if nxt else len(text))
+            if total is not None:
+                row = total
+                break
+        if row is None:
+            continue
+        parsed = parse_number(row.group("num"))
+        if parsed is None:
+            continue
+        value, decimals = parsed
+        for q in rc.quantities:
+            if q.kind != "money" or q.approx or q.unit != "万元" or in_table(rc, q.start) or q.start < row.end():
+                continue
+            if not text_rx.search(re.sub(r"\s", "", text[max(0, q.num_start - 24):q.num_start])):
+                continue
+            if differs(q.value, value, q.decimals, decimals):
+                yield _finding(rc, spec["label"], spec["label"], q.value, value,
+                               [rc.span(q.start, q.end), rc.span(row.start("num"), row.end("num"))])
 
 
 def _finding(rc, label: str, key: str, text_value, table_value, evidence):
