@@ -106,6 +106,8 @@ def test_kpi_metrics_are_counted_in_the_packs_unit_others_keep_wan_as_written():
     ("全年办结信访件 12 件，", [(12, "件")]),
     ("每天服务 8 小时", [(8, "小时")]),
     ("平均等候15分钟", [(15, "分钟")]),
+    ("实有在职人员 35 人在岗", [(35, "人")]),                     # a count before a word, not a table fragment
+    ("全年培训 120 人次参训率高", [(120, "人次")]),
 ])
 def test_a_count_unit_across_a_gap_is_not_the_next_word(text, want):
     assert [(q.value, q.unit) for q in find_quantities(text) if q.kind == "count"] == want
