@@ -3,6 +3,8 @@ open no section of figures (invented 决算 text, none from the PDFs in ../share
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from jixiao.extract.outline import build_sections
 from jixiao.pipeline import analyse
 
@@ -57,3 +59,19 @@ def test_a_units_name_broken_by_the_title_line():
     text = "示例市示例区规划和自然\n资源局\n2024 年度部门决算\n目 录\n第一部分 示例市示例区规划和自然资源局概况\n"
     report = analyse(text.encode("utf-8"), name="决算.txt").report
     assert report.fact_value("unit_name") == "示例市示例区规划和自然资源局"
+
+
+def test_the_appropriation_tables_totals_are_not_the_departments():
+    text = """示例区档案局2024年度部门决算
+收入支出决算总表
+单位：万元
+本年收入合计 1,306.25 本年支出合计 1,300.05
+总计 1,330.40 总计 1,330.40
+221 02 03 购房补贴 58.50 58.50财政拨款收入支出决算总表
+单位：万元
+本年收入合计 1,280.05 本年支出合计 1,280.05
+总计 1,301.68 总计 1,301.68
+"""
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    assert report.fact_value("revenue_total") == Decimal("1306.25")  # not the 财政拨款 table's 1,280.05
+    assert not [f for f in report.findings if f.rule == "conflicting-values"]

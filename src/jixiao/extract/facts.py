@@ -10,6 +10,7 @@ project's 年初预算 from being read as the department's.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from decimal import Decimal
 from functools import lru_cache
 
@@ -50,6 +51,7 @@ def _lex():
         if v.get("fallback"):
             staff[k + ":fallback"] = re.compile(v["fallback"])
     lx["_staff_kinds"] = lx["staff_kinds"]
+    lx["_scoped"] = re.compile(lx["scoped_tables"], re.M)
     units = {k: (re.compile(v["before"]), re.compile(v["after"] + (f"|(?:{v['listed']})(?=\\W|$)" if v.get("listed") else "")))
              for k, v in lx["units"].items()}
     lx["_listed_by"] = {k: (re.compile(v["listed"]), re.compile(v["listed_by"]))
@@ -72,9 +74,16 @@ def add_fact(found: dict[str, list[tuple[int, Fact]]], key: str, prio: int, fact
     found.setdefault(key, []).append((prio, fact))
 
 
+# a table's title at the end of a line (also after a row the text layer ran into it: "…258.50财政拨款收入支出决算总表")
+_TABLE_TITLE = re.compile(r"[^\n\d\s.,]{0,40}决算(?:总)?表[ \t]*$", re.M)
+
+
 def money_facts(ctx: Context, found: dict) -> None:
     lx, money, filler, _, _ = _lex()
     fund_sections = lx["fund_sections"]
+    titles = [(m.start(), bool(lx["_scoped"].match(m.group(0)))) for m in _TABLE_TITLE.finditer(ctx.text)]
+    title_starts = [t[0] for t in titles]
+    scoped_keys = set(lx.get("scoped_keys", ()))
     for qi, q in enumerate(ctx.quantities):
         if q.kind != "money" or q.approx:
             continue
@@ -111,6 +120,10 @@ def money_facts(ctx: Context, found: dict) -> None:
         if best is None:
             continue
         f, start, kw_end = best
+        if f["key"] in scoped_keys and titles:
+            t = bisect_right(title_starts, q.start) - 1
+            if t >= 0 and titles[t][1]:
+                continue  # "本年收入合计" of the 财政拨款收入支出决算总表: the appropriation's, not the department's
         if _another_keyword_after(money, window, kw_end):
             continue  # "财政拨款支出年初预算为0万元": the amount is a qualifier of the keyword
         if lx["_change"].search(window, kw_end):

@@ -164,6 +164,8 @@ class FactsFile(_Model):
     staff: dict[Identifier, StaffFact]
     staff_kinds: Regex
     units: dict[Identifier, UnitCountFact]
+    scoped_tables: Regex
+    scoped_keys: list[Identifier] = Field(default_factory=list)
 
 
 # ── identities.yaml ──────────────────────────────────────────────────────────────────────
