@@ -17,6 +17,7 @@ from functools import lru_cache
 from jixiao.extract.context import Context
 from jixiao.extract.lexicon import load_yaml
 from jixiao.extract.numbers import Quantity
+from jixiao.extract.outline import TABLE_TITLE
 from jixiao.lexicon import vocab
 from jixiao.model import Fact
 
@@ -74,14 +75,11 @@ def add_fact(found: dict[str, list[tuple[int, Fact]]], key: str, prio: int, fact
     found.setdefault(key, []).append((prio, fact))
 
 
-# a table's title at the end of a line (also after a row the text layer ran into it: "…258.50财政拨款收入支出决算总表")
-_TABLE_TITLE = re.compile(r"[^\n\d\s.,]{0,40}决算(?:总)?表[ \t]*$", re.M)
-
-
 def money_facts(ctx: Context, found: dict) -> None:
     lx, money, filler, _, _ = _lex()
     fund_sections = lx["fund_sections"]
-    titles = [(m.start(), bool(lx["_scoped"].match(m.group(0)))) for m in _TABLE_TITLE.finditer(ctx.text)]
+    titles = [(m.start(), bool(lx["_scoped"].match(m.group(0)))) for m in TABLE_TITLE.finditer(ctx.text)
+              ] if "决算" in ctx.text else []
     title_starts = [t[0] for t in titles]
     scoped_keys = set(lx.get("scoped_keys", ()))
     for qi, q in enumerate(ctx.quantities):

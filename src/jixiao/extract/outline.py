@@ -31,6 +31,9 @@ _NUMBERING = re.compile(
 )
 _CUT = re.compile(r"[。：:；;！？]")
 _TABLE_ROW = re.compile(r"\t|\d+\.\d+")  # a table row or a line of figures, not a heading
+# a 决算 table's title at the end of a line (also after a row the text layer ran into it: "…258.50财政拨款收入
+# 支出决算总表"): facts read under it are that table's; the text-table check finds where a table ends with it
+TABLE_TITLE = re.compile(r"[^\n\d\s.,]{0,40}决算(?:总)?表[ \t]*$", re.M)
 _SECOND_ITEM = re.compile(rf"\s[{_CN}]{{1,3}}、\S")  # "二、…收入 二、外交支出": two panes of one table row
 
 

@@ -18,7 +18,7 @@ from jixiao.store.errors import InvalidInput
 from jixiao.store.models import ANALYSIS, STATUSES, FindingCount, Report, ReportValue, User
 from jixiao.store.reports import LIST_COLUMNS, report_row
 from jixiao.store.submission import counted_clause
-from jixiao.store.values import TEXT_FACTS, apply_corrections, number_cell
+from jixiao.store.values import TEXT_FACTS, apply_corrections, number_cell, stored_decimal
 
 
 def rule_titles() -> dict[str, str]:
@@ -150,7 +150,7 @@ def compare_projects(db: Session, actor: User, *, years: list[int] | None = None
 
 
 def _project_row(report: Report, item: dict, from_form: bool) -> dict[str, Any]:
-    budget, adjustment, actual = (_decimal(item.get(k)) for k in ("budget", "adjustment", "actual"))
+    budget, adjustment, actual = (stored_decimal(item.get(k)) for k in ("budget", "adjustment", "actual"))
     base = budget + adjustment if budget is not None and adjustment is not None else budget
     def pct(b: Decimal | None) -> Decimal | None:
         return (actual / b * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) \
@@ -160,10 +160,6 @@ def _project_row(report: Report, item: dict, from_form: bool) -> dict[str, Any]:
     return {"rate_initial": pct(budget) if adjustment is not None else rate,"report_id": report.id, "unit_name": report.unit_name, "fiscal_year": report.fiscal_year,
             "name": item.get("name") or "", "budget": _cell(budget), "budget_full": _cell(base),
             "actual": _cell(actual), "rate": rate, "from_form": from_form}
-
-
-def _decimal(v: Any) -> Decimal | None:
-    return Decimal(str(v)) if isinstance(v, int | float | Decimal) and not isinstance(v, bool) else None
 
 
 def _cell(v: Decimal | None) -> int | float | None:

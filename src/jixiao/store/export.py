@@ -32,7 +32,7 @@ from jixiao.store.clock import beijing
 from jixiao.store.dashboard import rule_codes, rule_titles
 from jixiao.store.models import ANALYSIS, STATUSES, Report, ReportValue, StatusChange, User
 from jixiao.store.reports import LIST_COLUMNS, ReportQuery, filtered, ordered
-from jixiao.store.values import ITEM_ATTRS, apply_corrections
+from jixiao.store.values import ITEM_ATTRS, apply_corrections, stored_decimal
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 CHUNK = 50  # reports whose findings and extracted JSON are read at a time (memory stays bounded)
@@ -90,20 +90,20 @@ def export_xlsx(db: Session, actor: User, query: ReportQuery | None = None) -> b
                     SEVERITY_LABELS.get(f.get("severity"), f.get("severity")), codes.get(rule, ""),
                     titles.get(rule, rule), f.get("message") or ""]])
             for it in _items(report):
-                amounts = [_decimal(it.get(attr)) for attr in ITEM_ATTRS]
+                amounts = [stored_decimal(it.get(attr)) for attr in ITEM_ATTRS]
                 items.append([_cell(items, v) for v in head + [it.get("name") or "", *amounts, _rate(it)]])
             for p in (report.extracted or {}).get("projects") or []:
                 name = [p.get("name") or ""]
                 for f in p.get("funds") or []:
                     funds.append([_cell(funds, v) for v in head + name + [p.get("code") or "", f.get("label") or "", *(
-                        _decimal(f.get(k)) for k in ("budget", "budget_full", "actual", "rate", "weight", "score")),
-                        _decimal(p.get("total_score"))]])
+                        stored_decimal(f.get(k)) for k in ("budget", "budget_full", "actual", "rate", "weight", "score")),
+                        stored_decimal(p.get("total_score"))]])
                 for i in p.get("indicators") or []:
                     indicators.append([_cell(indicators, v) for v in head + name + [
                         i.get("label") or "", COMPARATOR_SIGNS.get(i.get("comparator") or "", i.get("comparator")),
-                        *(_decimal(i[k]) if i.get(k) is not None else i.get(f"{k}_text") or ""
+                        *(stored_decimal(i[k]) if i.get(k) is not None else i.get(f"{k}_text") or ""
                           for k in ("target", "actual")), i.get("unit") or "",
-                        _decimal(i.get("weight")), _decimal(i.get("score")), i.get("reason") or "",
+                        stored_decimal(i.get("weight")), stored_decimal(i.get("score")), i.get("reason") or "",
                         i.get("level1") or "", i.get("level2") or ""]])
         for report in loaded.values():  # keep memory bounded on large exports
             for c in report.corrections:
@@ -148,15 +148,8 @@ def _cell(ws, v: Any) -> WriteOnlyCell:
     return c
 
 
-def _decimal(v: Any) -> Decimal | None:
-    if v is None or isinstance(v, bool) or not isinstance(v, (int, float, Decimal)):
-        return None
-    d = Decimal(str(v))
-    return d if d.is_finite() else None
-
-
 def _rate(item: dict) -> Decimal | None:
-    budget, actual = _decimal(item.get("budget")), _decimal(item.get("actual"))
+    budget, actual = stored_decimal(item.get("budget")), stored_decimal(item.get("actual"))
     if budget is None or actual is None or budget <= 0:
         return None
     return (actual / budget * 100).quantize(Decimal("0.1"))

@@ -279,6 +279,15 @@ def _row(path: str, label: str, extracted: Any, value: Any, eff: Effective, evid
             "evidence": evidence}
 
 
+def stored_decimal(v: Any) -> Decimal | None:
+    """A number of the stored JSON (int or float) as an exact Decimal through its shortest text, or None
+    for anything else (absent, text, a bool, NaN)."""
+    if v is None or isinstance(v, bool) or not isinstance(v, (int, float, Decimal)):
+        return None
+    d = Decimal(str(v))
+    return d if d.is_finite() else None
+
+
 def number_cell(num: Any) -> int | float:
     """A stored number for a spreadsheet or JSON cell (int when integral)."""
     return int(num) if num == int(num) else float(num)

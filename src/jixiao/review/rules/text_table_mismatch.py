@@ -6,6 +6,7 @@ import re
 
 from jixiao.extract.items import same_project
 from jixiao.extract.numbers import parse_number
+from jixiao.extract.outline import TABLE_TITLE
 from jixiao.model import fact_label
 from jixiao.review.registry import rule
 from jixiao.review.rules.common import fmt, in_table, num, text_against_table
@@ -58,7 +59,6 @@ def check(rc):
                            [rc.span(q.start, q.end), row.label, fig.span])
 
 
-_TABLE_TITLE = re.compile(r"决算(?:总)?表\s*$", re.M)
 _TOTAL_ROW = re.compile(r"^\s*总\s*计\s+(?P<num>-?[\d,]+(?:\.\d+)?)", re.M)
 
 
@@ -71,7 +71,7 @@ def _totals(rc):
         row = None
         for m in table_rx.finditer(text):
             line_end = text.find("\n", m.end())
-            nxt = _TABLE_TITLE.search(text, line_end if line_end >= 0 else len(text))
+            nxt = TABLE_TITLE.search(text, line_end if line_end >= 0 else len(text))
             total = _TOTAL_ROW.search(text, m.end(), nxt.start() if nxt else len(text))
             if total is not None:
                 row = total
