@@ -9,7 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import yaml
+
 from jixiao import pipeline
+from jixiao.review import load_config
+from jixiao.review.documents import pair_findings
 
 TOL = Decimal("0.005")
 
@@ -114,4 +118,22 @@ def score_folder(gold_dir: Path, docs_dir: Path | None = None) -> Score:
             if any(x["rule"] == f["rule"] and f["subject"] in _text_of(x) for x in findings):
                 score.false_flags += 1
                 score.misses.append(f"{gold['doc']}: false flag {f['rule']} about {f['subject']}")
+    return score
+
+
+def score_pairs(folder: Path) -> Score:
+    """The cross-document pairs of a set (``pairs.yaml``: a self-evaluation and the 部门决算 of the same unit and
+    year, with the cross-document-mismatch findings expected and not to be raised), scored like the findings."""
+    score = Score()
+    for pair in yaml.safe_load((folder / "pairs.yaml").read_text(encoding="utf-8")):
+        names = (pair["self_evaluation"], pair["final_accounts"])
+        reports = [(n, pipeline.analyse(folder / n).report.to_json()) for n in names]
+        found = [f.model_dump() for fs in pair_findings(reports, load_config()).values() for f in fs]
+        for f in pair.get("expected_findings", []):
+            hit = any(x["rule"] == f["rule"] and f["subject"] in _text_of(x) for x in found)
+            score.add("findings", hit, f"{names[0]}: {f['rule']} about {f['subject']}")
+        for f in pair.get("must_not_flag", []):
+            if any(x["rule"] == f["rule"] and f["subject"] in _text_of(x) for x in found):
+                score.false_flags += 1
+                score.misses.append(f"{names[0]}: false flag {f['rule']} about {f['subject']}")
     return score

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus_score import score_folder
+from corpus_score import score_folder, score_pairs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -25,6 +25,7 @@ FLOORS = {
     "dev11": (0.88, 0.75, 0.93, 0.82, 0.80, 0),
     "dev12": (0.90, 0.62, 0.95, 0.90, 0.80, 0),
     "dev_forms": (0.93, 0.95, 0.0, 0.85, 0.90, 0),
+    "dev_accounts": (0.93, 0.0, 0.9, 0.0, 0.55, 0),
     "heldout": (0.98, 0.95, 0.95, 0.95, 0.90, 0),
     "heldout2": (0.98, 0.95, 0.95, 0.95, 0.95, 0),
     "heldout3": (0.85, 0.75, 0.90, 0.85, 0.85, 0),
@@ -49,5 +50,18 @@ def test_fixture_set_floors(name):
     assert score.rate("items") >= items, detail
     assert score.rate("kpi") >= kpi, detail
     assert score.rate("labelled") >= labelled, detail
+    assert score.rate("findings") >= findings, detail
+    assert score.false_flags <= flags, detail
+
+
+# 部门决算 sets (issue 11): the self-evaluation and the 决算 of one unit-year held against each other
+PAIR_FLOORS = {"dev_accounts": (0.6, 0)}
+
+
+@pytest.mark.parametrize("name", sorted(PAIR_FLOORS))
+def test_cross_document_pairs(name):
+    score = score_pairs(FIXTURES / name)
+    findings, flags = PAIR_FLOORS[name]
+    detail = f"{name}: {score.summary()} {score.misses}"
     assert score.rate("findings") >= findings, detail
     assert score.false_flags <= flags, detail

@@ -3,10 +3,19 @@ open no section of figures (invented 决算 text, none from the PDFs in ../share
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SHARED
+from corpus_score import score_folder
+from jixiao.cli import app
 from jixiao.extract.outline import build_sections
 from jixiao.pipeline import analyse
+from jixiao.review import ReviewInput, load_config
 
 FINAL = """示例市示例区档案局 2024 年度部门决算
 目 录
@@ -75,3 +84,140 @@ def test_the_appropriation_tables_totals_are_not_the_departments():
     report = analyse(text.encode("utf-8"), name="决算.txt").report
     assert report.fact_value("revenue_total") == Decimal("1306.25")  # not the 财政拨款 table's 1,280.05
     assert not [f for f in report.findings if f.rule == "conflicting-values"]
+
+
+# --- the 决算 table model (invented tables, tab-separated as a .txt gives them) -----------------------------
+
+T = "\t"
+
+
+def _table(title: str, header: list[str], rows: list[list[str]], unit: str = "万元") -> str:
+    return f"{title}\n编制单位：示例县档案馆\t单位：{unit}\n" + T.join(header) + "\n" + \
+        "\n".join(T.join(r) for r in rows) + "\n"
+
+
+def _accounts(expenditure_total: str = "380.20", unit: str = "万元", scale: int = 1) -> str:
+    def m(v: str) -> str:
+        return "" if v == "" else f"{Decimal(v) * scale:.2f}"
+
+    return ("示例县档案馆2024年度部门决算\n第二部分 2024年度部门决算表\n"
+            + _table("收入支出决算总表", ["项目", "决算数", "项目", "决算数"], [
+                ["一、一般公共预算财政拨款收入", m("380.20"), "一、一般公共服务支出", m("352.10")],
+                ["", "", "二、社会保障和就业支出", m("28.10")],
+                ["本年收入合计", m("380.20"), "本年支出合计", m(expenditure_total)],
+                ["年初结转和结余", "", "年末结转和结余", ""],
+                ["总计", m("380.20"), "总计", m(expenditure_total)]], unit)
+            + _table("支出决算表", ["科目编码", "", "", "科目名称", "本年支出合计", "基本支出", "项目支出"], [
+                ["类", "款", "项", "合计", m("380.20"), m("280.20"), m("100.00")],
+                ["201", "", "", "一般公共服务支出", m("352.10"), m("252.10"), m("100.00")],
+                ["201", "26", "", "档案事务", m("352.10"), m("252.10"), m("100.00")],
+                ["201", "26", "01", "行政运行", m("252.10"), m("252.10"), ""],
+                ["201", "26", "04", "档案馆", m("100.00"), "", m("100.00")],
+                ["208", "", "", "社会保障和就业支出", m("28.10"), m("28.10"), ""]], unit)
+            + _table("一般公共预算财政拨款基本支出决算表",
+                     ["经济分类科目编码", "科目名称", "决算数", "经济分类科目编码", "科目名称", "决算数"], [
+                ["301", "工资福利支出", m("248.60"), "302", "商品和服务支出", m("31.60")],
+                ["人员经费合计", "", m("248.60"), "公用经费合计", "", m("31.60")]], unit)
+            + "第三部分 2024年度部门决算情况说明\n一、收入支出决算总体情况说明\n示例县档案馆2024年度收入支出总计380.20万元。\n")
+
+
+def test_the_tables_are_read_by_title_header_and_code():
+    analysis = analyse(_accounts().encode("utf-8"), name="决算.txt")
+    doc = analysis.document
+    ri = ReviewInput.build(analysis.report, doc.text, doc.tables, load_config())
+    kinds = [t.kind for t in ri.accounts]
+    assert kinds == ["summary", "expenditure", "basic"]
+    summary, expenditure, basic = ri.accounts
+    assert len(summary.panes) == 2 and len(basic.panes) == 2  # 收入 | 支出; 人员经费 | 公用经费
+    assert expenditure.panes[0] == ["本年支出合计", "基本支出", "项目支出"]
+    codes = [r.code for r in expenditure.rows]
+    assert codes == [None, "201", "20126", "2012601", "2012604", "208"]  # 201 | 26 | 01 over three columns
+    assert [r.level for r in expenditure.rows[1:4]] == [1, 2, 3]
+    fact = analysis.report.facts["basic_expenditure"]
+    assert fact.value == Decimal("280.20")
+    assert doc.text[fact.evidence[-1].start:fact.evidence[-1].end] == "280.20"  # the cell itself
+    assert analysis.report.fact_value("personnel_expenditure") == Decimal("248.60")
+    assert not [f for f in analysis.report.findings if f.rule in ("cross-table-mismatch", "sum-mismatch")]
+
+
+def test_a_broken_identity_names_the_table_row_and_column():
+    report = analyse(_accounts(expenditure_total="390.20").encode("utf-8"), name="决算.txt").report
+    hits = [f for f in report.findings if f.rule == "cross-table-mismatch"]
+    assert hits, [f.message for f in report.findings]
+    f = next(f for f in hits if "本年支出合计" in f.message and "390.20" in f.message)
+    assert "《收入支出决算总表》" in f.message and "380.20" in f.message
+    assert any(loc.get("table") == "收入支出决算总表" and loc.get("row") == "本年支出合计" for loc in f.locations)
+
+
+def test_a_table_in_yuan_gives_the_same_facts_and_findings_as_in_wanyuan():
+    """Metamorphic: the same tables written in 元 (×10000) read as the same 万元 figures, and the same identity
+    breaks the same way."""
+    for total in ("380.20", "390.20"):
+        wan = analyse(_accounts(total).encode("utf-8"), name="决算.txt").report
+        yuan = analyse(_accounts(total, unit="元", scale=10000).encode("utf-8"), name="决算.txt").report
+        for key in ("basic_expenditure", "project_expenditure", "personnel_expenditure", "expenditure_total"):
+            assert wan.fact_value(key) == yuan.fact_value(key), key
+        rules = sorted(f.rule for f in wan.findings if f.rule == "cross-table-mismatch")
+        assert rules == sorted(f.rule for f in yuan.findings if f.rule == "cross-table-mismatch")
+
+
+def test_renaming_the_unit_changes_nothing_checked():
+    """Metamorphic: another unit's name in every place gives the same findings."""
+    a = analyse(_accounts("390.20").encode("utf-8"), name="决算.txt").report
+    b = analyse(_accounts("390.20").replace("示例县档案馆", "样板市林业站").encode("utf-8"), name="决算.txt").report
+    assert [f.rule for f in a.findings] == [f.rule for f in b.findings]
+
+
+# --- two documents: the self-evaluation against its 决算 -------------------------------------------------
+
+SELF = ("示例县档案馆2024年度部门整体支出绩效自评报告\n一、部门概况\n示例县档案馆内设机构3个。\n二、部门整体支出情况\n"
+        "2024年度本年收入合计380.20万元，本年支出合计{}万元，其中：基本支出280.20万元，项目支出100.00万元。\n"
+        "三、存在的问题\n档案数字化进度偏慢。\n")
+
+
+def test_check_holds_a_self_evaluation_against_its_final_accounts(tmp_path):
+    accounts = tmp_path / "决算.txt"
+    accounts.write_text(_accounts(), encoding="utf-8")
+    wrong, right = tmp_path / "自评.txt", tmp_path / "自评2.txt"
+    wrong.write_text(SELF.format("390.20"), encoding="utf-8")
+    right.write_text(SELF.format("380.2"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(wrong), str(accounts), "--json"])
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    by_source = {Path(d["source"]).name: d["findings"] for d in lines}
+    own = [f for f in by_source["自评.txt"] if f["rule"] == "cross-document-mismatch"]
+    assert own and "390.20" in own[0]["message"] and "380.20" in own[0]["message"]
+    assert own[0]["values"]["other"]["source"].endswith("决算.txt")
+    theirs = [f for f in by_source["决算.txt"] if f["rule"] == "cross-document-mismatch"]
+    assert theirs  # the finding is on both documents, each with its own evidence
+    result = CliRunner().invoke(app, ["check", str(right), str(accounts), "--json"])
+    assert "cross-document-mismatch" not in result.stdout  # 380.2 and 380.20 agree at the written precision
+    alone = CliRunner().invoke(app, ["check", str(wrong), "--json"])
+    assert "cross-document-mismatch" not in alone.stdout
+
+
+# --- the real 决算 PDFs of ../shared, against our own reading of them (tests/fixtures/pdf_gold) --------------
+
+PDFS = SHARED / "corpus" / "pdf"
+
+
+@pytest.mark.skipif(not PDFS.is_dir(), reason="../shared/corpus/pdf is not here")
+def test_the_real_pdfs_against_our_reading():
+    score = score_folder(Path(__file__).parent / "fixtures" / "pdf_gold", PDFS)
+    detail = score.summary() + " " + "; ".join(score.misses)
+    assert score.rate("facts") >= 0.95 and score.rate("findings") >= 0.9, detail
+    assert score.false_flags == 0, detail
+
+
+@pytest.mark.skipif(not PDFS.is_dir(), reason="../shared/corpus/pdf is not here")
+def test_findings_on_a_pdf_carry_pages_and_table_cells():
+    report = analyse(PDFS / "p002.pdf").report
+    f = next(f for f in report.findings if f.rule == "text-table-mismatch" and "4896.98" in f.message)
+    pages = [loc.get("page") for loc in f.locations]
+    assert pages[0] == 24 and 16 in pages  # the sentence on page 24, the table's cell on page 16
+    assert any(loc.get("table") == "一般公共预算财政拨款基本支出决算表" and loc.get("row") == "人员经费合计"
+               for loc in f.locations)
+    template = analyse(PDFS / "p005.pdf").report  # a blank template: residue, nothing arithmetic
+    arithmetic = {"sum-mismatch", "rate-mismatch", "cross-table-mismatch", "text-table-mismatch",
+                  "wording-contradicts-figures", "rate-on-zero-base", "missing-table"}
+    assert not [f.message for f in template.findings if f.rule in arithmetic]
+    assert [f for f in template.findings if f.rule == "placeholder-text"]

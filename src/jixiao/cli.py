@@ -24,7 +24,7 @@ from jixiao.errors import IngestError, JixiaoError
 from jixiao.export import export_reports
 from jixiao.jsonout import decimal_text, dumps
 from jixiao.model import FACT_LABELS, Report
-from jixiao.review import RULES, Rule, load_config, resolve, selection, split_names
+from jixiao.review import RULES, Rule, documents, load_config, resolve, selection, split_names
 from jixiao.ruledocs import SEVERITY_CN, rule_text
 from jixiao.score import form_score_table, scorecard_table
 
@@ -69,6 +69,20 @@ def _each_analysis(files: list[Path], options: pipeline.Options):
         if outcome.error is not None:
             _report_error(outcome.error)
         yield outcome.analysis
+
+
+def _cross_documents(reports: list[Report], options: pipeline.Options) -> None:
+    """Hold each self-evaluation against the 部门决算 of the same unit and year among ``reports``
+    (cross-document-mismatch), adding the findings to both, when that rule is selected."""
+    config = dict(options.config) if options.config is not None else load_config()
+    select = options.select if options.select is not None else config.get("select")
+    chosen = selection(select, options.ignore or config.get("ignore") or ())
+    if len(reports) < 2 or documents.RULE not in {r.id for r in chosen}:
+        return
+    found = documents.pair_findings([(r.source, r.to_json()) for r in reports], config)
+    for report in reports:
+        if found.get(report.source):
+            report.findings = (report.findings or []) + found[report.source]
 
 
 def _report_error(err: IngestError) -> None:
@@ -135,17 +149,21 @@ def check_cmd(
     use_data_option(data)
     options = _options(config, select, ignore)
     found_error = bad = False
+    reports = []
     for analysis in _each_analysis(files, options):
         if analysis is None:
             bad = True
             continue
-        report, findings = analysis.report, analysis.findings
+        bad = _rule_failures(analysis) > 0 or bad
+        reports.append(analysis.report)  # the document (text, tables) is not kept
+    _cross_documents(reports, options)
+    for report in reports:
+        findings = report.findings or []
         if as_json:
             out = {"source": report.source, "findings": [f.model_dump() for f in findings]}
             sys.stdout.write(dumps(out, indent=1 if len(files) == 1 else None) + "\n")
         else:
             _print_findings(report)
-        bad = _rule_failures(analysis) > 0 or bad
         found_error = found_error or any(f.severity == "error" for f in findings)
     raise typer.Exit(EXIT_BAD_INPUT if bad else EXIT_FINDINGS if found_error else EXIT_OK)
 
@@ -233,10 +251,19 @@ def _print_findings(report: Report) -> None:
         out.print(f"[{style}]■ {label}[/]")
         for f in group:
             out.print(f"  [{style}]{f.rule}[/] {escape(f.message)}")
-            for ev in f.evidence[:4]:
+            for i, ev in enumerate(f.evidence[:4]):
                 quote = ev.text if len(ev.text) <= 60 else ev.text[:57] + "…"
-                out.print(f"      [dim]原文（{ev.start}–{ev.end}）：“{escape(quote)}”[/]")
+                out.print(f"      [dim]原文（{_where(f, i, ev)}）：“{escape(quote)}”[/]")
     out.print()
+
+
+def _where(f, i: int, ev) -> str:
+    """Where evidence ``i`` of a finding is: 第7页《支出决算表》“合计”行“基本支出”列, or its offsets in the text."""
+    loc = f.locations[i] if i < len(f.locations) else {}
+    parts = [f"第{loc['page']}页"] if loc.get("page") else []
+    if loc.get("table"):
+        parts.append(f"《{loc['table']}》“{loc.get('row', '')}”行“{loc.get('column', '')}”列")
+    return escape(" ".join(parts)) if parts else f"{ev.start}–{ev.end}"
 
 
 def _print_report(report: Report) -> None:

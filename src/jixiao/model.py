@@ -7,6 +7,7 @@ is always ``document.text[start:end]``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -146,6 +147,9 @@ class Finding(BaseModel):
     message: str
     values: dict[str, Any] = Field(default_factory=dict)
     evidence: list[Span] = Field(default_factory=list)
+    # for each evidence span, where a reader finds it: {"page": 7} in a PDF, and for a figure of a 决算 table
+    # {"table": "支出决算表", "row": "合计", "column": "基本支出"} (empty when nothing more than the span is known)
+    locations: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class IdentityCandidate(BaseModel):
@@ -229,6 +233,13 @@ class Report(BaseModel):
     findings: list[Finding] | None = None
     identity_candidates: list[IdentityCandidate] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
+    page_starts: list[int] = Field(default_factory=list)  # where each page of a PDF starts in the text
+
+    def page_of(self, pos: int) -> int | None:
+        """The page (from 1) offset ``pos`` of the text is on, for a PDF; None otherwise."""
+        if not self.page_starts:
+            return None
+        return bisect_right(self.page_starts, pos) or 1
 
     def fact_value(self, key: str) -> Any:
         """The value of fact ``key``, or None when the report does not state it."""
@@ -249,6 +260,8 @@ class Report(BaseModel):
             "sections": [s.model_dump() for s in self.sections],
             "identity_candidates": [c.model_dump() for c in self.identity_candidates],
         }
+        if self.page_starts:
+            out["page_starts"] = self.page_starts
         if self.projects:
             out["projects"] = [p.model_dump(exclude_none=True) for p in self.projects]
         if self.findings is not None:

@@ -33,6 +33,7 @@ from jixiao.ingest import Document, Table, load
 from jixiao.lexicon import data_dir, use_data
 from jixiao.model import Finding, Report
 from jixiao.review import INTERNAL_ERROR, ReviewInput, load_config, run_rules
+from jixiao.review.locate import locate
 from jixiao.score import FormScore, FrameworkError, ScoreCard, score, score_forms
 
 log = logging.getLogger("jixiao")
@@ -165,7 +166,8 @@ def review_report(report: Report, text: str, tables: Sequence[Table] = (),
     config = dict(options.config) if options.config is not None else load_config()
     select = options.select if options.select is not None else config.get("select")
     ignore = options.ignore or config.get("ignore") or ()
-    return run_rules(ReviewInput.build(report, text, tables, config), select=select, ignore=ignore)
+    ri = ReviewInput.build(report, text, tables, config)
+    return locate(run_rules(ri, select=select, ignore=ignore), ri)
 
 
 def analyse_batch(sources: Iterable[str | Path], options: Options = DEFAULT) -> Iterator[Outcome]:

@@ -17,6 +17,7 @@ import yaml
 
 from jixiao.pipeline import Analysis, analyse, analyse_text
 from jixiao.review import RULES, Rule, load_config
+from jixiao.review.documents import cross_document_findings
 from jixiao.review.registry import FIXTURES
 
 SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -82,10 +83,14 @@ def _example(rule_id: str) -> tuple[str, list[str]] | None:
 
 def analyse_case(case: dict) -> Analysis:
     """A rule's test case analysed: its text as it stands, or (``file: true``) read as a .txt file is,
-    so that its tab- or pipe-separated rows become tables."""
-    if case.get("file"):
-        return analyse(case["text"].encode("utf-8"), name="case.txt")
-    return analyse_text(case["text"])
+    so that its tab- or pipe-separated rows become tables; with ``other``, a second document (read as a
+    .txt file) whose facts the first one's are held against (cross-document-mismatch)."""
+    analysis = analyse(case["text"].encode("utf-8"), name="case.txt") if case.get("file") else analyse_text(case["text"])
+    if case.get("other"):  # a second document of the same unit and year (cross-document-mismatch)
+        other = analyse(case["other"].encode("utf-8"), name="other.txt")
+        analysis.report.findings = (analysis.report.findings or []) + cross_document_findings(
+            analysis.report.to_json(), other.report.to_json(), "other.txt", load_config())
+    return analysis
 
 
 if __name__ == "__main__":

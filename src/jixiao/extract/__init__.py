@@ -5,6 +5,7 @@ Extraction does not review: :mod:`jixiao.pipeline` runs the rules on the report 
 
 from __future__ import annotations
 
+from jixiao.extract.accounts import accounts_facts
 from jixiao.extract.context import Context
 from jixiao.extract.facts import body_facts
 from jixiao.extract.forms import FormRead, form_items, form_scores, score_facts, stream_indicators
@@ -29,6 +30,7 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
     found: dict = {}
     parts = table_parts(ctx, ctx.tables, report.fact_value("fiscal_year"))
     table_items, table_metrics = table_facts(ctx, parts, found)
+    accounts_facts(ctx, found)
     reads: list[FormRead] = []
     forms = form_items(ctx, projects=reads)
     if len(forms) > 1:
@@ -58,4 +60,6 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
 
 def extract(document: Document) -> Report:
     """Extract the grounded report model from a loaded document."""
-    return extract_text(document.text, document.source, document.format, document.tables)
+    report = extract_text(document.text, document.source, document.format, document.tables)
+    report.page_starts = list(document.page_starts)
+    return report

@@ -104,6 +104,8 @@ def money_facts(ctx: Context, found: dict) -> None:
                 continue
             if f.get("generic") and ctx.kind == "project_self_evaluation":
                 continue  # in a project's self-evaluation, 预算/全年支出 are the project's money
+            if ctx.kind in f.get("not_kinds", ()):
+                continue
             for m in f["_re"].finditer(window):
                 if window[m.end():m.end() + 1] == "中":
                     continue  # "基本支出中人员经费…": the keyword qualifies the next one
@@ -164,7 +166,7 @@ def fund_none_facts(ctx: Context, found: dict) -> None:
             continue
         # "未安排政府性基金…" or "政府性基金预算、国有资本经营预算、社会保险基金预算：均未安排"
         m = re.search(rf"(?:{none})[^，。；\n]{{0,40}}?{word}|{word}[^，。；\n]{{0,40}}?(?:{none})", ctx.text)
-        if m and not _in_heading(ctx, m.start()):
+        if m and not _in_heading(ctx, m.start()) and not _TEMPLATE.search(ctx.text, *ctx.line_of(m.start())):
             add_fact(found, key, 0, Fact(key=key, value=Decimal(0), decimals=0, evidence=[ctx.span(m.start(), m.end())]))
             continue
         for s in ctx.sections:
@@ -176,6 +178,9 @@ def fund_none_facts(ctx: Context, found: dict) -> None:
                     b = s.body_start + len(body.rstrip())
                     add_fact(found, key, 0, Fact(key=key, value=Decimal(0), decimals=0, evidence=[ctx.span(a, b)]))
                 break
+
+
+_TEMPLATE = re.compile(r"[XxＸｘ×]{2,}|某某")  # a template's sample sentence ("上海市 XX 局本年度没有…") states nothing
 
 
 def _in_heading(ctx: Context, pos: int) -> bool:

@@ -189,6 +189,9 @@ def _name_in_title(title: str) -> tuple[int, str] | None:
 
 # ------------------------------------------------------------------------------------ candidates
 
+_TEMPLATE_NAME = re.compile(r"[XxＸｘ×]{2,}|某某|[＊*]{2,}")
+
+
 def clean_name(raw: str) -> str | None:
     """A unit name without noise: spaces, code prefixes, 本级/盖章 marks, bracketed aliases and
     file extensions; None when what is left does not end like a unit."""
@@ -562,7 +565,10 @@ def identity_facts(ctx: Context) -> tuple[list[Fact], list[IdentityCandidate]]:
     d = report_date(ctx, chrome)
     y = fiscal_year(ctx, title, chrome, d)
     year = y.value if y else None  # place names in force in the report's year
-    name = unit_name(ctx, choose_unit(ctx, cands, kind.value if kind else None), year)
+    chosen = choose_unit(ctx, cands, kind.value if kind else None)
+    if chosen is not None and _TEMPLATE_NAME.search(chosen.name):
+        chosen = None  # a template's "上海市XX局", "某某县司法局" names no unit (its places still tell where)
+    name = unit_name(ctx, chosen, year)
     if name:
         facts.append(name)
     facts.extend(divisions(ctx, name, cands, year))

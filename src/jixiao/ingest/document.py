@@ -50,6 +50,7 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     encoding: str | None = None
     pages: int | None = None
+    page_starts: list[int] = field(default_factory=list)  # where each page starts in ``text`` (PDF)
 
     def origin_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of ``text`` to the corresponding span of ``origin``."""

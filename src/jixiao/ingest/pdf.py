@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 _BAD = re.compile(r"\(cid:\d+\)|GLYPH<[^>]*>|[\ufffd\ufffe\ue000-\uf8ff\x00-\x08\x0e-\x1f]")
 MIN_CHARS_PER_PAGE = 5  # fewer readable characters per page on average: no usable text layer
 MAX_BAD_SHARE = 0.3
+NEAR = 200  # characters after the previous cell found within which a cell's text is looked for
 _PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe: one document at a time per process
 
 
@@ -53,7 +54,7 @@ def read(path: Path, source: str, *, tables: bool = True) -> Document:
         pos += len(page) + 1
     page_starts.append(len(text))
     doc = Document(source=source, format="pdf", text=text, origin=origin, offsets=offsets,
-                   pages=len(page_texts))
+                   pages=len(page_texts), page_starts=page_starts[:-1])
     if tables:
         doc.tables = _tables(path, text, page_starts)
     return doc
@@ -134,7 +135,9 @@ def _locate(raw: list[list[str | None]], text: str, cursor: int, hi: int, sheet:
         row = []
         for value in raw_row:
             cell_text = join_lines(value or "")
-            start, end = _find(text, cell_text, cursor, hi) if cell_text else (-1, -1)
+            # searched near the previous cell: a header cell the text layer broke ("本年支出合\n计") must not
+            # send the search on to the next table's header, and every later cell with it
+            start, end = _find(text, cell_text, cursor, min(hi, cursor + NEAR)) if cell_text else (-1, -1)
             if start >= 0:
                 cursor = end
                 found.append((start, end))

@@ -135,6 +135,7 @@ class MoneyFact(_Model):
     generic: bool = False
     fallback: Regex | None = None
     sentence_requires: Regex | None = None
+    not_kinds: list[str] = Field(default_factory=list)  # report kinds (report_kinds.yaml) that never state it
 
 
 class StaffFact(_Model):
@@ -388,6 +389,10 @@ class EmptySectionConfig(_Model):
 
 class RateMismatchConfig(_Model):
     accept_truncation: bool = True
+    strict_kinds: list[str] = Field(default_factory=list)
+    share: Regex | None = None
+    breakdown: Regex | None = None
+    completion: Regex | None = None
 
 
 class SumMismatchConfig(_Model):
@@ -433,6 +438,12 @@ class YearMismatchConfig(_Model):
 class UnitNameMismatchConfig(_Model):
     sources: dict[str, str] = Field(default_factory=dict)
     alias: Regex = "加挂"
+    accounts_places: dict[str, Regex] = Field(default_factory=dict)
+    similar: float = Field(default=0.8, ge=0, le=1)
+
+
+class CrossDocumentConfig(_Model):
+    facts: list[Identifier] = Field(default_factory=list)  # held against each other in the two documents
 
 
 class ReviewFile(_Model):
@@ -450,6 +461,7 @@ class ReviewFile(_Model):
     text_table_mismatch: TextTableConfig = Field(default_factory=TextTableConfig)
     year_mismatch: YearMismatchConfig = Field(default_factory=YearMismatchConfig)
     unit_name_mismatch: UnitNameMismatchConfig = Field(default_factory=UnitNameMismatchConfig)
+    cross_document: CrossDocumentConfig = Field(default_factory=CrossDocumentConfig)
     # the rules to run and to skip (ids, codes or aliases); the command line's --select/--ignore win
     select: list[str] | None = None
     ignore: list[str] | None = None
@@ -478,6 +490,93 @@ class TablesFile(_Model):
     rows: list[RowRule]
     three_public_table: Regex
     not_items: Regex
+
+
+# ── accounts.yaml ────────────────────────────────────────────────────────────────────────
+
+
+class AccountsKind(_Model):
+    """One of the nine 部门决算 tables: id, canonical name, title pattern, may it be empty (with a note)."""
+
+    id: Identifier
+    name: str
+    title: Regex
+    content: Regex | None = None
+    may_be_empty: bool = False
+    required: bool = True
+    blank_is_zero: bool = False
+
+
+class AccountsRef(_Model):
+    """A figure of a table: the row by name pattern (or by code, or the sum of several rows), the column
+    by a pattern on its header path (default: the pane's first figure column)."""
+
+    table: Identifier
+    row: Regex | None = None
+    rows: list[Regex] | None = None
+    code: str | None = None
+    column: Regex | None = None
+
+
+class ColumnSum(_Model):
+    table: Identifier
+    total: Regex
+    parts: Fragments
+    per: list[str] | None = None
+
+
+class RowSum(_Model):
+    table: Identifier
+    total: Regex
+    parts: Fragments | Literal["ordinal", "classes"]
+
+
+class SameFigure(_Model):
+    label: str
+    a: AccountsRef
+    b: AccountsRef
+
+
+class Explained(_Model):
+    table: Identifier
+    section: Regex
+
+
+class AccountsFile(Checked):
+    """The 部门决算 table model: table kinds, facts, identities, and which table a section of the text explains."""
+
+    title_line: Regex
+    contents_line: Regex
+    tables: list[AccountsKind]
+    empty_note: Regex
+    empty_note_topics: dict[Identifier, Regex]
+    label_column: Regex
+    facts: dict[Identifier, AccountsRef | list[AccountsRef]]
+    column_sums: list[ColumnSum]
+    row_sums: list[RowSum]
+    code_sums: list[Identifier]
+    total_row: Regex
+    same: list[SameFigure]
+    explained_by: list[Explained]
+    text_figures: dict[Identifier, dict[Identifier, AccountsRef]]
+    text_labels: dict[Identifier, Regex]
+    text_totals: dict[Identifier, AccountsRef]
+    text_filler: Regex
+    text_not_this: Regex
+
+    def cross_check(self) -> Iterator[tuple[tuple, str]]:
+        kinds = {t.id for t in self.tables}
+        refs = [(("facts", k), r.table) for k, rs in self.facts.items() for r in (rs if isinstance(rs, list) else [rs])]
+        refs += [(("column_sums", i), c.table) for i, c in enumerate(self.column_sums)]
+        refs += [(("row_sums", i), c.table) for i, c in enumerate(self.row_sums)]
+        refs += [(("code_sums", i), t) for i, t in enumerate(self.code_sums)]
+        refs += [(("same", i, side), getattr(s, side).table) for i, s in enumerate(self.same) for side in "ab"]
+        refs += [(("explained_by", i), e.table) for i, e in enumerate(self.explained_by)]
+        refs += [(("text_figures", k, t), r.table) for k, by in self.text_figures.items() for t, r in by.items()]
+        refs += [(("text_figures", k), t) for k, by in self.text_figures.items() for t in by]
+        for place, table in refs:
+            if table not in kinds:
+                yield place, f"未定义的表：{table}（unknown table id; known: {', '.join(sorted(kinds))}）"
 
 
 # ── kpi/<pack>.yaml ──────────────────────────────────────────────────────────────────────
@@ -540,6 +639,7 @@ FILES: dict[str, type[BaseModel]] = {
     "gazetteer.yaml": GazetteerFile,
     "review.yaml": ReviewFile,
     "tables.yaml": TablesFile,
+    "accounts.yaml": AccountsFile,
     "frameworks/_inputs.yaml": InputsFile,
 }
 FOLDERS: dict[str, type[BaseModel] | None] = {

@@ -18,6 +18,8 @@ at review time:
 * ``score_conflicts`` — rows of a form's money part scored differently at the same 执行率;
 * ``rate_scores`` — each form's 执行率 with its 分值 and 得分;
 * ``zero_base_rates`` — a form's 执行率 stated on a row whose budgets are all 0 while money was spent;
+* ``accounts`` — the 部门决算 tables read by title, columns by header, rows by code
+  (:func:`jixiao.extract.accounts.read_accounts`);
 * ``indicator_scores`` — the indicator rows of the tables, or of forms written one cell per line
   (:func:`jixiao.extract.forms.stream_indicators`), with 分值, 得分 and 偏差原因.
 
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from jixiao.extract.accounts import AccountsTable, read_accounts, table_at
 from jixiao.extract.forms import RateScore, ScoreConflict, TableRate, form_checks, stream_indicators
 from jixiao.extract.items import clean_name, item_words, strip_parens
 from jixiao.extract.numbers import Quantity, unit_declarations
@@ -94,6 +97,7 @@ class ReviewInput(TextView):
     rate_scores: list[RateScore] = field(default_factory=list)
     zero_base_rates: list[TableRate] = field(default_factory=list)
     indicator_scores: list[IndicatorScore] = field(default_factory=list)
+    accounts: list[AccountsTable] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)
     _ends: list[int] | None = None
     _starts: list[int] | None = None
@@ -122,6 +126,9 @@ class ReviewInput(TextView):
         ri.zero_base_rates = forms.zero_base_rates
         ri.indicator_scores = indicator_scores(ri, parts) + \
             stream_indicators(ri, [(t.start, t.end) for t in ri.tables])
+        ri.accounts = read_accounts(ri, ri.tables)
+        if ri.accounts:  # a 决算 table's sums are its identities (cross-table-mismatch), panes and all
+            ri.table_totals = [t for t in ri.table_totals if table_at(ri.accounts, t.total.span.start) is None]
         return ri
 
     def words(self, name: str) -> re.Pattern[str]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from jixiao.extract.accounts import table_at
 from jixiao.extract.numbers import Quantity, parse_number, written_decimals
 from jixiao.lexicon import data_cache, load_yaml, vocab, vocab_pattern
 from jixiao.model import Metric, Report, Span, fact_label
@@ -210,6 +211,9 @@ def fact_identities(ri: ReviewInput, report: Report) -> list[Relation]:
             # when the report has none
             funds = ("gov_fund_expenditure", "soe_capital_expenditure", "social_insurance_expenditure")
             complete = complete and not any(f in facts and facts[f].value for f in funds)
+        if ri.accounts and len({id(table_at(ri.accounts, f.evidence[-1].start)) for f in (total, *parts)}) > 1:
+            continue  # 决算 tables of different scope (all sources, 财政拨款), or a table and the text: the
+            # table identities (cross-table-mismatch) and the text-table check hold them against each other
         if _broken_down_from_another(ri, [ev for f in (total, *total.others) for ev in f.evidence],
                                      [p.evidence[-1] for p in parts]):
             continue  # "预算总金额9846.25万元，其中基本支出…、项目支出…": the parts of the budget

@@ -40,6 +40,20 @@ def rate_agrees(stated: Decimal, decimals: int, numerator: Decimal, denominator:
     return ok, rounded
 
 
+def rate_within(stated: Decimal, decimals: int, numerator: Decimal, num_decimals: int, denominator: Decimal,
+                den_decimals: int) -> bool:
+    """Whether a stated percent can come from the two figures as written: some values within their written
+    precision (29.42 stands for 29.415…29.425) give a rate that rounds to the stated one (9.56% stands for
+    9.555…9.565). A share computed from exact 元 and quoted next to rounded 万元 figures agrees; 9.55% for
+    29.42 ÷ 307.82 does not."""
+    lo_n, hi_n = numerator - half_unit(num_decimals), numerator + half_unit(num_decimals)
+    lo_d, hi_d = denominator - half_unit(den_decimals), denominator + half_unit(den_decimals)
+    if lo_d <= 0:
+        return True  # a base that may be 0 at its precision: any rate
+    lo, hi = max(lo_n, Decimal(0)) / hi_d * 100, hi_n / lo_d * 100
+    return lo <= stated + half_unit(decimals) and stated - half_unit(decimals) <= hi
+
+
 def differs(a, b, da: int | None = None, db: int | None = None) -> bool:
     """Different values, at the precision of the less precise one (36234.51 万元 and
     362,345,120.18 元 are the same figure; 1208.4 and 1208.44 too)."""

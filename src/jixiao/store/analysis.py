@@ -11,6 +11,7 @@ a child process with CPU and memory limits (:mod:`jixiao.store.sandbox`).
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -144,11 +145,13 @@ def analyse_upload(filename: str, data: bytes, limits: AnalysisLimits | None = N
             return StoredAnalysis(error=refusal)
         analysis = pipeline.analyse_document(document, pipeline.Options(score=True, data=data_folder))
     except InternalError as err:
-        if isinstance(err.cause, MemoryError):
+        if isinstance(err.cause, MemoryError) or (isinstance(err.cause, OSError) and err.cause.errno == errno.ENOMEM):
             return StoredAnalysis(error=MEMORY_REASON)
         log.warning("analysis of %s failed", filename, exc_info=err.cause)
         return StoredAnalysis(error=f"处理时发生内部错误（{type(err.cause).__name__}），请将文件反馈给开发者")
     except IngestError as err:
+        if isinstance(err.__cause__, MemoryError) and limits.memory_mb:
+            return StoredAnalysis(error=MEMORY_REASON)  # reading ran out of the memory the limits allow
         return StoredAnalysis(error=err.reason)
     except JixiaoError as err:  # an invalid data folder: the file is kept, to be analysed again later
         log.warning("analysis of %s failed: %s", filename, err)

@@ -123,6 +123,7 @@ def detail_view(d: dict) -> dict[str, Any]:
         for s in f.get("evidence") or []:
             marks.append(Mark(s["start"], s["end"], ref, f"{SEVERITIES[sev]}：{f.get('message', '')}", sev))
         groups[sev].append({"ref": ref, "message": f.get("message", ""), "rule": f.get("rule", ""),
+                            "where": where_text(f.get("locations") or []),
                             "title": titles.get(f.get("rule"), f.get("rule", "")), "code": codes.get(f.get("rule"), "")})
     finding_groups = [(s, SEVERITIES[s], groups[s]) for s in SEVERITY_ORDER if groups[s]]
     cut = max(0, len(text) - SHOWN_CHARS)
@@ -131,6 +132,19 @@ def detail_view(d: dict) -> dict[str, Any]:
         marks = [m for m in marks if m.end <= SHOWN_CHARS]
     return {"text_html": highlight(text, marks), "text_cut": cut, "facts": facts, "metrics": metrics, "items": items,
             "projects": projects, "finding_groups": finding_groups, "info_count": len(groups["info"])}
+
+
+def where_text(locations: list[dict]) -> str:
+    """Where a finding's evidence is, for a reader: "第24页；第16页《一般公共预算财政拨款基本支出决算表》“人员经费合计”行
+    “决算数”列" (pages of a PDF, and the table, row and column of a 决算 table's figure)."""
+    out: list[str] = []
+    for loc in locations:
+        text = f"第{loc['page']}页" if loc.get("page") else ""
+        if loc.get("table"):
+            text += f"《{loc['table']}》“{loc.get('row', '')}”行“{loc.get('column', '')}”列"
+        if text and text not in out:
+            out.append(text)
+    return "；".join(out)
 
 
 def _rescored(d: dict) -> list[dict[str, Any]]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from decimal import Decimal
+from typing import NamedTuple
 
 from jixiao.lexicon import vocab_pattern
+from jixiao.model import fact_label
 from jixiao.review.registry import rule
 from jixiao.review.relations import identities
-from jixiao.review.rules.common import fmt, num
-from jixiao.review.tolerance import rate_agrees
+from jixiao.review.rules.common import fmt, in_table, num
+from jixiao.review.tolerance import rate_agrees, rate_within
 
 
 @rule("rate-mismatch", "J102", "error", "比率与其计算依据不符",
@@ -29,7 +32,9 @@ def check(rc):
 
     **示例**：共调解矛盾纠纷1260件，调解成功1215件，调解成功率98.5% → 按件数计算应为96.4%。
     """
-    accept_trunc = rc.config.get("rate_mismatch", {}).get("accept_truncation", True)
+    cfg = rc.config.get("rate_mismatch", {})
+    accept_trunc = cfg.get("accept_truncation", True) and \
+        rc.report.fact_value("report_kind") not in cfg.get("strict_kinds", ())
     # a form's 执行率 is checked on its own row's figures (_table_rates), not on the text around it
     checked: set[int] = {r.rate.span.start for r in [*rc.table_rates, *rc.zero_base_rates]}
     by_para: dict[int, list] = {}
@@ -64,6 +69,7 @@ def check(rc):
     yield from _execution_rates(rc, checked, accept_trunc)
     yield from _table_rates(rc, accept_trunc)
     yield from _changes(rc, accept_trunc)
+    yield from _shares(rc, {r.rate.span.start for r in [*rc.table_rates, *rc.zero_base_rates]}, accept_trunc, cfg)
 
 
 _EXECUTION = re.compile(r"执行率$|执行进度$|支出进度$")
@@ -175,6 +181,83 @@ def _changes(rc, accept_trunc: bool):
                       rc.span(rate.start, rate.end)],
             label="变动幅度", stated=fmt(rate.value), den_label=f"上年数（{fmt(current.value)}{'−' if up else '+'}"
             f"{fmt(change.value)}）", den=fmt(before), num_label="变动额", numv=fmt(change.value), computed=fmt(computed))
+
+
+def _shares(rc, skip: set[int], accept_trunc: bool, cfg: dict):
+    """(``skip``: rates checked on a form's row.) "基本支出2336.91万元，占79.49%" (of the total its sentence breaks down, or of the total it names: "占本年支出合计
+    的99.86%") and "支出决算为9746.50万元，完成年初预算的95.45%": the share against the amount before it. Flagged only when
+    no amount of the paragraph that could be its base gives it."""
+    if not cfg.get("share"):
+        return
+    text, qs = rc.text, rc.quantities
+    share, completion = re.compile(cfg["share"]), re.compile(cfg["completion"])
+    breakdown = re.compile(cfg["breakdown"])
+    for i in range(1, len(qs)):
+        rate, part = qs[i], qs[i - 1]
+        if (rate.kind != "percent" or part.kind != "money" or rate.approx or part.approx or rate.comparator
+                or rate.start in skip or in_table(rc, rate.start)):
+            continue
+        between = text[part.end:rate.num_start]
+        m, is_completion = share.match(between), False
+        if m is None:
+            m, is_completion = completion.match(between), True
+        if m is None:
+            continue
+        para = rc.line_of(part.start)[0]
+        lo = max(para - 600, rc.index.path(part.start)[-1].start if rc.index.path(part.start) else 0)
+        before = [q for q in qs[:i - 1] if q.kind == "money" and not q.approx and q.start >= lo and q.value > 0]
+        base_name = re.sub(r"\s", "", m.group("base"))
+        if is_completion:
+            candidates = [q for q in before if base_name[:2] in _label(rc, q)] or before
+        elif base_name:
+            candidates = [q for q in before if base_name in re.sub(r"\s", "", _label(rc, q))] or \
+                _named_fact(rc, base_name)
+        else:
+            candidates = [q for q in before if breakdown.match(text, q.end) and q.value >= part.value]
+        if not candidates:
+            continue
+        if any(rate_within(rate.value, rate.decimals, part.value, part.decimals, q.value, _decimals(q))
+               or rate_agrees(rate.value, rate.decimals, part.value, q.value, accept_trunc)[0]
+               for q in [*before, *candidates] if q.value >= part.value or is_completion):
+            continue  # some amount of the paragraph gives it, at the precision the figures are written with
+        base = candidates[-1]
+        computed = rate_agrees(rate.value, rate.decimals, part.value, base.value, accept_trunc)[1]
+        yield rc.finding(
+            "rate-mismatch",
+            values={"stated": num(rate.value), "computed": num(computed), "numerator": num(part.value),
+                    "denominator": num(base.value), "decimals": rate.decimals},
+            evidence=[rc.span(rate.start, rate.end), rc.span(base.start, base.end), rc.span(part.start, part.end)],
+            label=_label(rc, part) + ("完成率" if is_completion else "占比"), stated=fmt(rate.value),
+            den_label=base_name if isinstance(base, _Stated) else (_label(rc, base) or "合计"), den=fmt(base.value), num_label=_label(rc, part) or "分项",
+            numv=fmt(part.value), computed=fmt(computed))
+
+
+class _Stated(NamedTuple):
+    """A fact's stated figure standing in for an amount of the text (the base a share names)."""
+
+    value: Decimal
+    start: int
+    end: int
+    num_start: int
+
+
+def _decimals(q) -> int:
+    return q.decimals if hasattr(q, "decimals") else 2
+
+
+def _named_fact(rc, name: str) -> list:
+    """The report's figure of the fact a share names as its base ("占本年支出合计的99.86%"), as a candidate base."""
+    for key, fact in rc.report.facts.items():
+        if fact_label(key) == name and fact.evidence and not fact.computed and isinstance(fact.value, (int, float, Decimal)):
+            ev = fact.evidence[-1]
+            return [_Stated(Decimal(str(fact.value)), ev.start, ev.end, ev.start)]
+    return []
+
+
+def _label(rc, q) -> str:
+    """What the text calls an amount: the words of its clause before it."""
+    words = rc.text[rc.clause_start(q.num_start):q.num_start]
+    return re.sub(r"^[\s：:，,（(]*(?:其中)?[：:]?|[\s为是：:]+$", "", words)
 
 
 def _finding(rc, rate, denominator, numerator, computed):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from functools import lru_cache
 
+from jixiao.extract.accounts import figures_of, lexicon, where
 from jixiao.extract.items import same_project
 from jixiao.extract.numbers import parse_number
 from jixiao.extract.outline import TABLE_TITLE
 from jixiao.model import fact_label
 from jixiao.review.registry import rule
 from jixiao.review.rules.common import fmt, in_table, num, text_against_table
-from jixiao.review.tolerance import differs
+from jixiao.review.tolerance import differs, half_unit
 
 # what a statement of the running text says of a project, and the table column that says the same
 _COLUMN_OF_ROLE = {"actual": "actual", "implicit_actual": "actual", "budget": "budget"}
@@ -18,7 +21,7 @@ _COLUMN_NAMES = {"actual": "执行数", "budget": "年初预算"}
 
 
 @rule("text-table-mismatch", "J118", "warning", "正文数字与表格不符",
-      "正文称{label}{text_value}万元，与表格中的{table_value}万元不符，相差{gap}万元。")
+      "正文称{label}{text_value}万元，与{where}{table_value}万元不符，相差{gap}万元。")
 def check(rc):
     """正文中的数字与同一文档表格中的同一数字不一致（按书写精度比较）。
 
@@ -33,7 +36,11 @@ def check(rc):
     **示例**：正文“2022年决算支出3,836.88万元，其中基本支出636.18万元”，预算执行情况表中基本支出决算数
     638.16万元。
     """
+    checked = set(lexicon()["text_labels"]) if rc.accounts else set()
+    yield from _accounts(rc)
     for key, fact in rc.report.facts.items():
+        if key in checked:
+            continue  # the 决算 tables' figures, each held against the table its section explains
         for other in fact.others:
             if not text_against_table(rc, fact, other) \
                     or not differs(other.value, fact.value, other.decimals, fact.decimals):
@@ -41,7 +48,8 @@ def check(rc):
             text_fact, table_fact = (other, fact) if in_table(rc, fact.evidence[0].start) else (fact, other)
             yield _finding(rc, fact_label(key), key, text_fact.value, table_fact.value,
                            [text_fact.evidence[-1], table_fact.evidence[-1]])
-    yield from _totals(rc)
+    if not rc.accounts:
+        yield from _totals(rc)
     not_the_years = re.compile(rc.config.get("text_table_mismatch", {}).get("not_the_years", "累计"))
     for st in rc.item_statements:
         column = _COLUMN_OF_ROLE.get(st.role)
@@ -92,9 +100,78 @@ def _totals(rc):
                                [rc.span(q.start, q.end), rc.span(row.start("num"), row.end("num"))])
 
 
+_YEAR = re.compile(r"(\d{4})\s*年")
+
+
+def _accounts(rc):
+    """A figure of a 决算's explanation against the table its section explains (accounts.yaml
+    ``explained_by``, ``text_figures``; elsewhere the table of ``facts``): "六、一般公共预算财政拨款基本支出决算情况说明
+    … 人员经费4896.98万元" against 人员经费合计 of the 基本支出决算表."""
+    if not rc.accounts:
+        return
+    lx = lexicon()
+    labels = [(key, _rx(p)) for key, p in lx["text_labels"].items()]
+    filler, not_this = _rx(lx["text_filler"]), _rx(lx["text_not_this"])
+    year = rc.report.fact_value("fiscal_year")
+    for qi, q in enumerate(rc.quantities):
+        if q.kind != "money" or q.approx or q.unit != "万元" or in_table(rc, q.start):
+            continue
+        cs = max(rc.clause_start(q.num_start), rc.prev_quantity_end(qi))
+        window = filler.sub("", rc.text[cs:q.num_start])
+        key, m = next(((k, m) for k, rx in labels if (m := rx.search(window))), (None, None))
+        if key is None:
+            continue
+        head = window[:m.start()]
+        if not_this.search(head) or any(int(y) != year for y in _YEAR.findall(head) if year):
+            continue
+        ref = _reference(rc, key, q.start, lx)
+        got = figures_of(rc.accounts, ref) if ref else None
+        if not got or any(f.span is None for *_, f in got):
+            continue
+        value = sum((f.value for *_, f in got), Decimal(0))
+        decimals = min(f.decimals for *_, f in got)
+        if not differs(q.value, value, q.decimals, decimals) or \
+                (len(got) > 1 and abs(q.value - value) <= sum(half_unit(f.decimals) for *_, f in got)
+                 + half_unit(q.decimals)):
+            continue
+        table, row, column, _ = got[0]
+        place = where(table, row, column) if len(got) == 1 else \
+            f"《{table.name}》" + "与".join(f"“{r.label}”" for _, r, _, _ in got) + "之和"
+        yield rc.finding(
+            "text-table-mismatch", values={"key": key, "stated": num(q.value), "computed": num(value),
+                                           "table": table.name},
+            evidence=[rc.span(q.start, q.end)] + [f.span for *_, f in got],
+            label=m.group(0), text_value=fmt(q.value), table_value=fmt(value), gap=fmt(abs(q.value - value)),
+            where=place)
+
+
+def _reference(rc, key: str, pos: int, lx: dict) -> dict | None:
+    """The table figure a fact stated at ``pos`` is: the one of the table its section explains, else its
+    figure in ``facts``."""
+    if key in lx["text_totals"]:
+        return lx["text_totals"][key]
+    titles = [s.title for s in rc.index.path(pos)]
+    for spec in lx["explained_by"]:
+        if any(_rx(spec["section"]).search(t) for t in reversed(titles)):
+            by_table = lx["text_figures"].get(key, {})
+            if spec["table"] in by_table:
+                return by_table[spec["table"]]
+            break
+    return lx["facts"].get(key)
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return _compiled_rx(pattern)
+
+
+@lru_cache(maxsize=64)
+def _compiled_rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 def _finding(rc, label: str, key: str, text_value, table_value, evidence):
     return rc.finding(
         "text-table-mismatch",
         values={"key": key, "stated": num(text_value), "computed": num(table_value)},
-        evidence=evidence, label=label, text_value=fmt(text_value), table_value=fmt(table_value),
+        evidence=evidence, label=label, text_value=fmt(text_value), table_value=fmt(table_value), where="表格中的",
         gap=fmt(abs(text_value - table_value)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from jixiao.extract.unitnames import named_alike, normalise_name, places_of, strip_places
@@ -70,3 +71,43 @@ def check(rc):
         yield rc.finding("unit-name-mismatch", values={"stated": c.name, "computed": unit.value},
                          evidence=[c.evidence[0], *unit.evidence[:1]],
                          where=sources[c.source], other=c.name, unit=unit.value)
+    if rc.report.fact_value("report_kind") == "final_accounts":
+        for where, name, span in _accounts_names(rc, unit.value, cfg, year):
+            if any(named_alike(name, s, year) for s in seen) or _declared_alias(rc.text, name, unit.value, alias, year):
+                continue
+            seen.append(name)
+            yield rc.finding("unit-name-mismatch", values={"stated": name, "computed": unit.value},
+                             evidence=[span, *unit.evidence[:1]], where=where, other=name, unit=unit.value)
+
+
+def _accounts_names(rc, unit: str, cfg: dict, year: int | None):
+    """Where a 部门决算 names its unit besides the title: the part headings ("第二部分 X 2024年度部门决算表"), the
+    tables' 编制单位, and the text's own mentions of a name that is nearly the unit's ("规划与自然资源局" for
+    "规划和自然资源局": ``similar`` or more alike, ending as the unit does). Yields (where, name, span) of each
+    that does not name the unit."""
+    text = rc.text
+    for where, pattern in (cfg.get("accounts_places") or {}).items():
+        for m in _alias(pattern).finditer(text):
+            name = m.group("name").strip()
+            if len(name) >= 4 and not named_alike(name, unit, year) and not _PLACEHOLDER.search(name):
+                yield where, name, rc.span(m.start("name"), m.start("name") + len(name))
+    tail = normalise_name(unit)[-3:]
+    similar = float(cfg.get("similar", 0.8))
+    if len(tail) < 3:
+        return
+    for m in re.finditer(re.escape(tail), text):
+        run = _NAME_RUN.search(text[max(0, m.start() - len(unit) - 2):m.start()])
+        if run is None:
+            continue
+        name = run.group(0) + tail
+        head = next((name.find(unit[:k]) for k in (3, 2) if unit[:k] in name), -1)
+        if head < 0:
+            continue
+        name = name[head:]
+        if named_alike(name, unit, year) or SequenceMatcher(None, name, unit).ratio() < similar:
+            continue
+        yield "正文", name, rc.span(m.end() - len(name), m.end())
+
+
+_NAME_RUN = re.compile(r"[\u4e00-\u9fff（）()]+$")  # the characters of a name before its ending
+_PLACEHOLDER = re.compile(r"[XxＸｘ×]{2,}|某某")

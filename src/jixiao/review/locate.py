@@ -1,0 +1,47 @@
+"""Where a reader finds a finding's evidence: the PDF page of each span, and for a figure of a 部门决算 table its
+table, row and column (``Finding.locations``, one entry per evidence span)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jixiao.model import Finding
+from jixiao.review.input import ReviewInput
+
+
+def locate(findings: list[Finding], ri: ReviewInput) -> list[Finding]:
+    """Fill ``locations`` of each finding (in place) from the report's pages and the 决算 tables."""
+    cells: dict[tuple[int, int], dict[str, Any]] = {}
+    for table in ri.accounts:
+        for row in table.rows:
+            for column, fig in row.values.items():
+                if fig.span is not None:
+                    cells[(fig.span.start, fig.span.end)] = {
+                        "table": table.name, "row": row.label or row.code or "", "column": _column(column)}
+    report = ri.report
+    if not report.page_starts and not cells:
+        return findings
+    for f in findings:
+        out = []
+        for ev in f.evidence:
+            where: dict[str, Any] = {}
+            page = report.page_of(ev.start)
+            if page is not None:
+                where["page"] = page
+            where.update(cells.get((ev.start, ev.end), {}))
+            out.append(where)
+        f.locations = out
+    return findings
+
+
+def _column(path: str) -> str:
+    """A column's header path as a reader names it: "本年支出/基本支出"; a title repeated over every column
+    (财政拨款“三公”经费) left out."""
+    parts = [p for p in path.split("/") if "三公" not in p or p.endswith("费")]
+    return "/".join(parts) or path
+
+
+def page_note(f: Finding) -> str:
+    """"（第7页 / 第15页）": the pages of a finding's evidence, for a message line; "" without pages."""
+    pages = list(dict.fromkeys(loc["page"] for loc in f.locations if loc.get("page")))
+    return f"（{' / '.join(f'第{p}页' for p in pages)}）" if pages else ""
