@@ -10,8 +10,10 @@ import json
 import re
 import warnings
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from conftest import SAMPLES
 
@@ -20,7 +22,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from jixiao.store import service
-from jixiao.store.models import Report
+from jixiao.store.models import Report, User
 from jixiao.web.app import create_app
 from jixiao.web.highlight import Mark, highlight
 
@@ -471,3 +473,25 @@ def test_compare_three_districts_over_three_years(site):
         with site["app"].state.session_factory() as db:
             db.query(Report).filter(Report.filename.like("对比%")).delete(synchronize_session=False)
             db.commit()
+
+
+def test_a_pdf_reports_findings_link_to_their_pages(site):
+    """A finding on a PDF says on which pages its evidence is, and the page can be seen as an image; another
+    unit's user gets 404, as for the report itself."""
+    pdf = Path(__file__).parent / "fixtures" / "dev_accounts" / "jilin_lishu_wenguanglv_2023.pdf"
+    with site["app"].state.session_factory() as db:
+        admin = db.scalar(select(User).where(User.username == "admin"))
+        (res,) = service.upload_files(db, admin, [(pdf.name, pdf.read_bytes())])
+        report = db.get(Report, res.report_id)
+        located = [f for f in report.findings if any(loc.get("page") for loc in f.get("locations") or [])]
+        assert located, [f["rule"] for f in report.findings]
+        page = next(loc["page"] for loc in located[0]["locations"] if loc.get("page"))
+        rid = report.id
+    c, _ = login(site, "admin")
+    html = c.get(f"/reports/{rid}").text
+    assert f"/reports/{rid}/pages/{page}" in html and "位置：" in html
+    r = c.get(f"/reports/{rid}/pages/{page}")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png" and r.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert c.get(f"/reports/{rid}/pages/999").status_code == 404
+    other, _ = login(site, "unit_b")
+    assert other.get(f"/reports/{rid}/pages/{page}").status_code == 404

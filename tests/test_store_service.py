@@ -196,3 +196,32 @@ def test_unit_user_cannot_move_its_report_or_reanalyse_under_review(w):
             service.reanalyse(s, unit_a, w.report_a)
     with w.db() as s:
         assert s.get(Report, w.report_a).unit_name == UNIT_A
+
+
+def test_a_self_evaluation_and_its_final_accounts_are_held_against_each_other(w):
+    """Uploaded in either order, a unit-year's self-evaluation and its 部门决算 get cross-document-mismatch
+    findings on both (each with its own evidence); a reviewer's correction of the figure removes them."""
+    accounts = ("示例县档案馆2024年度部门决算\n第二部分 2024年度部门决算表\n收入支出决算总表\n"
+                "编制单位：示例县档案馆\t单位：万元\n项目\t决算数\t项目\t决算数\n"
+                "一、一般公共预算财政拨款收入\t380.20\t一、一般公共服务支出\t380.20\n"
+                "本年收入合计\t380.20\t本年支出合计\t380.20\n总计\t380.20\t总计\t380.20\n"
+                "第三部分 2024年度部门决算情况说明\n一、收入支出决算总体情况说明\n示例县档案馆2024年度收入支出总计380.20万元。\n")
+    evaluation = ("示例县档案馆2024年度部门整体支出绩效自评报告\n一、部门概况\n示例县档案馆内设机构3个。\n"
+                  "二、部门整体支出情况\n2024年度本年收入合计380.20万元，本年支出合计390.20万元。\n三、存在的问题\n"
+                  "档案数字化进度偏慢。\n")
+    with w.db() as s:
+        reviewer = _user(s, w, "admin")
+        (a,) = service.upload_files(s, reviewer, [("决算.txt", accounts.encode())])
+        (b,) = service.upload_files(s, reviewer, [("自评.txt", evaluation.encode())])
+        ra, rb = s.get(Report, a.report_id), s.get(Report, b.report_id)
+        assert ra.unit_id == rb.unit_id and ra.fiscal_year == rb.fiscal_year == 2024
+        mine = [f for f in rb.findings if f["rule"] == "cross-document-mismatch"]
+        theirs = [f for f in ra.findings if f["rule"] == "cross-document-mismatch"]
+        assert mine and "390.20" in mine[0]["message"] and mine[0]["values"]["other"]["source"] == "决算.txt"
+        assert theirs and theirs[0]["values"]["other"]["source"] == "自评.txt"
+        assert all(rb.text[e["start"]:e["end"]] == e["text"] for e in mine[0]["evidence"])
+        service.correct_value(s, reviewer, rb.id, field="facts.expenditure_total", value="380.20",
+                              reason="与决算核对", version=rb.version)
+    with w.db() as s:
+        assert not [f for f in s.get(Report, b.report_id).findings if f["rule"] == "cross-document-mismatch"]
+        assert not [f for f in s.get(Report, a.report_id).findings if f["rule"] == "cross-document-mismatch"]

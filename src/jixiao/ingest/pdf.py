@@ -18,6 +18,7 @@ text and has no tables (a warning is logged).
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import threading
@@ -102,14 +103,18 @@ def _tables(path: Path, text: str, page_starts: list[int]) -> list[Table]:
     out: list[Table] = []
     try:
         with pdfplumber.open(str(path)) as plumber:
+            previous = False  # the page before held a table (this one may hold its last rows)
             for n, page in enumerate(plumber.pages):
                 lo, hi = page_starts[n], page_starts[n + 1]
-                if not _may_hold_a_table(text[lo:hi]):
+                if not _may_hold_a_table(text[lo:hi]) and not (previous and _FIGURE_ROW.search(text, lo, hi)):
+                    previous = False
                     continue  # prose only: pdfplumber's table finding is the slow part, not run here
                 cursor = lo
-                for raw in page.extract_tables():
+                raws = page.extract_tables()
+                for raw in raws:
                     table, cursor = _locate(raw, text, cursor, hi, f"第{n + 1}页")
                     out.append(table)
+                previous = bool(raws)
                 page.flush_cache()
     except Exception as e:  # tables are an extra: keep the text
         log.warning("%s: pdfplumber table extraction failed: %s", path, e)
@@ -124,7 +129,8 @@ _TABLE_HEAD = re.compile(r"^[ \t]*(?:金额)?单位[：:][ \t]*(?:万元|元|千
 def _may_hold_a_table(page: str) -> bool:
     """A page with a table's head (单位：万元 on a line of its own, a line ending in 表), or at least
     three lines of figures set apart by spaces with no sentence punctuation (a table's rows as the
-    text layer gives them); a page of prose has neither."""
+    text layer gives them); a page of prose has neither. (A page after a table's page is also read when it
+    has a line of figures: the table's last rows.)"""
     return bool(_TABLE_HEAD.search(page)) or len(_FIGURE_ROW.findall(page)) >= 3
 
 
@@ -168,3 +174,22 @@ def _find(text: str, needle: str, lo: int, hi: int) -> tuple[int, int]:
     m = re.compile(r"\s*".join(chars)).search(text, lo, hi)
     return (m.start(), m.end()) if m else (-1, -1)
 
+
+
+def render_page(data: bytes, page: int, scale: float = 1.5) -> bytes | None:
+    """Page ``page`` (from 1) of a PDF as a PNG image, for a reader to see where a finding is; None when the
+    file is not a PDF that can be opened or has no such page."""
+    with _PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError:
+            return None
+        try:
+            if not 1 <= page <= len(pdf):
+                return None
+            bitmap = pdf[page - 1].render(scale=scale)
+            out = io.BytesIO()
+            bitmap.to_pil().save(out, format="PNG", optimize=True)
+            return out.getvalue()
+        finally:
+            pdf.close()

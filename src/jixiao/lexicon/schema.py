@@ -563,6 +563,7 @@ class AccountsFile(Checked):
     text_totals: dict[Identifier, AccountsRef]
     text_filler: Regex
     text_not_this: Regex
+    budget_of: dict[str, list[AccountsRef]] = Field(default_factory=dict)
 
     def cross_check(self) -> Iterator[tuple[tuple, str]]:
         kinds = {t.id for t in self.tables}

@@ -80,8 +80,8 @@ def cross_document_findings(own: Mapping[str, Any], other: Mapping[str, Any], ot
         pages = [_page(other.get("page_starts"), s["start"]) for s in other_evidence]
         out.append(Finding(
             rule=RULE, severity=spec.severity, evidence=evidence,
-            message=spec.format(own_kind=_kind_cn(facts), label=fact_label(key), own=fmt(a[0]),
-                                other_kind=_kind_cn(theirs), other=other_name, theirs=fmt(b[0]),
+            message=spec.format(own_kind=_kind_cn(facts), label=fact_label(key), own=fmt(a[0], a[1]),
+                                other_kind=_kind_cn(theirs), other=other_name, theirs=fmt(b[0], b[1]),
                                 gap=fmt(abs(a[0] - b[0]), max(a[1], b[1]))),
             values={"key": key, "stated": num(a[0]), "other_value": num(b[0]),
                     "other": {"source": other_name, "report_kind": theirs.get("report_kind"), "value": num(b[0]),

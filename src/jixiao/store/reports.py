@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from jixiao.ingest.pdf import render_page
 from jixiao.model import REPORT_KINDS
 from jixiao.store import access, filing
 from jixiao.store.clock import iso
@@ -36,6 +37,7 @@ from jixiao.store.models import (
     User,
     utcnow,
 )
+from jixiao.store.pairs import count_findings, refresh_cross_documents
 from jixiao.store.submission import filename_of, refresh_filing
 from jixiao.store.units import get_or_create_unit, locate_unit
 from jixiao.store.values import (
@@ -92,16 +94,10 @@ def refresh_summary(db: Session, report: Report) -> None:
         report.task_id = db.scalar(select(Task.id).join(TaskUnit).where(
             TaskUnit.unit_id == report.unit_id, Task.year == report.fiscal_year).order_by(Task.id.desc()).limit(1))
     findings = refresh_filing(db, report, eff, uploader)
-    report.error_count = sum(1 for f in findings if f.get("severity") == "error")
-    report.warning_count = sum(1 for f in findings if f.get("severity") == "warning")
     db.flush()
-    db.execute(delete(FindingCount).where(FindingCount.report_id == report.id))
+    findings = report.findings = refresh_cross_documents(db, report, eff.data, findings)
+    count_findings(db, report, findings)
     db.execute(delete(ReportValue).where(ReportValue.report_id == report.id))
-    counts: dict[tuple[str, str], int] = {}
-    for f in findings:
-        key = (str(f.get("rule"))[:64], str(f.get("severity"))[:16])
-        counts[key] = counts.get(key, 0) + 1
-    db.add_all(FindingCount(report_id=report.id, rule=r, severity=s, count=n) for (r, s), n in counts.items())
     db.add_all(ReportValue(report_id=report.id, **row) for row in summary_values(eff.data))
 
 
@@ -121,6 +117,15 @@ def original_file(db: Session, actor: User, report_id: int) -> tuple[str, bytes]
     """``(filename, bytes)`` of the file as uploaded."""
     report = get_report(db, actor, report_id)
     return report.filename, report.original
+
+
+def page_image(db: Session, actor: User, report_id: int, page: int) -> bytes:
+    """Page ``page`` of a PDF report as a PNG (the reader's view of where a finding is)."""
+    report = get_report(db, actor, report_id)
+    image = render_page(report.original, page) if report.file_format == "pdf" and report.original else None
+    if image is None:
+        raise NotFound("该报告没有这一页")
+    return image
 
 
 def report_detail(db: Session, actor: User, report_id: int, *, include_text: bool = True) -> dict[str, Any]:

@@ -45,6 +45,7 @@ from jixiao.store.reports import (
     get_report,
     list_reports,
     original_file,
+    page_image,
     report_detail,
     report_row,
 )
@@ -120,7 +121,7 @@ __all__ = [
     "authenticate", "change_status", "compare", "compare_keys", "compare_projects", "confirm_filing", "correct_value", "create_api_token",
     "create_user", "dashboard", "export_xlsx", "filter_choices", "find_duplicate", "get_or_create_unit", "get_report",
     "get_user", "list_api_tokens", "list_reports", "list_tasks", "list_units", "list_users", "open_task",
-    "original_file", "reanalyse", "recover_interrupted", "report_detail", "report_row", "revoke_api_token",
+    "original_file", "page_image", "reanalyse", "recover_interrupted", "report_detail", "report_row", "revoke_api_token",
     "rule_codes", "rule_titles", "set_password", "store_upload", "task_progress", "upload_files",
     "user_for_token",
 ]

@@ -124,6 +124,7 @@ def detail_view(d: dict) -> dict[str, Any]:
             marks.append(Mark(s["start"], s["end"], ref, f"{SEVERITIES[sev]}：{f.get('message', '')}", sev))
         groups[sev].append({"ref": ref, "message": f.get("message", ""), "rule": f.get("rule", ""),
                             "where": where_text(f.get("locations") or []),
+                            "pages": sorted({loc["page"] for loc in f.get("locations") or [] if loc.get("page")}),
                             "title": titles.get(f.get("rule"), f.get("rule", "")), "code": codes.get(f.get("rule"), "")})
     finding_groups = [(s, SEVERITIES[s], groups[s]) for s in SEVERITY_ORDER if groups[s]]
     cut = max(0, len(text) - SHOWN_CHARS)

@@ -21,6 +21,14 @@ def fmt(v: Decimal | int | float, decimals: int | None = None) -> str:
     return format(v, "f")
 
 
+def wan(v: Decimal, decimals: int | None = None) -> str:
+    """A 万元 figure for a message: as written, or rounded to two decimals when it came from a table in 元
+    (711,273.87 元 is 71.127387 万元 exactly; a reader is told 71.13)."""
+    v = v if isinstance(v, Decimal) else Decimal(str(v))
+    written = decimals if decimals is not None else max(0, -int(v.as_tuple().exponent))
+    return fmt(v, 2) if written > 2 else fmt(v, decimals)
+
+
 def pct(numerator: Decimal, denominator: Decimal, decimals: int = 1) -> Decimal:
     """numerator ÷ denominator × 100, rounded half up to ``decimals``."""
     return round_to(Decimal(numerator) / Decimal(denominator) * 100, decimals)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from jixiao.extract.accounts import AccountsTable, Figure, Row, figures_of, lexicon, where
 from jixiao.review.registry import rule
-from jixiao.review.rules.common import fmt, num
+from jixiao.review.rules.common import num, wan
 from jixiao.review.tolerance import sum_tolerance
 
 
@@ -161,10 +161,8 @@ def _compare(rc, table: AccountsTable, row: Row, col: str, total: Figure, parts:
     tol = sum_tolerance(total.decimals, [f.decimals for _, _, f in parts])
     if abs(total.value - computed) <= tol:
         return
-    figures = " + ".join(fmt(f.value) for _, _, f in parts)
-    against = f"{label}{fmt(computed, max(f.decimals for _, _, f in parts))}万元（{figures}）"
-    yield _finding(rc, where(table, row, col), total.value, against[:-len(f'{fmt(computed, 2)}万元（{figures}）')]
-                   if False else label, computed, [total] + [f for _, _, f in parts],
+    figures = " + ".join(wan(f.value) for _, _, f in parts)
+    yield _finding(rc, where(table, row, col), total.value, label, computed, [total] + [f for _, _, f in parts],
                    {"table": table.name, "row": row.label, "column": col, "parts": figures},
                    decimals=max([total.decimals] + [f.decimals for _, _, f in parts]), parts=figures)
 
@@ -177,8 +175,8 @@ def _finding(rc, stated_where: str, stated: Decimal, against: str, computed: Dec
     return rc.finding(
         "cross-table-mismatch",
         values={**values, "stated": num(stated), "computed": num(computed), "pages": pages},
-        evidence=evidence, where=stated_where, stated=fmt(stated), against=against_text,
-        computed=fmt(computed, decimals), gap=fmt(abs(stated - computed), decimals))
+        evidence=evidence, where=stated_where, stated=wan(stated), against=against_text,
+        computed=wan(computed, decimals), gap=wan(abs(stated - computed), decimals))
 
 
 def _short(column: str) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from jixiao.extract.accounts import figures_of, lexicon
 from jixiao.review.registry import rule
-from jixiao.review.rules.common import fmt, num
+from jixiao.review.rules.common import fmt, in_table, num
 
 
 @lru_cache(maxsize=8)
@@ -38,6 +39,7 @@ def check(rc):
         yield rc.finding("rate-on-zero-base", values={"stated": num(r.rate.value), "base": base},
                          evidence=[b.span for _, b in r.bases] + [r.actual.span, r.rate.span], base=base,
                          stated=f"执行率{r.rate.span.text.strip()}")
+    yield from _table_bases(rc)
     on_base, zero = _patterns(rc.config.get("rate_on_zero_base", {}).get("bases", "年初预算"))
     text = rc.text
     zeros = [(m.group("base"), m) for m in zero.finditer(text)]
@@ -62,3 +64,33 @@ def check(rc):
         evidence.append(rc.span(start, q.end))
         yield rc.finding("rate-on-zero-base", values={"stated": num(q.value), "base": base},
                          evidence=evidence, base=base, stated=text[start:q.end].strip() or fmt(q.value))
+
+
+_COMPLETION = re.compile(r"完成(?:年初|全年)?预算(?:数)?的?\s*$")
+
+
+def _table_bases(rc):
+    """"因公出国（境）费决算为0.00万元，完成预算的0.00%" when the 三公 table gives that item's 预算数 as 0
+    (accounts.yaml ``budget_of``)."""
+    items = lexicon().get("budget_of") or {}
+    if not rc.accounts or not items:
+        return
+    text = rc.text
+    for q in rc.quantities:
+        if q.kind != "percent" or q.approx or q.comparator or in_table(rc, q.start):
+            continue
+        if not _COMPLETION.search(text, rc.clause_start(q.num_start), q.num_start):
+            continue
+        sentence = text[rc.sentence_start(q.start):q.num_start]
+        named = max(((sentence.rfind(word), word) for word in items if word in sentence), default=None)
+        if named is None:
+            continue
+        got = figures_of(rc.accounts, items[named[1]])
+        if not got or got[0][3].value != 0 or got[0][3].span is None:
+            continue
+        table, _, _, fig = got[0]
+        start = rc.clause_start(q.num_start)
+        yield rc.finding("rate-on-zero-base",
+                         values={"stated": num(q.value), "base": f"{named[1]}预算数", "table": table.name},
+                         evidence=[fig.span, rc.span(start, q.end)], base=f"《{table.name}》中{named[1]}的预算数",
+                         stated=text[start:q.end].strip().lstrip("，,"))

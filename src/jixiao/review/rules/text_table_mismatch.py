@@ -12,7 +12,7 @@ from jixiao.extract.numbers import parse_number
 from jixiao.extract.outline import TABLE_TITLE
 from jixiao.model import fact_label
 from jixiao.review.registry import rule
-from jixiao.review.rules.common import fmt, in_table, num, text_against_table
+from jixiao.review.rules.common import fmt, in_table, num, text_against_table, wan
 from jixiao.review.tolerance import differs, half_unit
 
 # what a statement of the running text says of a project, and the table column that says the same
@@ -141,7 +141,7 @@ def _accounts(rc):
             "text-table-mismatch", values={"key": key, "stated": num(q.value), "computed": num(value),
                                            "table": table.name},
             evidence=[rc.span(q.start, q.end)] + [f.span for *_, f in got],
-            label=m.group(0), text_value=fmt(q.value), table_value=fmt(value), gap=fmt(abs(q.value - value)),
+            label=m.group(0), text_value=fmt(q.value), table_value=wan(value), gap=wan(abs(q.value - value)),
             where=place)
 
 

@@ -141,6 +141,13 @@ def report_original(db: SessionDep, user: CurrentUser, report_id: ReportId):
         "Content-Disposition": f"attachment; filename=report; filename*=UTF-8''{quote(name)}"})
 
 
+@router.get("/reports/{report_id}/pages/{page}")
+def report_page_image(db: SessionDep, user: CurrentUser, report_id: ReportId, page: int):
+    """One page of a PDF report as an image (where a finding's evidence is)."""
+    return Response(service.page_image(db, user, report_id, page), media_type="image/png",
+                    headers={"Cache-Control": "private, max-age=3600"})
+
+
 @router.post("/reports/{report_id}/correct", response_class=HTMLResponse)
 def report_correct(request: Request, db: SessionDep, user: CurrentUser, report_id: ReportId,
                    field: Annotated[str, Form()] = "", new_value: Annotated[str, Form()] = "",
