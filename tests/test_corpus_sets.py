@@ -38,6 +38,7 @@ FLOORS = {
     "heldout12": (0.92, 0.70, 0.95, 0.93, 0.85, 0),
     "heldout_forms": (0.98, 0.95, 0.0, 0.95, 0.90, 1),
     "heldout_forms2": (0.97, 0.95, 0.0, 0.95, 0.90, 0),
+    "heldout_accounts": (0.83, 0.0, 0.0, 0.0, 0.5, 3),
 }
 
 
@@ -55,7 +56,7 @@ def test_fixture_set_floors(name):
 
 
 # 部门决算 sets (issue 11): the self-evaluation and the 决算 of one unit-year held against each other
-PAIR_FLOORS = {"dev_accounts": (0.6, 0)}
+PAIR_FLOORS = {"dev_accounts": (0.6, 0), "heldout_accounts": (0.9, 0)}
 
 
 @pytest.mark.parametrize("name", sorted(PAIR_FLOORS))

@@ -201,6 +201,8 @@ def read_accounts(view: TextView, tables: Sequence[Table]) -> list[AccountsTable
             current = AccountsTable(kind, names[kind], view.span(start, end), unit, [], [])
             out.append(current)
             header, body = _split_header(table.rows)
+            if not header:  # a text table whose header line was not read as its row
+                header = _text_header(text, end, table.start, _width(table))
             current.panes, current.layout = _columns(header, _width(table))
         else:
             if current.pages and page is not None and page - current.pages[-1] > 1:
@@ -208,7 +210,7 @@ def read_accounts(view: TextView, tables: Sequence[Table]) -> list[AccountsTable
             header, body = _split_header(table.rows)
             if header and not current.rows:
                 current.panes, current.layout = _columns(header, _width(table))
-            elif len(current.layout) != _width(table):
+            elif len(current.layout) < _width(table):
                 continue  # another layout with no title: not a continuation we can read
         layout = current.layout
         if page is not None and page not in current.pages:
@@ -216,7 +218,9 @@ def read_accounts(view: TextView, tables: Sequence[Table]) -> list[AccountsTable
         current.end = max(current.end, table.end)
         factor = money_factor(current.unit) if current.unit else Decimal(1)
         for cells in body:
-            current.rows += _rows(view, cells, layout, factor, page)
+            cells = _expanded(view.text, cells, len(layout))
+            if len(cells) == len(layout):  # a row whose cells cannot be told apart is not read
+                current.rows += _rows(view, cells, layout, factor, page)
     return out
 
 
@@ -316,6 +320,45 @@ def _columns(header: list[list[Cell]], width: int) -> tuple[list[list[str]], lis
             panes[pane].append(path or f"第{c + 1}列")
         layout.append((pane, is_label, path or f"第{c + 1}列"))
     return panes, layout
+
+
+_SPLIT = re.compile(r"(\S+?)(?:\s{2,}|\t)|(\S+)$")
+_FIGURE_THEN_TEXT = re.compile(r"^(-?[\d,]+(?:\.\d+)?)\s+(\S.*)$|^(\S*\D)\s+(-?[\d,]+(?:\.\d+)?)$")
+
+
+def _text_header(text: str, start: int, stop: int, width: int) -> list[list[Cell]]:
+    """The header of a table in a text file when it is a line of its own above the rows: the last line
+    between the title and the table whose cells (split at tabs or runs of spaces) are as many as the table's
+    columns (科目编码 and 科目名称 over one merged code-and-name cell count as one). Header words have no space
+    inside; a line that splits into another number of cells is not taken."""
+    for line in reversed(text[start:stop].split("\n")):
+        cells = [c for c in re.split(r"\s+", line.strip()) if c]  # the normalised text keeps one space
+        if not cells or _CHROME_ROW.match(_WS.sub("", cells[0])) or any(_NUM.match(c) for c in cells):
+            continue
+        if len(cells) == width + 1 and all(lexicon()["_label_column"].search(c) for c in cells[:2]):
+            cells = [cells[0] + "/" + cells[1], *cells[2:]]
+        if len(cells) == width:
+            return [[Cell(c, -1, -1) for c in cells]]
+        break
+    return []
+
+
+def _expanded(text: str, cells: list[Cell], width: int) -> list[Cell]:
+    """A row of a text table with fewer cells than its columns, where a figure and the next cell's words (or a
+    label and its figure) ran together with one space ("1322.87 一、社会保障和就业支出"): those cells split."""
+    if len(cells) >= width:
+        return cells
+    out: list[Cell] = []
+    for cell in cells:
+        m = _FIGURE_THEN_TEXT.match(cell.text.strip())
+        if m is None or len(out) + (len(cells) - len(out)) >= width + 1:
+            out.append(cell)
+            continue
+        a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        sa = text.find(a, cell.start, cell.end) if cell.start >= 0 else -1
+        sb = text.find(b, sa + len(a) if sa >= 0 else cell.start, cell.end) if cell.start >= 0 else -1
+        out += [Cell(a, sa, sa + len(a) if sa >= 0 else -1), Cell(b, sb, sb + len(b) if sb >= 0 else -1)]
+    return out if len(out) == width else cells
 
 
 def _rows(view: TextView, cells: list[Cell], layout: list[tuple[int, bool, str]], factor: Decimal,

@@ -563,6 +563,8 @@ class AccountsFile(Checked):
     text_totals: dict[Identifier, AccountsRef]
     text_filler: Regex
     text_not_this: Regex
+    text_actual_only: Regex
+    text_budget_tail: Regex
     budget_of: dict[str, list[AccountsRef]] = Field(default_factory=dict)
 
     def cross_check(self) -> Iterator[tuple[tuple, str]]:

@@ -112,12 +112,20 @@ def _accounts(rc):
     lx = lexicon()
     labels = [(key, _rx(p)) for key, p in lx["text_labels"].items()]
     filler, not_this = _rx(lx["text_filler"]), _rx(lx["text_not_this"])
+    actual_only, budget_tail = _rx(lx["text_actual_only"]), _rx(lx["text_budget_tail"])
     year = rc.report.fact_value("fiscal_year")
     for qi, q in enumerate(rc.quantities):
         if q.kind != "money" or q.approx or q.unit != "万元" or in_table(rc, q.start):
             continue
         cs = max(rc.clause_start(q.num_start), rc.prev_quantity_end(qi))
         window = filler.sub("", rc.text[cs:q.num_start])
+        if actual_only.match(window) or (not window.strip() and "决算" in rc.text[cs:q.num_start]):
+            # "“三公”经费财政拨款支出预算为2.80万元，支出决算为1.69万元": the 决算 of what the sentence opened with
+            ss = rc.sentence_start(q.start)
+            first = next((p for p in rc.quantities if ss <= p.start < q.start), None)
+            if first is None or first is q:
+                continue
+            window = budget_tail.sub("", filler.sub("", rc.text[ss:first.num_start]))
         key, m = next(((k, m) for k, rx in labels if (m := rx.search(window))), (None, None))
         if key is None:
             continue
