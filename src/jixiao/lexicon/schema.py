@@ -402,6 +402,7 @@ class SumMismatchConfig(_Model):
 
 class PlaceholderConfig(_Model):
     patterns: Regex = "XX"
+    per_line: bool = True  # one finding per line, naming every placeholder on it
 
 
 class ZeroBaseConfig(_Model):

@@ -27,19 +27,26 @@ def check(rc):
 
     **示例**：XX年度部门整体支出绩效自评报告。
     """
-    pattern = _compiled(rc.config.get("placeholder_text", {}).get("patterns", "XX"))
+    cfg = rc.config.get("placeholder_text", {})
+    pattern = _compiled(cfg.get("patterns", "XX"))
     text = rc.text
-    seen: set[str] = set()
     chrome = None
+    lines: dict[int, list[re.Match[str]]] = {}  # a line's placeholders (a template's line has several: XX万元，占XX%)
     for m in pattern.finditer(text):
         chrome = chrome or find_chrome(text)
         if chrome.covers(m.start()):
             continue  # page furniture of a mirror site ("相关文档：XX县…") is not the report's text
-        a, b = rc.line_of(m.start())
-        context = text[max(a, m.start() - 12):min(b, m.end() + 12)].strip()
-        key = m.group(0) + "|" + context
+        lines.setdefault(rc.line_of(m.start())[0] if cfg.get("per_line", True) else m.start(), []).append(m)
+    seen: set[str] = set()
+    for found in lines.values():
+        first, last = found[0], found[-1]
+        a, b = rc.line_of(first.start())
+        context = text[max(a, first.start() - 12):min(b, last.end() + 12)].strip()
+        tokens = list(dict.fromkeys(m.group(0) for m in found))
+        key = "|".join(tokens) + "|" + context
         if key in seen:
             continue
         seen.add(key)
-        yield rc.finding("placeholder-text", values={"token": m.group(0)},
-                         evidence=[rc.span(m.start(), m.end())], context=context, token=m.group(0))
+        yield rc.finding("placeholder-text", values={"token": tokens[0], "tokens": tokens, "count": len(found)},
+                         evidence=[rc.span(m.start(), m.end()) for m in found],
+                         context=context[:80] + ("…" if len(context) > 80 else ""), token="”“".join(tokens))
