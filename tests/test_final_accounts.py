@@ -221,3 +221,13 @@ def test_findings_on_a_pdf_carry_pages_and_table_cells():
                   "wording-contradicts-figures", "rate-on-zero-base", "missing-table"}
     assert not [f.message for f in template.findings if f.rule in arithmetic]
     assert [f for f in template.findings if f.rule == "placeholder-text"]
+
+
+def test_a_code_written_in_parts_is_not_a_count():
+    """"303 10 个人农业生产补贴" (the text layer of a 基本支出决算表 row, code 30310 written 303 10) counts nothing;
+    "共有车辆 3 辆" still does."""
+    text = ("示例县林业站2024年度部门决算\n一般公共预算财政拨款基本支出决算表\n单位：万元\n303 10 个人农业生产补贴 0.31\n"
+            "201 06 01 行政运行 12.50\n截至2024年12月31日，示例县林业站共有车辆 3 辆。\n")
+    metrics = analyse(text.encode("utf-8"), name="决算.txt").report.metrics
+    assert not [m for m in metrics if m.unit == "个"]
+    assert [m for m in metrics if m.unit == "辆" and m.value == 3]

@@ -166,9 +166,11 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         is_cn = not num[0].isdigit()
         if (unit and not mult and not pct and unit not in money_units and unit not in pct_units
                 and text[m.end("num"):m.start("unit")].isspace() and _is_cjk_word_char(text[m.end():m.end() + 1])
-                and ("." in num or (len(num) >= 3 and num.isdigit() and _line_start(text, ns)))):
+                and ("." in num or (len(num) >= 3 and num.isdigit() and _line_start(text, ns))
+                     or _CODE_PART.search(text, max(0, ns - 12), ns))):
             # a table's figure or a classification code at the head of a row, then the next cell's word:
-            # "307.82 本年支出合计", "30310 个人农业生产补贴" ("培训 120 人次参训…" still counts)
+            # "307.82 本年支出合计", "30310 个人农业生产补贴", "303 10 个人农业生产补贴" (a code written in parts)
+            # ("培训 120 人次参训…" still counts)
             continue
         if ns > 0 and text[ns - 1] in "“\"《「‘" and _is_cjk_word_char(text[m.end():m.end() + 1]):
             continue  # "推进“15分钟生活圈”建设": part of a name in quotes
@@ -284,6 +286,9 @@ def _range_low(text: str, num_start: int) -> int | None:
     """Start of "1至2人": the upper figure of a range is read as approximate, spanning both."""
     m = _RANGE_LOW.search(text, max(0, num_start - 12), num_start)
     return m.start(1) if m else None
+
+
+_CODE_PART = re.compile(r"(?:^|\n)[ \t]*\d{3}(?:[ \t]+\d{2})?[ \t]+$")  # "303 " / "201 06 " before a code's next part
 
 
 def _line_start(text: str, pos: int) -> bool:
