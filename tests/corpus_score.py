@@ -110,15 +110,19 @@ def score_folder(gold_dir: Path, docs_dir: Path | None = None) -> Score:
         for m in gold.get("metrics", []):
             score.add("kpi" if "kpi" in m else "labelled", _metric_found(m, out["metrics"]),
                       f"{gold['doc']}: metric {m.get('kpi') or m.get('label')}={m['value']}")
-        findings = out.get("findings") or []
-        for f in gold.get("expected_findings", []):
-            hit = any(x["rule"] == f["rule"] and f["subject"] in _text_of(x) for x in findings)
-            score.add("findings", hit, f"{gold['doc']}: {f['rule']} about {f['subject']}")
-        for f in gold.get("must_not_flag", []):
-            if any(x["rule"] == f["rule"] and f["subject"] in _text_of(x) for x in findings):
-                score.false_flags += 1
-                score.misses.append(f"{gold['doc']}: false flag {f['rule']} about {f['subject']}")
+        _score_findings(score, gold, out.get("findings") or [], gold["doc"])
     return score
+
+
+def _score_findings(score: Score, gold: dict, findings: list[dict], doc: str) -> None:
+    """The expected findings found, and the traps flagged (false flags), of one document or pair."""
+    for f in gold.get("expected_findings", []):
+        hit = any(x["rule"] == f["rule"] and f["subject"] in _text_of(x) for x in findings)
+        score.add("findings", hit, f"{doc}: {f['rule']} about {f['subject']}")
+    for f in gold.get("must_not_flag", []):
+        if any(x["rule"] == f["rule"] and f["subject"] in _text_of(x) for x in findings):
+            score.false_flags += 1
+            score.misses.append(f"{doc}: false flag {f['rule']} about {f['subject']}")
 
 
 def score_pairs(folder: Path) -> Score:
@@ -129,11 +133,5 @@ def score_pairs(folder: Path) -> Score:
         names = (pair["self_evaluation"], pair["final_accounts"])
         reports = [(n, pipeline.analyse(folder / n).report.to_json()) for n in names]
         found = [f.model_dump() for fs in pair_findings(reports, load_config()).values() for f in fs]
-        for f in pair.get("expected_findings", []):
-            hit = any(x["rule"] == f["rule"] and f["subject"] in _text_of(x) for x in found)
-            score.add("findings", hit, f"{names[0]}: {f['rule']} about {f['subject']}")
-        for f in pair.get("must_not_flag", []):
-            if any(x["rule"] == f["rule"] and f["subject"] in _text_of(x) for x in found):
-                score.false_flags += 1
-                score.misses.append(f"{names[0]}: false flag {f['rule']} about {f['subject']}")
+        _score_findings(score, pair, found, names[0])
     return score

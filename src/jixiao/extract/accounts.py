@@ -85,7 +85,8 @@ class AccountsTable:
     panes: list[list[str]]  # the figure columns (header paths) of each pane
     rows: list[Row] = field(default_factory=list)
     end: int = 0  # where the table ends in the text
-    layout: list[tuple[int, bool, str]] = field(default_factory=list, repr=False)  # per column: pane, label?, path
+    # per column: pane, label (True) / figure (False) / line number (None), header path
+    layout: list[tuple[int, bool | None, str]] = field(default_factory=list, repr=False)
 
     @property
     def empty(self) -> bool:
@@ -197,7 +198,7 @@ def read_accounts(view: TextView, tables: Sequence[Table]) -> list[AccountsTable
             continue
         if title is not None:
             start, end, kind = title
-            unit = _unit(view, text[start:table.start], table)
+            unit = _unit(view, text[start:max(table.start, anchor)], table)
             current = AccountsTable(kind, names[kind], view.span(start, end), unit, [], [])
             out.append(current)
             header, body = _split_header(table.rows)
@@ -291,7 +292,7 @@ def _split_header(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[C
     return rows[:n], rows[n:]
 
 
-def _columns(header: list[list[Cell]], width: int) -> tuple[list[list[str]], list[tuple[int, bool, str]]]:
+def _columns(header: list[list[Cell]], width: int) -> tuple[list[list[str]], list[tuple[int, bool | None, str]]]:
     """The panes (their figure columns' paths) and the layout: for each column, (pane, is a label
     column, path)."""
     grid = [[_clean(c) for c in row] + [""] * (width - len(row)) for row in header]
@@ -311,10 +312,15 @@ def _columns(header: list[list[Cell]], width: int) -> tuple[list[list[str]], lis
     for c, path in enumerate(paths):
         tail = path.split("/")[-1] if path else ""
         # a label column by its own header, or one under 科目编码 (a 合计 row the layout merged into the header)
-        is_label = bool(label_rx.search(tail) or "编码" in path) if tail else not seen_figure
+        # (or under one: 科目名称 / 人员经费)
+        is_label = bool(label_rx.search(tail) or "编码" in path or any(label_rx.search(p) for p in path.split("/"))) \
+            if tail else not seen_figure
         if is_label and seen_figure:
             pane, seen_figure = pane + 1, False
             panes.append([])
+        if _LINE_NUMBER.search(tail):
+            layout.append((pane, None, path))  # 行次 / 栏次: the row's number, neither its name nor a figure
+            continue
         if not is_label:
             seen_figure = True
             panes[pane].append(path or f"第{c + 1}列")
@@ -322,7 +328,9 @@ def _columns(header: list[list[Cell]], width: int) -> tuple[list[list[str]], lis
     return panes, layout
 
 
-_SPLIT = re.compile(r"(\S+?)(?:\s{2,}|\t)|(\S+)$")
+_LINE_NUMBER = re.compile(r"^(?:行次|栏次|序号|行号)$")
+
+
 _FIGURE_THEN_TEXT = re.compile(r"^(-?[\d,]+(?:\.\d+)?)\s+(\S.*)$|^(\S*\D)\s+(-?[\d,]+(?:\.\d+)?)$")
 
 
@@ -345,7 +353,8 @@ def _text_header(text: str, start: int, stop: int, width: int) -> list[list[Cell
 
 def _expanded(text: str, cells: list[Cell], width: int) -> list[Cell]:
     """A row of a text table with fewer cells than its columns, where a figure and the next cell's words (or a
-    label and its figure) ran together with one space ("1322.87 一、社会保障和就业支出"): those cells split."""
+    label and its figure) ran together with one space ("1322.87 一、社会保障和就业支出"): those cells split; else
+    the missing cells are the row's last, empty ones."""
     if len(cells) >= width:
         return cells
     out: list[Cell] = []
@@ -358,15 +367,18 @@ def _expanded(text: str, cells: list[Cell], width: int) -> list[Cell]:
         sa = text.find(a, cell.start, cell.end) if cell.start >= 0 else -1
         sb = text.find(b, sa + len(a) if sa >= 0 else cell.start, cell.end) if cell.start >= 0 else -1
         out += [Cell(a, sa, sa + len(a) if sa >= 0 else -1), Cell(b, sb, sb + len(b) if sb >= 0 else -1)]
-    return out if len(out) == width else cells
+    if len(out) == width:
+        return out
+    # a text line whose last cells are empty ("303\t对个人和家庭的补助\t8.50" under six columns): the rest is blank
+    return cells + [Cell("", -1, -1)] * (width - len(cells))
 
 
-def _rows(view: TextView, cells: list[Cell], layout: list[tuple[int, bool, str]], factor: Decimal,
+def _rows(view: TextView, cells: list[Cell], layout: list[tuple[int, bool | None, str]], factor: Decimal,
           page: int | None) -> list[Row]:
     out = []
     panes = sorted({p for p, _, _ in layout})
     for pane in panes:
-        label_cells = [cells[c] for c, (p, lab, _) in enumerate(layout) if p == pane and lab and c < len(cells)]
+        label_cells = [cells[c] for c, (p, lab, _) in enumerate(layout) if p == pane and lab is True and c < len(cells)]
         code, names, span = "", [], None
         heads = lexicon()["_label_column"]
         for cell in label_cells:
@@ -386,7 +398,7 @@ def _rows(view: TextView, cells: list[Cell], layout: list[tuple[int, bool, str]]
                 span = view.span(cell.start, cell.end)
         values: dict[str, Figure] = {}
         for c, (p, lab, path) in enumerate(layout):
-            if p != pane or lab or c >= len(cells):
+            if p != pane or lab is not False or c >= len(cells):
                 continue
             t = _clean(cells[c])
             if not _is_number(t):

@@ -530,6 +530,7 @@ class RowSum(_Model):
     table: Identifier
     total: Regex
     parts: Fragments | Literal["ordinal", "classes"]
+    codes: list[str] | None = None  # for ``classes``: the class codes a total is made of, wherever they sit
 
 
 class SameFigure(_Model):

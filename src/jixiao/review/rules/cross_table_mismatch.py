@@ -46,6 +46,9 @@ def check(rc):
         yield from _same(rc, tables, spec)
 
 
+_TOTAL_NAME = re.compile(r"合计|总计|小计")
+
+
 def _pattern(text: str, per: str | None) -> re.Pattern[str]:
     return re.compile(text.replace("{per}", re.escape(per)) if per else text)
 
@@ -57,8 +60,7 @@ def _column_sum(rc, table: AccountsTable, spec: dict, per: str | None, seen: set
         total_col = next((c for c in columns if total_rx.search(c)), None)
         if total_col is None:
             continue
-        part_cols = [c for rx in part_rxs for c in columns[:] if c != total_col and rx.search(c)][:len(part_rxs)]
-        part_cols = list(dict.fromkeys(part_cols))
+        part_cols = _part_columns(columns, total_col, part_rxs)
         if not part_cols:
             continue
         for row in table.pane_rows(pane):
@@ -70,6 +72,29 @@ def _column_sum(rc, table: AccountsTable, spec: dict, per: str | None, seen: set
                                 "、".join(_short(c) for c, _ in parts) + "之和")
 
 
+def _part_columns(columns: list[str], total_col: str, part_rxs: list[re.Pattern[str]]) -> list[str]:
+    """The columns a total column is the sum of: for each part, its column; a part with sub-columns under a
+    group header (财政拨款收入 / 一般公共预算财政拨款, 政府性基金预算财政拨款) is its 小计 column when there is one, else
+    all the group's sub-columns — never both, never a sub-column twice."""
+    out: list[str] = []
+    for rx in part_rxs:
+        found = [c for c in columns if c != total_col and rx.search(c) and c not in out]
+        if not found:
+            continue
+        col = min(found, key=lambda c: (not _SUBTOTAL.search(c), c.count("/")))
+        group = col.rsplit("/", 1)[0] if "/" in col else ""
+        if group and not total_col.startswith(group + "/") and not any(o.startswith(group + "/") for o in out):
+            members = [c for c in columns if c.startswith(group + "/") and c != total_col]
+            subtotal = [c for c in members if _SUBTOTAL.search(c)]
+            out += subtotal[:1] or members
+        elif not any(col.startswith(o + "/") or o.startswith(col + "/") for o in out):
+            out.append(col)
+    return out
+
+
+_SUBTOTAL = re.compile(r"/(?:小计|合计)$")
+
+
 def _row_sum(rc, table: AccountsTable, spec: dict, seen: set):
     total_rx = re.compile(spec["total"])
     parts_spec = spec["parts"]
@@ -79,12 +104,16 @@ def _row_sum(rc, table: AccountsTable, spec: dict, seen: set):
             if not total_rx.search(total.name):
                 continue
             if parts_spec == "ordinal":
-                start = max((k + 1 for k, r in enumerate(rows[:i]) if not r.ordinal), default=0)
+                # the numbered rows since the previous total (其中 rows and the like between them are not parts)
+                start = max((k + 1 for k, r in enumerate(rows[:i]) if _TOTAL_NAME.search(r.name)), default=0)
                 parts = [r for r in rows[start:i] if r.ordinal]
                 label = "所列各项之和"
             elif parts_spec == "classes":
                 parts = [r for r in rows if r.level == 1]
                 label = "各类（" + "、".join(r.code for r in parts) + "）之和"
+                if spec.get("codes") and _agrees(total, [r for r in table.rows if r.level == 1 and r.code in spec["codes"]],
+                                                 table.panes[pane]):
+                    continue  # the classes of its kind (301, 303) agree, wherever the layout put them
             else:
                 rxs = [re.compile(p) for p in parts_spec]
                 if not rows or not any(rxs[0].search(r.name) for r in rows):
@@ -101,6 +130,15 @@ def _row_sum(rc, table: AccountsTable, spec: dict, seen: set):
                     continue
                 yield from _compare(rc, table, total, col, fig, figs, seen, label)
             break
+
+
+def _agrees(total: Row, parts: list[Row], columns: list[str]) -> bool:
+    """Whether ``total``'s first figure is the sum of the parts' figures in any column, within rounding."""
+    fig = next((total.values[c] for c in columns if c in total.values), None)
+    figs = [next((r.values[c] for c in r.values), None) for r in parts]
+    if fig is None or not parts or None in figs:
+        return False
+    return abs(fig.value - sum((f.value for f in figs), Decimal(0))) <= sum_tolerance(fig.decimals, [f.decimals for f in figs])
 
 
 def _code_sums(rc, table: AccountsTable, total_row: re.Pattern[str], seen: set):

@@ -208,6 +208,13 @@ def _shares(rc, skip: set[int], accept_trunc: bool, cfg: dict):
         before = [q for q in qs[:i - 1] if q.kind == "money" and not q.approx and q.start >= lo and q.value > 0]
         base_name = re.sub(r"\s", "", m.group("base"))
         if is_completion:
+            if _BUDGET_LABEL.search(_label(rc, part)):
+                # "全年预算数为1067.08万元，完成全年预算的92.44%": the amount before is the base; what was spent
+                # is the last amount of the paragraph stated as spent
+                spent = [q for q in before if _SPENT_LABEL.search(_label(rc, q)) and not _BUDGET_LABEL.search(_label(rc, q))]
+                if not spent:
+                    continue
+                part, before = spent[-1], [q for q in before if q is not spent[-1]] + [part]
             candidates = [q for q in before if base_name[:2] in _label(rc, q)] or before
         elif base_name:
             candidates = [q for q in before if base_name in re.sub(r"\s", "", _label(rc, q))] or \
@@ -252,6 +259,10 @@ def _named_fact(rc, name: str) -> list:
             ev = fact.evidence[-1]
             return [_Stated(Decimal(str(fact.value)), ev.start, ev.end, ev.start)]
     return []
+
+
+_BUDGET_LABEL = re.compile(r"预算(?:数|金额)?(?:[（(][^）)]*[)）])?\s*$")
+_SPENT_LABEL = re.compile(r"(?:支出|决算|决算数|执行数|实际支出)\s*$")
 
 
 def _label(rc, q) -> str:
