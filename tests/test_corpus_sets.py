@@ -25,7 +25,8 @@ FLOORS = {
     "dev11": (0.88, 0.75, 0.93, 0.82, 0.80, 0),
     "dev12": (0.90, 0.62, 0.95, 0.90, 0.80, 0),
     "dev_forms": (0.93, 0.95, 0.0, 0.85, 0.90, 0),
-    "dev_accounts": (0.93, 0.0, 0.9, 0.0, 0.55, 0),
+    "dev_accounts": (0.93, 0.0, 0.9, 0.0, 0.60, 0),
+    "dev_accounts2": (0.90, 0.0, 0.0, 0.0, 0.85, 3),  # its 3 "false flags" are traps whose subject the right finding names
     "heldout": (0.98, 0.95, 0.95, 0.95, 0.90, 0),
     "heldout2": (0.98, 0.95, 0.95, 0.95, 0.95, 0),
     "heldout3": (0.85, 0.75, 0.90, 0.85, 0.85, 0),
@@ -56,7 +57,7 @@ def test_fixture_set_floors(name):
 
 
 # 部门决算 sets (issue 11): the self-evaluation and the 决算 of one unit-year held against each other
-PAIR_FLOORS = {"dev_accounts": (0.6, 0), "heldout_accounts": (0.9, 0)}
+PAIR_FLOORS = {"dev_accounts": (0.6, 0), "dev_accounts2": (0.9, 0), "heldout_accounts": (0.9, 0)}
 
 
 @pytest.mark.parametrize("name", sorted(PAIR_FLOORS))

@@ -231,3 +231,23 @@ def test_a_code_written_in_parts_is_not_a_count():
     metrics = analyse(text.encode("utf-8"), name="决算.txt").report.metrics
     assert not [m for m in metrics if m.unit == "个"]
     assert [m for m in metrics if m.unit == "辆" and m.value == 3]
+
+
+def test_the_unit_named_before_a_total_is_its_subject():
+    text = ("示例县林业局2023年度部门整体支出绩效自评报告\n一、部门整体支出情况\n"
+            "2023年度县林业局本年收入合计1,396.24万元，其中一般公共预算财政拨款收入1,388.05万元。\n")
+    report = analyse(text.encode("utf-8"), name="自评.txt").report
+    assert report.fact_value("revenue_total") == Decimal("1396.24")  # not the 财政拨款收入 after 其中
+
+
+def test_a_table_with_a_line_number_row_under_its_header():
+    """栏次 (1, 2, 3 … under the header) and 行次 columns are neither names nor figures."""
+    text = ("示例县林业局2023年度部门决算\n收入支出决算总表\n编制单位：示例县林业局\t单位：万元\n"
+            "项目\t行次\t金额\t项目\t行次\t金额\n栏次\t\t1\t栏次\t\t2\n"
+            "一、一般公共预算财政拨款收入\t1\t380.20\t一、一般公共服务支出\t31\t380.20\n"
+            "本年收入合计\t9\t380.20\t本年支出合计\t39\t380.20\n年末结转和结余\t\t\t年末结转和结余\t41\t0.00\n"
+            "总计\t12\t380.20\t总计\t42\t380.20\n")
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    assert report.fact_value("revenue_total") == Decimal("380.20")
+    assert report.fact_value("expenditure_total") == Decimal("380.20")
+    assert not [f.message for f in report.findings if f.rule == "cross-table-mismatch"]

@@ -275,16 +275,15 @@ _CHROME_ROW = re.compile(r"^(?:编制单位|填报单位|部门|单位名称)[�
 
 def _split_header(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[Cell]]]:
     """The leading header rows (no figure, no code or numbered class name in the first cell) and the rest;
-    a 栏次 row (1, 2, 3 … under the headers) belongs to the header. The lines above a table that a text
-    file gives as a row of it (编制单位：… 单位：万元) are dropped."""
+    a 栏次 row (1, 2, 3 … under the headers) is dropped, as are the lines above a table that a text file gives
+    as a row of it (编制单位：… 单位：万元)."""
     rows = [r for r in rows if not any(_CHROME_ROW.match(_clean(c)) for c in r)]
     n = 0
-    for row in rows:
+    for k, row in enumerate(rows):
         texts = [_clean(c) for c in row]
         first = next((t for t in texts if t), "")
         if first in ("栏次", "行次"):
-            n += 1
-            continue
+            return rows[:n], rows[k + 1:]  # the header ends with its 栏次 row
         if _CODE.match(first) or _ORDINAL.match(first) or any(_is_number(t) for t in texts[1:]) \
                 or (_is_number(first) and first):
             break

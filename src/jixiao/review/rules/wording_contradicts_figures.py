@@ -56,6 +56,13 @@ def check(rc):
         sentence = max(sentence, text.rfind("；", sentence, b.start) + 1, text.rfind(";", sentence, b.start) + 1)
         candidates = [q for q in reversed(qs[:i]) if q.start >= sentence and q.unit == b.unit and q.kind == b.kind
                       and not q.approx and not q.comparator]
+        if not candidates and not text[sentence:marker.start()].strip(" \n　1234567890.、（()）"):
+            # "…支出决算为3.56万元，完成预算的89.00%。与2022年度（3.05万元）相比，减少0.51万元。": a sentence opening
+            # with the comparison compares the amount spent the sentence before
+            before = rc.sentence_start(max(0, sentence - 1))
+            candidates = [q for q in reversed(qs[:i]) if before <= q.start < sentence and q.unit == b.unit
+                          and q.kind == b.kind and not q.approx and not q.comparator
+                          and _SPENT.search(text, rc.clause_start(q.num_start), q.num_start)][:1]
         if not candidates:
             continue
         # the figure compared is the nearest one, or the total before a "其中" breakdown that the comparison
