@@ -251,3 +251,28 @@ def test_a_table_with_a_line_number_row_under_its_header():
     assert report.fact_value("revenue_total") == Decimal("380.20")
     assert report.fact_value("expenditure_total") == Decimal("380.20")
     assert not [f.message for f in report.findings if f.rule == "cross-table-mismatch"]
+
+
+def test_tables_written_one_cell_per_line():
+    """A 决算 copied from a PDF viewer, one cell per line (a blank line for a blank cell): read as tables."""
+    def lines(*cells: str) -> str:
+        return "\n".join(cells) + "\n"
+
+    text = ("示例县卫生健康委员会2024年度部门决算\n2024年度收入支出决算总表\n编制单位：示例县卫生健康委员会  单位：万元\n"
+            + lines("收入项目", "决算数", "支出项目", "决算数",
+                    "一、一般公共预算财政拨款收入", "841.29", "一、社会保障和就业支出", "87.34",
+                    "二、事业收入", "0.00", "二、卫生健康支出", "753.95",
+                    "三、其他收入", "0.00", "", "",
+                    "本年收入合计", "841.29", "本年支出合计", "841.29",
+                    "总计", "841.29", "总计", "841.29")
+            + "\n2024年度支出决算表\n编制单位：示例县卫生健康委员会  单位：万元\n"
+            + lines("科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出",
+                    "", "合计", "851.29", "600.00", "241.29",
+                    "208", "社会保障和就业支出", "87.34", "87.34", "",
+                    "210", "卫生健康支出", "753.95", "512.66", "241.29")
+            + "\n第三部分 情况说明\n一、收入支出决算总体情况说明\n本年收入合计841.29万元。\n")
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    assert report.fact_value("expenditure_total") == Decimal("841.29")
+    assert report.fact_value("basic_expenditure") == Decimal("600.00")
+    cross = [f.message for f in report.findings if f.rule == "cross-table-mismatch"]
+    assert any("851.29" in m for m in cross), cross  # its 合计 row is not 基本 + 项目, nor the 总表's 本年支出合计

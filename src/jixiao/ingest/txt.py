@@ -17,6 +17,7 @@ from charset_normalizer import from_bytes
 
 from jixiao.errors import IngestError
 from jixiao.ingest.document import Cell, Document, Table
+from jixiao.ingest.layout import text_index
 from jixiao.ingest.normalize import normalize
 from jixiao.textlines import lines
 
@@ -40,8 +41,13 @@ def read(path: Path, source: str) -> Document:
     if origin is None or not _looks_like_text(origin):
         raise IngestError(source, "无法识别的文件内容（不是文本，也不是 .docx/.pdf/.xlsx 文件）")
     text, offsets = normalize(origin)
+    tables = tab_tables(text)
+    streams = cell_per_line_tables(origin, offsets, text)
+    if streams:  # rows of a table written one cell per line that normalisation paired up are not tables of their own
+        tables = [t for t in tables if not any(s.start <= t.start < s.end for s in streams)] + streams
+        tables.sort(key=lambda t: t.start)
     return Document(source=source, format="txt", text=text, origin=origin, offsets=offsets,
-                    encoding=encoding, tables=tab_tables(text))
+                    encoding=encoding, tables=tables)
 
 
 def tab_tables(text: str) -> list[Table]:
@@ -71,6 +77,83 @@ def tab_tables(text: str) -> list[Table]:
 
 
 _GROUP = re.compile(r"[\u4e00-\u9fff（）()、]{2,15}")
+
+
+_ACCOUNTS_TITLE = re.compile(r"^\s*\S.{0,50}决算(?:总)?表\s*(?:[（(][^（()）]{0,16}[)）])?\s*$")
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]{1,3}、")  # a numbered row's name ends the header
+_HEADER_CELL = re.compile(r"^[\u4e00-\u9fff（）()“”/、]{1,20}$")
+_FIGURE = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
+_LABEL_HEAD = re.compile(r"(?:项目|科目名称|科目编码|编码|名称|科目)$|^(?:类|款|项)$")
+_FIGURE_HEAD = re.compile(r"合计|小计|决算|预算|金额|支出|收入|结余|经费|费$")
+_SKIP_LINE = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
+_CHROME = re.compile(r"^\s*(?:编制单位|填报单位|部门|单位)[：:]|^\s*(?:金额)?单位[：:]")
+
+
+def cell_per_line_tables(origin: str, offsets: list[int], text: str) -> list[Table]:
+    """决算 tables written one cell per line, as a PDF viewer's copy gives them: under a title ending in 决算表,
+    the header cells one per line give the width (the label columns 项目/科目名称…, then figure columns); every
+    ``width`` lines after them are a row, a blank line a blank cell (read from the original lines: normalising
+    merges blank lines), as long as each figure column holds a figure or nothing. Page footers are skipped."""
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in origin.split("\n"):
+        lines.append((pos, line.rstrip("\r")))
+        pos += len(line) + 1
+    out: list[Table] = []
+    i = 0
+    while i < len(lines):
+        if not _ACCOUNTS_TITLE.match(lines[i][1]):
+            i += 1
+            continue
+        table, i = _cell_per_line(lines, i + 1, offsets, text)
+        if table is not None:
+            out.append(table)
+    return out
+
+
+def _cell_per_line(lines: list[tuple[int, str]], k: int, offsets: list[int], text: str) -> tuple[Table | None, int]:
+    while k < len(lines) and (not lines[k][1].strip() or _CHROME.match(lines[k][1])):
+        k += 1
+    header = []
+    while (k < len(lines) and _HEADER_CELL.match(lines[k][1].strip() or "-") and not _ACCOUNTS_TITLE.match(lines[k][1])
+           and not _NUMBERED.match(lines[k][1].strip())):
+        header.append(lines[k])
+        k += 1
+    width = len(header)
+    heads = [h.strip() for _, h in header]
+    figure_cols = [c for c, h in enumerate(heads) if not _LABEL_HEAD.search(h)]
+    if width < 3 or not figure_cols or len(figure_cols) == width or not all(_FIGURE_HEAD.search(heads[c])
+                                                                           for c in figure_cols):
+        return None, k
+    rows = [[_cell(p, t, offsets, text) for p, t in header]]
+    while k < len(lines):
+        group: list[tuple[int, str]] = []
+        j = k
+        while j < len(lines) and len(group) < width:
+            if not _SKIP_LINE.match(lines[j][1]) or not lines[j][1].strip():
+                group.append(lines[j])
+            j += 1
+        cells = [t.strip() for _, t in group]
+        if (len(group) < width or not any(cells) or _ACCOUNTS_TITLE.match(group[0][1])
+                or any(c and (not _FIGURE.match(c.replace(" ", ""))) for c in (cells[f] for f in figure_cols))
+                or any(len(c) > 40 or "。" in c for c in cells)):
+            break
+        rows.append([_cell(p, t, offsets, text) for p, t in group])
+        k = j
+    if len(rows) < 2:
+        return None, k
+    found = [c for r in rows for c in r if c.start >= 0]
+    return Table(rows, min(c.start for c in found), max(c.end for c in found)), k
+
+
+def _cell(pos: int, line: str, offsets: list[int], text: str) -> Cell:
+    """A line as a cell, placed in the normalised text (a blank line: a blank cell, nowhere)."""
+    stripped = line.strip()
+    if not stripped:
+        return Cell("", -1, -1)
+    a = pos + line.find(stripped)
+    start, end = text_index(offsets, a), text_index(offsets, a + len(stripped))
+    return Cell(text[start:end], start, end)
 
 
 def _group_row(line: str, width: int, following: str) -> bool:
