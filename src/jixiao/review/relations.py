@@ -151,9 +151,12 @@ def text_breakdowns(ri: ReviewInput) -> list[Relation]:
                 break
             if _depth(ri.text, m.end(), p.start) > 0:
                 continue  # "基本支出1,106.87万元（人员经费986.42万元…）": a part of a part
+            if _COMPARED.search(_part_label(ri, pj, w)[0]):
+                continue  # "其中基本支出562.33万元，与上年560.90万元基本持平": last year's figure, not a part
             parts.append((pj, p))
         if not parts:
             continue
+        parts += _parts_after_semicolons(ri, parts, end, q, w)
         label, lstart = _part_label(ri, qi, w)
         total = _term(ri, label or "合计", q, lstart)
         refs = [_term_at(ri, pj, w) for pj, _ in parts]
@@ -161,6 +164,36 @@ def text_breakdowns(ri: ReviewInput) -> list[Relation]:
             continue  # "一级指标2个、二级指标5个、三级指标9个": the levels of a hierarchy, not its parts
         out.append(Relation(total, refs, exhaustive, q.kind, q.unit if q.kind != "money" else "万元", "text",
                             label or "合计"))
+    return out
+
+
+_COMPARED = re.compile(r"^(?:与|较|比|同比)(?:上年|上一年|去年|上年度|\d{4}\s*年)")
+
+
+def _parts_after_semicolons(ri: ReviewInput, parts: list[tuple[int, Quantity]], end: int, q: Quantity,
+                            w: _Words) -> list[tuple[int, Quantity]]:
+    """"其中：人员经费324.02万元，主要包括：基本工资、…；公用经费74.73万元，主要包括…": a list whose parts are
+    separated by "；" goes on past it while the next clause opens with a part named like the first one (人员经费 /
+    公用经费: the same last two characters), never with one named like the total's siblings."""
+    text, qs = ri.text, ri.quantities
+    first = _part_label(ri, parts[0][0], w)[0]
+    if len(first) < 2 or "其中" not in text[qs[parts[0][0] - 1].end if parts[0][0] else 0:qs[parts[0][0]].num_start]:
+        return []
+    out: list[tuple[int, Quantity]] = []
+    last = parts[-1][0]
+    while text[end:end + 1] in ("；", ";"):
+        nxt = next((j for j in range(last + 1, len(qs)) if qs[j].start > end), None)
+        if nxt is None:
+            break
+        p = qs[nxt]
+        stop = min((i for i in (text.find("；", end + 1), text.find("。", end + 1), text.find("\n", end + 1))
+                    if i >= 0), default=len(text))
+        label = _part_label(ri, nxt, w)[0]
+        if (p.start >= stop or p.kind != q.kind or p.approx or p.comparator or "其中" in text[end:p.num_start]
+                or label[-2:] != first[-2:]):
+            break
+        out.append((nxt, p))
+        last, end = nxt, ri.sentence_end(p.end)
     return out
 
 

@@ -84,7 +84,7 @@ def _part_columns(columns: list[str], total_col: str, part_rxs: list[re.Pattern[
         col = min(found, key=lambda c: (not _SUBTOTAL.search(c), c.count("/")))
         group = col.rsplit("/", 1)[0] if "/" in col else ""
         if group and not total_col.startswith(group + "/") and not any(o.startswith(group + "/") for o in out):
-            members = [c for c in columns if c.startswith(group + "/") and c != total_col]
+            members = [c for c in found if c.startswith(group + "/")]  # the group's columns this part names
             subtotal = [c for c in members if _SUBTOTAL.search(c)]
             out += subtotal[:1] or members
         elif not any(col.startswith(o + "/") or o.startswith(col + "/") for o in out):
