@@ -191,12 +191,21 @@ class RateIdentity(_Model):
         return self
 
 
+class Composition(_Model):
+    """A total of the text named like ``total`` whose 其中 list names exactly ``parts`` (one word each) is
+    their whole: a shortfall is wrong too."""
+
+    total: Regex
+    parts: Words
+
+
 class IdentitiesFile(_Model):
     """Totals and their parts by definition, and rates with what they are computed from."""
 
     facts: list[SumIdentity] = Field(default_factory=list)
     kpis: list[SumIdentity] = Field(default_factory=list)
     rates: list[RateIdentity] = Field(default_factory=list)
+    compositions: list[Composition] = Field(default_factory=list)
 
 
 # ── items.yaml ───────────────────────────────────────────────────────────────────────────

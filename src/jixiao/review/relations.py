@@ -160,6 +160,7 @@ def text_breakdowns(ri: ReviewInput) -> list[Relation]:
         label, lstart = _part_label(ri, qi, w)
         total = _term(ri, label or "合计", q, lstart)
         refs = [_term_at(ri, pj, w) for pj, _ in parts]
+        exhaustive = exhaustive or _composition(label, [r.label for r in refs])
         if sum(bool(_LEVEL.match(r.label)) for r in refs) >= 2:
             continue  # "一级指标2个、二级指标5个、三级指标9个": the levels of a hierarchy, not its parts
         out.append(Relation(total, refs, exhaustive, q.kind, q.unit if q.kind != "money" else "万元", "text",
@@ -168,6 +169,15 @@ def text_breakdowns(ri: ReviewInput) -> list[Relation]:
 
 
 _COMPARED = re.compile(r"^(?:与|较|比|同比)(?:上年|上一年|去年|上年度|\d{4}\s*年)")
+
+
+def _composition(total: str, parts: list[str]) -> bool:
+    """Whether a 其中 list names exactly the parts a total so named is made of (identities.yaml ``compositions``)."""
+    for comp in identities().get("compositions", []):
+        if len(parts) == len(comp["parts"]) and re.search(comp["total"], total) \
+                and all(any(word in p for p in parts) for word in comp["parts"]):
+            return True
+    return False
 
 
 def _parts_after_semicolons(ri: ReviewInput, parts: list[tuple[int, Quantity]], end: int, q: Quantity,
