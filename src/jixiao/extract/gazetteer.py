@@ -392,6 +392,11 @@ def locate(unit_name: str, year: int | None = None) -> dict[str, str | None]:
     return dict(zip(LEVELS, found, strict=True))
 
 
+def is_county_name(name: str) -> bool:
+    """Whether some county-level division, of any year, is called ``name`` (full or short form)."""
+    return any(e.division.level == "county" for e in _data().by_name.get(name, []))
+
+
 def parent_city_of(county_name: str, year: int | None = None) -> str | None:
     """The city a county-level name (full or short form) belongs to, when the name is unambiguous;
     None for a county directly under a province or municipality."""

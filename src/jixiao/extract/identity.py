@@ -405,6 +405,12 @@ def divisions(ctx: Context, name_fact: Fact | None, cands: list[IdentityCandidat
     evidence = name_fact.evidence if name_fact else []
     if name_fact:
         loc = {k: v for k, v in gazetteer.locate(name_fact.value, year).items() if v}
+        m = _NAME_DIVISIONS.match(name_fact.value)
+        if loc.get("city") and "county" not in loc and m and m.group("city") == loc["city"] and m.group("county") \
+                and len(name_fact.value) - m.end() >= 2 and not gazetteer.is_county_name(m.group("county")):
+            # a county of a known city that the gazetteer knows nowhere (created after its data); a county it knows
+            # elsewhere (长沙市矿区…: 矿区 is 阳泉's) contradicts the city and stays out
+            loc["county"] = m.group("county")
         if not loc:
             m = _NAME_DIVISIONS.match(name_fact.value)
             rest = name_fact.value[m.end():] if m else ""
