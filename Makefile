@@ -18,7 +18,7 @@ demo: $(STAMP)
 
 ## 命令行抽取并打印随附的示例报告
 extract: $(STAMP)
-	$(BIN)/jixiao extract samples/*.txt samples/*.docx samples/*.xlsx
+	$(BIN)/jixiao extract samples/*.txt samples/*.docx samples/*.xlsx samples/*.pdf
 
 ## 测试：代码风格、分层约定（pyproject.toml 的 [tool.importlinter]，见 docs/architecture.md）、全部测试
 test: $(STAMP)

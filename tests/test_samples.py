@@ -1,5 +1,7 @@
 """The bundled samples against samples/expected.yaml (written by hand with the samples)."""
 
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -69,3 +71,10 @@ def test_sample_findings(sample):
     # each deliberate inconsistency is found, and nothing else of error severity
     extra_errors = [f.message for f in findings if f.severity == "error" and id(f) not in matched]
     assert not extra_errors, extra_errors
+
+
+def test_the_final_accounts_sample_is_what_its_script_builds():
+    """samples/示例市示范区司法局_2024年度部门决算.pdf comes from tools/make_sample_accounts.py (byte for byte)."""
+    script = SAMPLES.parent / "tools" / "make_sample_accounts.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

@@ -31,12 +31,12 @@ def test_demo_prepares_database_and_prints_accounts(tmp_path):
         assert service.authenticate(s, "admin", password) is not None
         assert {u.role for u in s.query(User)} == {"admin", "reviewer", "unit"}
         reports = s.query(Report).all()
-        samples = [p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".docx", ".xlsx")]
+        samples = [p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".docx", ".xlsx", ".pdf")]
         assert len(reports) == len(samples) >= 4 and all(r.analysis == "done" for r in reports)
         (task,) = s.query(Task).all()
         assert task.year == 2024 and len(task.units) == 2
         unit = s.query(User).filter_by(role="unit").one()
-        assert service.list_reports(s, unit).total == 2  # the unit's own two files
+        assert service.list_reports(s, unit).total == 3  # the unit's own files: report, 自评表, 决算
     finally:
         s.close()
         engine.dispose()

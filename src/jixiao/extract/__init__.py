@@ -5,7 +5,7 @@ Extraction does not review: :mod:`jixiao.pipeline` runs the rules on the report 
 
 from __future__ import annotations
 
-from jixiao.extract.accounts import accounts_facts
+from jixiao.extract.accounts import accounts_facts, is_accounts_table, read_accounts
 from jixiao.extract.context import Context
 from jixiao.extract.facts import body_facts
 from jixiao.extract.forms import FormRead, form_items, form_scores, score_facts, stream_indicators
@@ -28,9 +28,13 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", tables: li
     for fact in identity:
         report.facts.setdefault(fact.key, fact)
     found: dict = {}
-    parts = table_parts(ctx, ctx.tables, report.fact_value("fiscal_year"))
+    # a 部门决算's tables are read by their model; a self-evaluation quoting one keeps the general table reading
+    accounts = read_accounts(ctx, ctx.tables) if ctx.kind == "final_accounts" else []
+    parts = [p for p in table_parts(ctx, ctx.tables, report.fact_value("fiscal_year"))
+             if not is_accounts_table(accounts, p.table)]
     table_items, table_metrics = table_facts(ctx, parts, found)
-    accounts_facts(ctx, found)
+    if accounts:
+        accounts_facts(ctx, found, accounts)
     reads: list[FormRead] = []
     forms = form_items(ctx, projects=reads)
     if len(forms) > 1:

@@ -85,6 +85,7 @@ class AccountsTable:
     panes: list[list[str]]  # the figure columns (header paths) of each pane
     rows: list[Row] = field(default_factory=list)
     end: int = 0  # where the table ends in the text
+    sources: list[int] = field(default_factory=list, repr=False)  # id() of the document tables it was read from
     # per column: pane, label (True) / figure (False) / line number (None), header path
     layout: list[tuple[int, bool | None, str]] = field(default_factory=list, repr=False)
 
@@ -214,6 +215,7 @@ def read_accounts(view: TextView, tables: Sequence[Table]) -> list[AccountsTable
             elif len(current.layout) < _width(table):
                 continue  # another layout with no title: not a continuation we can read
         layout = current.layout
+        current.sources.append(id(table))
         if page is not None and page not in current.pages:
             current.pages.append(page)
         current.end = max(current.end, table.end)
@@ -270,6 +272,7 @@ def _is_number(t: str) -> bool:
     return bool(_NUM.match(t.replace(" ", "")))
 
 
+_RULE_CELL = re.compile(r"^:?-{2,}:?$|^$")
 _CHROME_ROW = re.compile(r"^(?:编制单位|填报单位|部门|单位名称)[：:]|^(?:金额)?单位[：:]|^[（(]?(?:金额)?单位[：:]")
 
 
@@ -277,7 +280,8 @@ def _split_header(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[C
     """The leading header rows (no figure, no code or numbered class name in the first cell) and the rest;
     a 栏次 row (1, 2, 3 … under the headers) is dropped, as are the lines above a table that a text file gives
     as a row of it (编制单位：… 单位：万元)."""
-    rows = [r for r in rows if not any(_CHROME_ROW.match(_clean(c)) for c in r)]
+    rows = [r for r in rows if not any(_CHROME_ROW.match(_clean(c)) for c in r)
+            and not all(_RULE_CELL.match(_clean(c)) for c in r)]  # a markdown table's |---|---| line
     n = 0
     for k, row in enumerate(rows):
         texts = [_clean(c) for c in row]
@@ -327,6 +331,7 @@ def _columns(header: list[list[Cell]], width: int) -> tuple[list[list[str]], lis
     return panes, layout
 
 
+_SPILLED = re.compile(r"^[\u4e00-\u9fff）)]{1,3}(-?[\d,]+\.\d{1,2})$")
 _LINE_NUMBER = re.compile(r"^(?:行次|栏次|序号|行号)$")
 
 
@@ -400,6 +405,9 @@ def _rows(view: TextView, cells: list[Cell], layout: list[tuple[int, bool | None
             if p != pane or lab is not False or c >= len(cells):
                 continue
             t = _clean(cells[c])
+            spill = _SPILLED.match(t)
+            if spill:  # "费75.10": the end of the name cell's text ran over into the figure's cell
+                t = spill.group(1)
             if not _is_number(t):
                 continue
             parsed = parse_number(t.lstrip("-").replace(",", ""))
@@ -434,6 +442,11 @@ def _blank_cell_table(tables: Sequence[AccountsTable], refs: dict | list[dict], 
         if any(column.search(path) for pane in table.panes for path in pane):
             return table
     return None
+
+
+def is_accounts_table(tables: Sequence[AccountsTable], table: Table) -> bool:
+    """Whether a document table was read into one of the 决算 tables (its sums and facts are theirs)."""
+    return any(id(table) in t.sources for t in tables)
 
 
 def table_at(tables: Sequence[AccountsTable], pos: int) -> AccountsTable | None:
@@ -504,11 +517,11 @@ def where(table: AccountsTable, row: Row, column: str) -> str:
     return f"《{table.name}》{page}{row_text}“{col_text}”列"
 
 
-def accounts_facts(ctx: TextView, found: dict) -> None:
+def accounts_facts(ctx: TextView, found: dict, tables: list[AccountsTable] | None = None) -> None:
     """Add the facts the 决算 tables give (``accounts.yaml`` ``facts``) to ``found`` (as
     :func:`jixiao.extract.facts.add_fact` does), ahead of what the text says of them (priority -1); each
     points at its row label and its cell."""
-    tables = read_accounts(ctx, ctx.tables)
+    tables = read_accounts(ctx, ctx.tables) if tables is None else tables
     # a blank template's tables are all empty: nothing is spent there, nothing is stated either
     zero_kinds = {t["id"] for t in lexicon()["tables"] if t.get("blank_is_zero")} \
         if not all(t.empty for t in tables) else set()

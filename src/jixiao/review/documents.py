@@ -78,8 +78,10 @@ def cross_document_findings(own: Mapping[str, Any], other: Mapping[str, Any], ot
         evidence = [Span(**s) for s in (own.get("fact_evidence") or {}).get(key, [])][:2]
         other_evidence = (other.get("fact_evidence") or {}).get(key, [])[:2]
         pages = [_page(other.get("page_starts"), s["start"]) for s in other_evidence]
+        own_pages = [_page(own.get("page_starts"), s.start) for s in evidence]
         out.append(Finding(
             rule=RULE, severity=spec.severity, evidence=evidence,
+            locations=[{"page": p} if p else {} for p in own_pages] if own.get("page_starts") else [],
             message=spec.format(own_kind=_kind_cn(facts), label=fact_label(key), own=fmt(a[0], a[1]),
                                 other_kind=_kind_cn(theirs), other=other_name, theirs=fmt(b[0], b[1]),
                                 gap=fmt(abs(a[0] - b[0]), max(a[1], b[1]))),

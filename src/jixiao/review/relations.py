@@ -191,7 +191,12 @@ def _parts_after_semicolons(ri: ReviewInput, parts: list[tuple[int, Quantity]], 
         return []
     out: list[tuple[int, Quantity]] = []
     last = parts[-1][0]
-    while text[end:end + 1] in ("；", ";"):
+    while True:
+        # the "；" that ends the part's clause, also after a line the PDF's text layer broke ("基本工资、\n津贴补贴…；")
+        semi = min((i for i in (text.find("；", end, end + 200), text.find(";", end, end + 200)) if i >= 0), default=-1)
+        if semi < 0 or "。" in text[end:semi] or "\n\n" in text[end:semi]:
+            break
+        end = semi
         nxt = next((j for j in range(last + 1, len(qs)) if qs[j].start > end), None)
         if nxt is None:
             break
