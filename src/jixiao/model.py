@@ -67,6 +67,11 @@ def built(cls: type[BaseModel], values: dict[str, Any]) -> Any:
     return obj
 
 
+def page_at(page_starts: list[int] | None, pos: int) -> int | None:
+    """The page (from 1) offset ``pos`` is on, given where each page starts; None without pages."""
+    return (bisect_right(page_starts, pos) or 1) if page_starts else None
+
+
 def make_span(start: int, end: int, text: str) -> Span:
     """A :class:`Span` built without validation (see :func:`built`)."""
     return built(Span, {"start": start, "end": end, "text": text})
@@ -237,9 +242,7 @@ class Report(BaseModel):
 
     def page_of(self, pos: int) -> int | None:
         """The page (from 1) offset ``pos`` of the text is on, for a PDF; None otherwise."""
-        if not self.page_starts:
-            return None
-        return bisect_right(self.page_starts, pos) or 1
+        return page_at(self.page_starts, pos)
 
     def fact_value(self, key: str) -> Any:
         """The value of fact ``key``, or None when the report does not state it."""

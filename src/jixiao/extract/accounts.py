@@ -25,16 +25,15 @@ from decimal import Decimal
 from functools import lru_cache
 
 from jixiao.extract.lexicon import load_yaml
-from jixiao.extract.numbers import decimal_shift, money_factor, parse_number
+from jixiao.extract.numbers import CELL_UNIT, FIGURE_CELL, decimal_shift, money_factor, parse_number
 from jixiao.extract.textview import TextView
 from jixiao.ingest.document import Cell, Table
 from jixiao.model import Fact, Span
 
-_NUM = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
+_NUM = FIGURE_CELL
 _CODE = re.compile(r"^(\d{3}|\d{5}|\d{7})(?!\d)")
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")
 _PAGE = re.compile(r"第(\d+)页")
-_UNIT = re.compile(r"单位[：:]\s*(万元|千元|元|亿元)|[（(](?:金额)?(?:单位[：:]?)?\s*(万元|千元|元|亿元)[)）]")
 _WS = re.compile(r"\s+")
 _ROW_END = re.compile(r"[\d数]\s*$")  # what a table row ends with (a figure, 决算数)
 
@@ -97,15 +96,6 @@ class AccountsTable:
     def pane_rows(self, pane: int) -> list[Row]:
         return [r for r in self.rows if r.pane == pane]
 
-    def find_row(self, name: re.Pattern[str] | None = None, code: str | None = None,
-                 pane: int | None = None) -> Row | None:
-        for r in self.rows:
-            if pane is not None and r.pane != pane:
-                continue
-            if (code is not None and r.code == code) or (name is not None and name.search(r.name)):
-                return r
-        return None
-
     def column(self, row: Row, pattern: re.Pattern[str] | None) -> tuple[str, Figure] | None:
         """The figure of ``row`` in the first column of its pane matching ``pattern`` (default: the
         pane's first figure column)."""
@@ -125,6 +115,7 @@ def lexicon() -> dict:
     lx["_kinds"] = [(t["id"], t["name"], re.compile(t["title"])) for t in lx["tables"]]
     lx["_label_column"] = re.compile(lx["label_column"])
     lx["_empty_note"] = re.compile(lx["empty_note"])
+    lx["_chrome_row"] = re.compile(lx["chrome_row"])
     return lx
 
 
@@ -257,7 +248,7 @@ def _width(table: Table) -> int:
 
 def _unit(view: TextView, above: str, table: Table) -> str | None:
     for t in [above] + [c.text for row in table.rows[:4] for c in row]:
-        m = _UNIT.search(t)
+        m = CELL_UNIT.search(t)
         if m:
             return m.group(1) or m.group(2)
     declared = [unit for at, unit in getattr(view, "unit_declarations", []) if at <= table.start]
@@ -273,14 +264,13 @@ def _is_number(t: str) -> bool:
 
 
 _RULE_CELL = re.compile(r"^:?-{2,}:?$|^$")
-_CHROME_ROW = re.compile(r"^(?:编制单位|填报单位|部门|单位名称)[：:]|^(?:金额)?单位[：:]|^[（(]?(?:金额)?单位[：:]")
 
 
 def _split_header(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[Cell]]]:
     """The leading header rows (no figure, no code or numbered class name in the first cell) and the rest;
     a 栏次 row (1, 2, 3 … under the headers) is dropped, as are the lines above a table that a text file gives
     as a row of it (编制单位：… 单位：万元)."""
-    rows = [r for r in rows if not any(_CHROME_ROW.match(_clean(c)) for c in r)
+    rows = [r for r in rows if not any(lexicon()["_chrome_row"].match(_clean(c)) for c in r)
             and not all(_RULE_CELL.match(_clean(c)) for c in r)]  # a markdown table's |---|---| line
     n = 0
     for k, row in enumerate(rows):
@@ -345,7 +335,7 @@ def _text_header(text: str, start: int, stop: int, width: int) -> list[list[Cell
     inside; a line that splits into another number of cells is not taken."""
     for line in reversed(text[start:stop].split("\n")):
         cells = [c for c in re.split(r"\s+", line.strip()) if c]  # the normalised text keeps one space
-        if not cells or _CHROME_ROW.match(_WS.sub("", cells[0])) or any(_NUM.match(c) for c in cells):
+        if not cells or lexicon()["_chrome_row"].match(_WS.sub("", cells[0])) or any(_NUM.match(c) for c in cells):
             continue
         if len(cells) == width + 1 and all(lexicon()["_label_column"].search(c) for c in cells[:2]):
             cells = [cells[0] + "/" + cells[1], *cells[2:]]
@@ -511,10 +501,14 @@ def where(table: AccountsTable, row: Row, column: str) -> str:
     """Where a figure is, for a reader: 《支出决算表》第8页“合计”行“基本支出”列."""
     page = f"第{row.page}页" if row.page else ""
     name = row.label or (f"{row.code}" if row.code else "")
-    col = column.split("/")
-    col_text = "/".join(c for c in col if not re.search(r"三公.{0,3}经费$", c)) or column
     row_text = f"“{name}”行" if name else ""
-    return f"《{table.name}》{page}{row_text}“{col_text}”列"
+    return f"《{table.name}》{page}{row_text}“{column_name(column)}”列"
+
+
+def column_name(path: str) -> str:
+    """A column's header path as a reader names it: "本年支出/基本支出"; a title repeated over every column
+    (财政拨款“三公”经费) left out."""
+    return "/".join(p for p in path.split("/") if not re.search(r"三公.{0,3}经费$", p)) or path
 
 
 def accounts_facts(ctx: TextView, found: dict, tables: list[AccountsTable] | None = None) -> None:

@@ -140,6 +140,10 @@ def parse_number(s: str) -> tuple[Decimal, int] | None:
 
 
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")
+FIGURE_CELL = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
+"""A table cell that is a figure and nothing else (1,015.45; -3.20; 0)."""
+CELL_UNIT = re.compile(r"[（(](?:金额)?(?:单位[：:]?\s*)?(万元|千元|元|亿元)[)）]|单位[：:]\s*(万元|千元|元|亿元)")
+"""The money unit a table declares in a cell or a line above it ("单位：万元", "（元）"): group 1 or 2."""
 _LONE_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000, "亿": 100000000}
 _LONE_CN_OK = re.compile(rf"^(?:{_CN_NUM}*[{_CN_UNITS}]{_CN_NUM}*|[{_CN_DIGITS}]{{1,2}})$")
 

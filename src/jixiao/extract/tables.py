@@ -20,15 +20,15 @@ from jixiao.extract.context import Context
 from jixiao.extract.facts import add_fact
 from jixiao.extract.lexicon import load_yaml
 from jixiao.extract.metrics import classify, kpi_packs
-from jixiao.extract.numbers import Quantity, decimal_shift, money_factor, parse_number
+from jixiao.extract.numbers import CELL_UNIT, FIGURE_CELL, Quantity, decimal_shift, money_factor, parse_number
 from jixiao.extract.textview import TextView
 from jixiao.ingest.document import Cell, Table
 from jixiao.lexicon import data_cache
 from jixiao.model import Fact, Metric, ProjectItem, Span
 
-_NUM = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
+_NUM = FIGURE_CELL
 _LABEL_LEAD = re.compile(r"^(?:其中[：:]?|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．])\s*")
-_MONEY_UNIT = re.compile(r"[（(](?:金额)?(?:单位[：:]\s*)?(万元|千元|元|亿元)[)）]|单位[：:]\s*(万元|千元|元|亿元)")
+_MONEY_UNIT = CELL_UNIT
 
 
 class TableFigure(NamedTuple):

@@ -19,6 +19,7 @@ from jixiao.errors import IngestError
 from jixiao.ingest.document import Cell, Document, Table
 from jixiao.ingest.layout import text_index
 from jixiao.ingest.normalize import normalize
+from jixiao.lexicon import data_cache, load_yaml
 from jixiao.textlines import lines
 
 _BOMS = [  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
@@ -79,14 +80,28 @@ def tab_tables(text: str) -> list[Table]:
 _GROUP = re.compile(r"[\u4e00-\u9fff（）()、]{2,15}")
 
 
-_ACCOUNTS_TITLE = re.compile(r"^\s*\S.{0,50}决算(?:总)?表\s*(?:[（(][^（()）]{0,16}[)）])?\s*$")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]{1,3}、")  # a numbered row's name ends the header
 _HEADER_CELL = re.compile(r"^[\u4e00-\u9fff（）()“”/、]{1,20}$")
 _FIGURE = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
-_LABEL_HEAD = re.compile(r"(?:项目|科目名称|科目编码|编码|名称|科目)$|^(?:类|款|项)$")
 _FIGURE_HEAD = re.compile(r"合计|小计|决算|预算|金额|支出|收入|结余|经费|费$")
 _SKIP_LINE = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
-_CHROME = re.compile(r"^\s*(?:编制单位|填报单位|部门|单位)[：:]|^\s*(?:金额)?单位[：:]")
+
+
+@data_cache  # per data folder: a user's accounts.yaml counts here too
+def _accounts() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The 决算 table title, label-column header and chrome-line patterns (data/accounts.yaml)."""
+    lx = load_yaml("accounts.yaml")
+    return re.compile(lx["title_line"]), re.compile(lx["label_column"]), re.compile(lx["chrome_row"])
+
+
+def _is_title(line: str) -> bool:
+    """A line titling a 决算 table (data/accounts.yaml ``title_line``)."""
+    t = re.sub(r"\s", "", line)
+    return "决算" in t and bool(_accounts()[0].search(t))
+
+
+def _is_chrome(line: str) -> bool:
+    return bool(_accounts()[2].match(re.sub(r"\s", "", line)))
 
 
 def cell_per_line_tables(origin: str, offsets: list[int], text: str) -> list[Table]:
@@ -102,7 +117,7 @@ def cell_per_line_tables(origin: str, offsets: list[int], text: str) -> list[Tab
     out: list[Table] = []
     i = 0
     while i < len(lines):
-        if not _ACCOUNTS_TITLE.match(lines[i][1]):
+        if not _is_title(lines[i][1]):
             i += 1
             continue
         table, i = _cell_per_line(lines, i + 1, offsets, text)
@@ -112,16 +127,16 @@ def cell_per_line_tables(origin: str, offsets: list[int], text: str) -> list[Tab
 
 
 def _cell_per_line(lines: list[tuple[int, str]], k: int, offsets: list[int], text: str) -> tuple[Table | None, int]:
-    while k < len(lines) and (not lines[k][1].strip() or _CHROME.match(lines[k][1])):
+    while k < len(lines) and (not lines[k][1].strip() or _is_chrome(lines[k][1])):
         k += 1
     header = []
-    while (k < len(lines) and _HEADER_CELL.match(lines[k][1].strip() or "-") and not _ACCOUNTS_TITLE.match(lines[k][1])
+    while (k < len(lines) and _HEADER_CELL.match(lines[k][1].strip() or "-") and not _is_title(lines[k][1])
            and not _NUMBERED.match(lines[k][1].strip())):
         header.append(lines[k])
         k += 1
     width = len(header)
     heads = [h.strip() for _, h in header]
-    figure_cols = [c for c, h in enumerate(heads) if not _LABEL_HEAD.search(h)]
+    figure_cols = [c for c, h in enumerate(heads) if not _accounts()[1].search(h)]
     if width < 3 or not figure_cols or len(figure_cols) == width or not all(_FIGURE_HEAD.search(heads[c])
                                                                            for c in figure_cols):
         return None, k
@@ -134,7 +149,7 @@ def _cell_per_line(lines: list[tuple[int, str]], k: int, offsets: list[int], tex
                 group.append(lines[j])
             j += 1
         cells = [t.strip() for _, t in group]
-        if (len(group) < width or not any(cells) or _ACCOUNTS_TITLE.match(group[0][1])
+        if (len(group) < width or not any(cells) or _is_title(group[0][1])
                 or any(c and (not _FIGURE.match(c.replace(" ", ""))) for c in (cells[f] for f in figure_cols))
                 or any(len(c) > 40 or "。" in c for c in cells)):
             break

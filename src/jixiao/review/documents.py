@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from jixiao.extract.unitnames import same_unit
-from jixiao.model import Finding, Span, fact_label
+from jixiao.model import Finding, Span, fact_label, page_at
 from jixiao.review.registry import RULES, rule
 from jixiao.review.rules.common import fmt, num
 from jixiao.review.tolerance import differs
@@ -77,8 +77,8 @@ def cross_document_findings(own: Mapping[str, Any], other: Mapping[str, Any], ot
             continue
         evidence = [Span(**s) for s in (own.get("fact_evidence") or {}).get(key, [])][:2]
         other_evidence = (other.get("fact_evidence") or {}).get(key, [])[:2]
-        pages = [_page(other.get("page_starts"), s["start"]) for s in other_evidence]
-        own_pages = [_page(own.get("page_starts"), s.start) for s in evidence]
+        pages = [page_at(other.get("page_starts"), s["start"]) for s in other_evidence]
+        own_pages = [page_at(own.get("page_starts"), s.start) for s in evidence]
         out.append(Finding(
             rule=RULE, severity=spec.severity, evidence=evidence,
             locations=[{"page": p} if p else {} for p in own_pages] if own.get("page_starts") else [],
@@ -119,12 +119,6 @@ def _figure(value: Any, evidence: list[dict] | None) -> tuple[Decimal, int] | No
         e = v.as_tuple().exponent
         decimals = -e if isinstance(e, int) and e < 0 else 0
     return v, decimals
-
-
-def _page(starts: list[int] | None, pos: int) -> int | None:
-    if not starts:
-        return None
-    return sum(1 for s in starts if s <= pos) or 1
 
 
 def _kind_cn(facts: Mapping[str, Any]) -> str:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from jixiao.extract.accounts import AccountsTable, read_accounts, table_at
+from jixiao.extract.accounts import AccountsTable, is_accounts_table, read_accounts
 from jixiao.extract.forms import RateScore, ScoreConflict, TableRate, form_checks, stream_indicators
 from jixiao.extract.items import clean_name, item_words, strip_parens
 from jixiao.extract.numbers import Quantity, unit_declarations
@@ -115,7 +115,10 @@ class ReviewInput(TextView):
                  quantities=text_quantities(text, sections, declarations), unit_declarations=declarations,
                  config=config if config is not None else load_config())
         ri.item_statements = item_statements(ri)
-        parts = table_parts(ri, ri.tables, report.fact_value("fiscal_year"))
+        ri.accounts = read_accounts(ri, ri.tables)
+        # a 决算 table's sums are its identities (cross-table-mismatch), panes and all, not a table's 合计 row
+        parts = [p for p in table_parts(ri, ri.tables, report.fact_value("fiscal_year"))
+                 if not is_accounts_table(ri.accounts, p.table)]
         ri.table_totals = table_totals(ri, parts)
         ri.table_items = table_items(ri, parts)
         forms = form_checks(ri)
@@ -126,9 +129,6 @@ class ReviewInput(TextView):
         ri.zero_base_rates = forms.zero_base_rates
         ri.indicator_scores = indicator_scores(ri, parts) + \
             stream_indicators(ri, [(t.start, t.end) for t in ri.tables])
-        ri.accounts = read_accounts(ri, ri.tables)
-        if ri.accounts:  # a 决算 table's sums are its identities (cross-table-mismatch), panes and all
-            ri.table_totals = [t for t in ri.table_totals if table_at(ri.accounts, t.total.span.start) is None]
         return ri
 
     def words(self, name: str) -> re.Pattern[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jixiao.extract.accounts import column_name
 from jixiao.model import Finding
 from jixiao.review.input import ReviewInput
 
@@ -17,7 +18,7 @@ def locate(findings: list[Finding], ri: ReviewInput) -> list[Finding]:
             for column, fig in row.values.items():
                 if fig.span is not None:
                     cells[(fig.span.start, fig.span.end)] = {
-                        "table": table.name, "row": row.label or row.code or "", "column": _column(column)}
+                        "table": table.name, "row": row.label or row.code or "", "column": column_name(column)}
     report = ri.report
     if not report.page_starts and not cells:
         return findings
@@ -32,16 +33,3 @@ def locate(findings: list[Finding], ri: ReviewInput) -> list[Finding]:
             out.append(where)
         f.locations = out
     return findings
-
-
-def _column(path: str) -> str:
-    """A column's header path as a reader names it: "本年支出/基本支出"; a title repeated over every column
-    (财政拨款“三公”经费) left out."""
-    parts = [p for p in path.split("/") if "三公" not in p or p.endswith("费")]
-    return "/".join(parts) or path
-
-
-def page_note(f: Finding) -> str:
-    """"（第7页 / 第15页）": the pages of a finding's evidence, for a message line; "" without pages."""
-    pages = list(dict.fromkeys(loc["page"] for loc in f.locations if loc.get("page")))
-    return f"（{' / '.join(f'第{p}页' for p in pages)}）" if pages else ""

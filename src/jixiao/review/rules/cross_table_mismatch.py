@@ -8,7 +8,7 @@ from decimal import Decimal
 from jixiao.extract.accounts import AccountsTable, Figure, Row, figures_of, lexicon, where
 from jixiao.review.registry import rule
 from jixiao.review.rules.common import num, wan
-from jixiao.review.tolerance import sum_tolerance
+from jixiao.review.tolerance import half_unit, sum_tolerance
 
 
 @rule("cross-table-mismatch", "J121", "error", "决算表内或表间数字不符",
@@ -173,7 +173,7 @@ def _same(rc, tables: list[AccountsTable], spec: dict):
         return
     av = sum((f.value for *_, f in a), Decimal(0))
     bv = sum((f.value for *_, f in b), Decimal(0))
-    tol = sum_tolerance(0, []) * 0 + sum(_half(f) for *_, f in a) + sum(_half(f) for *_, f in b)
+    tol = sum((half_unit(f.decimals) for *_, f in [*a, *b]), Decimal(0))
     if abs(av - bv) <= tol:
         return
     ta, ra, ca, _ = a[0]
@@ -183,10 +183,6 @@ def _same(rc, tables: list[AccountsTable], spec: dict):
     stated = where(ta, ra, ca) + spec["label"]
     yield _finding(rc, stated, av, against, bv, [f for *_, f in a] + [f for *_, f in b],
                    {"table": ta.name, "other_table": tb.name, "label": spec["label"]})
-
-
-def _half(f: Figure) -> Decimal:
-    return Decimal("0.5") * Decimal(10) ** -f.decimals
 
 
 def _compare(rc, table: AccountsTable, row: Row, col: str, total: Figure, parts: list[tuple[Row, str, Figure]],

@@ -223,7 +223,7 @@ def _shares(rc, skip: set[int], accept_trunc: bool, cfg: dict):
             candidates = [q for q in before if breakdown.match(text, q.end) and q.value >= part.value]
         if not candidates:
             continue
-        if any(rate_within(rate.value, rate.decimals, part.value, part.decimals, q.value, _decimals(q))
+        if any(rate_within(rate.value, rate.decimals, part.value, part.decimals, q.value, q.decimals)
                or rate_agrees(rate.value, rate.decimals, part.value, q.value, accept_trunc)[0]
                for q in [*before, *candidates] if q.value >= part.value or is_completion):
             continue  # some amount of the paragraph gives it, at the precision the figures are written with
@@ -246,10 +246,7 @@ class _Stated(NamedTuple):
     start: int
     end: int
     num_start: int
-
-
-def _decimals(q) -> int:
-    return q.decimals if hasattr(q, "decimals") else 2
+    decimals: int
 
 
 def _named_fact(rc, name: str) -> list:
@@ -257,7 +254,7 @@ def _named_fact(rc, name: str) -> list:
     for key, fact in rc.report.facts.items():
         if fact_label(key) == name and fact.evidence and not fact.computed and isinstance(fact.value, (int, float, Decimal)):
             ev = fact.evidence[-1]
-            return [_Stated(Decimal(str(fact.value)), ev.start, ev.end, ev.start)]
+            return [_Stated(Decimal(str(fact.value)), ev.start, ev.end, ev.start, fact.decimals or 2)]
     return []
 
 

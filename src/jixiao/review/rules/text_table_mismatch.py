@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
 
 from jixiao.extract.accounts import figures_of, lexicon, where
 from jixiao.extract.items import same_project
@@ -110,9 +109,9 @@ def _accounts(rc):
     if not rc.accounts:
         return
     lx = lexicon()
-    labels = [(key, _rx(p)) for key, p in lx["text_labels"].items()]
-    filler, not_this = _rx(lx["text_filler"]), _rx(lx["text_not_this"])
-    actual_only, budget_tail = _rx(lx["text_actual_only"]), _rx(lx["text_budget_tail"])
+    labels = [(key, re.compile(p)) for key, p in lx["text_labels"].items()]
+    filler, not_this = re.compile(lx["text_filler"]), re.compile(lx["text_not_this"])
+    actual_only, budget_tail = re.compile(lx["text_actual_only"]), re.compile(lx["text_budget_tail"])
     year = rc.report.fact_value("fiscal_year")
     for qi, q in enumerate(rc.quantities):
         if q.kind != "money" or q.approx or q.unit != "万元" or in_table(rc, q.start):
@@ -160,21 +159,12 @@ def _reference(rc, key: str, pos: int, lx: dict) -> dict | None:
         return lx["text_totals"][key]
     titles = [s.title for s in rc.index.path(pos)]
     for spec in lx["explained_by"]:
-        if any(_rx(spec["section"]).search(t) for t in reversed(titles)):
+        if any(re.compile(spec["section"]).search(t) for t in reversed(titles)):
             by_table = lx["text_figures"].get(key, {})
             if spec["table"] in by_table:
                 return by_table[spec["table"]]
             break
     return lx["facts"].get(key)
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return _compiled_rx(pattern)
-
-
-@lru_cache(maxsize=64)
-def _compiled_rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
 
 
 def _finding(rc, label: str, key: str, text_value, table_value, evidence):
