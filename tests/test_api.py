@@ -371,3 +371,46 @@ def test_concurrent_edits_one_wins_none_lost(world):
     d = world.detail(world.report_a)
     (c,) = d["corrections"]
     assert d["facts"]["budget"] == c["new_value"] and c["reason"] == f"并发{int(c['new_value']) - 100}"
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_admin_uploads_a_zip_each_report_filed_by_content(world):
+    data = _zip({"各单位/样板县.docx": DOCX_SAMPLE.read_bytes(), "各单位/示范区.txt": TXT_SAMPLE.read_bytes() + b"\n",
+                 "说明.png": b"\x89PNG", "坏.docx": b"PK\x03\x04 not really a zip"})
+    r = world.client.post("/api/reports", headers=world.users["admin"].auth, files=[("files", ("报送.zip", data))])
+    assert r.status_code == 200, r.text
+    res = {x["filename"]: x for x in r.json()["results"]}
+    assert set(res) == {"样板县.docx", "示范区.txt", "坏.docx"}  # the picture is not a report
+    assert res["示范区.txt"]["analysis"] == "done" and res["示范区.txt"]["unit_name"] == UNIT_A
+    assert res["样板县.docx"]["unit_name"] == UNIT_B
+    assert res["坏.docx"]["stored"] and res["坏.docx"]["analysis"] == "failed"
+    # a unit user may not: one file at a time
+    r = world.client.post("/api/reports", headers=world.users["unit_a"].auth, files=[("files", ("报送.zip", data))])
+    (only,) = r.json()["results"]
+    assert not only["stored"] and "只有管理员" in only["error"]
+    r = world.client.post("/api/reports", headers=world.users["admin"].auth,
+                          files=[("files", ("坏.zip", b"PK\x03\x04 broken"))])
+    (broken,) = r.json()["results"]
+    assert not broken["stored"] and "压缩包无法打开" in broken["error"]
+
+
+def test_upload_page_answers_a_zip_with_a_summary(world):
+    from fastapi.testclient import TestClient
+
+    c = TestClient(world.app)
+    csrf = world.login("admin", c)
+    data = _zip({"示范区.txt": TXT_SAMPLE.read_bytes() + b"\n\n", "空.txt": b""})
+    body = c.post("/upload", files={"file": ("报送.zip", data, "application/zip")},
+                  headers={"X-CSRF-Token": csrf, "Accept": "application/json"}).json()
+    assert body["ok"] and body["analysis"] == "archive" and body["url"] == "/reports"
+    assert "1 个报告文件已保存" in body["summary"] and "空.txt：文件为空" in body["summary"]
+    assert ".zip" in c.get("/upload").text  # offered to an administrator

@@ -73,3 +73,45 @@ def test_user_add_and_passwd(tmp_path):
     finally:
         s.close()
         engine.dispose()
+
+
+def test_import_a_folder_and_a_zip_into_the_workspace(tmp_path):
+    import zipfile
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    r = runner.invoke(app, ["import", str(SAMPLES), "--db", url])
+    assert r.exit_code == 2 and "没有可用的管理员账号" in r.output
+    assert runner.invoke(app, ["user", "add", "boss", "--role", "admin", "--password", "pass-word-123",
+                               "--db", url]).exit_code == 0
+    txt = next(SAMPLES.glob("*整体支出绩效自评报告.txt"))
+    docx = next(SAMPLES.glob("*.docx"))
+    archive = tmp_path / "报送.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("县/报告.txt", txt.read_bytes() + "\n附：压缩包中的副本。\n".encode())
+        zf.writestr("县/坏.pdf", b"%PDF-1.4 broken")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / txt.name).write_bytes(txt.read_bytes())
+    (tmp_path / "in" / docx.name).write_bytes(docx.read_bytes())
+    r = runner.invoke(app, ["import", str(tmp_path / "in"), str(archive), str(tmp_path / "nothing"), "--db", url,
+                            "--workers", "1"])
+    assert r.exit_code == 2, r.output  # the missing input and the broken PDF
+    assert "已保存 4 个文件并排队分析" in r.output and "文件或目录不存在" in r.output
+    assert "分析完成：3 份，失败 1 份" in r.output
+    engine, s = _session(url)
+    try:
+        reports = {x.filename: x for x in s.query(Report)}
+        assert set(reports) == {txt.name, docx.name, "报告.txt", "坏.pdf"}
+        assert reports[txt.name].analysis == "done" and reports[txt.name].unit_name == "示例市示范区司法局"
+        assert reports["坏.pdf"].analysis == "failed"
+    finally:
+        s.close()
+        engine.dispose()
+    again = runner.invoke(app, ["import", str(tmp_path / "in"), "--db", url, "--no-wait"])
+    assert again.exit_code == 0 and "已保存 2 个文件" in again.output and "未等待分析" in again.output
+    engine, s = _session(url)
+    try:
+        dup = s.query(Report).filter(Report.filename == txt.name).order_by(Report.id.desc()).first()
+        assert dup.duplicate_of == reports[txt.name].id and dup.analysis == "queued"
+    finally:
+        s.close()
+        engine.dispose()

@@ -17,14 +17,25 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from jixiao import cli_web, pipeline
-from jixiao.cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, DataOption, fail, use_data_option
+from jixiao import cli_batch, cli_web, pipeline
+from jixiao.cli_common import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    ConfigOption,
+    DataOption,
+    IgnoreOption,
+    SelectOption,
+    fail,
+    review_options,
+    use_data_option,
+)
 from jixiao.console import console, utf8_streams
 from jixiao.errors import IngestError, JixiaoError
 from jixiao.export import export_reports
 from jixiao.jsonout import decimal_text, dumps
 from jixiao.model import FACT_LABELS, Report
-from jixiao.review import RULES, Rule, documents, load_config, resolve, selection, split_names
+from jixiao.review import RULES, Rule, documents, load_config, resolve, selection
 from jixiao.ruledocs import SEVERITY_CN, rule_text
 from jixiao.score import form_score_table, scorecard_table
 
@@ -33,33 +44,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_OK", "app", "main", "use_data_option"]
 
-ConfigOption = Annotated[Path | None, typer.Option("--config", help="审核配置（YAML：阈值，以及 select/ignore）")]
-SelectOption = Annotated[list[str] | None, typer.Option(
-    "--select", help="只运行这些规则（规则名或代码，逗号分隔，可重复；如 sum-mismatch,J102）")]
-IgnoreOption = Annotated[list[str] | None, typer.Option(
-    "--ignore", help="不运行这些规则（规则名或代码，逗号分隔，可重复）")]
 
 
 @app.callback()
 def _root() -> None:
     """jixiao（绩效）：部门整体支出绩效自评报告的抽取、核查与评分。"""
-
-
-def _options(config: Path | None, select: list[str] | None, ignore: list[str] | None) -> pipeline.Options:
-    """The review options: the config file (thresholds, ``select``/``ignore``), then the command line's
-    ``--select``/``--ignore``, which win. Unknown rule names exit with 2; retired ones are told."""
-    try:
-        cfg = load_config(config)
-        chosen = split_names(select) if select else cfg.get("select")
-        dropped = split_names(ignore) if ignore else (cfg.get("ignore") or [])
-        for name in [*(chosen or []), *dropped]:
-            r = resolve(name)
-            if name not in (r.id, r.code) and name.upper() != r.code:
-                console(stderr=True).print(f"[yellow]注意[/]：{escape(name)} 现为规则 {r.id}（{r.code}）")
-        selection(chosen, dropped)
-    except JixiaoError as err:
-        fail(str(err))
-    return pipeline.Options(config=cfg, select=chosen, ignore=tuple(dropped))
 
 
 def _each_analysis(files: list[Path], options: pipeline.Options):
@@ -107,7 +96,7 @@ def extract_cmd(
     """抽取报告中的事实、项目与绩效指标，每个数值都附原文出处（JSON 中同时给出审核发现）。"""
     utf8_streams()
     use_data_option(data)
-    options = _options(config, None, None)
+    options = review_options(config, None, None)
     status, reports = EXIT_OK, []
     for analysis in _each_analysis(files, options):
         if analysis is None:
@@ -147,7 +136,7 @@ def check_cmd(
     """
     utf8_streams()
     use_data_option(data)
-    options = _options(config, select, ignore)
+    options = review_options(config, select, ignore)
     found_error = bad = False
     reports = []
     for analysis in _each_analysis(files, options):
@@ -297,6 +286,7 @@ def _print_report(report: Report) -> None:
 
 
 cli_web.register(app)
+cli_batch.register(app)
 
 
 def main() -> None:

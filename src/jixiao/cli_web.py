@@ -18,6 +18,7 @@ from __future__ import annotations
 import secrets
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -25,8 +26,9 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from jixiao.cli_common import fail, use_data_option
+from jixiao.cli_common import EXIT_BAD_INPUT, fail, use_data_option
 from jixiao.console import console, utf8_streams
 from jixiao.store.clock import today
 
@@ -272,11 +274,100 @@ def token_revoke_cmd(
         console().print(f"已撤销 {escape(username)} 的令牌 {token_id}")
 
 
+def _importer(s, service, username: str | None):
+    """The account an import is stored under: the one named, else the first active administrator."""
+    if username:
+        user = service.find_user(s, username)
+    else:
+        user = service.first_admin(s)
+        if user is None:
+            fail("数据库中没有可用的管理员账号，请先 jixiao user add 用户名 --role admin，或用 --user 指定")
+    if user.role not in ("admin", "reviewer") or not user.active:
+        fail(f"用户 {user.username} 不是可用的管理员或审核人员，不能导入")
+    return user
+
+
+def import_cmd(
+    inputs: Annotated[list[str], typer.Argument(help="报告文件、目录（递归）、通配符或 .zip 压缩包，可多个")],
+    task: Annotated[int | None, typer.Option("--task", help="归入的任务编号（不给则按报告单位和年度归入）")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="以此账号导入（默认：第一个管理员）")] = None,
+    db: DbOption = None,
+    workers: WorkersOption = 2,
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="等待分析完成（--no-wait：只保存并排队，"
+                                                             "由 jixiao serve / jixiao worker 分析）")] = True,
+    data: DataOption = None,
+) -> None:
+    """把一批报告载入审核工作台：与网页上传相同——先保存原文件，再排队由分析进程分析，按内容核对归属单位和任务，
+    内容相同的文件标为重复上传。无法保存或分析失败的文件给出原因，退出码 2。"""
+    utf8_streams()
+    use_data_option(data)
+    store_db, service = _store()
+    from jixiao.batch.sources import (  # optional: only import reads folders and archives (CLI start-up)
+        SourceError,
+        expand,
+    )
+    from jixiao.store.jobs import JobQueue  # optional: the queue loads only to import or work
+
+    url = store_db.normalise_url(db)
+    out = console(stderr=True)
+    expansion = expand(inputs)
+    refused = list(expansion.errors)
+    ids: list[int] = []
+    queue = JobQueue(url)
+    with _session(db) as s:
+        try:
+            actor = _importer(s, service, user)
+            if task is not None:
+                service.task_for_upload(s, actor, task)
+        except service.ServiceError as err:
+            fail(err.message)
+        limit = service.max_upload_bytes()
+        for src in expansion.sources:
+            try:
+                results = service.upload_files(s, actor, [(src.name, src.read(limit))], task_id=task,
+                                               enqueue=queue.enqueue)
+            except (service.ServiceError, SourceError) as err:
+                s.rollback()
+                refused.append((src.name, getattr(err, "message", None) or err.reason))
+                continue
+            for r in results:
+                if r.stored:
+                    ids.append(r.report_id)
+                else:
+                    refused.append((src.name, r.error))
+    out.print(f"已保存 {len(ids)} 个文件并排队分析" + (f"；{len(refused)} 个无法保存" if refused else ""))
+    for name, reason in refused:
+        out.print(f"[bold red]错误[/]：{escape(name)}：{escape(reason or '')}")
+    failed = 0
+    if wait and ids:
+        queue.start(max(1, workers))
+        try:
+            with _session(db) as s, Progress(TextColumn("[bold]分析"), BarColumn(), MofNCompleteColumn(),
+                                             TimeElapsedColumn(), console=out) as bar:
+                shown = bar.add_task("import", total=len(ids))
+                while True:
+                    counts = service.analysis_counts(s, ids)
+                    pending = counts.get("queued", 0) + counts.get("running", 0)
+                    bar.update(shown, completed=len(ids) - pending)
+                    if not pending:
+                        break
+                    time.sleep(0.5)
+        finally:
+            queue.stop()
+        failed = counts.get("failed", 0)
+        out.print(f"分析完成：{counts.get('done', 0)} 份" + (f"，失败 {failed} 份（原因见报告列表）" if failed else ""))
+    elif ids:
+        queue.huey.storage.close()
+        out.print("未等待分析：由 jixiao serve 或 jixiao worker 的分析进程继续分析")
+    raise typer.Exit(EXIT_BAD_INPUT if refused or failed else 0)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``serve``, ``worker``, ``demo``, ``user add/passwd/disable/enable`` and ``token list/create/revoke``
     to the ``jixiao`` command."""
     app.command("serve")(serve_cmd)
     app.command("worker")(worker_cmd)
     app.command("demo")(demo_cmd)
+    app.command("import")(import_cmd)
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")

@@ -129,38 +129,52 @@ def content_refusal(text: str, limits: AnalysisLimits) -> str | None:
     return None
 
 
-def analyse_upload(filename: str, data: bytes, limits: AnalysisLimits | None = None,
-                   data_folder: str | None = None) -> StoredAnalysis:
-    """Analyse one stored file through the pipeline (review and score); never raises for a bad
-    document: the Chinese reason is returned instead, so one bad file never stops a batch. The text is
-    checked against ``limits`` (default: :meth:`AnalysisLimits.from_env`) before extraction;
-    ``data_folder`` is the user's data folder (``--data``) when the caller runs in another process."""
+def analyse_checked(filename: str, data: bytes, limits: AnalysisLimits | None = None,
+                    options: pipeline.Options | None = None) -> pipeline.Analysis | str:
+    """Read ``data``, check its text against ``limits`` and analyse it with ``options`` (default: review and
+    score); the analysis, or the Chinese reason it could not be made (never raises for the file's sake, so
+    one bad file never stops a batch). Shared by the workspace and ``jixiao batch``."""
     limits = limits or AnalysisLimits.from_env()
+    options = options or pipeline.Options(score=True)
     if refusal := size_refusal(data, limits):
-        return StoredAnalysis(error=refusal)
+        return refusal
     try:
         document = pipeline.load_bytes(data, filename)
         refusal = content_refusal(document.text, limits)
         if refusal:
-            return StoredAnalysis(error=refusal)
-        analysis = pipeline.analyse_document(document, pipeline.Options(score=True, data=data_folder))
+            return refusal
+        return pipeline.analyse_document(document, options)
     except InternalError as err:
         if isinstance(err.cause, MemoryError) or (isinstance(err.cause, OSError) and err.cause.errno == errno.ENOMEM):
-            return StoredAnalysis(error=MEMORY_REASON)
+            return MEMORY_REASON
         log.warning("analysis of %s failed", filename, exc_info=err.cause)
-        return StoredAnalysis(error=f"处理时发生内部错误（{type(err.cause).__name__}），请将文件反馈给开发者")
+        return internal_reason(err.cause)
     except IngestError as err:
         if isinstance(err.__cause__, MemoryError) and limits.memory_mb:
-            return StoredAnalysis(error=MEMORY_REASON)  # reading ran out of the memory the limits allow
-        return StoredAnalysis(error=err.reason)
+            return MEMORY_REASON  # reading ran out of the memory the limits allow
+        return err.reason
     except JixiaoError as err:  # an invalid data folder: the file is kept, to be analysed again later
         log.warning("analysis of %s failed: %s", filename, err)
-        return StoredAnalysis(error=str(err))
+        return str(err)
     except MemoryError:
-        return StoredAnalysis(error=MEMORY_REASON)
+        return MEMORY_REASON
     except Exception as err:  # noqa: BLE001 - one bad file never stops the others
         log.warning("analysis of %s failed", filename, exc_info=err)
-        return StoredAnalysis(error=f"处理时发生内部错误（{type(err).__name__}），请将文件反馈给开发者")
+        return internal_reason(err)
+
+
+def internal_reason(err: BaseException) -> str:
+    """The Chinese reason for an unexpected failure while analysing a file."""
+    return f"处理时发生内部错误（{type(err).__name__}），请将文件反馈给开发者"
+
+
+def analyse_upload(filename: str, data: bytes, limits: AnalysisLimits | None = None,
+                   data_folder: str | None = None) -> StoredAnalysis:
+    """Analyse one stored file through the pipeline (review and score), as :func:`analyse_checked` does;
+    ``data_folder`` is the user's data folder (``--data``) when the caller runs in another process."""
+    analysis = analyse_checked(filename, data, limits, pipeline.Options(score=True, data=data_folder))
+    if isinstance(analysis, str):
+        return StoredAnalysis(error=analysis)
     out = analysis.report.to_json()
     findings = out.pop("findings", None) or []
     card = _jsonable(analysis.score.model_dump()) if analysis.score is not None else None

@@ -24,12 +24,14 @@ import multiprocessing
 import resource
 import signal
 import threading
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from jixiao.store.analysis import MEMORY_REASON, StoredAnalysis, analyse_upload
+from jixiao.store.analysis import MEMORY_REASON, StoredAnalysis, analyse_upload, internal_reason
 from jixiao.store.limits import AnalysisLimits
 
 log = logging.getLogger("jixiao.store")
@@ -61,15 +63,15 @@ def _init_child(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-def _child(filename: str, data: bytes, limits: AnalysisLimits, data_folder: str | None):
-    """The analysis, in the child: its CPU limit counts from what the child used before."""
+def _child(fn, cpu_seconds: int, *args):
+    """``fn(*args)`` in the child: its CPU limit counts from what the child used before."""
     before = _cpu_used()
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = math.ceil(before + limits.cpu_seconds)
+    soft = math.ceil(before + cpu_seconds)
     if hard != resource.RLIM_INFINITY:
         soft = min(soft, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-    result = analyse_upload(filename, data, limits, data_folder)
+    result = fn(*args)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result, Usage(peak_rss_mb=round(peak, 1), cpu_seconds=round(_cpu_used() - before, 3))
 
@@ -99,27 +101,37 @@ class Sandbox:
 
     def analyse(self, filename: str, data: bytes, data_folder: str | None = None) -> StoredAnalysis:
         """Analyse one file in a child; never raises for the file's sake (the reason is returned)."""
+        future = self.submit(analyse_upload, filename, data, self.limits, data_folder)
+        result, reason = self.wait(future, filename)
+        return StoredAnalysis(error=reason) if reason is not None else result
+
+    def submit(self, fn, *args) -> Future:
+        """Start ``fn(*args)`` (a picklable module-level function) in a child under the limits; the
+        future's result is ``(value, Usage)`` (:meth:`wait` turns it into a value or a reason)."""
         lim = self.limits
-        future = self._pool.schedule(_child, args=(filename, data, lim, data_folder),
-                                     timeout=lim.timeout_seconds)
+        return self._pool.schedule(_child, args=(fn, lim.cpu_seconds, *args), timeout=lim.timeout_seconds)
+
+    def wait(self, future: Future, filename: str) -> tuple[Any, str | None]:
+        """The value of a :meth:`submit` and None, or None and the Chinese reason the child stopped
+        (timeout, CPU or memory limit, a crash); never raises for the file's sake."""
+        lim = self.limits
         try:
-            result, usage = future.result()
+            value, usage = future.result()
         except FutureTimeout:
-            return StoredAnalysis(error=f"分析超时（超过 {lim.timeout_seconds:g} 秒），文件内容异常或过大，未分析")
+            return None, f"分析超时（超过 {lim.timeout_seconds:g} 秒），文件内容异常或过大，未分析"
         except ProcessExpired as err:
             if err.exitcode == -signal.SIGXCPU:
-                return StoredAnalysis(error=f"分析占用 CPU 时间超过上限（{lim.cpu_seconds} 秒），"
-                                            "文件内容异常或过大，未分析")
+                return None, f"分析占用 CPU 时间超过上限（{lim.cpu_seconds} 秒），文件内容异常或过大，未分析"
             log.warning("analysis child of %s died: exit code %s", filename, err.exitcode)
-            return StoredAnalysis(error=f"分析进程意外退出（退出码 {err.exitcode}），可能是内存超过上限"
-                                        f"（{lim.memory_mb} MB），文件内容异常或过大，未分析")
+            return None, (f"分析进程意外退出（退出码 {err.exitcode}），可能是内存超过上限"
+                          f"（{lim.memory_mb} MB），文件内容异常或过大，未分析")
         except MemoryError:
-            return StoredAnalysis(error=MEMORY_REASON)
+            return None, MEMORY_REASON
         except Exception as err:  # noqa: BLE001 - one bad file never stops the others
             log.warning("analysis child of %s failed", filename, exc_info=err)
-            return StoredAnalysis(error=f"处理时发生内部错误（{type(err).__name__}），请将文件反馈给开发者")
+            return None, internal_reason(err)
         self.last_usage = usage
-        return result
+        return value, None
 
     def close(self) -> None:
         """Stop the children (an analysis in progress is abandoned: its report stays queued)."""

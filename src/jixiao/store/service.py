@@ -20,6 +20,7 @@ user may not see, so ids do not leak; ``ConflictError`` for optimistic locking).
 
 from __future__ import annotations
 
+from jixiao.store.analysis import max_upload_bytes
 from jixiao.store.dashboard import compare, compare_keys, compare_projects, dashboard, rule_codes, rule_titles
 from jixiao.store.errors import (
     ConflictError,
@@ -65,6 +66,7 @@ from jixiao.store.uploads import (
     AnalysisState,
     UploadResult,
     analyse_report,
+    analysis_counts,
     analysis_states,
     claim_analysis,
     reanalyse,
@@ -72,6 +74,7 @@ from jixiao.store.uploads import (
     recover_interrupted,
     requeue_interrupted,
     store_upload,
+    task_for_upload,
     upload_files,
 )
 from jixiao.store.users import (
@@ -84,6 +87,7 @@ from jixiao.store.users import (
     create_api_token,
     create_user,
     find_user,
+    first_admin,
     get_user,
     list_api_tokens,
     list_users,
@@ -112,9 +116,9 @@ from jixiao.store.workflow import (
 __all__ = [
     "TOKEN_STATES", "LoginBusy", "LoginThrottled", "TokenInfo", "change_own_password", "check_region",
     "end_session", "end_user_sessions", "list_sessions", "new_session_id", "password_problem", "session_user",
-    "set_active", "start_session", "token_days", "find_user", "set_user_active",
+    "set_active", "start_session", "token_days", "find_user", "first_admin", "set_user_active",
     "ANALYSIS", "FILING_STATES", "INTERRUPTED", "AnalysisState", "MAX_BULK", "MIN_PASSWORD", "ROLES", "SEVERITIES",
-    "SORTS", "STATUSES", "TRANSITIONS", "UNIT_STATES", "analysis_states", "claim_analysis", "record_analysis",
+    "SORTS", "STATUSES", "TRANSITIONS", "UNIT_STATES", "max_upload_bytes", "task_for_upload", "analysis_counts", "analysis_states", "claim_analysis", "record_analysis",
     "requeue_interrupted", "BulkResult", "bulk_change_status", "resubmit", "withdraw",
     "ConflictError", "FilterChoices", "InvalidInput", "NotFound", "Page", "PermissionDenied",
     "ReportQuery", "ReportRow", "ServiceError", "UploadRejected", "UploadResult", "analyse_report",

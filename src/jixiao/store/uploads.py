@@ -14,18 +14,26 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, load_only
 
 from jixiao import __version__
+from jixiao.ingest.archive import ArchiveError, open_archive, read_member, report_members
 from jixiao.store import access
-from jixiao.store.analysis import StoredAnalysis, analyse_upload, check_upload, safe_filename
+from jixiao.store.analysis import (
+    StoredAnalysis,
+    analyse_upload,
+    check_upload,
+    max_upload_bytes,
+    safe_filename,
+)
 from jixiao.store.errors import ConflictError, InvalidInput, NotFound, PermissionDenied, UploadRejected
 from jixiao.store.models import ANALYSIS, MAX_ID, Report, Task, TaskUnit, Unit, User, utcnow
 from jixiao.store.reports import LIST_COLUMNS, committed, get_report, refresh_summary
 from jixiao.store.submission import filename_of, find_duplicate, upload_notes
 
 INTERRUPTED = "上传中断，未完成，请重新分析"
+MAX_ARCHIVE_FILES = 5000  # report files of one uploaded .zip
 Enqueue = Callable[[int], None]
 
 
@@ -154,6 +162,9 @@ def upload_files(db: Session, actor: User, files: Iterable[tuple[str, bytes]], *
     results = []
     for name, data in files:
         name = safe_filename(name)
+        if name.lower().endswith(".zip"):
+            results += _upload_archive(db, actor, name, data, task_id=task_id, enqueue=enqueue)
+            continue
         try:
             report = store_upload(db, actor, name, data, task_id=task_id)
         except UploadRejected as err:
@@ -164,6 +175,32 @@ def upload_files(db: Session, actor: User, files: Iterable[tuple[str, bytes]], *
         else:
             analyse_report(db, report)
         results.append(upload_result(db, report))
+    return results
+
+
+def _upload_archive(db: Session, actor: User, name: str, data: bytes, *, task_id: int | None,
+                    enqueue: Enqueue | None) -> list[UploadResult]:
+    """An administrator's .zip (a county's submissions at once): each report file in it uploaded as if
+    sent alone, read one by one with the upload size bound; a refused archive or member gets its reason."""
+    if actor.role != "admin":
+        return [UploadResult(filename=name, stored=False, error="只有管理员可以上传 .zip 压缩包，请逐个上传报告文件")]
+    try:
+        members, _ = report_members(data)
+    except ArchiveError as err:
+        return [UploadResult(filename=name, stored=False, error=err.reason)]
+    if not members or len(members) > MAX_ARCHIVE_FILES:
+        error = (f"压缩包中的报告文件过多（{len(members)} 个），一次最多 {MAX_ARCHIVE_FILES} 个" if members
+                 else "压缩包中没有报告文件（.docx/.pdf/.txt/.xlsx）")
+        return [UploadResult(filename=name, stored=False, error=error)]
+    results = []
+    with open_archive(data) as zf:
+        for m in members:
+            try:
+                member_data = read_member(zf, m, max_upload_bytes())
+            except ArchiveError as err:
+                results.append(UploadResult(filename=safe_filename(m.name), stored=False, error=err.reason))
+                continue
+            results += upload_files(db, actor, [(m.name, member_data)], task_id=task_id, enqueue=enqueue)
     return results
 
 
@@ -254,3 +291,16 @@ def analysis_states(db: Session, actor: User, report_ids: Iterable[int]) -> list
                           warning_count=r.warning_count,
                           notes=upload_notes(r.filing_state, r.filing, r.duplicate_of, filename_of(db, r.duplicate_of)))
             for r in rows]
+
+
+def analysis_counts(db: Session, report_ids: Iterable[int]) -> dict[str, int]:
+    """How many of these reports are in each analysis state (queued, running, done, failed); for an
+    import that waits for its analyses (any number of ids)."""
+    ids = sorted({int(i) for i in report_ids})
+    counts: dict[str, int] = {}
+    for start in range(0, len(ids), 500):
+        for state, n in db.execute(select(Report.analysis, func.count()).where(Report.id.in_(ids[start:start + 500]))
+                                   .group_by(Report.analysis)):
+            counts[state] = counts.get(state, 0) + n
+    db.commit()  # end the read: the workers write meanwhile
+    return counts

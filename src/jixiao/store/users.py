@@ -117,6 +117,11 @@ def create_user(db: Session, *, username: str, password: str, role: str, unit: s
     return user
 
 
+def first_admin(db: Session) -> User | None:
+    """The oldest active administrator (who a command-line import is stored under by default)."""
+    return db.scalar(select(User).where(User.role == "admin", User.active.is_(True)).order_by(User.id).limit(1))
+
+
 def find_user(db: Session, username: str) -> User:
     """The account with this user name (active or not), or ``NotFound``."""
     user = db.scalar(select(User).where(User.username == (username or "").strip()))

@@ -41,10 +41,13 @@ def upload_one(request: Request, db: SessionDep, user: CurrentUser, enqueue: Enq
     try:
         if len(data) > limit:
             raise UploadRejected(f"文件过大，单个文件不能超过 {limit / 2**20:.0f} MB")
-        result = service.upload_files(db, user, [(name, data)], task_id=tid, enqueue=enqueue)[0]
+        results = service.upload_files(db, user, [(name, data)], task_id=tid, enqueue=enqueue)
     except ServiceError as err:
         db.rollback()
         return JSONResponse({"ok": False, "filename": name, "error": err.message}, status_code=err.status)
+    if name.lower().endswith(".zip") and (len(results) != 1 or results[0].filename != name):
+        return _archive_answer(request, name, results)
+    result = results[0]
     body: dict[str, Any] = {"ok": result.stored and result.analysis in ("done", "queued"),
                             "filename": result.filename, "report_id": result.report_id, "error": result.error,
                             "analysis": result.analysis}
@@ -63,3 +66,18 @@ def upload_one(request: Request, db: SessionDep, user: CurrentUser, enqueue: Enq
     if not wants_json(request) and body.get("url"):
         return redirect(body["url"])
     return JSONResponse(body, status_code=200 if result.stored else 400)
+
+
+def _archive_answer(request: Request, name: str, results: list) -> Any:
+    """The answer for an administrator's .zip: how many of its report files were stored and queued, and
+    why the others were not."""
+    stored = [r for r in results if r.stored]
+    refused = [f"{r.filename}：{r.error}" for r in results if not r.stored]
+    summary = f"压缩包 {name}：{len(stored)} 个报告文件已保存并排队分析"
+    if refused:
+        summary += f"；{len(refused)} 个未保存（" + "；".join(refused[:5]) + ("……" if len(refused) > 5 else "") + "）"
+    body = {"ok": bool(stored), "filename": name, "analysis": "archive", "summary": summary, "url": "/reports",
+            "error": None if stored else summary, "results": [r.to_dict() for r in results]}
+    if not wants_json(request):
+        return redirect("/reports")
+    return JSONResponse(body, status_code=200 if stored else 400)
