@@ -157,20 +157,42 @@ def _ilvl(lvl) -> int:
     return int(raw) if raw.isdigit() else 0
 
 
+@dataclass(frozen=True)
+class StyleTable:
+    """What list numbering needs of a document's paragraph styles: for each style id its numbering
+    (numId, ilvl) and the style it is based on, and the default paragraph style. Small and immutable, so
+    a reader can keep it for the next document with the same styles part."""
+
+    styles: dict[str, tuple[str | None, int | None, str | None, bool]] = field(default_factory=dict)
+    default: str | None = None
+
+    @classmethod
+    def of(cls, styles_el) -> StyleTable:
+        """The table of a parsed styles part (None: no styles)."""
+        table, default = {}, None
+        if styles_el is None:
+            return cls()
+        for st in styles_el.iter(qn("w:style")):
+            if st.get(qn("w:type")) != "paragraph":
+                continue
+            sid = st.get(qn("w:styleId"))
+            num_pr = st.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            num_id = ilvl = None
+            if num_pr is not None:
+                raw = _val(num_pr, "w:ilvl")
+                num_id, ilvl = _val(num_pr, "w:numId"), int(raw) if raw and raw.isdigit() else None
+            table[sid] = (num_id, ilvl, _val(st, "w:basedOn"), num_pr is not None)
+            if st.get(qn("w:default")) in ("1", "true", "on"):
+                default = sid
+        return cls(table, default)
+
+
 class ListNumberer:
     """Computes list labels for paragraphs, in reading order."""
 
-    def __init__(self, numbering_el, styles_el):
-        self._styles: dict[str, object] = {}
-        self._default_style: str | None = None
-        if styles_el is not None:
-            for st in styles_el.iter(qn("w:style")):
-                if st.get(qn("w:type")) != "paragraph":
-                    continue
-                sid = st.get(qn("w:styleId"))
-                self._styles[sid] = st
-                if st.get(qn("w:default")) in ("1", "true", "on"):
-                    self._default_style = sid
+    def __init__(self, numbering_el, styles: StyleTable | None = None):
+        self._styles = styles or StyleTable()
+        self._default_style = self._styles.default
         self._abstract: dict[str, object] = {}
         self._nums: dict[str, object] = {}
         if numbering_el is not None:
@@ -220,14 +242,13 @@ class ListNumberer:
         seen = set()
         while style_id and style_id not in seen:
             seen.add(style_id)
-            st = self._styles.get(style_id)
-            if st is None:
+            entry = self._styles.styles.get(style_id)
+            if entry is None:
                 break
-            num_pr = st.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
-            if num_pr is not None:
-                ilvl = _val(num_pr, "w:ilvl")
-                return _val(num_pr, "w:numId"), int(ilvl) if ilvl and ilvl.isdigit() else None
-            style_id = _val(st, "w:basedOn")
+            num_id, ilvl, based_on, numbered = entry
+            if numbered:
+                return num_id, ilvl
+            style_id = based_on
         return None, None
 
     def _resolve(self, p) -> tuple[str | None, int | None, str | None]:
