@@ -334,6 +334,16 @@ _SENTENCE_END = frozenset("。！？；!?;")
 _LEADING_RUN = re.compile(r"[0-9A-Za-z.,%]*")  # a run the layout does not break (a figure, a word)
 _LATIN = re.compile(r"[A-Za-z]")  # a break between two Latin words was a space; digits are one figure
 _NARROWED = re.compile(r"[０-９Ａ-Ｚａ-ｚ％]")  # full-width forms the normalisation makes ASCII
+_NUMBER_TOKEN = re.compile(r"(?:^|(?<=\s))-?\d[\d,]*(?:\.\d+)?(?=\s|$)")
+_CLAUSE_MARK = re.compile(r"[，。；：]")
+
+
+def _figure_row(line: str) -> bool:
+    """A table row as a text layer gives it: two figures or more set apart by spaces, no sentence punctuation."""
+    return not _CLAUSE_MARK.search(line) and len(_NUMBER_TOKEN.findall(line)) >= 2
+
+
+_OPEN_END = "。；！？：:!?;）)」』”"  # a line ending so may end its paragraph
 MIN_MEASURE = 40  # display columns: a measure narrower than 20 Chinese characters is not a page's
 
 
@@ -347,21 +357,24 @@ def _measure(widths: list[int]) -> int | None:
     """The width every full line of a hard-wrapped text has, or None when the text is not one.
 
     Most long lines of such a text end within a couple of columns of one measure (justified lines;
-    a half-width digit leaves a column free) and almost none is longer."""
+    a half-width digit leaves a column free) and almost none is longer. A text set ragged-right (a tool
+    that breaks lines without justifying them) ends its lines up to four characters short: looked for in
+    a wider window when no tight measure is found."""
     long = sorted(w for w in widths if w >= MIN_MEASURE)
     if len(long) < 6:
         return None
-    best, best_count = 0, 0
-    lo = 0
-    for hi, w in enumerate(long):
-        while long[lo] < w - 4:
-            lo += 1
-        if hi - lo + 1 >= best_count:
-            best, best_count = w, hi - lo + 1
-    longer = len(long) - bisect_right(long, best + 4)
-    if best_count < max(6, 0.4 * len(long)) or longer > 0.05 * len(long):
-        return None
-    return best
+    for window in (4, 8):
+        best, best_count = 0, 0
+        lo = 0
+        for hi, w in enumerate(long):
+            while long[lo] < w - window:
+                lo += 1
+            if hi - lo + 1 >= best_count:
+                best, best_count = w, hi - lo + 1
+        longer = len(long) - bisect_right(long, best + 4)
+        if best_count >= max(6, 0.4 * len(long)) and longer <= 0.05 * len(long):
+            return best
+    return None
 
 
 def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list[int]]:
@@ -394,7 +407,10 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
     # the left margin: the indentation of most long lines (the continuations of paragraphs)
     margin = Counter(ind for ind, n in zip(indents, lengths, strict=True) if n >= MIN_MEASURE // 2).most_common(1)
     margin = margin[0][0] if margin else 0
-    widths = [-1 if "\t" in line else _width(line) + max(0, ind - margin) for line, ind in zip(lines, indents, strict=True)]
+    # a table row (cells separated by tabs, or figures set apart by spaces with no sentence punctuation) has no
+    # measure and is never joined
+    widths = [-1 if "\t" in line or _figure_row(line) else _width(line) + max(0, ind - margin)
+              for line, ind in zip(lines, indents, strict=True)]
     if _NARROWED.search(origin):  # full-width digits were 2 columns wide on the page
         at = 0
         for i, line in enumerate(lines):
@@ -406,7 +422,9 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
         return text, pos
     # a full line: within a column of the measure, or full once the figure or word that starts
     # the next line (and did not fit) is counted
+    # (a line a few columns short whose sentence goes on — no 。；：at its end — is full too: ragged-right text)
     full = [w >= measure - 4 or (i + 1 < len(lines) and w > 0 and w + _LEADING_RUN.match(lines[i + 1]).end() > measure)
+            or (w >= measure - 8 and lines[i][-1] not in _OPEN_END)
             for i, w in enumerate(widths)]
     drop: list[int] = []  # offsets of the line breaks removed
     space: list[int] = []  # offsets of line breaks that become a space

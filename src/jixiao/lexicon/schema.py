@@ -389,6 +389,7 @@ class TargetFarExceededConfig(_Model):
 class DuplicateParagraphConfig(_Model):
     min_chars: Annotated[int, Field(ge=1)] = 40
     similarity: Annotated[float, Field(gt=0, le=1)] = 0.85
+    boilerplate: Regex = "^(?:注|备注)"
 
 
 class EmptySectionConfig(_Model):

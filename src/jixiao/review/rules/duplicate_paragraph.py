@@ -23,7 +23,8 @@ def check(rc):
     """两个段落内容基本相同（疑似复制粘贴）。
 
     **何时触发**：两段（去掉“一是”“1.”等序号后）有相同的分句，且较短一段的 4 字片段有不少于
-    相似度阈值（默认 85%）出现在另一段中。只比较不短于 40 字的段落；用分句倒排索引找候选
+    相似度阈值（默认 85%）出现在另一段中。只比较不短于 40 字的段落，表下的“注：本表反映……”这类
+    按格式本应相似的说明不比较（``boilerplate``）；用分句倒排索引找候选
     （出现在 30 个以上段落中的常见分句不参与），耗时随文本长度线性增长。
 
     **为什么重要**：复制粘贴的段落说明报告是拼凑的，往往把目标当成绩、把去年的内容当今年的。
@@ -33,7 +34,8 @@ def check(rc):
     cfg = rc.config.get("duplicate_paragraph", {})
     min_chars = int(cfg.get("min_chars", 40))
     threshold = Decimal(str(cfg.get("similarity", 0.85)))
-    paras = _paragraphs(rc.text, min_chars)
+    boilerplate = re.compile(cfg.get("boilerplate") or r"(?!)")
+    paras = [p for p in _paragraphs(rc.text, min_chars) if not boilerplate.match(p[1])]
     pieces = [_pieces(p[1]) for p in paras]
     grams: list[set[str] | None] = [None] * len(paras)
     index: dict[str, list[int]] = defaultdict(list)
