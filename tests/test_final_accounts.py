@@ -13,8 +13,10 @@ from typer.testing import CliRunner
 from conftest import SHARED
 from corpus_score import score_folder
 from jixiao.cli import app
+from jixiao.extract.accounts import read_accounts
+from jixiao.extract.context import Context
 from jixiao.extract.outline import build_sections
-from jixiao.pipeline import analyse
+from jixiao.pipeline import analyse, load_bytes
 from jixiao.review import ReviewInput, load_config
 
 FINAL = """示例市示例区档案局 2024 年度部门决算
@@ -276,6 +278,84 @@ def test_tables_written_one_cell_per_line():
     assert report.fact_value("basic_expenditure") == Decimal("600.00")
     cross = [f.message for f in report.findings if f.rule == "cross-table-mismatch"]
     assert any("851.29" in m for m in cross), cross  # its 合计 row is not 基本 + 项目, nor the 总表's 本年支出合计
+
+
+def test_tables_laid_out_in_columns_with_spaces():
+    """A 决算 as a PDF-to-text conversion keeps it (pdftotext -layout): columns where the characters stand, blank
+    cells, header words wrapped over lines, a column no row has a figure in, the 总表 going on under 续表 after a
+    page footer."""
+    text = """示例县审计局2024年度部门决算
+表1
+                示例县审计局2024年度收入支出决算总表
+                                                            单位：万元
+                    收入                                         支出
+              项目                  决算数                 项目                 决算数
+一、一般公共预算财政拨款收入          633.80  一、一般公共服务支出                579.41
+二、政府性基金预算财政拨款收入                二、外交支出
+八、其他收入                                  八、社会保障和就业支出               54.39
+
+                                  - 5 -
+
+续表
+本年收入合计                          633.80  本年支出合计                        633.80
+年初结转和结余                          9.02  年末结转和结余                        9.02
+总计                                  642.82  总计                                642.82
+
+表3
+                示例县审计局2024年度支出决算表
+                                                            单位：万元
+                   项目                      本年支出合   基本支出    项目支出   上缴上级支   经营支出
+功能分                科目名称                   计                                  出
+类科目
+ 编码
+         合计                                    633.80      520.11      113.69
+201      一般公共服务支出                        579.41      465.72      113.69
+2010801      行政运行                            465.72      465.72
+2010804      审计业务                            113.69                  113.69
+208      社会保障和就业支出                       54.39       54.39
+"""
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    assert report.fact_value("revenue_total") == Decimal("633.80")
+    assert report.fact_value("expenditure_total") == Decimal("633.80")  # under 续表, after the footer
+    assert report.fact_value("carryover_end") == Decimal("9.02")
+    assert report.fact_value("basic_expenditure") == Decimal("520.11")
+    assert report.fact_value("project_expenditure") == Decimal("113.69")
+    assert not [f.message for f in report.findings if f.rule == "cross-table-mismatch"]
+    # a figure belongs to the column it stands under, whichever cells of its row are blank
+    document = load_bytes(text.encode("utf-8"), "决算.txt")
+    tables = read_accounts(Context.of(document.text, document.tables), document.tables)
+    spending = next(t for t in tables if t.kind == "expenditure")
+    row = next(r for r in spending.rows if r.code == "2010804")
+    assert {k: v.value for k, v in row.values.items()} == {"本年支出合计": Decimal("113.69"), "项目支出": Decimal("113.69")}
+    assert [p.split("/")[-1] for p in spending.panes[0]][:4] == ["本年支出合计", "基本支出", "项目支出", "上缴上级支出"]
+
+
+def test_a_two_level_header_given_level_by_level_one_cell_per_line():
+    """One cell per line, the header of two levels coming out level by level (项目 / 决算数 over 科目编码, 科目名称,
+    合计, 人员经费, 公用经费), in 元 declared above the title, and a page footer with 续表 inside the 总表."""
+    def lines(*cells: str) -> str:
+        return "\n".join(cells) + "\n"
+
+    text = ("示例市图书馆2025年度部门决算\n表1\n金额单位：元\n收入支出决算总表\n编制单位：示例市图书馆\n2025年度\n"
+            + lines("收入", "支出", "项目", "决算数", "项目", "决算数",
+                    "一、一般公共预算财政拨款收入", "7940603.23", "一、文化旅游体育与传媒支出", "7940603.23",
+                    "", "", "二、外交支出", "", "")
+            + "-5-\n\n续表\n"
+            + lines("", "", "三、国防支出", "",
+                    "本年收入合计", "7940603.23", "本年支出合计", "7940603.23",
+                    "总计", "7940603.23", "总计", "7940603.23")
+            + "表6\n金额单位：元\n一般公共预算财政拨款基本支出决算表\n编制单位：示例市图书馆\n"
+            + lines("项目", "决算数", "经济分类科目编码", "科目名称", "合计", "人员经费", "公用经费",
+                    "", "合计", "5255871.17", "4730337.12", "525534.05",
+                    "301", "工资福利支出", "4520099.96", "4520099.96", "",
+                    "302", "商品和服务支出", "525534.05", "", "525534.05",
+                    "303", "对个人和家庭的补助", "210237.16", "210237.16", ""))
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    assert report.fact_value("revenue_total") == Decimal("794.060323")
+    assert report.fact_value("expenditure_total") == Decimal("794.060323")  # after 续表
+    assert report.fact_value("personnel_expenditure") == Decimal("473.033712")
+    assert report.fact_value("wages_welfare") == Decimal("452.009996")
+    assert report.fact_value("goods_services") == Decimal("52.553405")
 
 
 @pytest.mark.skipif(not PDFS.is_dir(), reason="../shared/corpus/pdf is not here")

@@ -190,7 +190,9 @@ def read_accounts(view: TextView, tables: Sequence[Table]) -> list[AccountsTable
             continue
         if title is not None:
             start, end, kind = title
-            unit = _unit(view, text[start:max(table.start, anchor)], table)
+            # (the unit line may stand just above the title: 表1 / 金额单位：元 / 收入支出决算总表)
+            above = text.rfind("\n", 0, max(0, text.rfind("\n", 0, start))) + 1
+            unit = _unit(view, text[above:max(table.start, anchor)], table)
             current = AccountsTable(kind, names[kind], view.span(start, end), unit, [], [])
             out.append(current)
             header, body = _split_header(table.rows)

@@ -16,6 +16,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from jixiao.errors import IngestError
+from jixiao.ingest.aligned import aligned_tables
 from jixiao.ingest.document import Cell, Document, Table
 from jixiao.ingest.layout import text_index
 from jixiao.ingest.normalize import normalize
@@ -43,9 +44,11 @@ def read(path: Path, source: str) -> Document:
         raise IngestError(source, "无法识别的文件内容（不是文本，也不是 .docx/.pdf/.xlsx 文件）")
     text, offsets = normalize(origin)
     tables = tab_tables(text)
-    streams = cell_per_line_tables(origin, offsets, text)
-    if streams:  # rows of a table written one cell per line that normalisation paired up are not tables of their own
-        tables = [t for t in tables if not any(s.start <= t.start < s.end for s in streams)] + streams
+    # 决算 tables one cell per line, or laid out in columns with spaces: read from the original lines; the rows
+    # normalisation made of them are not tables of their own
+    read = cell_per_line_tables(origin, offsets, text) + aligned_tables(origin, offsets, text, _is_title, _is_chrome)
+    if read:
+        tables = [t for t in tables if not any(s.start <= t.start < s.end for s in read)] + read
         tables.sort(key=lambda t: t.start)
     return Document(source=source, format="txt", text=text, origin=origin, offsets=offsets,
                     encoding=encoding, tables=tables)
@@ -80,11 +83,13 @@ def tab_tables(text: str) -> list[Table]:
 _GROUP = re.compile(r"[\u4e00-\u9fff（）()、]{2,15}")
 
 
+_PANE_HEAD = re.compile(r"^(?:收入|支出)$")  # the heads over the panes of a two-pane table
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]{1,3}、")  # a numbered row's name ends the header
 _HEADER_CELL = re.compile(r"^[\u4e00-\u9fff（）()“”/、]{1,20}$")
 _FIGURE = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
 _FIGURE_HEAD = re.compile(r"合计|小计|决算|预算|金额|支出|收入|结余|经费|费$")
-_SKIP_LINE = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
+_SKIP_LINE = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\f)\s*$")
+_CONTINUED = re.compile(r"^\s*(?:续表|[（(]续[）)])\s*\d*\s*$")
 
 
 @data_cache  # per data folder: a user's accounts.yaml counts here too
@@ -114,6 +119,7 @@ def cell_per_line_tables(origin: str, offsets: list[int], text: str) -> list[Tab
     for line in origin.split("\n"):
         lines.append((pos, line.rstrip("\r")))
         pos += len(line) + 1
+    lines = _without_page_breaks(lines)
     out: list[Table] = []
     i = 0
     while i < len(lines):
@@ -126,6 +132,27 @@ def cell_per_line_tables(origin: str, offsets: list[int], text: str) -> list[Tab
     return out
 
 
+def _without_page_breaks(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines without page footers (- 5 -, 第5页) and the 续表 under them, and without the blank line on each
+    side of a footer that the page break added (the blank lines of a table written one cell per line are its
+    blank cells)."""
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(lines):
+        if lines[i][1].strip() and _SKIP_LINE.match(lines[i][1]):
+            if out and not out[-1][1].strip():
+                out.pop()
+            i += 1
+            if i < len(lines) and not lines[i][1].strip():
+                i += 1
+            if i < len(lines) and _CONTINUED.match(lines[i][1]):
+                i += 1
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def _cell_per_line(lines: list[tuple[int, str]], k: int, offsets: list[int], text: str) -> tuple[Table | None, int]:
     while k < len(lines) and (not lines[k][1].strip() or _is_chrome(lines[k][1])):
         k += 1
@@ -134,12 +161,45 @@ def _cell_per_line(lines: list[tuple[int, str]], k: int, offsets: list[int], tex
            and not _NUMBERED.match(lines[k][1].strip())):
         header.append(lines[k])
         k += 1
-    width = len(header)
+    best: tuple[list[list[Cell]], int] = ([], k)
+    for heads in _header_readings(header):  # the reading that takes in the most lines (the first, if equal)
+        rows, end = _cell_rows(lines, k, heads, offsets, text)
+        if len(rows) > 1 and end > best[1]:
+            best = rows, end
+    rows, k = best
+    if len(rows) < 2:
+        return None, k
+    found = [c for r in rows for c in r if c.start >= 0]
+    return Table(rows, min(c.start for c in found), max(c.end for c in found)), k
+
+
+def _header_readings(header: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """The ways the header lines may give the columns: as they come; without 收入 / 支出 over two panes; and, when
+    a two-level header came out level by level (项目 / 决算数 over 科目编码, 科目名称, 合计, 人员经费, 公用经费; or
+    项目 over the figure heads and 科目编码, 科目名称 after them), its lower heads in their order."""
+    label = _accounts()[1]
     heads = [h.strip() for _, h in header]
+    while len(heads) > 2 and _PANE_HEAD.match(heads[0]) and any(label.search(h) for h in heads[1:]):
+        header, heads = header[1:], heads[1:]
+    out = [header]
+    i = next((i for i in range(1, len(heads)) if label.search(heads[i]) and not label.search(heads[i - 1])), None)
+    if i is not None and label.search(heads[0]):
+        tail = header[i:]
+        out.append(tail)  # the groups above dropped
+        out.append(tail + header[1:i])  # 项目 dropped, the figure heads after its own heads
+    return out
+
+
+def _cell_rows(lines: list[tuple[int, str]], k: int, header: list[tuple[int, str]], offsets: list[int],
+               text: str) -> tuple[list[list[Cell]], int]:
+    """The header and the rows under it: every ``width`` lines, as long as each figure column holds a figure or
+    nothing; nothing when the header is not one of a 决算 table (label columns, then figure columns)."""
+    heads = [h.strip() for _, h in header]
+    width = len(header)
     figure_cols = [c for c, h in enumerate(heads) if not _accounts()[1].search(h)]
     if width < 3 or not figure_cols or len(figure_cols) == width or not all(_FIGURE_HEAD.search(heads[c])
                                                                            for c in figure_cols):
-        return None, k
+        return [], k
     rows = [[_cell(p, t, offsets, text) for p, t in header]]
     while k < len(lines):
         group: list[tuple[int, str]] = []
@@ -155,10 +215,7 @@ def _cell_per_line(lines: list[tuple[int, str]], k: int, offsets: list[int], tex
             break
         rows.append([_cell(p, t, offsets, text) for p, t in group])
         k = j
-    if len(rows) < 2:
-        return None, k
-    found = [c for r in rows for c in r if c.start >= 0]
-    return Table(rows, min(c.start for c in found), max(c.end for c in found)), k
+    return rows, k
 
 
 def _cell(pos: int, line: str, offsets: list[int], text: str) -> Cell:
