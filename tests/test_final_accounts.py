@@ -330,6 +330,57 @@ def test_tables_laid_out_in_columns_with_spaces():
     assert [p.split("/")[-1] for p in spending.panes[0]][:4] == ["本年支出合计", "基本支出", "项目支出", "上缴上级支出"]
 
 
+def test_a_pdf_table_drawn_without_ruling_lines(tmp_path):
+    """A PDF 支出决算表 with no lines: the columns come from where the words stand (a header word wrapped in its
+    cell, a column without figures, blank cells), and the table goes on over the next page under 续表."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # a CID font: no font file needed
+    path = tmp_path / "决算.pdf"
+    c = canvas.Canvas(str(path), pagesize=(842, 595))
+    c.setFont("STSong-Light", 10)
+
+    def right(x: float, y: float, value: str) -> None:
+        c.drawRightString(x, y, value)
+
+    c.drawString(40, 560, "示例县文化馆2024年度部门决算")
+    c.drawCentredString(421, 530, "支出决算表")
+    c.drawString(40, 510, "编制单位：示例县文化馆")
+    c.drawString(740, 510, "单位：万元")
+    for x, lines in ((70, ["科目编码"]), (200, ["科目名称"]), (330, ["本年支出合", "计"]), (430, ["基本支出"]),
+                     (530, ["项目支出"]), (630, ["上缴上级支", "出"])):
+        for k, word in enumerate(lines):
+            c.drawCentredString(x, 485 - 12 * k, word)
+    rows = [("", "合计", "612.40", "401.20", "211.20"), ("207", "文化旅游体育与传媒支出", "540.10", "328.90", "211.20"),
+            ("2070109", "群众文化", "540.10", "328.90", "211.20")]
+    for k, (code, name, total, basic, project) in enumerate(rows):
+        y = 440 - 20 * k
+        c.drawString(45, y, code)
+        c.drawString(120, y, name)
+        right(350, y, total)
+        right(450, y, basic)
+        if project:
+            right(550, y, project)
+    c.showPage()
+    c.setFont("STSong-Light", 10)
+    c.drawString(40, 560, "续表")
+    for k, (code, name, total) in enumerate([("208", "社会保障和就业支出", "72.30"), ("2080505", "机关事业单位基本养老保险缴费支出", "72.30")]):
+        y = 530 - 20 * k
+        c.drawString(45, y, code)
+        c.drawString(120, y, name)
+        right(350, y, total)
+        right(450, y, total)
+    c.drawString(40, 470, "注：本表反映部门本年度各项支出情况。")
+    c.save()
+    report = analyse(path).report
+    assert report.fact_value("basic_expenditure") == Decimal("401.20")
+    assert report.fact_value("project_expenditure") == Decimal("211.20")
+    cross = [f.message for f in report.findings if f.rule == "cross-table-mismatch"]
+    assert not cross, cross  # 合计 612.40 = 540.10 + 72.30: the class on the next page counted
+
+
 def test_a_two_level_header_given_level_by_level_one_cell_per_line():
     """One cell per line, the header of two levels coming out level by level (项目 / 决算数 over 科目编码, 科目名称,
     合计, 人员经费, 公用经费), in 元 declared above the title, and a page footer with 续表 inside the 总表."""

@@ -27,16 +27,19 @@ from jixiao.ingest.layout import text_index
 
 _SEPARATOR = re.compile(r"(?: {2,}|\u3000+)")
 _FIGURE = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
-_FOOTER = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\f)\s*$")
+FOOTER = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\f)\s*$")
 _NOTE = re.compile(r"^\s*(?:注|说明)[：:0-9一二三]")
-_CONTINUED = re.compile(r"^\s*(?:续表|\(续\)|（续）|续)\s*\d*\s*$")
+CONTINUED = re.compile(r"^\s*(?:续表[一二三四五六七八九十\d]*|续[一二三四五六七八九十\d]?|[（(]续[）)])\s*$")
 
 
 @dataclass
-class _Segment:
-    left: int  # display column of the first character
-    right: int  # display column after the last character
-    start: int  # offset in the original text
+class Segment:
+    """A piece of a line standing apart from the others: where it stands (display columns of a text, or points
+    of a PDF page), where it starts in the original text (-1 when not known) and its text."""
+
+    left: float
+    right: float
+    start: int
     text: str
 
 
@@ -44,15 +47,15 @@ def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
-def _segments(pos: int, line: str) -> list[_Segment]:
+def _segments(pos: int, line: str) -> list[Segment]:
     """The pieces of a line between runs of two spaces or more (or ideographic spaces), with their columns."""
-    out: list[_Segment] = []
+    out: list[Segment] = []
     column, i = 0, 0
     for m in _SEPARATOR.finditer(line):
         if m.start() > i:
             piece = line[i:m.start()]
             w = sum(_width(c) for c in piece)
-            out.append(_Segment(column, column + w, pos + i, piece))
+            out.append(Segment(column, column + w, pos + i, piece))
             column += w
         column += sum(_width(c) for c in m.group())
         i = m.end()
@@ -62,7 +65,7 @@ def _segments(pos: int, line: str) -> list[_Segment]:
         column += lead
         piece = piece.strip(" ")
         if piece:
-            out.append(_Segment(column, column + sum(_width(c) for c in piece), pos + i + lead, piece))
+            out.append(Segment(column, column + sum(_width(c) for c in piece), pos + i + lead, piece))
     for s in out:  # one leading space (a single space is not a separator) belongs to no cell
         stripped = s.text.lstrip(" ")
         if len(stripped) < len(s.text):
@@ -71,11 +74,11 @@ def _segments(pos: int, line: str) -> list[_Segment]:
     return out
 
 
-def _is_body(segments: list[_Segment]) -> bool:
+def _is_body(segments: list[Segment]) -> bool:
     return len(segments) >= 2 and any(_FIGURE.match(s.text.replace(" ", "")) for s in segments)
 
 
-def _columns(body: list[list[_Segment]]) -> list[tuple[int, int]]:
+def _columns(body: list[list[Segment]]) -> list[tuple[float, float]]:
     """The stretches of display columns the body segments cover, in order."""
     spans = sorted((s.left, s.right) for row in body for s in row)
     out: list[list[int]] = []
@@ -87,17 +90,13 @@ def _columns(body: list[list[_Segment]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def _column_of(seg: _Segment, columns: list[tuple[int, int]]) -> int:
+def _column_of(seg: Segment, columns: list[tuple[float, float]]) -> int:
     best = max(range(len(columns)), key=lambda c: (min(seg.right, columns[c][1]) - max(seg.left, columns[c][0]),
                                                   -abs((seg.left + seg.right) - sum(columns[c]))))
     return best
 
 
-def _overlapped(seg: _Segment, columns: list[tuple[int, int]]) -> int:
-    return sum(1 for a, b in columns if min(seg.right, b) - max(seg.left, a) > 0)
-
-
-def _cell(segs: list[_Segment], offsets: list[int], text: str) -> Cell:
+def _cell(segs: list[Segment], offsets: list[int], text: str) -> Cell:
     if not segs:
         return Cell("", -1, -1)
     start = text_index(offsets, segs[0].start)
@@ -105,83 +104,152 @@ def _cell(segs: list[_Segment], offsets: list[int], text: str) -> Cell:
     return Cell(" ".join(s.text for s in segs), start, end)
 
 
-def _header_rows(header: list[list[_Segment]], columns: list[tuple[int, int]], offsets: list[int],
-                 text: str) -> list[list[Cell]]:
-    """The header lines as rows of the table. A piece under a piece of the line above that filled its column's
-    width continues it (a cell's wrapped text: 本年收入合 / 计, 功能分 / 类科目 / 编码); otherwise it starts a cell.
-    The cells starting on one line are a level, a row of their own: a cell heads the columns whose stretch (from
-    the gap before it to the gap after) it overlaps, and in a top level of two cells or more but fewer than half
-    the columns (收入 | 支出; 合计 | 因公出国（境）费 | 公务用车… | 公务接待费 over 预算数 and 决算数) each column
-    takes the nearest cell."""
+@dataclass
+class _HeaderCell:
+    pieces: list[Segment]
+    left: float
+    right: float
+    top: int  # line of its first piece
+    bottom: int  # line of its last piece
 
-    def overlap(a: int, b: int, c: list) -> int:
-        return min(b, c[2]) - max(a, c[1])
+    @property
+    def center(self) -> float:
+        return (self.left + self.right) / 2
 
-    figures, columns = columns, _regions(columns)  # a header stands over the stretch between the gaps beside its column
-    cells: list[list] = []  # [pieces, left, right, top line, bottom line]
+
+def _header_cells(header: list[list[Segment]], unit: float) -> list[_HeaderCell]:
+    """The header's cells: a piece under a cell (the nearest above it), centred within it, no wider, and alone
+    under it on its line, continues it (the cell's text wrapped: 本年收入合 / 计, 功能分 / 类科目 / 编码, 附属单位上缴收 / 入);
+    any other piece starts a cell."""
+    cells: list[_HeaderCell] = []
     for j, line in enumerate(header):
         for seg in line:
-            above = next((c for c in cells if c[4] == j - 1 and min(seg.right, c[2]) - max(seg.left, c[1]) > 0), None)
-            if above is not None and _fills(above, figures):
-                above[0].append(seg)
-                above[1], above[2], above[4] = min(above[1], seg.left), max(above[2], seg.right), j
+            mid = (seg.left + seg.right) / 2
+            over = [c for c in cells if c.bottom < j and min(seg.right, c.right) - max(seg.left, c.left) > 0]
+            above = max(over, key=lambda c: c.bottom, default=None)  # the nearest cell above it
+            if above is not None and not (above.left <= mid <= above.right
+                                          and seg.right - seg.left <= above.right - above.left + unit
+                                          and sum(1 for o in line if above.left <= (o.left + o.right) / 2 <= above.right) == 1):
+                above = None
+            if above is not None:
+                above.pieces.append(seg)
+                above.left, above.right, above.bottom = min(above.left, seg.left), max(above.right, seg.right), j
             else:
-                cells.append([[seg], seg.left, seg.right, j, j])
-    rows: list[list[Cell]] = []
-    for n, top in enumerate(sorted({c[3] for c in cells})):
-        level = [c for c in cells if c[3] == top]
-        row = [Cell("", -1, -1) for _ in columns]
-        for k, (a, b) in enumerate(columns):
-            hits = [c for c in level if overlap(a, b, c) > 0]
-            if not hits and n == 0 and 2 <= len(level) and len(level) * 2 <= len(columns):
-                hits = [min(level, key=lambda c: abs((c[1] + c[2]) - (a + b)))]
+                cells.append(_HeaderCell([seg], seg.left, seg.right, j, j))
+    return cells
+
+
+def _groups(cells: list[_HeaderCell]) -> list[_HeaderCell]:
+    """The headings over several columns: a cell with cells wholly below it on both sides of its centre, within
+    its reach (up to halfway to the cells beside it on its line)."""
+    out = []
+    for c in cells:
+        beside = [o for o in cells if o is not c and o.top <= c.bottom and o.bottom >= c.top]
+        lo = max((o.right for o in beside if o.right <= c.left), default=float("-inf"))
+        hi = min((o.left for o in beside if o.left >= c.right), default=float("inf"))
+        lo, hi = (lo + c.left) / 2 if lo > float("-inf") else lo, (hi + c.right) / 2 if hi < float("inf") else hi
+        under = [o for o in cells if o.top > c.bottom and lo <= o.center <= hi]
+        if any(o.center <= c.center for o in under) and any(o.center >= c.center for o in under):
+            out.append(c)
+    return out
+
+
+def _header_paths(cells: list[_HeaderCell], columns: list[tuple[float, float]],
+                  unit: float) -> list[list[list[Segment]]]:
+    """Each column's header, top-down (the cells over it: the headings over several columns, then its own)."""
+    regions = _regions(columns, unit)
+    groups = _groups(cells)
+    leaves = [c for c in cells if all(c is not g for g in groups)]
+    paths: list[list[list[Segment]]] = [[] for _ in columns]
+    for n, top in enumerate(sorted({g.top for g in groups})):
+        line = [g for g in groups if g.top == top]
+        for k, (a, b) in enumerate(regions):
+            hits = [g for g in line if min(b, g.right) - max(a, g.left) > 0]
+            if not hits and n == 0 and len(line) >= 2:  # (the top headings share out all the columns)
+                hits = [min(line, key=lambda g: abs(g.center - (a + b) / 2))]
             if hits:
-                best = max(hits, key=lambda c: overlap(a, b, c))
-                cell = _cell(best[0], offsets, text)
-                row[k] = Cell(cell.text.replace(" ", ""), cell.start, cell.end)
-        rows.append(row)
-    return rows
+                paths[k].append(max(hits, key=lambda g: min(b, g.right) - max(a, g.left)).pieces)
+    for k, (a, b) in enumerate(regions):
+        hits = [c for c in leaves if min(b, c.right) - max(a, c.left) > 0]
+        if hits:
+            fa, fb = columns[k]
+            paths[k].append(min(hits, key=lambda c: abs(c.center - (fa + fb) / 2)).pieces)
+    return paths
 
 
-def _regions(columns: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _regions(columns: list[tuple[float, float]], unit: float) -> list[tuple[float, float]]:
     """Each column widened to the middle of the gaps beside it."""
     out = []
     for k, (a, b) in enumerate(columns):
-        left = 0 if k == 0 else (columns[k - 1][1] + a) // 2
-        right = (b + columns[k + 1][0]) // 2 if k + 1 < len(columns) else b + 40
+        left = 0 if k == 0 else (columns[k - 1][1] + a) / 2
+        right = (b + columns[k + 1][0]) / 2 if k + 1 < len(columns) else b + 40 * unit
         out.append((left, right))
     return out
 
 
-def _fills(cell: list, columns: list[tuple[int, int]]) -> bool:
-    """The header cell's last piece is as wide as what stands in the column it is over (the figures, or for a
-    column without any, its header: its text went on below), and it is over one column only (a heading over
-    several is a level of its own)."""
-    last = cell[0][-1]
-    over = [(a, b) for a, b in columns if min(last.right, b) - max(last.left, a) > 1]
-    if len(over) != 1:
-        return False
-    a, b = over[0]
-    return last.right - last.left >= (b - a) - 2
-
-
-def _table(header: list[list[_Segment]], body: list[list[_Segment]], offsets: list[int], text: str) -> Table | None:
+def layout(header: list[list[Segment]], body: list[list[Segment]],
+           unit: float = 1) -> tuple[list[list[list[Segment]]], list[list[list[Segment]]]] | None:
+    """The columns' header paths (each a list of cells' pieces, top-down) and the rows (each a list of its
+    columns' pieces), from where the pieces stand (``unit``: the width of a half-width character in the pieces'
+    coordinates); None when the body does not make two columns."""
     columns = _columns(body)
     if len(columns) < 2:
         return None
-    # a column no row has a figure in (上级补助收入 of a unit that had none) stands where its header is
-    apart = [s for line in header for s in line if not any(min(s.right, b) - max(s.left, a) > 0 for a, b in columns)]
-    columns = sorted(columns + _columns([apart]))
-    rows = _header_rows(header, columns, offsets, text)
+    cells = _header_cells(header, unit)
+    columns = sorted(columns + _columns([[s for c in _apart(cells, columns, unit) for s in c.pieces]]))
+    rows = []
     for line in body:
-        cells: list[list[_Segment]] = [[] for _ in columns]
+        row: list[list[Segment]] = [[] for _ in columns]
         for seg in line:
-            cells[_column_of(seg, columns)].append(seg)
-        rows.append([_cell(segs, offsets, text) for segs in cells])
-    found = [c for r in rows for c in r if c.start >= 0]
+            row[_column_of(seg, columns)].append(seg)
+        rows.append(row)
+    return _header_paths(cells, columns, unit), rows
+
+
+def _apart(cells: list[_HeaderCell], columns: list[tuple[float, float]], unit: float) -> list[_HeaderCell]:
+    """The header cells of columns no row has a figure in (上级补助收入 of a unit that had none): of the lowest
+    cells over one column's stretch, the one nearest its figures heads it, the others stand for columns of their
+    own."""
+    regions = _regions(columns, unit)
+    groups = _groups(cells)
+    leaves = [c for c in cells if all(c is not g for g in groups)]
+    by_column: dict[int, list[_HeaderCell]] = {}
+    for c in leaves:
+        k = max(range(len(regions)), key=lambda k: min(regions[k][1], c.right) - max(regions[k][0], c.left))
+        by_column.setdefault(k, []).append(c)
+    out: list[_HeaderCell] = []
+    for k, group in by_column.items():
+        if len(group) > 1:
+            a, b = columns[k]
+            keep = min(group, key=lambda c: abs(c.center - (a + b) / 2))
+            out += [c for c in group if c is not keep and not any(min(c.right, d) - max(c.left, e) > 0
+                                                                   for e, d in columns)]
+    return out
+
+
+def enough_body(header: list[list[Segment]], body: list[list[Segment]]) -> bool:
+    """Two rows with figures, or one with three figures or more under a header (the 三公 table laid out in columns)."""
+    figures = [sum(bool(_FIGURE.match(seg.text.replace(" ", ""))) for seg in row) for row in body]
+    return sum(1 for n in figures if n) >= 2 or bool(header and figures and figures[0] >= 3)
+
+
+def _table(header: list[list[Segment]], body: list[list[Segment]], offsets: list[int], text: str) -> Table | None:
+    made = layout(header, body)
+    if made is None:
+        return None
+    paths, rows = made
+    cells = [[_cell(segs, offsets, text) for segs in row] for row in rows]
+    if any(paths):  # one header row: each column's path (a wrapped word joined, the levels parted by /)
+        heads = []
+        for path in paths:
+            spans = [_cell([s], offsets, text) for cell in path for s in cell]
+            heads.append(Cell("/".join("".join(s.text for s in c).replace(" ", "") for c in path),
+                              min((c.start for c in spans), default=-1), max((c.end for c in spans), default=-1)))
+        cells.insert(0, heads)
+    found = [c for r in cells for c in r if c.start >= 0]
     if not found:
         return None
-    return Table(rows, min(c.start for c in found), max(c.end for c in found))
+    return Table(cells, min(c.start for c in found), max(c.end for c in found))
 
 
 def aligned_tables(origin: str, offsets: list[int], text: str, is_title, is_chrome) -> list[Table]:
@@ -203,7 +271,7 @@ def aligned_tables(origin: str, offsets: list[int], text: str, is_title, is_chro
             while i < len(lines) and (not lines[i][1].strip() or is_chrome(lines[i][1])):
                 i += 1
             table, i = _block(lines, i, offsets, text, with_header=True)
-        elif after_table and (not line.strip() or _FOOTER.match(line) or _CONTINUED.match(line) or is_chrome(line)):
+        elif after_table and (not line.strip() or FOOTER.match(line) or CONTINUED.match(line) or is_chrome(line)):
             i += 1
             continue
         elif after_table and _is_body(_segments(*lines[i])):
@@ -219,23 +287,89 @@ def aligned_tables(origin: str, offsets: list[int], text: str, is_title, is_chro
 
 def _block(lines: list[tuple[int, str]], i: int, offsets: list[int], text: str, *,
            with_header: bool) -> tuple[Table | None, int]:
-    header: list[list[_Segment]] = []
-    body: list[list[_Segment]] = []
+    header: list[list[Segment]] = []
+    body: list[list[Segment]] = []
     while i < len(lines):
         pos, line = lines[i]
         if "\t" in line:
             return None, i  # cells separated by tabs: a tab table (txt.tab_tables), whatever the columns look like
-        if not line.strip() or _FOOTER.match(line) or _NOTE.match(line) or "。" in line:
+        if not line.strip() or FOOTER.match(line) or _NOTE.match(line) or "。" in line:
             break
         segs = _segments(pos, line)
-        if _is_body(segs) or (body and len(segs) >= 1 and not _CONTINUED.match(line)):
+        if _is_body(segs) or (body and len(segs) >= 1 and not CONTINUED.match(line)):
             body.append(segs)
         elif with_header and not body:
             header.append(segs)
         else:
             break
         i += 1
-    figures = [sum(bool(_FIGURE.match(seg.text.replace(" ", ""))) for seg in row) for row in body]
-    if sum(1 for n in figures if n) < 2 and not (header and figures and figures[0] >= 3):
-        return None, i  # (a table of one row under its header: the 三公 table laid out in columns)
+    if not enough_body(header, body):
+        return None, i
     return _table(header, body, offsets, text), i
+
+
+# ── PDF pages: the same reading over the words of a page ─────────────────────────────────────────────────
+
+
+def page_tables(words: list[dict], is_title, is_chrome) -> list[list[list[str]]]:
+    """The tables of a PDF page drawn without ruling lines, from its words (pdfplumber's ``extract_words``:
+    text, x0, x1, top, bottom), as rows of cell texts (header cells without spaces). Lines are the words at one
+    height; a line's words closer than a character make one piece. Blocks as in a text: under a title (or at the
+    top of the page, going on from the page before), header lines, then rows up to a sentence, a note or the next
+    title."""
+    if not words:
+        return []
+    heights = sorted(w["bottom"] - w["top"] for w in words)
+    unit = heights[len(heights) // 2] / 2  # a half-width character
+    lines: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if lines and abs(w["top"] - lines[-1][0]["top"]) <= unit:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    pieces = [_word_segments(sorted(line, key=lambda w: w["x0"]), unit) for line in lines]
+    texts = ["".join(seg.text for seg in line) for line in pieces]
+    out: list[list[list[str]]] = []
+    i = 0
+    while i < len(pieces) and (is_chrome(texts[i]) or FOOTER.match(texts[i]) or CONTINUED.match(texts[i])):
+        i += 1
+    first = i  # a page's first rows may go on with the table of the page before
+    while i < len(pieces):
+        if is_title(texts[i]):
+            i += 1
+        elif i > first or not _is_body(pieces[i]):
+            i += 1
+            continue
+        while i < len(pieces) and (is_chrome(texts[i]) or FOOTER.match(texts[i]) or CONTINUED.match(texts[i])):
+            i += 1
+        header: list[list[Segment]] = []
+        body: list[list[Segment]] = []
+        while i < len(pieces) and not is_title(texts[i]):
+            t = texts[i]
+            if FOOTER.match(t) or _NOTE.match(t) or "。" in t:
+                break
+            if _is_body(pieces[i]) or body:
+                body.append(pieces[i])
+            else:
+                header.append(pieces[i])
+            i += 1
+        made = layout(header, body, unit) if enough_body(header, body) else None
+        if made is not None:
+            paths, rows = made
+            table = [[" ".join(s.text for s in segs) for segs in row] for row in rows]
+            if any(paths):
+                table.insert(0, ["/".join("".join(s.text for s in c) for c in path) for path in paths])
+            out.append(table)
+    return out
+
+
+def _word_segments(line: list[dict], unit: float) -> list[Segment]:
+    out: list[Segment] = []
+    for w in line:
+        if out and w["x0"] - out[-1].right < 1.5 * unit:
+            last = out[-1]
+            joint = " " if last.text[-1:].isascii() and w["text"][:1].isascii() else ""
+            out[-1] = Segment(last.left, w["x1"], -1, last.text + joint + w["text"])
+        else:
+            out.append(Segment(w["x0"], w["x1"], -1, w["text"]))
+    return out

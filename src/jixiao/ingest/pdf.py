@@ -6,6 +6,8 @@ come out as U+FFFD / private-use / control characters) as needing OCR.
 
 Tables: pdfplumber's ``extract_tables`` on each page that may hold one (a table head or rows of figures
 in its text layer); pages of prose are passed over (p001–p005: 3.7 s in all, was 5.4 s, same tables read).
+A page that may hold a table but has no ruling lines gives its tables from where its words stand
+(:func:`jixiao.ingest.aligned.page_tables`: columns where the figures are, header words wrapped in a cell joined).
 PDF tables are not written into the text a second time: the text is pdfium's, and each
 :class:`Cell` points at the place in its page's text where the cell's text is found, searching
 forward from the previous cell (whitespace and line breaks may differ). A cell that cannot be
@@ -28,9 +30,11 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from jixiao.errors import IngestError, scanned_pdf
+from jixiao.ingest.aligned import page_tables
 from jixiao.ingest.document import Cell, Document, Table
 from jixiao.ingest.layout import text_index
 from jixiao.ingest.normalize import normalize
+from jixiao.ingest.txt import is_chrome, is_title
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +115,8 @@ def _tables(path: Path, text: str, page_starts: list[int]) -> list[Table]:
                     continue  # prose only: pdfplumber's table finding is the slow part, not run here
                 cursor = lo
                 raws = page.extract_tables()
+                if not raws:  # a table drawn without ruling lines: read from where its words stand
+                    raws = page_tables(page.extract_words(), is_title, is_chrome)
                 for raw in raws:
                     table, cursor = _locate(raw, text, cursor, hi, f"第{n + 1}页")
                     out.append(table)

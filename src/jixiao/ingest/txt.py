@@ -16,7 +16,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from jixiao.errors import IngestError
-from jixiao.ingest.aligned import aligned_tables
+from jixiao.ingest.aligned import CONTINUED, FOOTER, aligned_tables
 from jixiao.ingest.document import Cell, Document, Table
 from jixiao.ingest.layout import text_index
 from jixiao.ingest.normalize import normalize
@@ -46,7 +46,7 @@ def read(path: Path, source: str) -> Document:
     tables = tab_tables(text)
     # 决算 tables one cell per line, or laid out in columns with spaces: read from the original lines; the rows
     # normalisation made of them are not tables of their own
-    read = cell_per_line_tables(origin, offsets, text) + aligned_tables(origin, offsets, text, _is_title, _is_chrome)
+    read = cell_per_line_tables(origin, offsets, text) + aligned_tables(origin, offsets, text, is_title, is_chrome)
     if read:
         tables = [t for t in tables if not any(s.start <= t.start < s.end for s in read)] + read
         tables.sort(key=lambda t: t.start)
@@ -88,8 +88,6 @@ _NUMBERED = re.compile(r"^[一二三四五六七八九十]{1,3}、")  # a number
 _HEADER_CELL = re.compile(r"^[\u4e00-\u9fff（）()“”/、]{1,20}$")
 _FIGURE = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
 _FIGURE_HEAD = re.compile(r"合计|小计|决算|预算|金额|支出|收入|结余|经费|费$")
-_SKIP_LINE = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\f)\s*$")
-_CONTINUED = re.compile(r"^\s*(?:续表|[（(]续[）)])\s*\d*\s*$")
 
 
 @data_cache  # per data folder: a user's accounts.yaml counts here too
@@ -99,13 +97,13 @@ def _accounts() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return re.compile(lx["title_line"]), re.compile(lx["label_column"]), re.compile(lx["chrome_row"])
 
 
-def _is_title(line: str) -> bool:
+def is_title(line: str) -> bool:
     """A line titling a 决算 table (data/accounts.yaml ``title_line``)."""
     t = re.sub(r"\s", "", line)
     return "决算" in t and bool(_accounts()[0].search(t))
 
 
-def _is_chrome(line: str) -> bool:
+def is_chrome(line: str) -> bool:
     return bool(_accounts()[2].match(re.sub(r"\s", "", line)))
 
 
@@ -123,7 +121,7 @@ def cell_per_line_tables(origin: str, offsets: list[int], text: str) -> list[Tab
     out: list[Table] = []
     i = 0
     while i < len(lines):
-        if not _is_title(lines[i][1]):
+        if not is_title(lines[i][1]):
             i += 1
             continue
         table, i = _cell_per_line(lines, i + 1, offsets, text)
@@ -139,13 +137,13 @@ def _without_page_breaks(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     i = 0
     while i < len(lines):
-        if lines[i][1].strip() and _SKIP_LINE.match(lines[i][1]):
+        if lines[i][1].strip() and FOOTER.match(lines[i][1]):
             if out and not out[-1][1].strip():
                 out.pop()
             i += 1
             if i < len(lines) and not lines[i][1].strip():
                 i += 1
-            if i < len(lines) and _CONTINUED.match(lines[i][1]):
+            if i < len(lines) and CONTINUED.match(lines[i][1]):
                 i += 1
             continue
         out.append(lines[i])
@@ -154,10 +152,10 @@ def _without_page_breaks(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def _cell_per_line(lines: list[tuple[int, str]], k: int, offsets: list[int], text: str) -> tuple[Table | None, int]:
-    while k < len(lines) and (not lines[k][1].strip() or _is_chrome(lines[k][1])):
+    while k < len(lines) and (not lines[k][1].strip() or is_chrome(lines[k][1])):
         k += 1
     header = []
-    while (k < len(lines) and _HEADER_CELL.match(lines[k][1].strip() or "-") and not _is_title(lines[k][1])
+    while (k < len(lines) and _HEADER_CELL.match(lines[k][1].strip() or "-") and not is_title(lines[k][1])
            and not _NUMBERED.match(lines[k][1].strip())):
         header.append(lines[k])
         k += 1
@@ -205,11 +203,11 @@ def _cell_rows(lines: list[tuple[int, str]], k: int, header: list[tuple[int, str
         group: list[tuple[int, str]] = []
         j = k
         while j < len(lines) and len(group) < width:
-            if not _SKIP_LINE.match(lines[j][1]) or not lines[j][1].strip():
+            if not FOOTER.match(lines[j][1]) or not lines[j][1].strip():
                 group.append(lines[j])
             j += 1
         cells = [t.strip() for _, t in group]
-        if (len(group) < width or not any(cells) or _is_title(group[0][1])
+        if (len(group) < width or not any(cells) or is_title(group[0][1])
                 or any(c and (not _FIGURE.match(c.replace(" ", ""))) for c in (cells[f] for f in figure_cols))
                 or any(len(c) > 40 or "。" in c for c in cells)):
             break
