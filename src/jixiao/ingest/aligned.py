@@ -29,6 +29,7 @@ _SEPARATOR = re.compile(r"(?: {2,}|\u3000+)")
 _FIGURE = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
 FOOTER = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\f)\s*$")
 _NOTE = re.compile(r"^\s*(?:注|说明)[：:0-9一二三]")
+_GOES_ON = re.compile(r"^\s*(?:续表|[（(]续[）)])")  # 续表6 金额单位：元
 CONTINUED = re.compile(r"^\s*(?:续表[一二三四五六七八九十\d]*|续[一二三四五六七八九十\d]?|[（(]续[）)])\s*$")
 
 
@@ -331,13 +332,16 @@ def page_tables(words: list[dict], is_title, is_chrome) -> list[list[list[str]]]
     texts = ["".join(seg.text for seg in line) for line in pieces]
     out: list[list[list[str]]] = []
     i = 0
-    while i < len(pieces) and (is_chrome(texts[i]) or FOOTER.match(texts[i]) or CONTINUED.match(texts[i])):
+    while i < len(pieces) and (is_chrome(texts[i]) or FOOTER.match(texts[i]) or _GOES_ON.match(texts[i])):
         i += 1
-    first = i  # a page's first rows may go on with the table of the page before
+    # a page's first rows (under its header again, or not) go on with the table of the page before when no
+    # title comes before them
+    body_at = next((k for k in range(i, len(pieces)) if _is_body(pieces[k])), len(pieces))
+    first = i if not any(is_title(texts[k]) for k in range(i, body_at)) and body_at < len(pieces) else -1
     while i < len(pieces):
         if is_title(texts[i]):
             i += 1
-        elif i > first or not _is_body(pieces[i]):
+        elif i != first:
             i += 1
             continue
         while i < len(pieces) and (is_chrome(texts[i]) or FOOTER.match(texts[i]) or CONTINUED.match(texts[i])):

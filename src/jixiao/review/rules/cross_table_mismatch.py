@@ -206,9 +206,12 @@ def _finding(rc, stated_where: str, stated: Decimal, against: str, computed: Dec
     evidence = [f.span for f in figures if f.span is not None]
     pages = sorted({f.page for f in figures if f.page})
     against_text = against + (f"（{parts}）" if parts and "+" in parts else "")
+    printed = {}
+    if figures and figures[0].span is not None:  # the figure as the table prints it (元, thousands separators)
+        printed = {"stated_printed": re.sub(r"[,，\s]", "", figures[0].span.text)}
     return rc.finding(
         "cross-table-mismatch",
-        values={**values, "stated": num(stated), "computed": num(computed), "pages": pages},
+        values={**values, "stated": num(stated), "computed": num(computed), "pages": pages, **printed},
         evidence=evidence, where=stated_where, stated=wan(stated), against=against_text,
         computed=wan(computed, decimals), gap=wan(abs(stated - computed), decimals))
 
