@@ -259,7 +259,8 @@ def fact_identities(ri: ReviewInput, report: Report) -> list[Relation]:
             # when the report has none
             funds = ("gov_fund_expenditure", "soe_capital_expenditure", "social_insurance_expenditure")
             complete = complete and not any(f in facts and facts[f].value for f in funds)
-        if ri.accounts and len({id(table_at(ri.accounts, f.evidence[-1].start)) for f in (total, *parts)}) > 1:
+        # (where each was read: its first evidence — a table fact's row, before the sentences saying the same)
+        if ri.accounts and len({id(table_at(ri.accounts, f.evidence[0].start)) for f in (total, *parts)}) > 1:
             continue  # 决算 tables of different scope (all sources, 财政拨款), or a table and the text: the
             # table identities (cross-table-mismatch) and the text-table check hold them against each other
         if _broken_down_from_another(ri, [ev for f in (total, *total.others) for ev in f.evidence],

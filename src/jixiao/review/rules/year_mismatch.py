@@ -28,6 +28,8 @@ def check(rc):
 
     **为什么重要**：年度写错多半是套用上年模板未改，表中数字可能也是上年的。
 
+    部门决算的表格，表题下单独一行的年度（“2022年度”）也核对。
+
     **示例**：瑞金市人大常委会办公室2021年度部门整体支出绩效自评报告……附：2020年度部门整体支出绩效自评表。
     """
     year = rc.report.fact_value("fiscal_year")
@@ -56,3 +58,20 @@ def check(rc):
                                  evidence=[rc.span(start, min(end, start + _HEAD))],
                                  title=head.strip().split("\t")[0][:30], stated=stated, year=int(year))
         start = end + 1
+    yield from _table_years(rc, int(year), seen)
+
+
+_YEAR_LINE = re.compile(r"^[ \t]*(?:(?:19|20)\d{2})[ \t]*年度?[ \t]*$", re.M)
+
+
+def _table_years(rc, year: int, seen: set[int]):
+    """The year line of a 决算 table (its title, 编制单位, then "2022年度" on a line of its own)."""
+    for table in rc.accounts:
+        stop = min((r.span.start for r in table.rows if r.span is not None), default=table.title.end + 200)
+        for m in _YEAR_LINE.finditer(rc.text, table.title.end, max(table.title.end, stop)):
+            stated = int(re.search(r"\d{4}", m.group()).group())
+            if stated != year and stated not in seen:
+                seen.add(stated)
+                yield rc.finding("year-mismatch", values={"stated": stated, "computed": year},
+                                 evidence=[rc.span(m.start() + len(m.group()) - len(m.group().lstrip()), m.end())],
+                                 title=table.name, stated=stated, year=year)
