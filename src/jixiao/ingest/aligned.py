@@ -193,10 +193,13 @@ def layout(header: list[list[Segment]], body: list[list[Segment]],
     """The columns' header paths (each a list of cells' pieces, top-down) and the rows (each a list of its
     columns' pieces), from where the pieces stand (``unit``: the width of a half-width character in the pieces'
     coordinates); None when the body does not make two columns."""
+    cells = _header_cells(header, unit)
     columns = _columns(body)
+    if len(columns) < 2 and _is_empty(header, body):  # an empty table: its columns are its header's
+        groups = _groups(cells)
+        columns = _columns([[Segment(c.left, c.right, -1, "") for c in cells if all(c is not g for g in groups)]])
     if len(columns) < 2:
         return None
-    cells = _header_cells(header, unit)
     columns = sorted(columns + _columns([[s for c in _apart(cells, columns, unit) for s in c.pieces]]))
     rows = []
     for line in body:
@@ -228,8 +231,25 @@ def _apart(cells: list[_HeaderCell], columns: list[tuple[float, float]], unit: f
     return out
 
 
+_TOTAL_ONLY = re.compile(r"^(?:合\s*计|总\s*计)$")
+
+
+def _is_empty(header: list[list[Segment]], body: list[list[Segment]]) -> bool:
+    """A table printed empty: its header, then a 合计 row with no figure (本表为空表)."""
+    return bool(header) and len(body) == 1 and bool(_TOTAL_ONLY.match("".join(s.text for s in body[0])))
+
+
+def take_total_row(header: list[list[Segment]], body: list[list[Segment]]) -> None:
+    """An empty table's 合计 line, read with its header for want of figures, is its one row."""
+    if not body and len(header) > 1 and _TOTAL_ONLY.match("".join(s.text for s in header[-1])):
+        body.append(header.pop())
+
+
 def enough_body(header: list[list[Segment]], body: list[list[Segment]]) -> bool:
-    """Two rows with figures, or one with three figures or more under a header (the 三公 table laid out in columns)."""
+    """Two rows with figures, or one with three figures or more under a header (the 三公 table laid out in columns),
+    or an empty table's 合计 row."""
+    if _is_empty(header, body):
+        return True
     figures = [sum(bool(_FIGURE.match(seg.text.replace(" ", ""))) for seg in row) for row in body]
     return sum(1 for n in figures if n) >= 2 or bool(header and figures and figures[0] >= 3)
 
@@ -304,6 +324,7 @@ def _block(lines: list[tuple[int, str]], i: int, offsets: list[int], text: str, 
         else:
             break
         i += 1
+    take_total_row(header, body)
     if not enough_body(header, body):
         return None, i
     return _table(header, body, offsets, text), i
@@ -357,6 +378,7 @@ def page_tables(words: list[dict], is_title, is_chrome) -> list[list[list[str]]]
             else:
                 header.append(pieces[i])
             i += 1
+        take_total_row(header, body)
         made = layout(header, body, unit) if enough_body(header, body) else None
         if made is not None:
             paths, rows = made

@@ -18,7 +18,8 @@ def check(rc):
     **何时触发**：部门决算（报告类型为决算，且读出至少三张决算表）中，``data/accounts.yaml`` 所列九张表有一张
     既没有表格也没有表题（目录中的表名不算）；或可以为空的表（政府性基金、国有资本经营预算财政拨款表，
     “三公”经费表）中没有一个非零数字，而表下（到下一张表为止）没有“本单位无……，故本表为空表”之类的说明
-    （财政部要求“仍保留该表格式，并在本表下方作说明”；情况说明正文中的一句不代替表下的说明）。
+    （财政部要求“仍保留该表格式，并在本表下方作说明”；情况说明中说明这张表为空表的一句，如“本部门无政府性基金
+    预算财政拨款收入、支出，故该表为空表”，也算说明）。
     所有表格都为空（空白模板）时不报空表。
 
     **为什么重要**：公开部门决算必须包括九张表；无数据的表也须保留格式并说明原因，否则读者无法判断是漏报还是
@@ -52,11 +53,20 @@ def check(rc):
             continue
         end = rc.accounts[i + 1].title.start if i + 1 < len(rc.accounts) else len(text)
         below = text[table.title.start:end]
-        if note.search(below):
+        if note.search(below) or _noted_elsewhere(text, note, lx["empty_note_topics"].get(table.kind)):
             continue
         evidence = [table.title] if table.title.text else _named_at(rc, spec)
         yield rc.finding("missing-table", values={"table": table.name, "kind": "empty"}, evidence=evidence,
                          table=table.name, problem="为空表，未说明原因")
+
+
+def _noted_elsewhere(text: str, note: re.Pattern[str], topic: str | None) -> bool:
+    """A sentence of the 情况说明 saying the table is empty for want of its topic ("本部门无政府性基金预算财政
+    拨款收入、支出，故《…》为空表")."""
+    if not topic:
+        return False
+    return any(note.search(s) and re.search(topic, s) and re.search(r"空表|无数据|本表", s)
+               for s in re.split(r"[。\n]", text))
 
 
 def _named_at(rc, spec: dict) -> list:
