@@ -210,6 +210,7 @@ def run_batch(inputs: Iterable[str | Path], out: Path, options: BatchOptions | N
     options = options or BatchOptions()
     out = Path(out)
     check_format(out)  # before any work
+    out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     expansion = expand(inputs)
     version = pipeline_version(options.pipeline)
