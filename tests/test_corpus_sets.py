@@ -25,7 +25,7 @@ FLOORS = {
     "dev11": (0.88, 0.75, 0.93, 0.82, 0.80, 0),
     "dev12": (0.90, 0.62, 0.95, 0.90, 0.80, 0),
     "dev_forms": (0.93, 0.95, 0.0, 0.85, 0.90, 0),
-    "dev_accounts": (0.93, 0.0, 0.9, 0.0, 0.60, 0),
+    "dev_accounts": (0.95, 0.0, 0.9, 0.0, 0.85, 0),
     "dev_accounts2": (0.90, 0.0, 0.0, 0.0, 0.85, 3),  # its 3 "false flags" are traps whose subject the right finding names
     "heldout": (0.98, 0.95, 0.95, 0.95, 0.90, 0),
     "heldout2": (0.98, 0.95, 0.95, 0.95, 0.95, 0),
@@ -40,7 +40,7 @@ FLOORS = {
     "heldout_forms": (0.98, 0.95, 0.0, 0.95, 0.90, 1),
     "heldout_forms2": (0.97, 0.95, 0.0, 0.95, 0.90, 0),
     "heldout_accounts": (0.83, 0.0, 0.0, 0.0, 0.5, 3),
-    "dev_accounts3": (0.85, 0.0, 0.9, 0.0, 0.45, 2),
+    "dev_accounts3": (0.95, 0.0, 0.9, 0.0, 0.85, 1),  # its false flag: a trap whose subject the right finding computes
     "heldout_accounts2": (0.82, 0.0, 0.9, 0.0, 0.45, 1),  # first run: facts 327/391 findings 11/23 ff 1
 }
 
