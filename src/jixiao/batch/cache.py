@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -81,24 +81,10 @@ class Cache:
                                (sha256, version)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def has(self, sha256: str, version: str) -> bool:
-        """Whether a record is stored for this content and version."""
-        return self._db.execute("SELECT 1 FROM records WHERE sha256 = ? AND version = ?",
-                                (sha256, version)).fetchone() is not None
-
     def put(self, sha256: str, version: str, record: dict[str, Any]) -> None:
         """Store (or replace) a record; committed when this returns."""
         self._db.execute("INSERT OR REPLACE INTO records (sha256, version, record) VALUES (?, ?, ?)",
                          (sha256, version, dumps(record)))
-
-    def records(self, keys: Iterable[str], version: str) -> Iterator[dict[str, Any] | None]:
-        """The records of these hashes, in their order (None where one is missing)."""
-        for key in keys:
-            yield self.get(key, version)
-
-    def count(self) -> int:
-        """How many records the file holds (all versions)."""
-        return self._db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
 
     def close(self) -> None:
         self._db.close()

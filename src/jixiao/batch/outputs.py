@@ -16,7 +16,6 @@ Every table starts with the report's ``source`` and ``sha256``.
 from __future__ import annotations
 
 import csv
-import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -206,7 +205,3 @@ def write_errors(path: Path, errors: list[tuple[str, str | None, str]]) -> None:
         for source, sha, reason in errors:
             w.writerow([source, sha or "", reason])
 
-
-def read_json_line(line: str) -> dict[str, Any]:
-    """One line of a .jsonl output, decimals exact (for readers and tests)."""
-    return json.loads(line, parse_float=Decimal)

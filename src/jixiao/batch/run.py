@@ -29,10 +29,10 @@ from jixiao import pipeline
 from jixiao.batch.cache import Cache, content_hash, pipeline_version
 from jixiao.batch.outputs import check_format, table_paths, write_errors, writer
 from jixiao.batch.records import analyse_record, error_record
-from jixiao.batch.sources import Source, SourceError, expand
+from jixiao.batch.sources import Source, SourceError, close_archives, expand
 from jixiao.store.analysis import max_upload_bytes
 from jixiao.store.limits import AnalysisLimits
-from jixiao.store.sandbox import Sandbox
+from jixiao.store.sandbox import Sandbox, timeout_reason
 
 Job = tuple[str, str, bytes]  # (content hash, file name, bytes)
 
@@ -189,8 +189,7 @@ class RayExecutor:
                 if now - started > lim.timeout_seconds:
                     ray.cancel(ref, force=True)
                     del pending[ref]
-                    yield key, error_record(f"分析超时（超过 {lim.timeout_seconds:g} 秒），文件内容异常或过大，未分析",
-                                            self._version)
+                    yield key, error_record(timeout_reason(lim), self._version)
 
     def close(self) -> None:
         pass  # the Ray instance belongs to the process (a local one ends with it)
@@ -263,6 +262,7 @@ def run_batch(inputs: Iterable[str | Path], out: Path, options: BatchOptions | N
                 tell(name)
     finally:
         executor.close()
+        close_archives()
     summary.worker_peak_mb = executor.worker_peak_mb
     summary.outputs = _write(out, errors_path, entries, cache, version, summary)
     cache.close()

@@ -73,11 +73,16 @@ class Source:
 
 def _archive_file(path: Path) -> zipfile.ZipFile:
     if path not in _OPEN:
-        for zf in _OPEN.values():
-            zf.close()
-        _OPEN.clear()  # members are read archive by archive: one kept open at a time
+        close_archives()  # members are read archive by archive: one kept open at a time
         _OPEN[path] = open_archive(path)
     return _OPEN[path]
+
+
+def close_archives() -> None:
+    """Close the archive kept open for reading its members (at the end of a run)."""
+    for zf in _OPEN.values():
+        zf.close()
+    _OPEN.clear()
 
 
 @dataclass

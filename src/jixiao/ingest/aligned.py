@@ -24,13 +24,14 @@ from dataclasses import dataclass
 
 from jixiao.ingest.document import Cell, Table
 from jixiao.ingest.layout import text_index
+from jixiao.textlines import lines
 
 _SEPARATOR = re.compile(r"(?: {2,}|\u3000+)")
 _FIGURE = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
 FOOTER = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\f)\s*$")
 _NOTE = re.compile(r"^\s*(?:注|说明)[：:0-9一二三]")
-_GOES_ON = re.compile(r"^\s*(?:续表|[（(]续[）)])")  # 续表6 金额单位：元
-CONTINUED = re.compile(r"^\s*(?:续表[一二三四五六七八九十\d]*|续[一二三四五六七八九十\d]?|[（(]续[）)])\s*$")
+# a table going on (续表, 续表三, （续）, 续表6 金额单位：元)
+CONTINUED = re.compile(r"^\s*(?:续表|[（(]续[）)]|续[一二三四五六七八九十\d]?\s*$)")
 
 
 @dataclass
@@ -112,6 +113,7 @@ class _HeaderCell:
     right: float
     top: int  # line of its first piece
     bottom: int  # line of its last piece
+    group: bool = False  # a heading over several columns (_mark_groups)
 
     @property
     def center(self) -> float:
@@ -140,27 +142,24 @@ def _header_cells(header: list[list[Segment]], unit: float) -> list[_HeaderCell]
     return cells
 
 
-def _groups(cells: list[_HeaderCell]) -> list[_HeaderCell]:
-    """The headings over several columns: a cell with cells wholly below it on both sides of its centre, within
-    its reach (up to halfway to the cells beside it on its line)."""
-    out = []
+def _mark_groups(cells: list[_HeaderCell]) -> None:
+    """Mark the headings over several columns: a cell with cells wholly below it on both sides of its centre,
+    within its reach (up to halfway to the cells beside it on its line)."""
     for c in cells:
         beside = [o for o in cells if o is not c and o.top <= c.bottom and o.bottom >= c.top]
         lo = max((o.right for o in beside if o.right <= c.left), default=float("-inf"))
         hi = min((o.left for o in beside if o.left >= c.right), default=float("inf"))
         lo, hi = (lo + c.left) / 2 if lo > float("-inf") else lo, (hi + c.right) / 2 if hi < float("inf") else hi
         under = [o for o in cells if o.top > c.bottom and lo <= o.center <= hi]
-        if any(o.center <= c.center for o in under) and any(o.center >= c.center for o in under):
-            out.append(c)
-    return out
+        c.group = any(o.center <= c.center for o in under) and any(o.center >= c.center for o in under)
 
 
 def _header_paths(cells: list[_HeaderCell], columns: list[tuple[float, float]],
                   unit: float) -> list[list[list[Segment]]]:
     """Each column's header, top-down (the cells over it: the headings over several columns, then its own)."""
     regions = _regions(columns, unit)
-    groups = _groups(cells)
-    leaves = [c for c in cells if all(c is not g for g in groups)]
+    groups = [c for c in cells if c.group]
+    leaves = [c for c in cells if not c.group]
     paths: list[list[list[Segment]]] = [[] for _ in columns]
     for n, top in enumerate(sorted({g.top for g in groups})):
         line = [g for g in groups if g.top == top]
@@ -194,10 +193,10 @@ def layout(header: list[list[Segment]], body: list[list[Segment]],
     columns' pieces), from where the pieces stand (``unit``: the width of a half-width character in the pieces'
     coordinates); None when the body does not make two columns."""
     cells = _header_cells(header, unit)
+    _mark_groups(cells)
     columns = _columns(body)
     if len(columns) < 2 and _is_empty(header, body):  # an empty table: its columns are its header's
-        groups = _groups(cells)
-        columns = _columns([[Segment(c.left, c.right, -1, "") for c in cells if all(c is not g for g in groups)]])
+        columns = _columns([[Segment(c.left, c.right, -1, "") for c in cells if not c.group]])
     if len(columns) < 2:
         return None
     columns = sorted(columns + _columns([[s for c in _apart(cells, columns, unit) for s in c.pieces]]))
@@ -215,8 +214,7 @@ def _apart(cells: list[_HeaderCell], columns: list[tuple[float, float]], unit: f
     cells over one column's stretch, the one nearest its figures heads it, the others stand for columns of their
     own."""
     regions = _regions(columns, unit)
-    groups = _groups(cells)
-    leaves = [c for c in cells if all(c is not g for g in groups)]
+    leaves = [c for c in cells if not c.group]
     by_column: dict[int, list[_HeaderCell]] = {}
     for c in leaves:
         k = max(range(len(regions)), key=lambda k: min(regions[k][1], c.right) - max(regions[k][0], c.left))
@@ -273,16 +271,17 @@ def _table(header: list[list[Segment]], body: list[list[Segment]], offsets: list
     return Table(cells, min(c.start for c in found), max(c.end for c in found))
 
 
+def origin_lines(origin: str) -> list[tuple[int, str]]:
+    """The original text's lines with where each starts (a carriage return dropped)."""
+    return [(pos, line.rstrip("\r")) for pos, line in lines(origin)]
+
+
 def aligned_tables(origin: str, offsets: list[int], text: str, is_title, is_chrome) -> list[Table]:
     """The column-aligned 决算 tables of a text (``is_title`` / ``is_chrome`` tell a table's title line and the
     lines around it)."""
-    if "  " not in origin:
+    if "  " not in origin or "决算" not in origin:
         return []
-    lines: list[tuple[int, str]] = []
-    pos = 0
-    for line in origin.split("\n"):
-        lines.append((pos, line.rstrip("\r")))
-        pos += len(line) + 1
+    lines = origin_lines(origin)
     out: list[Table] = []
     i, after_table = 0, False
     while i < len(lines):
@@ -353,7 +352,7 @@ def page_tables(words: list[dict], is_title, is_chrome) -> list[list[list[str]]]
     texts = ["".join(seg.text for seg in line) for line in pieces]
     out: list[list[list[str]]] = []
     i = 0
-    while i < len(pieces) and (is_chrome(texts[i]) or FOOTER.match(texts[i]) or _GOES_ON.match(texts[i])):
+    while i < len(pieces) and (is_chrome(texts[i]) or FOOTER.match(texts[i]) or CONTINUED.match(texts[i])):
         i += 1
     # a page's first rows (under its header again, or not) go on with the table of the page before when no
     # title comes before them

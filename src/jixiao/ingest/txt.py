@@ -16,7 +16,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from jixiao.errors import IngestError
-from jixiao.ingest.aligned import CONTINUED, FOOTER, aligned_tables
+from jixiao.ingest.aligned import CONTINUED, FOOTER, aligned_tables, origin_lines
 from jixiao.ingest.document import Cell, Document, Table
 from jixiao.ingest.layout import text_index
 from jixiao.ingest.normalize import normalize
@@ -112,12 +112,9 @@ def cell_per_line_tables(origin: str, offsets: list[int], text: str) -> list[Tab
     the header cells one per line give the width (the label columns 项目/科目名称…, then figure columns); every
     ``width`` lines after them are a row, a blank line a blank cell (read from the original lines: normalising
     merges blank lines), as long as each figure column holds a figure or nothing. Page footers are skipped."""
-    lines: list[tuple[int, str]] = []
-    pos = 0
-    for line in origin.split("\n"):
-        lines.append((pos, line.rstrip("\r")))
-        pos += len(line) + 1
-    lines = _without_page_breaks(lines)
+    if "决算" not in origin:
+        return []
+    lines = _without_page_breaks(origin_lines(origin))
     out: list[Table] = []
     i = 0
     while i < len(lines):

@@ -88,6 +88,11 @@ def _mp_context():
         return _context
 
 
+def timeout_reason(limits: AnalysisLimits) -> str:
+    """The Chinese reason of an analysis stopped at the wall-clock limit."""
+    return f"分析超时（超过 {limits.timeout_seconds:g} 秒），文件内容异常或过大，未分析"
+
+
 class Sandbox:
     """``workers`` child processes analysing with ``limits``; a child is replaced after ``max_tasks``
     analyses (its heap does not grow without end)."""
@@ -118,7 +123,7 @@ class Sandbox:
         try:
             value, usage = future.result()
         except FutureTimeout:
-            return None, f"分析超时（超过 {lim.timeout_seconds:g} 秒），文件内容异常或过大，未分析"
+            return None, timeout_reason(lim)
         except ProcessExpired as err:
             if err.exitcode == -signal.SIGXCPU:
                 return None, f"分析占用 CPU 时间超过上限（{lim.cpu_seconds} 秒），文件内容异常或过大，未分析"
