@@ -83,7 +83,6 @@ def tab_tables(text: str) -> list[Table]:
 _GROUP = re.compile(r"[\u4e00-\u9fff（）()、]{2,15}")
 
 
-_PANE_HEAD = re.compile(r"^(?:收入|支出)$")  # the heads over the panes of a two-pane table
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]{1,3}、")  # a numbered row's name ends the header
 _HEADER_CELL = re.compile(r"^[\u4e00-\u9fff（）()“”/、]{1,20}$")
 _FIGURE = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
@@ -91,10 +90,10 @@ _FIGURE_HEAD = re.compile(r"合计|小计|决算|预算|金额|支出|收入|结
 
 
 @data_cache  # per data folder: a user's accounts.yaml counts here too
-def _accounts() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """The 决算 table title, label-column header and chrome-line patterns (data/accounts.yaml)."""
+def _accounts() -> tuple[re.Pattern[str], ...]:
+    """The 决算 table title, label-column header, chrome-line and pane-head patterns (data/accounts.yaml)."""
     lx = load_yaml("accounts.yaml")
-    return re.compile(lx["title_line"]), re.compile(lx["label_column"]), re.compile(lx["chrome_row"])
+    return tuple(re.compile(lx[k]) for k in ("title_line", "label_column", "chrome_row", "pane_head"))
 
 
 def is_title(line: str) -> bool:
@@ -174,7 +173,7 @@ def _header_readings(header: list[tuple[int, str]]) -> list[list[tuple[int, str]
     项目 over the figure heads and 科目编码, 科目名称 after them), its lower heads in their order."""
     label = _accounts()[1]
     heads = [h.strip() for _, h in header]
-    while len(heads) > 2 and _PANE_HEAD.match(heads[0]) and any(label.search(h) for h in heads[1:]):
+    while len(heads) > 2 and _accounts()[3].match(heads[0]) and any(label.search(h) for h in heads[1:]):
         header, heads = header[1:], heads[1:]
     out = [header]
     i = next((i for i in range(1, len(heads)) if label.search(heads[i]) and not label.search(heads[i - 1])), None)

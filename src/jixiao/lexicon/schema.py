@@ -564,6 +564,7 @@ class AccountsFile(Checked):
     empty_note_topics: dict[Identifier, Regex]
     label_column: Regex
     chrome_row: Regex
+    pane_head: Regex
     facts: dict[Identifier, AccountsRef | list[AccountsRef]]
     column_sums: list[ColumnSum]
     row_sums: list[RowSum]
