@@ -30,9 +30,9 @@ from typing import Any
 from jixiao.errors import IngestError, InternalError, JixiaoError
 from jixiao.extract import extract
 from jixiao.ingest import Document, Table, load
-from jixiao.lexicon import data_dir, use_data
+from jixiao.lexicon import data_dir, pinned, use_data
 from jixiao.model import Finding, Report
-from jixiao.review import INTERNAL_ERROR, ReviewInput, load_config, run_rules
+from jixiao.review import INTERNAL_ERROR, ReviewInput, default_config, run_rules
 from jixiao.review.locate import locate
 from jixiao.score import FormScore, FrameworkError, ScoreCard, score, score_forms
 
@@ -142,6 +142,11 @@ def analyse_text(text: str, options: Options = DEFAULT, *, source: str = "<text>
 def analyse_document(document: Document, options: Options = DEFAULT) -> Analysis:
     """Extract, review and score a loaded document, as ``options`` say."""
     _use_data(options.data)
+    with pinned():
+        return _analyse_document(document, options)
+
+
+def _analyse_document(document: Document, options: Options) -> Analysis:
     report = extract(document)
     if options.review:
         report.findings = review_report(report, document.text, document.tables, options)
@@ -163,7 +168,7 @@ def analyse_document(document: Document, options: Options = DEFAULT) -> Analysis
 def review_report(report: Report, text: str, tables: Sequence[Table] = (),
                   options: Options = DEFAULT) -> list[Finding]:
     """The findings of the selected rules over ``report``, whose spans index ``text``."""
-    config = dict(options.config) if options.config is not None else load_config()
+    config = dict(options.config) if options.config is not None else default_config()
     select = options.select if options.select is not None else config.get("select")
     ignore = options.ignore or config.get("ignore") or ()
     ri = ReviewInput.build(report, text, tables, config)
@@ -182,7 +187,9 @@ def analyse_batch(sources: Iterable[str | Path], options: Options = DEFAULT) -> 
 def _guarded(path: str, read, options: Options) -> Analysis:
     """Read and analyse; an unexpected failure becomes an InternalError naming the file."""
     try:
-        return analyse_document(read(), options)
+        _use_data(options.data)
+        with pinned():
+            return analyse_document(read(), options)
     except JixiaoError:  # an unreadable file, an invalid data file or framework, an unknown rule
         raise
     except Exception as err:  # noqa: BLE001 - reported per file, a batch goes on

@@ -17,11 +17,12 @@ changed ``JIXIAO_DATA``) gives fresh data, and the compiled patterns of the extr
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,12 +33,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from jixiao.errors import DataError
 from jixiao.lexicon import marked, schema
 
-__all__ = ["DataError", "data_cache", "data_dir", "data_files", "load_model", "load_yaml", "use_data",
+__all__ = ["DataError", "data_cache", "data_dir", "data_files", "load_model", "load_yaml", "pinned", "use_data",
            "validate_all", "validate_text", "vocab", "vocab_pattern", "words"]
 
 ENV = "JIXIAO_DATA"
 _explicit: str | None = None  # set by use_data(); None: the environment decides
 _seen_key: str | None = None  # the data in effect at the last look ("" = the shipped data alone)
+_pinned: str | None = None  # the data in effect for the analysis under way (see pinned())
 _CACHES: list[Callable[[], None]] = []
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,10 +68,25 @@ def data_dir() -> Path | None:
     return Path(key) if key else None
 
 
+@contextlib.contextmanager
+def pinned() -> Iterator[None]:
+    """Look up the data in effect once for the block (one analysis): the data cannot change in the
+    middle of it, and the block's hundreds of cache lookups then skip reading the environment."""
+    global _pinned
+    outer = _pinned
+    _pinned = _key()
+    try:
+        yield
+    finally:
+        _pinned = outer
+
+
 def _key() -> str:
     """Which data is in effect (the overlay folder, or "" for the shipped data alone). When it
     changed since the last call, every cache of the domain modules is dropped."""
     global _seen_key
+    if _pinned is not None:
+        return _pinned
     key = _explicit if _explicit is not None else os.environ.get(ENV, "")
     if key != _seen_key:
         if _seen_key is not None:

@@ -5,7 +5,7 @@ ignore=…)`` runs them; ``RULES`` is the registry (``resolve``, ``selection``).
 the catalogue and docs/architecture.md for how to add a rule.
 """
 
-from jixiao.review.config import load_config
+from jixiao.review.config import default_config, load_config
 from jixiao.review.input import ReviewInput
 from jixiao.review.registry import (
     INTERNAL_ERROR,
@@ -21,4 +21,4 @@ from jixiao.review.registry import (
 from jixiao.review.runner import internal_error, run_rules
 
 __all__ = ["INTERNAL_ERROR", "INTERNAL_ERROR_TITLE", "RULES", "ReviewInput", "Rule", "RuleError", "internal_error",
-           "load_config", "resolve", "rule", "run_rules", "selection", "split_names"]
+           "default_config", "load_config", "resolve", "rule", "run_rules", "selection", "split_names"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.errors import JixiaoError
-from jixiao.lexicon import load_yaml, validate_text
+from jixiao.lexicon import data_cache, load_yaml, validate_text
 from jixiao.lexicon.schema import ReviewFile
 
 
@@ -24,6 +24,13 @@ def load_config(path: str | Path | None = None) -> dict[str, Any]:
         user = validate_text(ReviewFile, text, str(path), empty_ok=True)
         _merge(config, user.model_dump(exclude_unset=True))
     return config
+
+
+@data_cache
+def default_config() -> dict[str, Any]:
+    """The shipped configuration (with the user's data folder), shared by every review that has no
+    configuration file of its own: read it, never change it (:func:`load_config` gives a copy to change)."""
+    return load_config()
 
 
 def _merge(base: dict, extra: dict) -> None:

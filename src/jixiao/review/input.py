@@ -53,7 +53,7 @@ from jixiao.extract.textview import TextView, numeric_cell_quantities, text_quan
 from jixiao.ingest.document import Table
 from jixiao.lexicon import vocab
 from jixiao.model import Finding, Report, Section, Span
-from jixiao.review.config import load_config
+from jixiao.review.config import default_config
 from jixiao.review.registry import RULES
 
 
@@ -113,7 +113,7 @@ class ReviewInput(TextView):
         declarations = unit_declarations(text)
         ri = cls(report=report, text=text, tables=list(tables), sections=sections, index=SectionIndex(sections),
                  quantities=text_quantities(text, sections, declarations), unit_declarations=declarations,
-                 config=config if config is not None else load_config())
+                 config=config if config is not None else default_config())
         ri.item_statements = item_statements(ri)
         ri.accounts = read_accounts(ri, ri.tables)
         # a 决算 table's sums are its identities (cross-table-mismatch), panes and all, not a table's 合计 row

@@ -33,7 +33,7 @@ def check(rc):
     """
     cfg = rc.config.get("duplicate_paragraph", {})
     min_chars = int(cfg.get("min_chars", 40))
-    threshold = Decimal(str(cfg.get("similarity", 0.85)))
+    high, low = Decimal(str(cfg.get("similarity", 0.85))).as_integer_ratio()
     boilerplate = re.compile(cfg.get("boilerplate") or r"(?!)")
     paras = [p for p in _paragraphs(rc.text, min_chars) if not boilerplate.match(p[1])]
     pieces = [_pieces(p[1]) for p in paras]
@@ -45,16 +45,16 @@ def check(rc):
             posting = index.get(c, ())
             if len(posting) <= MAX_POSTING:  # a phrase every other paragraph has tells nothing
                 candidates.update(posting)
-        best = None
+        best = None  # (paragraph, shared grams, grams of the smaller one): ratios compared in integers
         for i in sorted(candidates):
-            sim = _containment(_grams(grams, paras, i), _grams(grams, paras, j))
-            if sim >= threshold and (best is None or sim > best[1]):
-                best = (i, sim)
+            shared, size = _containment(_grams(grams, paras, i), _grams(grams, paras, j))
+            if shared * low >= size * high and (best is None or shared * best[2] > best[1] * size):
+                best = (i, shared, size)
         for c in own:
             index[c].append(j)
         if best is None:
             continue
-        i, sim = best
+        i, sim = best[0], Decimal(best[1]) / Decimal(best[2])
         (a1, b1, _t1, n1), (a2, b2, t2, n2) = paras[i][0], paras[j][0]
         yield rc.finding(
             "duplicate-paragraph",
@@ -75,10 +75,10 @@ def _grams(cache: list, paras, i: int) -> set[str]:
     return cache[i]
 
 
-def _containment(a: set[str], b: set[str]) -> Decimal:
-    """Share of the smaller paragraph's 4-grams found in the other."""
+def _containment(a: set[str], b: set[str]) -> tuple[int, int]:
+    """How many of the smaller paragraph's 4-grams are found in the other, of how many."""
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return Decimal(len(small & large)) / Decimal(max(1, len(small)))
+    return len(small & large), max(1, len(small))
 
 
 def _paragraphs(text: str, min_chars: int) -> list[tuple[tuple[int, int, str, int], str]]:
