@@ -4,6 +4,7 @@ without a local server): upload, list, detail, corrections, status, export, task
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 
@@ -414,3 +415,66 @@ def test_upload_page_answers_a_zip_with_a_summary(world):
     assert body["ok"] and body["analysis"] == "archive" and body["url"] == "/reports"
     assert "1 个报告文件已保存" in body["summary"] and "空.txt：文件为空" in body["summary"]
     assert ".zip" in c.get("/upload").text  # offered to an administrator
+
+
+def test_report_documents_carry_corrections_review_and_findings(world):
+    """The 审核意见书 and evidence report of a stored report (issue 13): the corrected value, the reviewer's
+    comment and decision, the findings of its analysis; refused for a kind that does not exist and for a user
+    who may not see the report."""
+    import docx  # noqa: PLC0415 - optional: only this test opens the Word file
+
+    reviewer = world.users["reviewer"].auth
+    d = world.detail(world.report_a)
+    r = world.client.post(f"/api/reports/{world.report_a}/corrections", headers=reviewer,
+                          json={"field": "facts.budget", "value": "1,600.5", "reason": "按预算批复更正",
+                                "version": d["version"]})
+    assert r.status_code == 201, r.text
+    url = f"/api/reports/{world.report_a}/status"
+    v = world.client.post(url, headers=reviewer, json={"to": "in_review", "version": r.json()["version"]}).json()
+    world.client.post(url, headers=reviewer, json={"to": "returned", "comment": "项目支出合计不符，请核对",
+                                                   "version": v["version"]})
+    memo = world.client.get(f"/api/reports/{world.report_a}/documents/memo", headers=reviewer)
+    assert memo.status_code == 200, memo.text
+    assert memo.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in memo.headers["content-disposition"]
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(memo.content)).paragraphs)
+    assert "示例市示范区司法局：" in text  # addressed to the unit
+    assert "项目支出合计不符，请核对" in text and "退回修改" in text
+    findings = world.detail(world.report_a)["findings"]
+    assert findings and all(f["message"] in text for f in findings)
+    page = world.client.get(f"/api/reports/{world.report_a}/documents/html", headers=reviewer)
+    assert page.status_code == 200 and "http" not in page.text
+    assert "1,600.5" in page.text  # the value as corrected
+    assert all(f["message"] in page.text for f in findings if "<" not in f["message"])
+    draft = world.client.get(f"/api/reports/{world.report_a}/documents/report", headers=reviewer)
+    assert draft.status_code == 200
+    from jixiao import pipeline  # noqa: PLC0415 - optional: the draft read back as a report
+    again = pipeline.analyse(draft.content, pipeline.Options(review=False), name="draft.docx")
+    assert again.report.fact_value("budget") == Decimal("1600.5")  # the corrected value, in place
+    assert again.report.fact_value("unit_name") == "示例市示范区司法局"
+    bad = world.client.get(f"/api/reports/{world.report_a}/documents/poster", headers=reviewer)
+    assert bad.status_code == 400 and "不支持的文书类型" in bad.json()["detail"]
+    other = world.client.get(f"/api/reports/{world.report_a}/documents/memo", headers=world.users["unit_b"].auth)
+    assert other.status_code == 404
+
+
+def test_task_summary_for_reviewers_only(world):
+    """The 汇总分析报告 of a task (issue 13): the task's analysed reports counted, as .docx (with charts) and .xlsx;
+    refused to a unit's user (it would show other units' reports) and for an unknown format."""
+    import docx  # noqa: PLC0415 - optional: only these tests open the Word file
+    import openpyxl  # noqa: PLC0415 - optional: as above
+
+    rv = world.users["reviewer"].auth
+    t = world.client.post("/api/tasks", headers=rv, json={"year": 2024, "deadline": FUTURE_DEADLINE,
+                                                           "units": [UNIT_A, UNIT_B], "title": "2024年度自评"}).json()
+    r = world.client.get(f"/api/tasks/{t['id']}/summary.docx", headers=rv)
+    assert r.status_code == 200, r.text
+    d = docx.Document(io.BytesIO(r.content))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert d.paragraphs[0].text.startswith("2024年度自评") and "本次汇总报告1份" in text  # 示范区's 2024 report
+    assert "合计与分项之和不符" in "\n".join(c.text for tb in d.tables for row in tb.rows for c in row.cells)
+    x = world.client.get(f"/api/tasks/{t['id']}/summary.xlsx", headers=rv)
+    book = openpyxl.load_workbook(io.BytesIO(x.content))
+    assert book["按单位"]["A2"].value == UNIT_A
+    assert world.client.get(f"/api/tasks/{t['id']}/summary.docx", headers=world.users["unit_a"].auth).status_code == 403
+    assert world.client.get(f"/api/tasks/{t['id']}/summary.pdf", headers=rv).status_code == 400

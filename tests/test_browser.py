@@ -6,7 +6,7 @@ highlighted and scrolled into view) and a highlight back to its value, correct t
 see the change log entry, approve with a comment. A screenshot of the detail page is saved to
 ``tests/artifacts/detail.png`` (ignored by git).
 
-On a fresh machine the fixture installs chromium and fonts-noto-cjk with apt-get (``tests/browser_setup.sh``,
+On a fresh machine the fixture installs chromium and fonts-noto-cjk with apt-get (``tests/system_setup.sh browser``,
 when running as root); the test is skipped, with the reason, only when that is impossible.
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SAMPLES
+from system_support import install_or_skip
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -50,18 +50,7 @@ def chromium() -> str:
     except ImportError:
         pytest.skip("未安装 playwright（pip install -e '.[dev]'）")
     if not CHROMIUM.exists() or not _fonts_ok():
-        reason = None
-        if os.name != "posix" or os.geteuid() != 0:
-            reason = "需要 root 权限运行 apt-get install chromium fonts-noto-cjk"
-        elif shutil.which("apt-get") is None:
-            reason = "没有 apt-get，无法安装 chromium"
-        else:
-            r = subprocess.run(["sh", str(ROOT / "tests" / "browser_setup.sh")], capture_output=True, text=True,
-                               timeout=1800)
-            if r.returncode != 0:
-                reason = f"安装 chromium 失败：{(r.stderr or r.stdout).strip()[-500:]}"
-        if not CHROMIUM.exists():
-            pytest.skip(reason or "/usr/bin/chromium 不存在且无法安装")
+        install_or_skip("browser", CHROMIUM.exists)
     return str(CHROMIUM)
 
 

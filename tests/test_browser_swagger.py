@@ -22,7 +22,7 @@ def chromium_here() -> str:
     except ImportError:
         pytest.skip("未安装 playwright（pip install -e '.[dev]'）")
     if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium 不存在（运行 tests/browser_setup.sh 或 tests/test_browser.py 安装）")
+        pytest.skip("/usr/bin/chromium 不存在（运行 sh tests/system_setup.sh browser 安装）")
     return str(CHROMIUM)
 
 

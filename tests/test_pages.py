@@ -21,10 +21,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from jixiao.render.highlight import Mark, highlight
 from jixiao.store import service
 from jixiao.store.models import Report, User
 from jixiao.web.app import create_app
-from jixiao.web.highlight import Mark, highlight
 
 SAMPLE = SAMPLES / "示例市示范区司法局_2024年度部门整体支出绩效自评报告.txt"
 UNIT_A = "示例市示范区司法局"
@@ -296,6 +296,7 @@ def test_unit_user_gets_404_on_another_units_report(site):
     v = version_of(site, b)
     assert c.get(f"/reports/{b}").status_code == 404
     assert c.get(f"/reports/{b}/original").status_code == 404
+    assert c.get(f"/reports/{b}/documents/memo").status_code == 404
     r = c.post(f"/reports/{b}/correct", data={"field": "facts.expenditure_total", "new_value": "1", "reason": "x",
                                               "version": str(v), "csrf_token": token})
     assert r.status_code == 404
@@ -495,3 +496,17 @@ def test_a_pdf_reports_findings_link_to_their_pages(site):
     assert c.get(f"/reports/{rid}/pages/999").status_code == 404
     other, _ = login(site, "unit_b")
     assert other.get(f"/reports/{rid}/pages/{page}").status_code == 404
+
+
+def test_detail_page_offers_the_documents_and_they_download(site):
+    c, _ = login(site, "reviewer")
+    html = c.get(f"/reports/{site['a']}").text
+    for kind in ("memo", "table", "report", "html"):
+        assert f'href="/reports/{site["a"]}/documents/{kind}"' in html
+    memo = c.get(f"/reports/{site['a']}/documents/memo")
+    assert memo.status_code == 200 and memo.content.startswith(b"PK")
+    assert "%E5%AE%A1%E6%A0%B8%E6%84%8F%E8%A7%81%E4%B9%A6.docx" in memo.headers["content-disposition"]  # 审核意见书
+    table = c.get(f"/reports/{site['a']}/documents/table")
+    assert table.status_code == 200 and table.content.startswith(b"PK") and "spreadsheetml" in table.headers["content-type"]
+    page = c.get(f"/reports/{site['a']}/documents/html")
+    assert page.status_code == 200 and page.text.startswith("<!DOCTYPE html>") and "<mark" in page.text

@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from jixiao import cli_batch, cli_web, pipeline
+from jixiao import cli_batch, cli_render, cli_web, pipeline
 from jixiao.cli_common import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
@@ -287,6 +287,7 @@ def _print_report(report: Report) -> None:
 
 cli_web.register(app)
 cli_batch.register(app)
+cli_render.register(app)
 
 
 def main() -> None:

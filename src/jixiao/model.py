@@ -249,6 +249,22 @@ class Report(BaseModel):
         fact = self.facts.get(key)
         return None if fact is None else fact.value
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Report:
+        """The report of its JSON (:meth:`to_json`, as the workspace stores it, corrections applied): numbers
+        given as JSON numbers or text become Decimal again where the model has Decimal fields."""
+        evidence = data.get("fact_evidence") or {}
+        facts = {k: Fact(key=k, value=_exact(v), evidence=[Span(**s) for s in evidence.get(k) or []])
+                 for k, v in (data.get("facts") or {}).items() if v is not None}
+        return cls(source=data.get("source") or "", facts=facts,
+                   project_items=[ProjectItem.model_validate(_exact_all(i)) for i in data.get("project_items") or []],
+                   metrics=[Metric.model_validate(_exact_all(m)) for m in data.get("metrics") or []],
+                   sections=[Section.model_validate(s) for s in data.get("sections") or []],
+                   identity_candidates=[IdentityCandidate.model_validate(c) for c in data.get("identity_candidates") or []],
+                   projects=[Project.model_validate(p) for p in data.get("projects") or []],
+                   page_starts=list(data.get("page_starts") or []),
+                   findings=None if data.get("findings") is None else [Finding.model_validate(f) for f in data["findings"]])
+
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of spec/facts.md (plain facts plus ``fact_evidence``)."""
         stated = {k: f for k, f in self.facts.items() if not f.computed}
@@ -270,3 +286,12 @@ class Report(BaseModel):
         if self.findings is not None:
             out["findings"] = [f.model_dump() for f in self.findings]
         return out
+
+
+def _exact(value: Any) -> Any:
+    """A JSON float as the Decimal it was written from (its shortest repr); other values unchanged."""
+    return Decimal(repr(value)) if isinstance(value, float) else value
+
+
+def _exact_all(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: _exact(v) for k, v in d.items()}

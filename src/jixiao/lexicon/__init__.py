@@ -33,8 +33,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from jixiao.errors import DataError
 from jixiao.lexicon import marked, schema
 
-__all__ = ["DataError", "data_cache", "data_dir", "data_files", "load_model", "load_yaml", "pinned", "use_data",
-           "validate_all", "validate_text", "vocab", "vocab_pattern", "words"]
+__all__ = ["DataError", "data_cache", "data_dir", "data_files", "data_text", "load_model", "load_yaml", "pinned",
+           "use_data", "validate_all", "validate_text", "vocab", "vocab_pattern", "words"]
 
 ENV = "JIXIAO_DATA"
 _explicit: str | None = None  # set by use_data(); None: the environment decides
@@ -140,6 +140,18 @@ def _overlay(name: str) -> Path | None:
         return None
     path = folder.joinpath(*name.split("/"))
     return path if path.is_file() else None
+
+
+def data_text(name: str) -> str:
+    """A data file that is not YAML (a template: ``templates/evidence.html``) as text: the user's file of
+    that name if there is one, else the shipped one."""
+    user = _overlay(name)
+    if user is not None:
+        return user.read_text(encoding="utf-8")
+    shipped = _shipped(name)
+    if not shipped.is_file():
+        raise DataError(f"jixiao/data/{name}", [(None, "数据文件不存在（no such data file）")])
+    return shipped.read_text(encoding="utf-8")
 
 
 def data_files(folder: str, suffix: str = ".yaml") -> list[str]:

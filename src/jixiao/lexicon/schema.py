@@ -641,6 +641,92 @@ class InputsFile(_Model):
     facts: dict[Identifier, FactInput]
 
 
+# ── render.yaml ──────────────────────────────────────────────────────────────────────────
+
+
+class PageLayout(_Model):
+    """The page of a generated Word document (GB/T 9704: A4, margins, 22 lines × 28 characters)."""
+
+    width_mm: float = Field(gt=0)
+    height_mm: float = Field(gt=0)
+    top_mm: float = Field(ge=0)
+    bottom_mm: float = Field(ge=0)
+    left_mm: float = Field(ge=0)
+    right_mm: float = Field(ge=0)
+    footer_mm: float = Field(ge=0)
+    lines_per_page: int = Field(gt=0)
+    chars_per_line: int = Field(gt=0)
+    line_pitch_pt: float = Field(gt=0)
+
+
+class FontRoles(_Model):
+    """For each role, the official font first, then installed fonts with the same metrics."""
+
+    title: list[str] = Field(min_length=1)
+    body: list[str] = Field(min_length=1)
+    heading1: list[str] = Field(min_length=1)
+    heading2: list[str] = Field(min_length=1)
+    page_number: list[str] = Field(min_length=1)
+    latin: list[str] = Field(min_length=1)
+    chart: list[str] = Field(min_length=1)
+
+
+class FontSizes(_Model):
+    title: float = Field(gt=0)
+    body: float = Field(gt=0)
+    page_number: float = Field(gt=0)
+    table: float = Field(gt=0)
+    note: float = Field(gt=0)
+
+
+class MemoHeadings(_Model):
+    overview: str
+    findings: str
+    score: str
+    opinion: str
+
+
+class MemoText(_Model):
+    """The wording of the 审核意见书 (``{name}`` fields are filled in by the renderer)."""
+
+    title: str
+    opening: str
+    headings: MemoHeadings
+    overview: str
+    no_findings: str
+    passage: str
+    fix: str
+    location: str
+    decisions: dict[str, str]
+    comments: str
+    score_line: str
+    score_partial: str
+    self_score: str
+    score_none: str
+    issuer: str
+    default_fix: str
+    fixes: dict[str, str] = Field(default_factory=dict)  # by rule id (tests check each names a rule)
+
+
+class DraftText(_Model):
+    """The report draft: its title, the request written in a missing section, and per outline key the
+    sentences (a lead clause, then optional clauses; ``{fact}`` fields) written from the report's facts."""
+
+    title: str
+    missing: str
+    sections: dict[Identifier, list[list[str]]] = Field(default_factory=dict)
+
+
+class RenderFile(_Model):
+    """The documents ``jixiao render`` writes: page layout, fonts, sizes, the memo's and the draft's wording."""
+
+    page: PageLayout
+    fonts: FontRoles
+    sizes_pt: FontSizes
+    memo: MemoText
+    report: DraftText
+
+
 # ── which model reads which file ─────────────────────────────────────────────────────────
 
 FILES: dict[str, type[BaseModel]] = {
@@ -658,11 +744,13 @@ FILES: dict[str, type[BaseModel]] = {
     "tables.yaml": TablesFile,
     "accounts.yaml": AccountsFile,
     "frameworks/_inputs.yaml": InputsFile,
+    "render.yaml": RenderFile,
 }
 FOLDERS: dict[str, type[BaseModel] | None] = {
     "kpi": KpiPack,
     "frameworks": None,  # validated by jixiao.score.framework.Framework when loaded
     "form_rules": None,  # validated by jixiao.score.forms.FormRules when loaded
+    "sheets": None,  # validated by jixiao.render.sheet.SheetLayout when loaded
 }
 
 

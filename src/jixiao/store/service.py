@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from jixiao.store.analysis import max_upload_bytes
 from jixiao.store.dashboard import compare, compare_keys, compare_projects, dashboard, rule_codes, rule_titles
+from jixiao.store.documents import report_document, task_summary
 from jixiao.store.errors import (
     ConflictError,
     InvalidInput,
@@ -125,7 +126,8 @@ __all__ = [
     "authenticate", "change_status", "compare", "compare_keys", "compare_projects", "confirm_filing", "correct_value", "create_api_token",
     "create_user", "dashboard", "export_xlsx", "filter_choices", "find_duplicate", "get_or_create_unit", "get_report",
     "get_user", "list_api_tokens", "list_reports", "list_tasks", "list_units", "list_users", "open_task",
-    "original_file", "page_image", "reanalyse", "recover_interrupted", "report_detail", "report_row", "revoke_api_token",
+    "original_file", "page_image", "reanalyse", "recover_interrupted", "report_detail", "report_document", "report_row",
+    "revoke_api_token", "task_summary",
     "rule_codes", "rule_titles", "set_password", "store_upload", "task_progress", "upload_files",
     "user_for_token",
 ]

@@ -9,6 +9,7 @@ from typing import Any
 from jixiao.errors import JixiaoError
 from jixiao.jsonout import decimal_text
 from jixiao.model import Fact, Project, Report
+from jixiao.render.highlight import Mark, highlight
 from jixiao.score import score_forms
 from jixiao.store import service
 from jixiao.store.values import ITEM_ATTRS
@@ -25,7 +26,6 @@ from jixiao.web.format import (
     short_label,
     target_display,
 )
-from jixiao.web.highlight import Mark, highlight
 
 TRANSITION_LABELS = {
     ("pending", "in_review"): ("开始审核", ""), ("returned", "in_review"): ("开始审核", ""),

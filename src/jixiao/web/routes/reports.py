@@ -141,6 +141,15 @@ def report_original(db: SessionDep, user: CurrentUser, report_id: ReportId):
         "Content-Disposition": f"attachment; filename=report; filename*=UTF-8''{quote(name)}"})
 
 
+@router.get("/reports/{report_id}/documents/{kind}")
+def report_document(db: SessionDep, user: CurrentUser, report_id: ReportId, kind: str):
+    """A document of the report: ``memo`` (审核意见书, .docx), ``table`` (自评表, .xlsx), ``report``
+    (报告修改稿, .docx) or ``html`` (证据报告)."""
+    name, data, media = service.report_document(db, user, report_id, kind)
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename=document; filename*=UTF-8''{quote(name)}"})
+
+
 @router.get("/reports/{report_id}/pages/{page}")
 def report_page_image(db: SessionDep, user: CurrentUser, report_id: ReportId, page: int):
     """One page of a PDF report as an image (where a finding's evidence is)."""
@@ -339,6 +348,14 @@ def read_report_original(db: SessionDep, user: ApiUser, report_id: ReportId) -> 
     return Response(data, media_type="application/octet-stream", headers={
         "Content-Disposition": f"attachment; filename=report; filename*=UTF-8''{quote(name)}",
         "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/api/reports/{report_id}/documents/{kind}", tags=API_TAGS, response_class=Response,
+            responses={200: {"description": "审核意见书（.docx）、自评表（.xlsx）、报告修改稿（.docx）或证据报告（.html）"}})
+def api_report_document(db: SessionDep, user: ApiUser, report_id: ReportId, kind: str):
+    """生成报告的文书：``memo`` 审核意见书（.docx，GB/T 9704 版式），``table`` 自评表（.xlsx，官方样式），
+    ``report`` 报告修改稿（.docx，按本省提纲、填入更正后的数值），``html`` 证据报告（单文件）。"""
+    return report_document(db, user, report_id, kind)
 
 
 @router.post("/api/reports/{report_id}/corrections", tags=API_TAGS, response_model=CorrectionOut, status_code=201)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from jixiao.store import access, service
 from jixiao.store.errors import NotFound, ServiceError
@@ -102,6 +103,21 @@ def task_detail(request: Request, db: SessionDep, user: CurrentUser, task_id: Ta
     return render(request, "task_detail.html", user, title=t.title, nav="tasks", t=t, rows=rows, counts=counts,
                   overdue=t.overdue)
 
+
+
+@router.get("/tasks/{task_id}/summary{suffix}")
+def task_summary(db: SessionDep, user: CurrentUser, task_id: TaskId, suffix: str):
+    """The task's 汇总分析报告: ``.docx`` (with charts) or ``.xlsx`` (the tables)."""
+    name, data, media = service.task_summary(db, user, task_id, suffix)
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename=summary{suffix}; filename*=UTF-8''{quote(name)}"})
+
+
+@router.get("/api/tasks/{task_id}/summary{suffix}", tags=API_TAGS, response_class=Response,
+            responses={200: {"description": "汇总分析报告（.docx，含图表）或汇总表（.xlsx）"}})
+def api_task_summary(db: SessionDep, user: ApiUser, task_id: TaskId, suffix: str):
+    """任务的汇总分析报告：``.docx``（计数、按规则与单位的问题、执行率与得分分布、单位×年度对比，含图表）或 ``.xlsx``。"""
+    return task_summary(db, user, task_id, suffix)
 
 
 @router.get("/api/tasks", tags=API_TAGS)

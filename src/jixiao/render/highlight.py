@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from jixiao.web.format import SEVERITY_ORDER
+from jixiao.review.registry import SEVERITIES as SEVERITY_ORDER
 
 
 @dataclass(frozen=True)
@@ -28,14 +28,16 @@ class Mark:
 _SEV_CLASS = {"error": "fe", "warning": "fw", "info": "fi"}
 
 
-def highlight(text: str, marks: list[Mark]) -> Markup:
+def highlight(text: str, marks: list[Mark], anchors: bool = False) -> Markup:
     """The whole text, HTML-escaped, with every mark wrapped in ``<mark>``.
 
     Overlapping and nested spans are handled by cutting the text at every span boundary: each piece
     covered by at least one span becomes one ``<mark>`` listing every span that covers it
     (``data-ev="f-budget x-0"``, values first), so the markup stays well-formed whatever the overlaps.
     Spans outside the text or empty are ignored. Everything, the text and the tooltip labels alike, is
-    escaped: the report text is untrusted input."""
+    escaped: the report text is untrusted input. ``anchors``: an empty ``<a id="at-REF">`` before the first
+    piece of each ref, so that a link (``#at-f-budget``) leads to the value in the text without a script."""
+    anchored: set[str] = set()
     n = len(text)
     starts: dict[int, list[Mark]] = {}
     ends: dict[int, list[Mark]] = {}
@@ -82,6 +84,11 @@ def highlight(text: str, marks: list[Mark]) -> Markup:
         if sev:
             cls.append(_SEV_CLASS[sev])
         refs.sort(key=lambda r: r.startswith("x-"))  # a click goes to the value before the finding
+        if anchors:
+            for r in refs:
+                if r not in anchored:
+                    anchored.add(r)
+                    out.append(f'<a id="at-{escape(r)}"></a>')
         out.append(f'<mark class="{" ".join(cls)}" data-ev="{escape(" ".join(refs))}" '
                    f'title="{escape("；".join(labels))}">{piece}</mark>')
     return Markup("".join(out))
