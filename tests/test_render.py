@@ -252,6 +252,9 @@ def test_cli_render_writes_each_kind_and_refuses_bad_input(tmp_path):
     broken.write_text("{% for x in %}", encoding="utf-8")
     bad_template = _cli(str(REPORT_TXT), "--as", "html", "--template", str(broken), cwd=tmp_path)
     assert bad_template.returncode == 2 and "生成失败" in bad_template.stderr and "Traceback" not in bad_template.stderr
+    (tmp_path / "文件").write_text("x", encoding="utf-8")
+    unwritable = _cli(str(REPORT_TXT), "-o", str(tmp_path / "文件" / "m.docx"), cwd=tmp_path)
+    assert unwritable.returncode == 2 and "无法写入" in unwritable.stderr and "Traceback" not in unwritable.stderr
     bad_date = _cli(str(REPORT_TXT), "--date", "2026/3/15", cwd=tmp_path)
     assert bad_date.returncode == 2 and "YYYY-MM-DD" in bad_date.stderr
 
@@ -475,6 +478,21 @@ def test_cli_summary_of_several_files(tmp_path):
     assert (tmp_path / "out" / "汇总.docx").is_file() and (tmp_path / "out" / "汇总.xlsx").is_file()
     text = _all_text(docx.Document(str(tmp_path / "out" / "汇总.docx")))
     assert "本次汇总报告2份" in text
+
+
+def test_summary_without_a_cjk_font_says_so_instead_of_drawing(tmp_path, monkeypatch):
+    from jixiao.render import summary  # noqa: PLC0415 - optional: as above
+
+    monkeypatch.setattr(summary, "chart_font", lambda: None)
+    rows = summary.rows_of([RenderInput.of(pipeline.analyse(REPORT_TXT, OPTIONS))])
+    d = docx.Document(str(summary.render_summary(rows, tmp_path / "s.docx")))
+    assert not d.inline_shapes and summary.NO_CHART_FONT in _all_text(d)
+
+
+def test_report_draft_converts_to_pdf(tmp_path, converters):
+    out = render("report", RenderInput.of(pipeline.analyse(REPORT_TXT, OPTIONS)), tmp_path / "d.docx")
+    pdf = to_pdf(out, tmp_path)
+    assert len(to_png(pdf, tmp_path / "d", dpi=30, last=2)) == 2
 
 
 def test_summary_converts_to_pdf(tmp_path, converters):

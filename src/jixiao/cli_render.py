@@ -89,21 +89,21 @@ def render_cmd(
         if inputs:
             target = out if out is not None and out.suffix else (out or Path(".")) / f"{scope}汇总分析报告.docx"
             _write(lambda: render_summary(rows_of(inputs), target, scope=scope, issuer=issuer, day=when, fonts=fonts,
-                                          template=template), "汇总分析报告", template)
+                                          template=template), "汇总分析报告", target, template)
             console().print(f"已生成汇总表：{escape(str(target.with_suffix('.xlsx')))}")
     else:
         for data_in in inputs:
             target = out if out is not None and out.suffix else (out or Path(".")) / default_name(data_in, kind)
             _write(lambda d=data_in, t=target: render(kind, d, t, template=template, fonts=fonts), KINDS[kind][0],
-                   template)
+                   target, template)
     raise typer.Exit(EXIT_BAD_INPUT if bad else EXIT_OK)
 
 
-def _write(make, name: str, template: Path | None) -> None:
+def _write(make, name: str, target: Path, template: Path | None) -> None:
     try:
         written = make()
     except OSError as err:
-        fail(f"无法写入（{err.strerror or err}）")
+        fail(f"{target}：无法写入（{err.strerror or err}）")
     except JixiaoError as err:
         fail(str(err))
     except Exception as err:  # noqa: BLE001 - a broken template is the user's to fix, told in Chinese

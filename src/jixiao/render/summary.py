@@ -223,7 +223,7 @@ def render_summary(rows: list[SummaryRow], out: Path, *, scope: str = "本批", 
         doc.table([["问题类型", "级别", "问题数", "涉及报告数"], *[[a, b, str(c), str(d)] for a, b, c, d in rule_rows]],
                   [70, 20, 30, 36], align=["left", "center", "right", "right"])
         top = rule_rows[:12]
-        _picture(doc, bar_chart([r[0] for r in top], [r[3] for r in top], "各类问题涉及的报告数", "报告数（份）"))
+        _picture(doc, lambda: bar_chart([r[0] for r in top], [r[3] for r in top], "各类问题涉及的报告数", "报告数（份）"))
     doc.heading(1, "三、各单位情况")
     doc.paragraph("各单位报告的问题数、预算执行率（按全年支出÷年初预算计算）和得分如下（按错误数、警告数排序）：")
     unit_rows = by_unit(rows)
@@ -243,11 +243,11 @@ def render_summary(rows: list[SummaryRow], out: Path, *, scope: str = "本批", 
         else:
             doc.paragraph(f"{name}：报告均未载明，无法统计。")
     if rates:
-        _picture(doc, histogram([float(v) for v in rates], [0, 50, 60, 70, 80, 90, 95, 100, 105, 120, 200],
-                                "预算执行率分布", "预算执行率（%）"))
+        _picture(doc, lambda: histogram([float(v) for v in rates], [0, 50, 60, 70, 80, 90, 95, 100, 105, 120, 200],
+                                        "预算执行率分布", "预算执行率（%）"))
     if scores:
-        _picture(doc, histogram([float(v) for v in scores], [0, 60, 70, 80, 85, 90, 95, 100],
-                                "单位自评得分分布", "自评得分（分）"))
+        _picture(doc, lambda: histogram([float(v) for v in scores], [0, 60, 70, 80, 85, 90, 95, 100],
+                                        "单位自评得分分布", "自评得分（分）"))
     doc.heading(1, "五、单位与年度对比")
     years_, pivot = unit_by_year(rows, "self_score")
     multi = [row for row in pivot if sum(v is not None for v in row[1:]) > 1]
@@ -264,7 +264,16 @@ def render_summary(rows: list[SummaryRow], out: Path, *, scope: str = "本批", 
     return written
 
 
-def _picture(doc: OfficialDoc, png: bytes) -> None:
+NO_CHART_FONT = "（本机未安装中文字体，未绘制图表；安装 fonts-noto-cjk 等中文字体后重新生成。）"
+
+
+def _picture(doc: OfficialDoc, draw) -> None:
+    """The chart ``draw()`` makes, centred; without a CJK font on this machine its Chinese labels would be
+    boxes, so the document says so instead."""
+    if chart_font() is None:
+        doc.paragraph(NO_CHART_FONT)
+        return
+    png = draw()
     para = doc.paragraph(indent=0, align="center", snap=False)
     para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # an exact line height would cut the picture
     para.add_run().add_picture(io.BytesIO(png), width=Mm(150))
