@@ -29,3 +29,9 @@ def install_or_skip(kind: str, present: Callable[[], bool]) -> None:
             reason = f"安装 {PACKAGES[kind]} 失败：{(r.stderr or r.stdout).strip()[-500:]}"
     if not present():
         pytest.skip(reason or f"{PACKAGES[kind]} 不存在且无法安装")
+
+
+def require_libreoffice() -> None:
+    """LibreOffice and pdftoppm, installed on demand (``system_setup.sh render``), else skip."""
+    if shutil.which("soffice") is None or shutil.which("pdftoppm") is None:
+        install_or_skip("render", lambda: shutil.which("soffice") is not None and shutil.which("pdftoppm") is not None)

@@ -52,7 +52,7 @@ def folder(tmp_path_factory) -> Path:
     (d / "sub" / "c.txt").write_bytes(FORM_TXT.read_bytes())
     (d / "坏.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf")
     (d / "空.txt").write_bytes(b"")
-    (d / "说明.doc").write_bytes(b"whatever")
+    (d / "说明.pptx").write_bytes(b"whatever")
     (d / ".hidden.txt").write_bytes(REPORT_TXT.read_bytes())
     return d
 
@@ -67,7 +67,7 @@ def parquet_run(folder, tmp_path_factory):
 def test_parquet_rows_match_the_pipeline(parquet_run, folder):
     out, summary = parquet_run
     rows = {Path(r["source"]).name: r for r in pq.read_table(out).to_pylist()}
-    assert set(rows) == {"a.txt", "b.docx", "c.txt", "坏.pdf", "空.txt"}  # .doc and hidden files passed over
+    assert set(rows) == {"a.txt", "b.docx", "c.txt", "坏.pdf", "空.txt"}  # slides and hidden files passed over
     assert summary.skipped == 1 and summary.total == 5
     expected = pipeline.analyse(folder / "a.txt", pipeline.Options(score=True))
     row = rows["a.txt"]

@@ -420,11 +420,11 @@ def test_a_form_one_cell_per_line_with_group_labels_is_one_table():
 
 
 def test_a_pdf_page_of_prose_is_not_searched_for_tables():
-    from jixiao.ingest.pdf import _may_hold_a_table
+    from jixiao.ingest.pdf import may_hold_a_table
 
     prose = "本年收入合计2946.25万元，其中：财政拨款收入2940.05万元，占99.79%。\n主要原因：人员变动。\n" * 5
     rows = "项目 合计 基本支出 项目支出\n201 一般公共服务支出 2,106.66 1,680.20 426.46\n208 社会保障和就业支出 326.72 326.72\n" \
            "210 卫生健康支出 60.99 60.99\n"
     empty = "收入支出决算总表\n单位：万元\n项目 决算数 项目 决算数\n"
-    assert not _may_hold_a_table(prose)
-    assert _may_hold_a_table(rows) and _may_hold_a_table(empty)
+    assert not may_hold_a_table(prose)
+    assert may_hold_a_table(rows) and may_hold_a_table(empty)

@@ -84,7 +84,7 @@ def test_zip_that_is_not_office(tmp_path):
 def test_old_ole_formats(tmp_path):
     path = tmp_path / "old.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
-    assert "旧版 Word/Excel 格式" in _reason(path)
+    assert "未知的 OLE 复合文档" in _reason(path)  # neither a Word nor an Excel stream in it
     enc = tmp_path / "locked.docx"
     enc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512) + "EncryptedPackage".encode("utf-16-le"))
     assert "加密" in _reason(enc)

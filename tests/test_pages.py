@@ -410,7 +410,7 @@ def test_upload_one_file_per_request_with_chinese_reasons(site):
     h = {"X-CSRF-Token": token, "Accept": "application/json"}
     bad = c.post("/upload", files={"file": ("报告.pdf", b"not a pdf", "application/pdf")}, headers=h)
     assert bad.status_code == 400 and bad.json()["ok"] is False and "不是 PDF" in bad.json()["error"]
-    doc = c.post("/upload", files={"file": ("旧格式.doc", b"\xd0\xcf\x11\xe0xxxx", "application/msword")}, headers=h)
+    doc = c.post("/upload", files={"file": ("苹果格式.pages", b"PK\x03\x04xxxx", "application/octet-stream")}, headers=h)
     assert doc.status_code == 400 and "不支持的文件类型" in doc.json()["error"]
     text = "示例市第三区司法局2023年度部门整体支出绩效自评报告\n本年支出合计50.00万元。\n"
     ok = c.post("/upload", files={"file": ("第三区.txt", text.encode(), "text/plain")}, headers=h)

@@ -6,7 +6,6 @@ PDF and PNG with LibreOffice where it is installed."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -24,10 +23,10 @@ from jixiao.lexicon import load_yaml
 from jixiao.model import Span
 from jixiao.render import RenderInput, ReviewNote, render
 from jixiao.render.inputs import number, passage
-from jixiao.render.pdf import soffice, to_pdf, to_png
+from jixiao.render.pdf import to_pdf, to_png
 from jixiao.render.wordml import installed_families
 from jixiao.review import RULES
-from system_support import install_or_skip
+from system_support import require_libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -261,10 +260,8 @@ def test_cli_render_writes_each_kind_and_refuses_bad_input(tmp_path):
 
 @pytest.fixture(scope="session")
 def converters() -> None:
-    """LibreOffice and pdftoppm, installed with apt-get where they are absent and this is root on Debian
-    (``tests/system_setup.sh render``); else the test is skipped with the reason."""
-    if soffice() is None or shutil.which("pdftoppm") is None:
-        install_or_skip("render", lambda: soffice() is not None and shutil.which("pdftoppm") is not None)
+    """LibreOffice and pdftoppm (installed with apt-get where absent and this is root on Debian), else skip."""
+    require_libreoffice()
 
 def test_memo_converts_to_pdf_and_pages(tmp_path, memo, converters):
     pdf = to_pdf(memo, tmp_path)

@@ -37,6 +37,9 @@ REPORT_KINDS = {"self_evaluation": "部门整体支出绩效自评报告", "proj
                 "evaluation": "绩效评价报告", "final_accounts": "决算报告", "budget": "预算报告"}
 """The report kinds (fact ``report_kind``) and their Chinese names."""
 
+SHEET_FORMATS = frozenset({"xlsx", "xls", "et", "ods"})
+"""Document formats read as workbooks (a table per sheet, no report outline)."""
+
 COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", ">": "＞", "<": "＜"}
 """How a comparator (a target's or a bound's: ">=" …) is written for a reader."""
 

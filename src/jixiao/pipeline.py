@@ -30,6 +30,7 @@ from typing import Any
 from jixiao.errors import IngestError, InternalError, JixiaoError
 from jixiao.extract import extract
 from jixiao.ingest import Document, Table, load
+from jixiao.ingest.archive import REPORT_SUFFIXES
 from jixiao.lexicon import data_dir, pinned, use_data
 from jixiao.model import Finding, Report
 from jixiao.review import INTERNAL_ERROR, ReviewInput, default_config, run_rules
@@ -38,7 +39,7 @@ from jixiao.score import FormScore, FrameworkError, ScoreCard, score, score_form
 
 log = logging.getLogger("jixiao")
 # file name suffixes kept when bytes are written to a temporary file for reading
-_SUFFIXES = (".docx", ".pdf", ".txt", ".xlsx")
+_SUFFIXES = REPORT_SUFFIXES
 
 
 @dataclass(frozen=True)

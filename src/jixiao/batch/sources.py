@@ -23,6 +23,7 @@ from pathlib import Path
 
 from jixiao.ingest.archive import (
     REPORT_SUFFIXES,
+    SUFFIX_LIST,
     ArchiveError,
     Member,
     hidden,
@@ -112,7 +113,7 @@ def _file(path: Path, shown: str, out: Expansion, *, explicit: bool) -> None:
     elif suffix in REPORT_SUFFIXES:
         out.sources.append(Source(name=shown, path=path))
     elif explicit:
-        out.errors.append((shown, f"不支持的文件类型（{suffix or '无扩展名'}），可处理 .docx、.pdf、.txt、.xlsx 及其 .zip 压缩包"))
+        out.errors.append((shown, f"不支持的文件类型（{suffix or '无扩展名'}），可处理 {SUFFIX_LIST} 及其 .zip 压缩包"))
     else:
         out.skipped += 1
 

@@ -16,7 +16,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-REPORT_SUFFIXES = (".docx", ".pdf", ".txt", ".xlsx")
+REPORT_SUFFIXES = (".docx", ".pdf", ".txt", ".xlsx", ".doc", ".wps", ".rtf", ".odt", ".xls", ".et", ".ods", ".ofd")
+"""The file types a report may come in (the reader is chosen from the content; these only say which files of a
+folder or an archive are reports)."""
+SUFFIX_LIST = "、".join(REPORT_SUFFIXES)
 _UTF8_FLAG = 0x800
 
 

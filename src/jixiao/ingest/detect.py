@@ -1,8 +1,10 @@
 """Format detection from a file's content (magic bytes), never from its extension.
 
-``%PDF-`` → "pdf"; a ZIP holding ``word/document.xml`` → "docx", ``xl/workbook.xml`` → "xlsx";
-OLE compound files (old .doc/.xls, or password-protected Office files) and other known binary
-formats are refused with a Chinese reason; anything else is tried as text.
+``%PDF-`` → "pdf"; a ZIP holding ``word/document.xml`` → "docx", ``xl/workbook.xml`` → "xlsx", ``OFD.xml`` →
+"ofd", an OpenDocument ``mimetype`` → "odt"/"ods"; an OLE compound file → "doc" (a ``WordDocument`` stream;
+"wps" when the file is named so: Kingsoft WPS writes the same format) or "xls" ("et"), refused when it is a
+password-protected Office file; ``{\\rtf`` → "rtf"; other known binary formats are refused with a Chinese
+reason; anything else is tried as text.
 """
 
 from __future__ import annotations
@@ -20,21 +22,37 @@ _ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _OTHER = [
     (b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"), (b"GIF8", "GIF 图片"),
     (b"II*\x00", "TIFF 图片"), (b"MM\x00*", "TIFF 图片"), (b"Rar!\x1a\x07", "RAR 压缩包"),
-    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"), (b"\x1f\x8b", "gzip 压缩包"), (b"{\\rtf", "RTF"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"), (b"\x1f\x8b", "gzip 压缩包"),
 ]
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_EXCEL_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+_ODF = {"application/vnd.oasis.opendocument.text": "odt", "application/vnd.oasis.opendocument.spreadsheet": "ods"}
+
+
+def _ole_kind(data: bytes, source: str) -> str:
+    """An OLE compound file by the streams its directory names."""
+    if _ENCRYPTED_PACKAGE in data:
+        raise IngestError(source, "Office 文件设置了打开密码（已加密），请取消密码后再提供")
+    named = source.lower().rsplit(".", 1)[-1]
+    if _WORD_STREAM in data:
+        return "wps" if named == "wps" else "doc"
+    if any(s in data for s in _EXCEL_STREAMS):
+        return "et" if named == "et" else "xls"
+    raise unsupported_format(source, "未知的 OLE 复合文档（不是 Word/Excel/WPS 文件）")
 
 
 def detect(path: Path, source: str, head: bytes, max_bytes: int) -> str:
-    """Return "pdf", "docx", "xlsx" or "txt", or raise :class:`IngestError`."""
+    """Return the format ("pdf", "docx", "xlsx", "txt", "doc", "wps", "rtf", "odt", "xls", "et", "ods", "ofd"),
+    or raise :class:`IngestError`."""
     if head.startswith(_OLE):
-        if _ENCRYPTED_PACKAGE in path.read_bytes():
-            raise IngestError(source, "Office 文件设置了打开密码（已加密），请取消密码后再提供")
-        raise IngestError(source, "旧版 Word/Excel 格式（.doc/.xls），请另存为 .docx/.xlsx 后再提供")
+        return _ole_kind(path.read_bytes(), source)
     if b"%PDF-" in head[:HEAD_BYTES]:
         return "pdf"
     if head.startswith(_ZIP):
         return _zip_kind(path, source, max_bytes)
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     for magic, kind in _OTHER:
         if head.startswith(magic):
             raise unsupported_format(source, kind)
@@ -56,7 +74,11 @@ def _zip_kind(path: Path, source: str, max_bytes: int) -> str:
     if any(n.startswith("ppt/") for n in names):
         raise unsupported_format(source, "PowerPoint 演示文稿")
     if "OFD.xml" in names:
-        raise unsupported_format(source, "OFD 版式文件，请导出为 PDF")
+        return "ofd"
     if "mimetype" in names:
-        raise unsupported_format(source, "OpenDocument 文档，请另存为 .docx/.xlsx")
+        with zipfile.ZipFile(path) as zf:
+            mimetype = zf.read("mimetype")[:100].decode("ascii", "replace").strip()
+        if mimetype in _ODF:
+            return _ODF[mimetype]
+        raise unsupported_format(source, "OpenDocument 演示文稿或其他文档，请另存为 .docx/.xlsx")
     raise unsupported_format(source, "ZIP 压缩包")

@@ -30,7 +30,8 @@ class Document:
 
     Attributes:
         source: the path or upload name the document came from.
-        format: "txt", "docx", "pdf" or "xlsx".
+        format: "txt", "docx", "pdf", "xlsx", "ofd", or a format read through LibreOffice ("doc", "wps",
+            "rtf", "odt", "xls", "et", "ods").
         text: the normalised text every span of the model indexes.
         origin: the text as read from the file (decoded, paragraphs and cells in reading
             order, Word list numbers written out), before normalisation.

@@ -110,7 +110,7 @@ def _tables(path: Path, text: str, page_starts: list[int]) -> list[Table]:
             previous = False  # the page before held a table (this one may hold its last rows)
             for n, page in enumerate(plumber.pages):
                 lo, hi = page_starts[n], page_starts[n + 1]
-                if not _may_hold_a_table(text[lo:hi]) and not (previous and _FIGURE_ROW.search(text, lo, hi)):
+                if not may_hold_a_table(text[lo:hi]) and not (previous and _FIGURE_ROW.search(text, lo, hi)):
                     previous = False
                     continue  # prose only: pdfplumber's table finding is the slow part, not run here
                 cursor = lo
@@ -118,7 +118,7 @@ def _tables(path: Path, text: str, page_starts: list[int]) -> list[Table]:
                 if not raws:  # a table drawn without ruling lines: read from where its words stand
                     raws = page_tables(page.extract_words(), is_title, is_chrome)
                 for raw in raws:
-                    table, cursor = _locate(raw, text, cursor, hi, f"第{n + 1}页")
+                    table, cursor = locate_table(raw, text, cursor, hi, f"第{n + 1}页")
                     out.append(table)
                 previous = bool(raws)
                 page.flush_cache()
@@ -132,7 +132,7 @@ _FIGURE_ROW = re.compile(r"^[^，。；\n]*?\d[\d,.]*%?[ \t]+[^，。；\n]*?\d"
 _TABLE_HEAD = re.compile(r"^[ \t]*(?:金额)?单位[：:][ \t]*(?:万元|元|千元)[ \t]*$|表[ \t]*$", re.M)
 
 
-def _may_hold_a_table(page: str) -> bool:
+def may_hold_a_table(page: str) -> bool:
     """A page with a table's head (单位：万元 on a line of its own, a line ending in 表), or at least
     three lines of figures set apart by spaces with no sentence punctuation (a table's rows as the
     text layer gives them); a page of prose has neither. (A page after a table's page is also read when it
@@ -140,7 +140,9 @@ def _may_hold_a_table(page: str) -> bool:
     return bool(_TABLE_HEAD.search(page)) or len(_FIGURE_ROW.findall(page)) >= 3
 
 
-def _locate(raw: list[list[str | None]], text: str, cursor: int, hi: int, sheet: str):
+def locate_table(raw: list[list[str | None]], text: str, cursor: int, hi: int, sheet: str):
+    """A table read apart from the text (rows of cell texts) as a :class:`Table` whose cells point into ``text``,
+    each found after the one before; (table, where the search goes on)."""
     rows = []
     found = []
     for raw_row in raw:

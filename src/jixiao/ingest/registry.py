@@ -19,20 +19,42 @@ from pathlib import Path
 from lxml.etree import XMLSyntaxError
 
 from jixiao.errors import IngestError
-from jixiao.ingest import docx, pdf, txt, xlsx
+from jixiao.ingest import docx, ofd, pdf, txt, xlsx
+from jixiao.ingest.convert import converted
 from jixiao.ingest.detect import HEAD_BYTES, detect
 from jixiao.ingest.document import Document
 
 Reader = Callable[[Path, str], Document]
+
+def _via(fmt: str, suffix: str, target: str, label: str, reader: Reader) -> Reader:
+    """A reader of ``fmt``: LibreOffice converts the file to ``target``, which ``reader`` reads."""
+
+    def read(path: Path, source: str) -> Document:
+        with converted(path, source, suffix, target, label) as out:
+            doc = reader(out, source)
+        doc.format = fmt
+        return doc
+
+    return read
+
 
 READERS: dict[str, Reader] = {
     "txt": txt.read,
     "docx": docx.read,
     "pdf": pdf.read,
     "xlsx": xlsx.read,
+    "ofd": ofd.read,
+    "doc": _via("doc", ".doc", "docx", "旧版 Word（.doc）文件", docx.read),
+    "wps": _via("wps", ".doc", "docx", "WPS 文字（.wps）文件", docx.read),
+    "rtf": _via("rtf", ".rtf", "docx", "RTF 文件", docx.read),
+    "odt": _via("odt", ".odt", "docx", "OpenDocument 文本（.odt）文件", docx.read),
+    "xls": _via("xls", ".xls", "xlsx", "旧版 Excel（.xls）文件", xlsx.read),
+    "et": _via("et", ".xls", "xlsx", "WPS 表格（.et）文件", xlsx.read),
+    "ods": _via("ods", ".ods", "xlsx", "OpenDocument 表格（.ods）文件", xlsx.read),
 }
 DEFAULT_MAX_MB = 50.0
-_LABELS = {"txt": "文本", "docx": "Word", "pdf": "PDF", "xlsx": "Excel"}
+_LABELS = {"txt": "文本", "docx": "Word", "pdf": "PDF", "xlsx": "Excel", "ofd": "OFD", "doc": "Word", "wps": "WPS",
+           "rtf": "RTF", "odt": "OpenDocument", "xls": "Excel", "et": "WPS 表格", "ods": "OpenDocument 表格"}
 _CORRUPT = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, XMLSyntaxError)
 
 

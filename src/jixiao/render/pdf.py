@@ -1,12 +1,10 @@
-"""A rendered .docx as PDF (and pages as PNG) with LibreOffice headless, for a look at the result and for a
-bureau that publishes PDF. Each conversion has its own temporary LibreOffice profile (headless LibreOffice
-shares one otherwise and is not safe to run twice at once) and a time limit. The official 公文 fonts are
+"""A rendered .docx as PDF (and pages as PNG) with LibreOffice headless (:func:`jixiao.ingest.convert.run_soffice`:
+its own temporary profile, a time limit), for a look at the result and for a bureau that publishes PDF. The official 公文 fonts are
 rarely installed on a server: a fontconfig file maps each official name of ``data/render.yaml`` to the first
 of its role's fonts that is installed, so the PDF has the layout the official fonts would give."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -14,6 +12,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from jixiao.errors import JixiaoError
+from jixiao.ingest.convert import INSTALL_HINT, run_soffice, soffice
 from jixiao.lexicon import load_yaml
 from jixiao.render.wordml import installed_families
 
@@ -22,11 +21,6 @@ TIMEOUT_S = 120
 
 class ConverterMissing(JixiaoError):
     """LibreOffice (or pdftoppm) is not installed."""
-
-
-def soffice() -> str | None:
-    """The LibreOffice program, or None."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def font_aliases() -> str:
@@ -46,19 +40,14 @@ def font_aliases() -> str:
 def to_pdf(source: Path, out_dir: Path, timeout: float = TIMEOUT_S) -> Path:
     """Convert ``source`` (.docx/.xlsx) to PDF in ``out_dir``; :class:`ConverterMissing` without LibreOffice,
     :class:`JixiaoError` (Chinese) when the conversion fails or takes longer than ``timeout`` seconds."""
-    program = soffice()
-    if program is None:
-        raise ConverterMissing("未安装 LibreOffice，无法转换为 PDF（Debian：apt install libreoffice-writer-nogui "
-                               "libreoffice-calc-nogui fonts-noto-cjk）")
+    if soffice() is None:
+        raise ConverterMissing(f"未安装 LibreOffice，无法转换为 PDF（{INSTALL_HINT} fonts-noto-cjk）")
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="jixiao-lo-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="jixiao-fonts-") as tmp:
         conf = Path(tmp) / "fonts.conf"
         conf.write_text(font_aliases(), encoding="utf-8")
-        env = dict(os.environ, FONTCONFIG_FILE=str(conf), HOME=tmp)
-        cmd = [program, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(out_dir), str(source)]
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+            done = run_soffice(source, "pdf", out_dir, timeout=timeout, env={"FONTCONFIG_FILE": str(conf)})
         except subprocess.TimeoutExpired:
             raise JixiaoError(f"{source}：转换为 PDF 超时（{timeout:.0f} 秒）") from None
     pdf = out_dir / (source.stem + ".pdf")

@@ -22,11 +22,12 @@ from typing import Any
 
 from jixiao import jsonout, pipeline
 from jixiao.errors import IngestError, InternalError, JixiaoError
+from jixiao.ingest.archive import REPORT_SUFFIXES, SUFFIX_LIST
 from jixiao.ingest.registry import max_mb_setting
 from jixiao.store.errors import UploadRejected
 from jixiao.store.limits import AnalysisLimits
 
-ALLOWED_SUFFIXES = (".docx", ".pdf", ".txt", ".xlsx")
+ALLOWED_SUFFIXES = REPORT_SUFFIXES
 log = logging.getLogger("jixiao.store")
 
 
@@ -63,7 +64,7 @@ def check_upload(filename: str, data: bytes) -> None:
         raise UploadRejected(f"文件过大（{len(data) / 2**20:.1f} MB），单个文件不能超过 {limit / 2**20:.0f} MB")
     suffix = Path(filename).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise UploadRejected(f"不支持的文件类型（{suffix or '无扩展名'}），请上传 .docx、.pdf、.txt 或 .xlsx 文件")
+        raise UploadRejected(f"不支持的文件类型（{suffix or '无扩展名'}），可上传 {SUFFIX_LIST} 文件")
     head = data[:8]
     if suffix == ".pdf" and b"%PDF-" not in data[:1024]:
         raise UploadRejected("文件扩展名为 .pdf，但内容不是 PDF")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from jixiao.lexicon import load_yaml
+from jixiao.model import SHEET_FORMATS
 from jixiao.review.registry import rule
 
 
@@ -42,7 +43,7 @@ def check(rc):
     **示例**：报告从“六、部门整体支出绩效情况”直接跳到“七、下一步改进措施”，缺少“存在的问题及原因分析”。
     """
     report = rc.report
-    if report.format == "xlsx" or report.fact_value("report_kind") in ("final_accounts", "budget",
+    if report.format in SHEET_FORMATS or report.fact_value("report_kind") in ("final_accounts", "budget",
                                                                        "project_self_evaluation"):
         return  # a 自评表, 决算, 预算 or a project's self-evaluation has its own layout, not the department outline
     key, outline = choose_outline(report)
