@@ -15,12 +15,12 @@ def test_upload_several_files_bad_one_reports_reason_others_go_on(world):
     unit_a = world.users["unit_a"]
     files = [("files", (XLSX_SAMPLE.name, XLSX_SAMPLE.read_bytes())),
              ("files", ("坏文件.docx", b"PK\x03\x04 not really a zip")),
-             ("files", ("图片.png", b"\x89PNG\r\n")),
+             ("files", ("动图.gif", b"GIF89a")),
              ("files", (TXT_SAMPLE.name, TXT_SAMPLE.read_bytes()))]
     r = world.client.post("/api/reports", headers=unit_a.auth, files=files)
     assert r.status_code == 200, r.text
     res = r.json()["results"]
-    assert [x["filename"] for x in res] == [XLSX_SAMPLE.name, "坏文件.docx", "图片.png", TXT_SAMPLE.name]
+    assert [x["filename"] for x in res] == [XLSX_SAMPLE.name, "坏文件.docx", "动图.gif", TXT_SAMPLE.name]
     assert res[0]["analysis"] == "done" and res[0]["unit_name"] == UNIT_A and res[0]["fiscal_year"] == 2024
     assert res[1]["stored"] and res[1]["analysis"] == "failed" and "损坏" in res[1]["error"]
     assert not res[2]["stored"] and res[2]["report_id"] is None and "不支持的文件类型" in res[2]["error"]
@@ -386,11 +386,11 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 def test_admin_uploads_a_zip_each_report_filed_by_content(world):
     data = _zip({"各单位/样板县.docx": DOCX_SAMPLE.read_bytes(), "各单位/示范区.txt": TXT_SAMPLE.read_bytes() + b"\n",
-                 "说明.png": b"\x89PNG", "坏.docx": b"PK\x03\x04 not really a zip"})
+                 "说明.pptx": b"PK\x03\x04", "坏.docx": b"PK\x03\x04 not really a zip"})
     r = world.client.post("/api/reports", headers=world.users["admin"].auth, files=[("files", ("报送.zip", data))])
     assert r.status_code == 200, r.text
     res = {x["filename"]: x for x in r.json()["results"]}
-    assert set(res) == {"样板县.docx", "示范区.txt", "坏.docx"}  # the picture is not a report
+    assert set(res) == {"样板县.docx", "示范区.txt", "坏.docx"}  # the slides are not a report
     assert res["示范区.txt"]["analysis"] == "done" and res["示范区.txt"]["unit_name"] == UNIT_A
     assert res["样板县.docx"]["unit_name"] == UNIT_B
     assert res["坏.docx"]["stored"] and res["坏.docx"]["analysis"] == "failed"

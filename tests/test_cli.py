@@ -250,7 +250,7 @@ BAD_INPUTS = {
     "empty": (_make_empty, "文件为空"),
     "garbage": (_make_garbage, "无法识别的文件内容"),
     "truncated-docx": (_make_truncated_docx, "文件已损坏或不完整"),
-    "scanned-pdf": (_make_scanned_pdf, "扫描件，暂不支持，需要 OCR"),
+    "scanned-pdf": (_make_scanned_pdf, "扫描件"),
     "encrypted-pdf": (_make_encrypted_pdf, "PDF 已加密"),
     "100MB": (_make_huge, "文件过大（100 MB）"),
     "missing": (_make_missing, "文件不存在"),

@@ -60,4 +60,5 @@ def unsupported_format(path: str, kind: str) -> IngestError:
 
 def scanned_pdf(path: str) -> IngestError:
     """The error for a PDF without a text layer."""
-    return IngestError(path, "扫描件，暂不支持，需要 OCR（PDF 中没有可提取的文字层）")
+    return IngestError(path, "扫描件（PDF 中没有可提取的文字层），需要 OCR 识别，本机未安装 OCR 组件"
+                             "（pip install 'jixiao[ocr]'，模型随包提供，无需联网）")

@@ -229,6 +229,14 @@ class Project(BaseModel):
     evidence: list[Span] = Field(default_factory=list)
 
 
+class OcrLine(BaseModel):
+    """A line of text read by OCR: its span in the text and the recognizer's confidence (0–1)."""
+
+    start: int
+    end: int
+    confidence: float
+
+
 class Report(BaseModel):
     """Everything extracted from one document."""
 
@@ -242,6 +250,7 @@ class Report(BaseModel):
     identity_candidates: list[IdentityCandidate] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
     page_starts: list[int] = Field(default_factory=list)  # where each page of a PDF starts in the text
+    ocr_lines: list[OcrLine] = Field(default_factory=list)  # the lines read by OCR (scanned pages, images)
 
     def page_of(self, pos: int) -> int | None:
         """The page (from 1) offset ``pos`` of the text is on, for a PDF; None otherwise."""
@@ -266,6 +275,7 @@ class Report(BaseModel):
                    identity_candidates=[IdentityCandidate.model_validate(c) for c in data.get("identity_candidates") or []],
                    projects=[Project.model_validate(p) for p in data.get("projects") or []],
                    page_starts=list(data.get("page_starts") or []),
+                   ocr_lines=[OcrLine.model_validate(o) for o in data.get("ocr_lines") or []],
                    findings=None if data.get("findings") is None else [Finding.model_validate(f) for f in data["findings"]])
 
     def to_json(self) -> dict[str, Any]:
@@ -284,6 +294,8 @@ class Report(BaseModel):
         }
         if self.page_starts:
             out["page_starts"] = self.page_starts
+        if self.ocr_lines:
+            out["ocr_lines"] = [o.model_dump() for o in self.ocr_lines]
         if self.projects:
             out["projects"] = [p.model_dump(exclude_none=True) for p in self.projects]
         if self.findings is not None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from jixiao.pipeline import Analysis, analyse, analyse_text
+from jixiao.pipeline import Analysis, Document, analyse, analyse_document, analyse_text
 from jixiao.review import RULES, Rule, load_config
 from jixiao.review.documents import cross_document_findings
 from jixiao.review.registry import FIXTURES
@@ -81,11 +81,29 @@ def _example(rule_id: str) -> tuple[str, list[str]] | None:
     return None
 
 
+def _ocr_document(text: str, confidence: dict[str, float]) -> Document:
+    """The case's text as if a scan of it was read by OCR: each line an OCR'd line, at the confidence given for
+    a part of it (others 0.99)."""
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        conf = next((c for part, c in confidence.items() if part in line), 0.99)
+        if line:
+            lines.append((pos, pos + len(line), conf))
+        pos += len(line) + 1
+    return Document(source="case.pdf", format="pdf", text=text, origin=text, offsets=list(range(len(text) + 1)),
+                    ocr_lines=lines)
+
+
 def analyse_case(case: dict) -> Analysis:
     """A rule's test case analysed: its text as it stands, or (``file: true``) read as a .txt file is,
     so that its tab- or pipe-separated rows become tables; with ``other``, a second document (read as a
     .txt file) whose facts the first one's are held against (cross-document-mismatch)."""
-    analysis = analyse(case["text"].encode("utf-8"), name="case.txt") if case.get("file") else analyse_text(case["text"])
+    if case.get("ocr"):  # lines read by OCR: {part of a line: confidence} (ocr-uncertain)
+        analysis = analyse_document(_ocr_document(case["text"], case["ocr"]))
+    elif case.get("file"):
+        analysis = analyse(case["text"].encode("utf-8"), name="case.txt")
+    else:
+        analysis = analyse_text(case["text"])
     if case.get("other"):  # a second document of the same unit and year (cross-document-mismatch)
         other = analyse(case["other"].encode("utf-8"), name="other.txt")
         analysis.report.findings = (analysis.report.findings or []) + cross_document_findings(

@@ -16,7 +16,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-REPORT_SUFFIXES = (".docx", ".pdf", ".txt", ".xlsx", ".doc", ".wps", ".rtf", ".odt", ".xls", ".et", ".ods", ".ofd")
+REPORT_SUFFIXES = (".docx", ".pdf", ".txt", ".xlsx", ".doc", ".wps", ".rtf", ".odt", ".xls", ".et", ".ods", ".ofd", ".png", ".jpg", ".jpeg",
+                   ".tif", ".tiff")
 """The file types a report may come in (the reader is chosen from the content; these only say which files of a
 folder or an archive are reports)."""
 SUFFIX_LIST = "、".join(REPORT_SUFFIXES)

@@ -19,9 +19,9 @@ from jixiao.ingest.zipguard import check_members
 HEAD_BYTES = 1024
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # PNG, JPEG, TIFF: read by OCR
 _OTHER = [
-    (b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"), (b"GIF8", "GIF 图片"),
-    (b"II*\x00", "TIFF 图片"), (b"MM\x00*", "TIFF 图片"), (b"Rar!\x1a\x07", "RAR 压缩包"),
+    (b"GIF8", "GIF 图片"), (b"Rar!\x1a\x07", "RAR 压缩包"),
     (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"), (b"\x1f\x8b", "gzip 压缩包"),
 ]
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -53,6 +53,8 @@ def detect(path: Path, source: str, head: bytes, max_bytes: int) -> str:
         return _zip_kind(path, source, max_bytes)
     if head.startswith(b"{\\rtf"):
         return "rtf"
+    if head.startswith(_IMAGES):
+        return "image"
     for magic, kind in _OTHER:
         if head.startswith(magic):
             raise unsupported_format(source, kind)

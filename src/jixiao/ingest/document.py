@@ -52,6 +52,7 @@ class Document:
     encoding: str | None = None
     pages: int | None = None
     page_starts: list[int] = field(default_factory=list)  # where each page starts in ``text`` (PDF)
+    ocr_lines: list[tuple[int, int, float]] = field(default_factory=list)  # (start, end, confidence) of OCR'd lines
 
     def origin_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of ``text`` to the corresponding span of ``origin``."""

@@ -4,9 +4,8 @@ XML — ``OFD.xml`` names the document's root (``DocBody/DocRoot``), its ``Docum
 "x y w h" in mm and ``TextCode`` pieces at X/Y inside it, and ``DeltaX`` gaps between glyphs). Namespaces vary
 between producers; elements are matched by local name.
 
-Text: per page, the text pieces placed by their position — pieces at one height form a line, left to right,
-a gap wider than a character written as spaces (as a PDF's text layer gives a table's row) — pages joined by a
-newline, with ``page_starts``. Tables drawn without ruling lines are read from where the pieces stand, as for a
+Text: per page, the text pieces placed by their position (:func:`jixiao.ingest.positioned.layout_lines`), pages
+joined by a newline, with ``page_starts``. Tables drawn without ruling lines are read from where the pieces stand, as for a
 PDF (:func:`jixiao.ingest.aligned.page_tables`). Members are read through the ZIP guard (sizes and ratios)."""
 
 from __future__ import annotations
@@ -18,12 +17,10 @@ from pathlib import Path
 from lxml import etree
 
 from jixiao.errors import IngestError
-from jixiao.ingest.aligned import page_tables
-from jixiao.ingest.document import Document, Table
+from jixiao.ingest.document import Document
 from jixiao.ingest.layout import text_index
 from jixiao.ingest.normalize import normalize
-from jixiao.ingest.pdf import locate_table, may_hold_a_table
-from jixiao.ingest.txt import is_chrome, is_title
+from jixiao.ingest.positioned import layout_lines, page_tables_in
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
@@ -32,7 +29,7 @@ def read(path: Path, source: str) -> Document:
     """Read an .ofd file into a Document (pages of positioned text, tables from where their words stand)."""
     with zipfile.ZipFile(path) as zf:
         pages = [_page_words(zf, loc) for loc in _page_locations(zf, source)]
-    page_texts = [_page_text(words) for words in pages]
+    page_texts = [layout_lines(words)[0] for words in pages]
     origin = "\n".join(page_texts)
     text, offsets = normalize(origin)
     page_starts, pos = [], 0
@@ -40,15 +37,7 @@ def read(path: Path, source: str) -> Document:
         page_starts.append(text_index(offsets, pos))
         pos += len(page) + 1
     page_starts.append(len(text))
-    tables: list[Table] = []
-    for n, words in enumerate(pages):
-        lo, hi = page_starts[n], page_starts[n + 1]
-        if not may_hold_a_table(text[lo:hi]):
-            continue
-        cursor = lo
-        for raw in page_tables(words, is_title, is_chrome):
-            table, cursor = locate_table(raw, text, cursor, hi, f"第{n + 1}页")
-            tables.append(table)
+    tables = page_tables_in(text, page_starts, pages)
     return Document(source=source, format="ofd", text=text, origin=origin, offsets=offsets, tables=tables,
                     pages=len(page_texts), page_starts=page_starts[:-1])
 
@@ -113,29 +102,6 @@ def _advance(delta_x: str | None, n: int, size: float) -> float:
             gaps.append(_float(tokens[i]))
             i += 1
     return sum(gaps[:n - 1]) + size
-
-
-def _page_text(words: list[dict]) -> str:
-    """Lines of a page: pieces at one height, left to right; a gap of more than a character becomes spaces."""
-    if not words:
-        return ""
-    heights = sorted(w["bottom"] - w["top"] for w in words)
-    unit = heights[len(heights) // 2]
-    lines: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (w["bottom"], w["x0"])):
-        if lines and abs(w["bottom"] - lines[-1][0]["bottom"]) <= unit / 2:
-            lines[-1].append(w)
-        else:
-            lines.append([w])
-    out = []
-    for line in lines:
-        line.sort(key=lambda w: w["x0"])
-        text = line[0]["text"]
-        for prev, w in zip(line, line[1:], strict=False):
-            gap = w["x0"] - prev["x1"]
-            text += ("  " if gap > unit * 1.5 else " " if gap > unit * 0.3 else "") + w["text"]
-        out.append(text)
-    return "\n".join(out)
 
 
 def _float(value: str | None) -> float:

@@ -1,8 +1,9 @@
 """PDF reader: pypdfium2 for the text layer, pdfplumber for tables.
 
 Text: pdfium's text per page (its reading order), pages joined by a newline. A text-quality
-gate rejects files without a usable text layer (scans, or fonts without a Unicode map that
-come out as U+FFFD / private-use / control characters) as needing OCR.
+gate finds the pages without a usable text layer (scans, or fonts without a Unicode map that
+come out as U+FFFD / private-use / control characters): with the OCR engine installed they are read by OCR
+(:mod:`jixiao.ingest.ocr`; a mixed file page by page), without it a file with no usable text is refused as needing OCR.
 
 Tables: pdfplumber's ``extract_tables`` on each page that may hold one (a table head or rows of figures
 in its text layer); pages of prose are passed over (p001–p005: 3.7 s in all, was 5.4 s, same tables read).
@@ -30,10 +31,12 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from jixiao.errors import IngestError, scanned_pdf
+from jixiao.ingest import ocr
 from jixiao.ingest.aligned import page_tables
-from jixiao.ingest.document import Cell, Document, Table
+from jixiao.ingest.document import Document, Table
 from jixiao.ingest.layout import text_index
 from jixiao.ingest.normalize import normalize
+from jixiao.ingest.positioned import FIGURE_ROW, locate_table, may_hold_a_table
 from jixiao.ingest.txt import is_chrome, is_title
 
 log = logging.getLogger(__name__)
@@ -41,13 +44,22 @@ log = logging.getLogger(__name__)
 _BAD = re.compile(r"\(cid:\d+\)|GLYPH<[^>]*>|[\ufffd\ufffe\ue000-\uf8ff\x00-\x08\x0e-\x1f]")
 MIN_CHARS_PER_PAGE = 5  # fewer readable characters per page on average: no usable text layer
 MAX_BAD_SHARE = 0.3
-NEAR = 200  # characters after the previous cell found within which a cell's text is looked for
 _PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe: one document at a time per process
 
 
 def read(path: Path, source: str, *, tables: bool = True) -> Document:
     """Read a PDF's text layer into a Document (tables from the page layout)."""
     page_texts = _page_texts(path, source)
+    scanned = [i for i, page in enumerate(page_texts) if not has_text_layer([page])]
+    if scanned and ocr.available():  # scanned pages (all, or some of a mixed file) are read by OCR, page by page
+        images = _page_images(path, source, scanned)
+        pages = [ocr.read_page(images[i]) if i in images else text for i, text in enumerate(page_texts)]
+        doc = ocr.document(pages, source, "pdf")
+        if not doc.text.strip():
+            raise IngestError(source, "扫描件（PDF 中没有文字层），OCR 也未识别出文字：页面可能是空白页，或图像过于模糊")
+        if tables and len(scanned) < len(page_texts):
+            doc.tables += _tables(path, doc.text, [*doc.page_starts, len(doc.text)])
+        return doc
     if not has_text_layer(page_texts):
         raise scanned_pdf(source)
     origin = "\n".join(page_texts)
@@ -63,6 +75,16 @@ def read(path: Path, source: str, *, tables: bool = True) -> Document:
     if tables:
         doc.tables = _tables(path, text, page_starts)
     return doc
+
+
+def _page_images(path: Path, source: str, pages: list[int]) -> dict:
+    """Pages ``pages`` (from 0) rendered at the OCR resolution, as PIL images."""
+    with _PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            return {i: pdf[i].render(scale=ocr.DPI / 72).to_pil() for i in pages}
+        finally:
+            pdf.close()
 
 
 def _page_texts(path: Path, source: str) -> list[str]:
@@ -110,7 +132,7 @@ def _tables(path: Path, text: str, page_starts: list[int]) -> list[Table]:
             previous = False  # the page before held a table (this one may hold its last rows)
             for n, page in enumerate(plumber.pages):
                 lo, hi = page_starts[n], page_starts[n + 1]
-                if not may_hold_a_table(text[lo:hi]) and not (previous and _FIGURE_ROW.search(text, lo, hi)):
+                if not may_hold_a_table(text[lo:hi]) and not (previous and FIGURE_ROW.search(text, lo, hi)):
                     previous = False
                     continue  # prose only: pdfplumber's table finding is the slow part, not run here
                 cursor = lo
@@ -126,62 +148,6 @@ def _tables(path: Path, text: str, page_starts: list[int]) -> list[Table]:
         log.warning("%s: pdfplumber table extraction failed: %s", path, e)
         return []
     return out
-
-
-_FIGURE_ROW = re.compile(r"^[^，。；\n]*?\d[\d,.]*%?[ \t]+[^，。；\n]*?\d", re.M)
-_TABLE_HEAD = re.compile(r"^[ \t]*(?:金额)?单位[：:][ \t]*(?:万元|元|千元)[ \t]*$|表[ \t]*$", re.M)
-
-
-def may_hold_a_table(page: str) -> bool:
-    """A page with a table's head (单位：万元 on a line of its own, a line ending in 表), or at least
-    three lines of figures set apart by spaces with no sentence punctuation (a table's rows as the
-    text layer gives them); a page of prose has neither. (A page after a table's page is also read when it
-    has a line of figures: the table's last rows.)"""
-    return bool(_TABLE_HEAD.search(page)) or len(_FIGURE_ROW.findall(page)) >= 3
-
-
-def locate_table(raw: list[list[str | None]], text: str, cursor: int, hi: int, sheet: str):
-    """A table read apart from the text (rows of cell texts) as a :class:`Table` whose cells point into ``text``,
-    each found after the one before; (table, where the search goes on)."""
-    rows = []
-    found = []
-    for raw_row in raw:
-        row = []
-        for value in raw_row:
-            cell_text = join_lines(value or "")
-            # searched near the previous cell: a header cell the text layer broke ("本年支出合\n计") must not
-            # send the search on to the next table's header, and every later cell with it
-            start, end = _find(text, cell_text, cursor, min(hi, cursor + NEAR)) if cell_text else (-1, -1)
-            if start >= 0:
-                cursor = end
-                found.append((start, end))
-            row.append(Cell(cell_text, start, end))
-        rows.append(row)
-    start = min((s for s, _ in found), default=-1)
-    end = max((e for _, e in found), default=-1)
-    return Table(rows, start, end, sheet), cursor
-
-
-def join_lines(value: str) -> str:
-    """Join the lines of a wrapped cell: no space between CJK characters, else one space."""
-    value, _ = normalize(value)
-    lines = [ln.strip() for ln in value.split("\n") if ln.strip()]
-    if not lines:
-        return ""
-    out = lines[0]
-    for ln in lines[1:]:
-        out += ln if (not out[-1].isascii() or not ln[0].isascii()) else " " + ln
-    return out
-
-
-def _find(text: str, needle: str, lo: int, hi: int) -> tuple[int, int]:
-    """First occurrence of ``needle`` in ``text[lo:hi]``, whitespace/line breaks ignored."""
-    chars = [re.escape(c) for c in needle if not c.isspace()]
-    if not chars:
-        return -1, -1
-    m = re.compile(r"\s*".join(chars)).search(text, lo, hi)
-    return (m.start(), m.end()) if m else (-1, -1)
-
 
 
 def render_page(data: bytes, page: int, scale: float = 1.5) -> bytes | None:

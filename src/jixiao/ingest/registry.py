@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml.etree import XMLSyntaxError
 
 from jixiao.errors import IngestError
-from jixiao.ingest import docx, ofd, pdf, txt, xlsx
+from jixiao.ingest import docx, ocr, ofd, pdf, txt, xlsx
 from jixiao.ingest.convert import converted
 from jixiao.ingest.detect import HEAD_BYTES, detect
 from jixiao.ingest.document import Document
@@ -44,6 +44,7 @@ READERS: dict[str, Reader] = {
     "pdf": pdf.read,
     "xlsx": xlsx.read,
     "ofd": ofd.read,
+    "image": ocr.read_image,
     "doc": _via("doc", ".doc", "docx", "旧版 Word（.doc）文件", docx.read),
     "wps": _via("wps", ".doc", "docx", "WPS 文字（.wps）文件", docx.read),
     "rtf": _via("rtf", ".rtf", "docx", "RTF 文件", docx.read),
@@ -53,7 +54,7 @@ READERS: dict[str, Reader] = {
     "ods": _via("ods", ".ods", "xlsx", "OpenDocument 表格（.ods）文件", xlsx.read),
 }
 DEFAULT_MAX_MB = 50.0
-_LABELS = {"txt": "文本", "docx": "Word", "pdf": "PDF", "xlsx": "Excel", "ofd": "OFD", "doc": "Word", "wps": "WPS",
+_LABELS = {"txt": "文本", "docx": "Word", "pdf": "PDF", "xlsx": "Excel", "ofd": "OFD", "image": "图片", "doc": "Word", "wps": "WPS",
            "rtf": "RTF", "odt": "OpenDocument", "xls": "Excel", "et": "WPS 表格", "ods": "OpenDocument 表格"}
 _CORRUPT = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, XMLSyntaxError)
 

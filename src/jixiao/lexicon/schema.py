@@ -457,6 +457,12 @@ class CrossDocumentConfig(_Model):
     facts: list[Identifier] = Field(default_factory=list)  # held against each other in the two documents
 
 
+class OcrUncertainConfig(_Model):
+    """ocr-uncertain: a line read by OCR with a confidence below ``threshold`` (0–1) is not trusted."""
+
+    threshold: float = Field(default=0.9, ge=0, le=1)
+
+
 class ReviewFile(_Model):
     """Thresholds and options of the review rules (``jixiao check --config`` overrides them)."""
 
@@ -473,6 +479,7 @@ class ReviewFile(_Model):
     year_mismatch: YearMismatchConfig = Field(default_factory=YearMismatchConfig)
     unit_name_mismatch: UnitNameMismatchConfig = Field(default_factory=UnitNameMismatchConfig)
     cross_document: CrossDocumentConfig = Field(default_factory=CrossDocumentConfig)
+    ocr_uncertain: OcrUncertainConfig = Field(default_factory=OcrUncertainConfig)
     # the rules to run and to skip (ids, codes or aliases); the command line's --select/--ignore win
     select: list[str] | None = None
     ignore: list[str] | None = None
@@ -727,6 +734,20 @@ class RenderFile(_Model):
     report: DraftText
 
 
+# ── ocr.yaml ─────────────────────────────────────────────────────────────────────────────
+
+
+class OcrFile(Checked):
+    """What OCR gets wrong in these reports: wrong form → right form, of the same length."""
+
+    confusions: dict[str, str] = Field(default_factory=dict)
+
+    def cross_check(self) -> Iterator[tuple[tuple, str]]:
+        for wrong, right in self.confusions.items():
+            if len(wrong) != len(right) or not wrong:
+                yield (("confusions", wrong), f"“{wrong}”与“{right}”长度不同：替换须等长（offsets stay）")
+
+
 # ── which model reads which file ─────────────────────────────────────────────────────────
 
 FILES: dict[str, type[BaseModel]] = {
@@ -745,6 +766,7 @@ FILES: dict[str, type[BaseModel]] = {
     "accounts.yaml": AccountsFile,
     "frameworks/_inputs.yaml": InputsFile,
     "render.yaml": RenderFile,
+    "ocr.yaml": OcrFile,
 }
 FOLDERS: dict[str, type[BaseModel] | None] = {
     "kpi": KpiPack,

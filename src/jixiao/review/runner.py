@@ -14,6 +14,7 @@ from jixiao.model import Finding
 from jixiao.review import rules  # noqa: F401 - registers the built-in rules
 from jixiao.review.input import ReviewInput
 from jixiao.review.registry import INTERNAL_ERROR, INTERNAL_ERROR_CODE, Rule, selection
+from jixiao.review.rules import ocr_uncertain
 
 log = logging.getLogger(__name__)
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -30,6 +31,7 @@ def run_rules(ri: ReviewInput, *, select: Iterable[str] | None = None, ignore: I
             log.exception("审核规则 %s 运行出错", r.id)
             found = [internal_error(r, err)]
         findings.extend(found)
+    findings = ocr_uncertain.trusted(findings, ri.report, ri.config)  # no finding rests on an uncertain figure
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.evidence[0].start if f.evidence else 0))
     return findings
 

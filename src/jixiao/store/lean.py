@@ -1,9 +1,9 @@
-"""Loaded first in the fork server of the analysis children (:mod:`jixiao.store.sandbox`): the children never use
-numpy, but libraries of the pipeline import it when it is installed (openpyxl, at import); numpy's math libraries
-reserve hundreds of MB of address space, which the children's ``RLIMIT_AS`` would count against every analysis.
-Marking numpy absent (``sys.modules["numpy"] = None``: an import of it raises ImportError, which those libraries
-handle) keeps the children as small as without it. Only the fork server and its children are affected; the
-workspace's own process (which draws the charts of the 汇总分析报告 with matplotlib) is not."""
+"""Loaded first in the fork server of the analysis children (:mod:`jixiao.store.sandbox`): libraries of the
+pipeline import numpy when it is installed (openpyxl, at import), and numpy's math libraries reserve hundreds of MB
+of address space, which the children's ``RLIMIT_AS`` would count against every analysis. numpy is marked absent
+(``sys.modules["numpy"] = None``: importing it raises ImportError, which those libraries handle) while the pipeline
+is loaded, and allowed again after (:mod:`jixiao.store.lean_done`) for the one step that needs it, OCR. So a child
+starts at the size it had without numpy. The workspace's own process (which draws charts) is not affected."""
 
 from __future__ import annotations
 

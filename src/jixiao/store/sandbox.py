@@ -83,7 +83,7 @@ def _mp_context():
     with _context_lock:
         if _context is None:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["jixiao.store.lean", "jixiao.store.sandbox"])
+            ctx.set_forkserver_preload(["jixiao.store.lean", "jixiao.store.sandbox", "jixiao.store.lean_done"])
             _context = ctx
         return _context
 

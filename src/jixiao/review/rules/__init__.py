@@ -11,6 +11,7 @@ from jixiao.review.rules import (  # noqa: F401
     missing_deviation_reason,
     missing_section,
     missing_table,
+    ocr_uncertain,
     placeholder_text,
     rate_mismatch,
     rate_on_zero_base,

@@ -1,0 +1,128 @@
+"""OCR of page images — scanned PDF pages, scanned or photographed reports as .png/.jpg/.tif — with RapidOCR on
+ONNX Runtime (package ``rapidocr_onnxruntime``, the ``ocr`` extra): its detection and recognition models come inside
+the package, nothing is downloaded. Each page: the recognizer's boxes (text, corners, confidence) become pieces placed
+on the page, laid out as lines (:func:`jixiao.ingest.positioned.layout_lines`); tables without ruling lines are read
+from where the pieces stand, as for a PDF. Every OCR'd line keeps its confidence (``Document.ocr_lines``): the review
+flags a figure read with low confidence (``ocr-uncertain``) and raises no other finding on it.
+
+Without the package a scanned page cannot be read: the file is refused with a Chinese reason saying how to add it."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from jixiao.errors import IngestError
+from jixiao.ingest.document import Document
+from jixiao.ingest.layout import text_index
+from jixiao.ingest.normalize import normalize
+from jixiao.ingest.positioned import layout_lines, page_tables_in
+from jixiao.lexicon import data_cache, load_yaml
+
+DPI = 200  # scanned PDF pages are rendered at this resolution for OCR
+MAX_SIDE = 4000  # a larger image is scaled down first (pixels of its longer side)
+INSTALL_HINT = "pip install 'jixiao[ocr]'（rapidocr_onnxruntime，模型随包提供，无需联网）"
+_LOCK = threading.Lock()  # one recognizer per process, used by one thread at a time
+
+
+def available() -> bool:
+    """Whether the OCR engine is installed."""
+    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    from rapidocr_onnxruntime import RapidOCR  # optional: the ocr extra
+
+    return RapidOCR()
+
+
+@dataclass
+class OcrPage:
+    """One page read by OCR: its text, and each line of it with its lowest box confidence."""
+
+    text: str
+    words: list[dict]
+    lines: list[tuple[int, int, float]] = field(default_factory=list)
+
+
+def read_page(image: Image.Image) -> OcrPage:
+    """OCR one page image."""
+    image = ImageOps.exif_transpose(image).convert("RGB")
+    scale = min(1.0, MAX_SIDE / max(image.size))
+    if scale < 1.0:
+        image = image.resize((int(image.width * scale), int(image.height * scale)))
+    import numpy  # optional: the ocr extra brings it; the engine takes an array
+
+    with _LOCK:
+        result, _ = _engine()(numpy.asarray(image))
+    words = []
+    fix = _confusions()
+    for box, text, confidence in result or []:
+        text = fix(str(text).strip())
+        if not text:
+            continue
+        xs, ys = [p[0] for p in box], [p[1] for p in box]
+        words.append({"text": text, "x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys),
+                      "confidence": float(confidence)})
+    text, spans = layout_lines(words)
+    lines: dict[int, list] = {}
+    for start, end, w in spans:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        key = line_start
+        lo, hi, conf = lines.get(key, (line_start, line_end if line_end >= 0 else len(text), 1.0))
+        lines[key] = (lo, hi, min(conf, w["confidence"]))
+    return OcrPage(text=text, words=words, lines=sorted(lines.values()))
+
+
+@data_cache
+def _confusions():
+    """The replacement of the confusions of ``data/ocr.yaml`` (same lengths: offsets stay)."""
+    pairs = load_yaml("ocr.yaml").get("confusions") or {}
+    if not pairs:
+        return lambda text: text
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(pairs, key=len, reverse=True)))
+    return lambda text: pattern.sub(lambda m: pairs[m.group()], text)
+
+
+def require(source: str, what: str) -> None:
+    """Refuse ``what`` (a scanned PDF, an image) when the OCR engine is not installed."""
+    if not available():
+        raise IngestError(source, f"{what}需要 OCR 识别，本机未安装 OCR 组件（{INSTALL_HINT}）")
+
+
+def document(pages: list[OcrPage | str], source: str, fmt: str) -> Document:
+    """A Document of pages, each OCR'd (:class:`OcrPage`) or read from a text layer (a str): text, page starts,
+    the OCR'd lines with their confidence, and the tables of OCR'd pages."""
+    texts = [p.text if isinstance(p, OcrPage) else p for p in pages]
+    origin = "\n".join(texts)
+    text, offsets = normalize(origin)
+    starts, pos, ocr_lines = [], 0, []
+    for page, page_text in zip(pages, texts, strict=True):
+        starts.append(text_index(offsets, pos))
+        if isinstance(page, OcrPage):
+            for lo, hi, conf in page.lines:
+                ocr_lines.append((text_index(offsets, pos + lo), text_index(offsets, pos + hi), round(conf, 4)))
+        pos += len(page_text) + 1
+    starts.append(len(text))
+    tables = page_tables_in(text, starts, [p.words if isinstance(p, OcrPage) else None for p in pages])
+    return Document(source=source, format=fmt, text=text, origin=origin, offsets=offsets, tables=tables,
+                    pages=len(pages), page_starts=starts[:-1], ocr_lines=ocr_lines)
+
+
+def read_image(path: Path, source: str) -> Document:
+    """An image file (.png/.jpg/.tif, every frame of a multi-page TIFF a page) read by OCR."""
+    require(source, "图片")
+    with Image.open(path) as img:
+        frames = []
+        for i in range(getattr(img, "n_frames", 1)):
+            img.seek(i)
+            frames.append(img.copy())
+    return document([read_page(f) for f in frames], source, "image")

@@ -1,0 +1,100 @@
+"""OCR (issue 14): scanned PDFs, mixed PDFs and images read into the same pipeline with RapidOCR (models inside the
+package), every OCR'd line with its confidence; a figure read with low confidence is flagged (ocr-uncertain) and no
+other finding rests on it; without the engine, a clear Chinese reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from jixiao import pipeline
+from jixiao.errors import IngestError
+from jixiao.ingest import load, ocr
+from jixiao.review import load_config
+from ocr_support import font_path, page_images, scanned_pdf
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT_TXT = ROOT / "samples" / "示例市示范区司法局_2024年度部门整体支出绩效自评报告.txt"
+ACCOUNTS_PDF = ROOT / "samples" / "示例市示范区司法局_2024年度部门决算.pdf"
+
+pytestmark = [pytest.mark.skipif(not ocr.available(), reason="OCR engine not installed (pip install 'jixiao[ocr]')"),
+              pytest.mark.skipif(font_path() is None, reason="no CJK font to draw the scans (fonts-noto-cjk)")]
+
+
+def _part(lines: int) -> str:
+    """The opening of the sample report: its cover, the 基本情况 and the 收支 (figures, a list of items)."""
+    text = REPORT_TXT.read_text(encoding="utf-8")
+    return "\n".join(text.split("\n")[:lines])
+
+
+@pytest.fixture(scope="module")
+def scan(tmp_path_factory) -> tuple[str, pipeline.Analysis]:
+    text = _part(60)
+    pdf = scanned_pdf(text, tmp_path_factory.mktemp("scan") / "scan.pdf", 200)
+    return text, pipeline.analyse(pdf, pipeline.Options(score=False))
+
+
+def test_scanned_pdf_gives_the_facts_of_its_text(scan):
+    text, analysis = scan
+    expected = {k: str(f.value) for k, f in pipeline.analyse_text(text, pipeline.Options(review=False)).report.facts.items()}
+    got = {k: str(f.value) for k, f in analysis.report.facts.items()}
+    kept = sum(got.get(k) == v for k, v in expected.items())
+    assert len(expected) >= 15 and kept >= 0.9 * len(expected), {k: (v, got.get(k)) for k, v in expected.items()}
+    doc = analysis.document
+    assert doc.format == "pdf" and doc.pages == len(doc.page_starts) >= 2
+    lines = analysis.report.ocr_lines
+    assert lines and all(0 <= o.confidence <= 1 and o.start < o.end <= len(doc.text) for o in lines)
+
+
+def test_no_finding_rests_on_a_figure_below_the_threshold(scan, tmp_path):
+    text, first = scan
+    config = load_config()
+    config["ocr_uncertain"]["threshold"] = 0.995  # most lines below: their figures are flagged, nothing else
+    analysis = pipeline.analyse_document(first.document, pipeline.Options(config=config))
+    low = [(o.start, o.end) for o in analysis.report.ocr_lines if o.confidence < 0.995]
+    assert low
+    flagged = [f for f in analysis.findings if f.rule == "ocr-uncertain"]
+    assert flagged and all(f.severity == "warning" for f in flagged)
+    for f in analysis.findings:
+        if f.rule != "ocr-uncertain":
+            assert not any(ev.start < b and a < ev.end for ev in f.evidence for a, b in low), f.message
+
+
+def test_mixed_pdf_is_read_page_by_page(tmp_path):
+    scan = scanned_pdf(_part(12), tmp_path / "scan.pdf", 200)
+    mixed = pdfium.PdfDocument(str(ACCOUNTS_PDF))
+    mixed.import_pages(pdfium.PdfDocument(str(scan)))
+    mixed.save(str(tmp_path / "mixed.pdf"))
+    mixed.close()
+    text_only = load(ACCOUNTS_PDF)
+    doc = load(tmp_path / "mixed.pdf")
+    assert doc.pages == text_only.pages + 1
+    last = doc.page_starts[-1]
+    assert doc.text[:last].rstrip() == text_only.text.rstrip()  # the text layer as it was
+    assert doc.ocr_lines and all(start >= last for start, _end, _c in doc.ocr_lines)  # only the scanned page OCR'd
+    assert "示例市示范区司法局" in doc.text[last:]
+
+
+def test_image_files_are_read(tmp_path):
+    pages = page_images(_part(10), 200)
+    png, tif = tmp_path / "第1页.png", tmp_path / "扫描.tif"
+    pages[0].save(png)
+    pages[0].save(tif, save_all=True, append_images=[pages[0]])
+    for path, n in ((png, 1), (tif, 2)):
+        doc = load(path)
+        assert doc.format == "image" and doc.pages == n and doc.ocr_lines
+    report = pipeline.analyse(png, pipeline.Options(review=False)).report
+    assert report.fact_value("unit_name") == "示例市示范区司法局" and report.fact_value("fiscal_year") == 2024
+
+
+def test_without_the_engine_the_reason_says_how_to_add_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    pdf = scanned_pdf(_part(5), tmp_path / "scan.pdf", 100)
+    png = tmp_path / "p.png"
+    page_images(_part(5), 100)[0].save(png)
+    for path in (pdf, png):
+        with pytest.raises(IngestError) as err:
+            load(path)
+        assert "OCR" in err.value.reason and "jixiao[ocr]" in err.value.reason
