@@ -8,24 +8,14 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from ofd_support import wrapped
+
 FONTS = ["/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
          "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"]
 
 
 def font_path() -> str | None:
     return next((f for f in FONTS if Path(f).is_file()), None)
-
-
-def _wrapped(line: str, width: float) -> list[str]:
-    out, current, used = [], "", 0.0
-    for c in line:
-        w = 0.5 if ord(c) < 0x2E80 else 1.0
-        if used + w > width:
-            out.append(current)
-            current, used = "", 0.0
-        current += c
-        used += w
-    return [*out, current]
 
 
 def page_images(text: str, dpi: int = 200, *, lines_per_page: int = 36, rotation: float = 0.4,
@@ -35,7 +25,7 @@ def page_images(text: str, dpi: int = 200, *, lines_per_page: int = 36, rotation
     font = ImageFont.truetype(font_path(), int(3.7 * px))
     lines: list[str] = []
     for ln in text.split("\n"):
-        lines.extend([ln] if "\t" in ln else _wrapped(ln, 38))
+        lines.extend([ln] if "\t" in ln else wrapped(ln, 38))
     rng = random.Random(seed)
     pages = []
     for i in range(0, max(len(lines), 1), lines_per_page):

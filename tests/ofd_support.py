@@ -22,7 +22,7 @@ def _text_object(oid: int, x: float, y: float, text: str) -> str:
             + f">{escape(text)}</ofd:TextCode></ofd:TextObject>")
 
 
-def _wrapped(line: str, width: int) -> list[str]:
+def wrapped(line: str, width: float) -> list[str]:
     """``line`` cut into lines of ``width`` character widths (a Chinese character one, a digit or letter half)."""
     out, current, used = [], "", 0.0
     for c in line:
@@ -40,7 +40,7 @@ def make_ofd(path: Path, text: str, lines_per_page: int = 40, column_mm: float =
     the next line, as on a page."""
     lines = []
     for ln in text.split("\n"):
-        lines.extend([ln] if "\t" in ln else _wrapped(ln, wrap))
+        lines.extend([ln] if "\t" in ln else wrapped(ln, wrap))
     pages = [lines[i:i + lines_per_page] for i in range(0, len(lines), lines_per_page)] or [[]]
     oid = 10
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
