@@ -46,6 +46,9 @@ def test_scanned_pdf_gives_the_facts_of_its_text(scan):
     assert doc.format == "pdf" and doc.pages == len(doc.page_starts) >= 2
     lines = analysis.report.ocr_lines
     assert lines and all(0 <= o.confidence <= 1 and o.start < o.end <= len(doc.text) for o in lines)
+    for o in lines:  # where each line is on its page, for a reader to see the region of the image
+        assert o.page is not None and 1 <= o.page <= doc.pages and o.box and len(o.box) == 4
+        assert 0 <= o.box[0] < o.box[2] <= 1 and 0 <= o.box[1] < o.box[3] <= 1
 
 
 def test_no_finding_rests_on_a_figure_below_the_threshold(scan, tmp_path):
@@ -57,6 +60,8 @@ def test_no_finding_rests_on_a_figure_below_the_threshold(scan, tmp_path):
     assert low
     flagged = [f for f in analysis.findings if f.rule == "ocr-uncertain"]
     assert flagged and all(f.severity == "warning" for f in flagged)
+    where = flagged[0].locations[0]  # the page and the region of its image, for the reader to look at
+    assert where["page"] >= 1 and len(where["box"]) == 4 and where["ocr_confidence"] < 0.995
     for f in analysis.findings:
         if f.rule != "ocr-uncertain":
             assert not any(ev.start < b and a < ev.end for ev in f.evidence for a, b in low), f.message
@@ -73,7 +78,7 @@ def test_mixed_pdf_is_read_page_by_page(tmp_path):
     assert doc.pages == text_only.pages + 1
     last = doc.page_starts[-1]
     assert doc.text[:last].rstrip() == text_only.text.rstrip()  # the text layer as it was
-    assert doc.ocr_lines and all(start >= last for start, _end, _c in doc.ocr_lines)  # only the scanned page OCR'd
+    assert doc.ocr_lines and all(o.start >= last and o.page == doc.pages for o in doc.ocr_lines)  # only the scan
     assert "示例市示范区司法局" in doc.text[last:]
 
 

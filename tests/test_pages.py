@@ -510,3 +510,32 @@ def test_detail_page_offers_the_documents_and_they_download(site):
     assert table.status_code == 200 and table.content.startswith(b"PK") and "spreadsheetml" in table.headers["content-type"]
     page = c.get(f"/reports/{site['a']}/documents/html")
     assert page.status_code == 200 and page.text.startswith("<!DOCTYPE html>") and "<mark" in page.text
+
+
+def test_a_scanned_reports_findings_outline_the_line_on_the_page(site, tmp_path):
+    """A report uploaded as a scan (an image read by OCR): its finding links to the page with the OCR'd line's box,
+    and the page image comes back with the box drawn; a malformed box is ignored."""
+    from jixiao.ingest import ocr  # noqa: PLC0415 - optional: the OCR engine is the ocr extra
+    from ocr_support import font_path, page_images  # noqa: PLC0415 - optional: as above
+
+    if not ocr.available() or font_path() is None:
+        pytest.skip("OCR engine or CJK font not installed")
+    text = ("示例县档案馆2024年度部门整体支出绩效自评报告\n二、部门整体支出情况\n"
+            "2024年度本年支出合计390.20万元，其中：基本支出280.20万元，项目支出100.00万元。\n")
+    png = tmp_path / "扫描件.png"
+    page_images(text, 200)[0].save(png)
+    with site["app"].state.session_factory() as db:
+        admin = db.scalar(select(User).where(User.username == "admin"))
+        (res,) = service.upload_files(db, admin, [(png.name, png.read_bytes())])
+        report = db.get(Report, res.report_id)
+        assert report.analysis == "done", report.analysis_error
+        located = [f for f in report.findings if any(loc.get("box") for loc in f.get("locations") or [])]
+        assert located, [f["rule"] for f in report.findings]
+        rid = report.id
+    c, _ = login(site, "admin")
+    html = c.get(f"/reports/{rid}").text
+    link = re.search(rf"/reports/{rid}/pages/1\?box=([0-9.,]+)", html)
+    assert link
+    outlined = c.get(link.group(0))
+    plain = c.get(f"/reports/{rid}/pages/1?box=nonsense")
+    assert outlined.status_code == plain.status_code == 200 and outlined.content != plain.content

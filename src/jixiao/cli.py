@@ -252,6 +252,8 @@ def _where(f, i: int, ev) -> str:
     parts = [f"第{loc['page']}页"] if loc.get("page") else []
     if loc.get("table"):
         parts.append(f"《{loc['table']}》“{loc.get('row', '')}”行“{loc.get('column', '')}”列")
+    if loc.get("ocr_confidence") is not None:
+        parts.append(f"OCR 识别，置信度{loc['ocr_confidence']:.2f}")
     return escape(" ".join(parts)) if parts else f"{ev.start}–{ev.end}"
 
 

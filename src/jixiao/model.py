@@ -230,11 +230,15 @@ class Project(BaseModel):
 
 
 class OcrLine(BaseModel):
-    """A line of text read by OCR: its span in the text and the recognizer's confidence (0–1)."""
+    """A line of text read by OCR: its span in the text, the recognizer's lowest confidence on it (0–1), and where
+    it is on its page: ``page`` (from 1) and ``box`` (x0, y0, x1, y1 as fractions of the page's width and height),
+    so that a reader can be shown the region of the image."""
 
     start: int
     end: int
     confidence: float
+    page: int | None = None
+    box: list[float] | None = None
 
 
 class Report(BaseModel):

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from jixiao.model import OcrLine
 from jixiao.pipeline import Analysis, Document, analyse, analyse_document, analyse_text
 from jixiao.review import RULES, Rule, load_config
 from jixiao.review.documents import cross_document_findings
@@ -88,7 +89,7 @@ def _ocr_document(text: str, confidence: dict[str, float]) -> Document:
     for line in text.split("\n"):
         conf = next((c for part, c in confidence.items() if part in line), 0.99)
         if line:
-            lines.append((pos, pos + len(line), conf))
+            lines.append(OcrLine(start=pos, end=pos + len(line), confidence=conf))
         pos += len(line) + 1
     return Document(source="case.pdf", format="pdf", text=text, origin=text, offsets=list(range(len(text) + 1)),
                     ocr_lines=lines)

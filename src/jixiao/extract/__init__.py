@@ -15,7 +15,7 @@ from jixiao.extract.metrics import extract_metrics
 from jixiao.extract.projects import assemble, execution_metric
 from jixiao.extract.tables import indicator_scores, table_facts, table_parts
 from jixiao.ingest.document import Document, Table
-from jixiao.model import OcrLine, Report
+from jixiao.model import Report
 
 __all__ = ["extract", "extract_text"]
 
@@ -66,5 +66,5 @@ def extract(document: Document) -> Report:
     """Extract the grounded report model from a loaded document."""
     report = extract_text(document.text, document.source, document.format, document.tables)
     report.page_starts = list(document.page_starts)
-    report.ocr_lines = [OcrLine(start=a, end=b, confidence=c) for a, b, c in document.ocr_lines]
+    report.ocr_lines = list(document.ocr_lines)
     return report

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jixiao.model import OcrLine
+
 
 @dataclass
 class Cell:
@@ -52,7 +54,7 @@ class Document:
     encoding: str | None = None
     pages: int | None = None
     page_starts: list[int] = field(default_factory=list)  # where each page starts in ``text`` (PDF)
-    ocr_lines: list[tuple[int, int, float]] = field(default_factory=list)  # (start, end, confidence) of OCR'd lines
+    ocr_lines: list[OcrLine] = field(default_factory=list)  # the lines read by OCR, with confidence, page and box
 
     def origin_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of ``text`` to the corresponding span of ``origin``."""

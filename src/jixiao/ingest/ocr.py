@@ -24,6 +24,7 @@ from jixiao.ingest.layout import text_index
 from jixiao.ingest.normalize import normalize
 from jixiao.ingest.positioned import layout_lines, page_tables_in
 from jixiao.lexicon import data_cache, load_yaml
+from jixiao.model import OcrLine
 
 DPI = 200  # scanned PDF pages are rendered at this resolution for OCR
 MAX_SIDE = 4000  # a larger image is scaled down first (pixels of its longer side)
@@ -49,7 +50,7 @@ class OcrPage:
 
     text: str
     words: list[dict]
-    lines: list[tuple[int, int, float]] = field(default_factory=list)
+    lines: list[OcrLine] = field(default_factory=list)
 
 
 def read_page(image: Image.Image) -> OcrPage:
@@ -72,14 +73,21 @@ def read_page(image: Image.Image) -> OcrPage:
         words.append({"text": text, "x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys),
                       "confidence": float(confidence)})
     text, spans = layout_lines(words)
-    lines: dict[int, list] = {}
+    lines: dict[int, OcrLine] = {}
+    width, height = image.size
     for start, end, w in spans:
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
-        key = line_start
-        lo, hi, conf = lines.get(key, (line_start, line_end if line_end >= 0 else len(text), 1.0))
-        lines[key] = (lo, hi, min(conf, w["confidence"]))
-    return OcrPage(text=text, words=words, lines=sorted(lines.values()))
+        box = [w["x0"] / width, w["top"] / height, w["x1"] / width, w["bottom"] / height]
+        line = lines.get(line_start)
+        if line is None:
+            lines[line_start] = OcrLine(start=line_start, end=line_end if line_end >= 0 else len(text),
+                                        confidence=w["confidence"], box=box)
+        else:
+            line.confidence = min(line.confidence, w["confidence"])
+            line.box = [min(line.box[0], box[0]), min(line.box[1], box[1]), max(line.box[2], box[2]),
+                        max(line.box[3], box[3])]
+    return OcrPage(text=text, words=words, lines=[lines[k] for k in sorted(lines)])
 
 
 @data_cache
@@ -105,11 +113,13 @@ def document(pages: list[OcrPage | str], source: str, fmt: str) -> Document:
     origin = "\n".join(texts)
     text, offsets = normalize(origin)
     starts, pos, ocr_lines = [], 0, []
-    for page, page_text in zip(pages, texts, strict=True):
+    for n, (page, page_text) in enumerate(zip(pages, texts, strict=True)):
         starts.append(text_index(offsets, pos))
         if isinstance(page, OcrPage):
-            for lo, hi, conf in page.lines:
-                ocr_lines.append((text_index(offsets, pos + lo), text_index(offsets, pos + hi), round(conf, 4)))
+            for line in page.lines:
+                ocr_lines.append(OcrLine(start=text_index(offsets, pos + line.start), end=text_index(offsets, pos + line.end),
+                                         confidence=round(line.confidence, 4), page=n + 1,
+                                         box=[round(v, 4) for v in line.box or []] or None))
         pos += len(page_text) + 1
     starts.append(len(text))
     tables = page_tables_in(text, starts, [p.words if isinstance(p, OcrPage) else None for p in pages])

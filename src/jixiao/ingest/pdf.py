@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
+from PIL import Image, ImageDraw
 
 from jixiao.errors import IngestError, scanned_pdf
 from jixiao.ingest import ocr
@@ -150,9 +151,12 @@ def _tables(path: Path, text: str, page_starts: list[int]) -> list[Table]:
     return out
 
 
-def render_page(data: bytes, page: int, scale: float = 1.5) -> bytes | None:
-    """Page ``page`` (from 1) of a PDF as a PNG image, for a reader to see where a finding is; None when the
-    file is not a PDF that can be opened or has no such page."""
+def render_page(data: bytes, page: int, scale: float = 1.5, box: list[float] | None = None) -> bytes | None:
+    """Page ``page`` (from 1) of a PDF — or of an image file (a frame of a TIFF) — as a PNG image, for a reader to
+    see where a finding is, with ``box`` (x0, y0, x1, y1 as fractions of the page; an OCR'd line) outlined in red;
+    None when the file cannot be opened or has no such page."""
+    if not data.startswith(b"%PDF"):
+        return _image_page(data, page, box)
     with _PDFIUM_LOCK:
         try:
             pdf = pdfium.PdfDocument(data)
@@ -161,9 +165,32 @@ def render_page(data: bytes, page: int, scale: float = 1.5) -> bytes | None:
         try:
             if not 1 <= page <= len(pdf):
                 return None
-            bitmap = pdf[page - 1].render(scale=scale)
-            out = io.BytesIO()
-            bitmap.to_pil().save(out, format="PNG", optimize=True)
-            return out.getvalue()
+            image = pdf[page - 1].render(scale=scale).to_pil()
         finally:
             pdf.close()
+    return _png(image, box)
+
+
+def _image_page(data: bytes, page: int, box: list[float] | None) -> bytes | None:
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if not 1 <= page <= getattr(img, "n_frames", 1):
+                return None
+            img.seek(page - 1)
+            image = img.convert("RGB")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    image.thumbnail((1600, 1600))
+    return _png(image, box)
+
+
+def _png(image: Image.Image, box: list[float] | None) -> bytes:
+    if box and len(box) == 4 and all(0 <= v <= 1 for v in box):
+        image = image.convert("RGB")
+        w, h = image.size
+        x0, y0, x1, y1 = box
+        ImageDraw.Draw(image).rectangle([x0 * w - 3, y0 * h - 3, x1 * w + 3, y1 * h + 3], outline=(220, 0, 0),
+                                        width=max(2, w // 400))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

@@ -130,6 +130,8 @@ def where_text(finding: Finding, i: int = 0) -> str:
         if loc.get("column"):
             cell += f"“{loc['column']}”列"
         parts.append(cell)
+    if loc.get("ocr_confidence") is not None:
+        parts.append(f"扫描件识别，置信度{loc['ocr_confidence']:.2f}")
     return "，".join(parts)
 
 

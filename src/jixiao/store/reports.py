@@ -119,10 +119,12 @@ def original_file(db: Session, actor: User, report_id: int) -> tuple[str, bytes]
     return report.filename, report.original
 
 
-def page_image(db: Session, actor: User, report_id: int, page: int) -> bytes:
-    """Page ``page`` of a PDF report as a PNG (the reader's view of where a finding is)."""
+def page_image(db: Session, actor: User, report_id: int, page: int, box: list[float] | None = None) -> bytes:
+    """Page ``page`` of a PDF report (or of a scanned image) as a PNG, ``box`` (fractions of the page, an OCR'd
+    line) outlined: the reader's view of where a finding is."""
     report = get_report(db, actor, report_id)
-    image = render_page(report.original, page) if report.file_format == "pdf" and report.original else None
+    paged = report.file_format in ("pdf", "image") and report.original
+    image = render_page(report.original, page, box=box) if paged else None
     if image is None:
         raise NotFound("该报告没有这一页")
     return image

@@ -124,7 +124,7 @@ def detail_view(d: dict) -> dict[str, Any]:
             marks.append(Mark(s["start"], s["end"], ref, f"{SEVERITIES[sev]}：{f.get('message', '')}", sev))
         groups[sev].append({"ref": ref, "message": f.get("message", ""), "rule": f.get("rule", ""),
                             "where": where_text(f.get("locations") or []),
-                            "pages": sorted({loc["page"] for loc in f.get("locations") or [] if loc.get("page")}),
+                            "pages": _page_links(f.get("locations") or []),
                             "title": titles.get(f.get("rule"), f.get("rule", "")), "code": codes.get(f.get("rule"), "")})
     finding_groups = [(s, SEVERITIES[s], groups[s]) for s in SEVERITY_ORDER if groups[s]]
     cut = max(0, len(text) - SHOWN_CHARS)
@@ -196,3 +196,14 @@ def transitions(d: dict) -> list[tuple[str, str, str]]:
         out.append((to, label, cls))
     order = {"in_review": 0, "pending": 1, "returned": 2, "approved": 3}
     return sorted(out, key=lambda t: order.get(t[0], 9))
+
+
+def _page_links(locations: list[dict]) -> list[dict]:
+    """The pages a finding's evidence is on, each once, with the query outlining the OCR'd line (``?box=…``)."""
+    out: dict[int, str] = {}
+    for loc in locations:
+        page = loc.get("page")
+        if page and page not in out:
+            box = loc.get("box")
+            out[page] = "?box=" + ",".join(f"{v:.4f}" for v in box) if box and len(box) == 4 else ""
+    return [{"page": p, "query": q} for p, q in sorted(out.items())]

@@ -151,10 +151,20 @@ def report_document(db: SessionDep, user: CurrentUser, report_id: ReportId, kind
 
 
 @router.get("/reports/{report_id}/pages/{page}")
-def report_page_image(db: SessionDep, user: CurrentUser, report_id: ReportId, page: int):
-    """One page of a PDF report as an image (where a finding's evidence is)."""
-    return Response(service.page_image(db, user, report_id, page), media_type="image/png",
+def report_page_image(db: SessionDep, user: CurrentUser, report_id: ReportId, page: int, box: str = ""):
+    """One page of a PDF or scanned report as an image (where a finding's evidence is); ``box`` = "x0,y0,x1,y1"
+    (fractions of the page) outlines the line read by OCR."""
+    return Response(service.page_image(db, user, report_id, page, _box(box)), media_type="image/png",
                     headers={"Cache-Control": "private, max-age=3600"})
+
+
+def _box(text: str) -> list[float] | None:
+    """Four fractions of a page, or None (a malformed value is ignored)."""
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        return None
+    return values if len(values) == 4 and all(0 <= v <= 1 for v in values) else None
 
 
 @router.post("/reports/{report_id}/correct", response_class=HTMLResponse)
