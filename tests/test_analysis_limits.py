@@ -175,3 +175,18 @@ def test_sandbox_result_equals_in_process_result():
         sandbox.close()
     assert inside == analyse_upload(DOCX_SAMPLE.name, DOCX_SAMPLE.read_bytes())
     assert usage is not None and 0 < usage.peak_rss_mb < 2048 and usage.cpu_seconds >= 0
+
+
+def test_a_failed_allocation_under_the_limit_is_told_as_memory(monkeypatch):
+    """A C extension that cannot allocate under the child's address-space limit may fail with a bare SystemError;
+    that is the memory limit too, while the same error without a limit stays an internal error."""
+    import resource  # noqa: PLC0415 - optional: the limit is faked here
+
+    from jixiao.store import analysis  # noqa: PLC0415 - optional: as above
+
+    bare = SystemError("error return without exception set")
+    monkeypatch.setattr(resource, "getrlimit", lambda _what: (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    assert not analysis.out_of_memory(bare)
+    monkeypatch.setattr(resource, "getrlimit", lambda _what: (150 * 2**20, resource.RLIM_INFINITY))
+    assert analysis.out_of_memory(bare) and analysis.out_of_memory(MemoryError())
+    assert not analysis.out_of_memory(SystemError("something else")) and not analysis.out_of_memory(ValueError())

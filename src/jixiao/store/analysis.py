@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import re
+import resource
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,7 +147,7 @@ def analyse_checked(filename: str, data: bytes, limits: AnalysisLimits | None = 
             return refusal
         return pipeline.analyse_document(document, options)
     except InternalError as err:
-        if isinstance(err.cause, MemoryError) or (isinstance(err.cause, OSError) and err.cause.errno == errno.ENOMEM):
+        if out_of_memory(err.cause):
             return MEMORY_REASON
         log.warning("analysis of %s failed", filename, exc_info=err.cause)
         return internal_reason(err.cause)
@@ -160,8 +161,22 @@ def analyse_checked(filename: str, data: bytes, limits: AnalysisLimits | None = 
     except MemoryError:
         return MEMORY_REASON
     except Exception as err:  # noqa: BLE001 - one bad file never stops the others
+        if out_of_memory(err):
+            return MEMORY_REASON
         log.warning("analysis of %s failed", filename, exc_info=err)
         return internal_reason(err)
+
+
+def out_of_memory(err: BaseException | None) -> bool:
+    """Whether ``err`` is the analysis running out of the memory it may use: a MemoryError, ENOMEM, or — under an
+    address-space limit (the sandbox's children) — a C extension whose allocation failed without setting an
+    exception (``SystemError: error return without exception set``)."""
+    if isinstance(err, MemoryError) or (isinstance(err, OSError) and err.errno == errno.ENOMEM):
+        return True
+    if isinstance(err, SystemError) and "without exception set" in str(err):
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        return soft != resource.RLIM_INFINITY
+    return False
 
 
 def internal_reason(err: BaseException) -> str:
