@@ -3,7 +3,8 @@
 #   sh tests/system_setup.sh browser   Debian's chromium (Playwright's own browser builds are never
 #                                      downloaded) and CJK fonts for readable screenshots;
 #   sh tests/system_setup.sh render    LibreOffice headless (Writer, Calc; no GUI) to turn .docx/.xlsx into
-#                                      PDF, poppler-utils (pdftoppm) for page images, and CJK fonts.
+#                                      PDF, poppler-utils (pdftoppm) for page images, and CJK fonts;
+#   sh tests/system_setup.sh ocr       Tesseract with its Simplified Chinese data (the second OCR engine).
 # Needs root; does nothing when everything is present.
 set -e
 need=""
@@ -13,7 +14,10 @@ case "$1" in
   render)
     command -v soffice >/dev/null 2>&1 || need="$need libreoffice-writer-nogui libreoffice-calc-nogui"
     command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils" ;;
-  *) echo "usage: sh tests/system_setup.sh browser|render" >&2; exit 2 ;;
+  ocr)
+    command -v tesseract >/dev/null 2>&1 || need="$need tesseract-ocr"
+    tesseract --list-langs 2>/dev/null | grep -q chi_sim || need="$need tesseract-ocr-chi-sim" ;;
+  *) echo "usage: sh tests/system_setup.sh browser|render|ocr" >&2; exit 2 ;;
 esac
 [ -z "$need" ] && { echo "system_setup $1: everything present"; exit 0; }
 if [ "$(id -u)" != "0" ]; then

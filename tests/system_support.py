@@ -13,7 +13,8 @@ import pytest
 
 SCRIPT = Path(__file__).resolve().parent / "system_setup.sh"
 PACKAGES = {"browser": "chromium fonts-noto-cjk",
-            "render": "libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk"}
+            "render": "libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk",
+            "ocr": "tesseract-ocr tesseract-ocr-chi-sim"}
 
 
 def install_or_skip(kind: str, present: Callable[[], bool]) -> None:

@@ -4,6 +4,8 @@ other finding rests on it; without the engine, a clear Chinese reason."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -103,3 +105,20 @@ def test_without_the_engine_the_reason_says_how_to_add_it(tmp_path, monkeypatch)
         with pytest.raises(IngestError) as err:
             load(path)
         assert "OCR" in err.value.reason and "jixiao[ocr]" in err.value.reason
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed (sh tests/system_setup.sh ocr)")
+def test_tesseract_as_the_second_engine(tmp_path, monkeypatch):
+    langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, check=False).stdout
+    if "chi_sim" not in langs:
+        pytest.skip("tesseract-ocr-chi-sim not installed")
+    monkeypatch.setenv("JIXIAO_OCR_ENGINE", "tesseract")
+    assert ocr.engine_name() == "tesseract"
+    text = _part(60)
+    pdf = scanned_pdf(text, tmp_path / "scan.pdf", 200)
+    expected = {k: str(f.value) for k, f in pipeline.analyse_text(text, pipeline.Options(review=False)).report.facts.items()}
+    analysis = pipeline.analyse(pdf, pipeline.Options(review=False))
+    got = {k: str(f.value) for k, f in analysis.report.facts.items()}
+    kept = sum(got.get(k) == v for k, v in expected.items())
+    assert kept >= 0.85 * len(expected), {k: (v, got.get(k)) for k, v in expected.items()}
+    assert analysis.report.ocr_lines and all(0 <= o.confidence <= 1 for o in analysis.report.ocr_lines)

@@ -1,6 +1,7 @@
 """OCR of page images — scanned PDF pages, scanned or photographed reports as .png/.jpg/.tif — with RapidOCR on
-ONNX Runtime (package ``rapidocr_onnxruntime``, the ``ocr`` extra): its detection and recognition models come inside
-the package, nothing is downloaded. Each page: the recognizer's boxes (text, corners, confidence) become pieces placed
+ONNX Runtime (package ``rapidocr_onnxruntime``, the ``ocr`` extra: its detection and recognition models come inside
+the package, nothing is downloaded) or, as a second engine, Tesseract (Debian's tesseract-ocr with its chi_sim data;
+``JIXIAO_OCR_ENGINE=tesseract`` chooses it). Each page: the recognizer's boxes (text, corners, confidence) become pieces placed
 on the page, laid out as lines (:func:`jixiao.ingest.positioned.layout_lines`); tables without ruling lines are read
 from where the pieces stand, as for a PDF. Every OCR'd line keeps its confidence (``Document.ocr_lines``): the review
 flags a figure read with low confidence (``ocr-uncertain``) and raises no other finding on it.
@@ -10,7 +11,11 @@ Without the package a scanned page cannot be read: the file is refused with a Ch
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,13 +33,32 @@ from jixiao.model import OcrLine
 
 DPI = 200  # scanned PDF pages are rendered at this resolution for OCR
 MAX_SIDE = 4000  # a larger image is scaled down first (pixels of its longer side)
-INSTALL_HINT = "pip install 'jixiao[ocr]'（rapidocr_onnxruntime，模型随包提供，无需联网）"
+INSTALL_HINT = ("pip install 'jixiao[ocr]'（rapidocr_onnxruntime，模型随包提供，无需联网），"
+                "或 apt install tesseract-ocr tesseract-ocr-chi-sim")
+TESSERACT_LANGS = "chi_sim"
+TESSERACT_TIMEOUT = 120
 _LOCK = threading.Lock()  # one recognizer per process, used by one thread at a time
 
 
+ENGINES = ("rapidocr", "tesseract")
+
+
+def engine_name() -> str | None:
+    """The OCR engine in use: ``JIXIAO_OCR_ENGINE`` (rapidocr or tesseract) when it is installed, else RapidOCR when
+    installed, else Tesseract (Debian: tesseract-ocr, tesseract-ocr-chi-sim) when on the PATH; None without either."""
+    chosen = os.environ.get("JIXIAO_OCR_ENGINE", "").strip().lower()
+    order = [chosen] if chosen in ENGINES else list(ENGINES)
+    for name in order:
+        if name == "rapidocr" and importlib.util.find_spec("rapidocr_onnxruntime") is not None:
+            return name
+        if name == "tesseract" and shutil.which("tesseract") is not None:
+            return name
+    return None
+
+
 def available() -> bool:
-    """Whether the OCR engine is installed."""
-    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
+    """Whether an OCR engine is installed."""
+    return engine_name() is not None
 
 
 @lru_cache(maxsize=1)
@@ -59,19 +83,11 @@ def read_page(image: Image.Image) -> OcrPage:
     scale = min(1.0, MAX_SIDE / max(image.size))
     if scale < 1.0:
         image = image.resize((int(image.width * scale), int(image.height * scale)))
-    import numpy  # optional: the ocr extra brings it; the engine takes an array
-
-    with _LOCK:
-        result, _ = _engine()(numpy.asarray(image))
-    words = []
     fix = _confusions()
-    for box, text, confidence in result or []:
-        text = fix(str(text).strip())
-        if not text:
-            continue
-        xs, ys = [p[0] for p in box], [p[1] for p in box]
-        words.append({"text": text, "x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys),
-                      "confidence": float(confidence)})
+    words = []
+    for w in (_tesseract(image) if engine_name() == "tesseract" else _rapidocr(image)):
+        w["text"] = fix(w["text"])
+        words.append(w)
     text, spans = layout_lines(words)
     lines: dict[int, OcrLine] = {}
     width, height = image.size
@@ -98,6 +114,65 @@ def _confusions():
         return lambda text: text
     pattern = re.compile("|".join(re.escape(w) for w in sorted(pairs, key=len, reverse=True)))
     return lambda text: pattern.sub(lambda m: pairs[m.group()], text)
+
+
+def _rapidocr(image: Image.Image) -> list[dict]:
+    import numpy  # optional: the ocr extra brings it; the engine takes an array
+
+    with _LOCK:
+        result, _ = _engine()(numpy.asarray(image))
+    words = []
+    for box, text, confidence in result or []:
+        text = str(text).strip()
+        if text:
+            xs, ys = [p[0] for p in box], [p[1] for p in box]
+            words.append({"text": text, "x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys),
+                          "confidence": float(confidence)})
+    return words
+
+
+def _tesseract(image: Image.Image) -> list[dict]:
+    """Tesseract's words (TSV, level 5) with their boxes and confidence (0–100 → 0–1)."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-ocr-") as tmp:
+        path = Path(tmp) / "page.png"
+        image.save(path)
+        done = subprocess.run(["tesseract", str(path), "-", "-l", TESSERACT_LANGS, "--psm", "6", "tsv"],
+                              capture_output=True, text=True, timeout=TESSERACT_TIMEOUT, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"tesseract: {(done.stderr or '').strip()[:200]}")
+    lines: dict[tuple[str, ...], list[dict]] = {}
+    for row in done.stdout.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        left, top, width, height = (float(v) for v in cells[6:10])
+        lines.setdefault(tuple(cells[1:5]), []).append(
+            {"text": cells[11].strip(), "x0": left, "x1": left + width, "top": top, "bottom": top + height,
+             "confidence": max(0.0, float(cells[10])) / 100})
+    return [piece for words in lines.values() for piece in _runs(words)]
+
+
+def _runs(words: list[dict]) -> list[dict]:
+    """Tesseract's words of one line (single characters, for Chinese) joined into pieces: a gap wider than one and a
+    half characters (a table's column) starts a new piece; the piece's confidence is the mean of its words'."""
+    words.sort(key=lambda w: w["x0"])
+    size = sorted(w["bottom"] - w["top"] for w in words)[len(words) // 2] or 1.0
+    size = max(size, max(w["bottom"] - w["top"] for w in words) * 0.6)
+    pieces: list[dict] = []
+    for w in words:
+        last = pieces[-1] if pieces else None
+        if last is not None and w["x0"] - last["x1"] <= 1.5 * size:
+            ascii_pair = last["text"][-1].isascii() and w["text"][0].isascii() and w["x0"] - last["x1"] > 0.3 * size
+            last["text"] += (" " if ascii_pair else "") + w["text"]
+            last["x1"] = max(last["x1"], w["x1"])
+            last["top"], last["bottom"] = min(last["top"], w["top"]), max(last["bottom"], w["bottom"])
+            last["scores"].append(w["confidence"])
+        else:
+            pieces.append({**w, "scores": [w["confidence"]]})
+    for piece in pieces:  # Tesseract scores each character, lower than RapidOCR scores a line: the piece's mean
+        scores = piece.pop("scores")
+        piece["confidence"] = sum(scores) / len(scores)
+    return pieces
 
 
 def require(source: str, what: str) -> None:
