@@ -31,11 +31,12 @@ from jixiao.cli_common import (
     use_data_option,
 )
 from jixiao.console import console, utf8_streams
+from jixiao.review.registry import SEVERITY_NAMES
 from jixiao.store.limits import AnalysisLimits
 
 _KIND_CN = {"self_evaluation": "部门整体自评", "project_self_evaluation": "项目自评", "evaluation": "绩效评价",
             "final_accounts": "部门决算", "budget": "预算"}
-_SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
+_SEVERITY_CN = SEVERITY_NAMES
 
 
 def _counter_table(title: str, counts, names=None, top: int = 10) -> Table:

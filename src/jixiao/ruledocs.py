@@ -19,9 +19,9 @@ from jixiao.model import OcrLine
 from jixiao.pipeline import Analysis, Document, analyse, analyse_document, analyse_text
 from jixiao.review import RULES, Rule, load_config
 from jixiao.review.documents import cross_document_findings
-from jixiao.review.registry import FIXTURES
+from jixiao.review.registry import FIXTURES, SEVERITY_NAMES
 
-SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_CN = SEVERITY_NAMES
 
 
 def rule_text(r: Rule, config: dict[str, Any]) -> str:

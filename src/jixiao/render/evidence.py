@@ -15,8 +15,9 @@ from jixiao.lexicon import data_text
 from jixiao.model import COMPARATOR_SIGNS, FACT_LABELS
 from jixiao.render.highlight import Mark, highlight
 from jixiao.render.inputs import RenderInput, number, passage, where_text
-from jixiao.render.memo import SEVERITY_NAMES, score_rows
+from jixiao.render.memo import score_rows
 from jixiao.review import RULES
+from jixiao.review.registry import SEVERITY_NAMES
 
 
 def render_html(data: RenderInput, out: Path, *, template: Path | None = None) -> Path:

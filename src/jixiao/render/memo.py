@@ -14,9 +14,9 @@ from jixiao.model import Finding
 from jixiao.render.inputs import RenderInput, number, passage, where_text, year_text
 from jixiao.render.wordml import OfficialDoc
 from jixiao.review import RULES
+from jixiao.review.registry import SEVERITY_NAMES
 from jixiao.score import FormScore, ScoreCard
 
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 CHINESE_ORDINALS = "一二三四五六七八九十"
 
 

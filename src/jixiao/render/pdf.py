@@ -12,11 +12,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from jixiao.errors import JixiaoError
-from jixiao.ingest.convert import INSTALL_HINT, run_soffice, soffice
+from jixiao.ingest.convert import INSTALL_HINT, run_soffice, soffice, timeout_setting
 from jixiao.lexicon import load_yaml
 from jixiao.render.wordml import installed_families
-
-TIMEOUT_S = 120
 
 
 class ConverterMissing(JixiaoError):
@@ -37,11 +35,12 @@ def font_aliases() -> str:
             "  <include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>\n" + "\n".join(rules) + "\n</fontconfig>\n")
 
 
-def to_pdf(source: Path, out_dir: Path, timeout: float = TIMEOUT_S) -> Path:
+def to_pdf(source: Path, out_dir: Path, timeout: float | None = None) -> Path:
     """Convert ``source`` (.docx/.xlsx) to PDF in ``out_dir``; :class:`ConverterMissing` without LibreOffice,
     :class:`JixiaoError` (Chinese) when the conversion fails or takes longer than ``timeout`` seconds."""
     if soffice() is None:
         raise ConverterMissing(f"未安装 LibreOffice，无法转换为 PDF（{INSTALL_HINT} fonts-noto-cjk）")
+    timeout = timeout or timeout_setting()
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="jixiao-fonts-") as tmp:
         conf = Path(tmp) / "fonts.conf"
@@ -62,5 +61,5 @@ def to_png(pdf: Path, out_prefix: Path, dpi: int = 60, first: int = 1, last: int
     if program is None:
         raise ConverterMissing("未安装 pdftoppm，无法生成页面图片（Debian：apt install poppler-utils）")
     subprocess.run([program, "-png", "-r", str(dpi), "-f", str(first), "-l", str(last), str(pdf), str(out_prefix)],
-                   check=True, capture_output=True, timeout=TIMEOUT_S)
+                   check=True, capture_output=True, timeout=timeout_setting())
     return sorted(out_prefix.parent.glob(out_prefix.name + "-*.png"))

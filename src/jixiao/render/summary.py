@@ -25,13 +25,12 @@ from docx.shared import Mm
 from jixiao.lexicon import load_yaml
 from jixiao.model import REPORT_KINDS, Report
 from jixiao.render.inputs import BEIJING, RenderInput, full_date, number
-from jixiao.render.memo import SEVERITY_NAMES
 from jixiao.render.wordml import OfficialDoc, installed_families
 from jixiao.review import RULES
+from jixiao.review.registry import SEVERITIES, SEVERITY_NAMES
 from jixiao.score import ScoreCard
 
 _PERCENT = Decimal("0.01")
-_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass
@@ -98,7 +97,7 @@ def by_rule(rows: list[SummaryRow]) -> list[list[Any]]:
     for row in rows:
         for rule, sev in row.findings:
             findings[rule] += 1
-            if _RANK.get(sev, 9) < _RANK.get(severity.get(rule, ""), 9):
+            if _rank(sev) < _rank(severity.get(rule, "")):
                 severity[rule] = sev  # the most severe a rule was found at
         reports.update({rule for rule, _ in row.findings})
     out = []
@@ -106,6 +105,10 @@ def by_rule(rows: list[SummaryRow]) -> list[list[Any]]:
         title = RULES[rule].title if rule in RULES else rule
         out.append([title, SEVERITY_NAMES.get(severity[rule], severity[rule]), findings[rule], n])
     return out
+
+
+def _rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
 
 
 def by_unit(rows: list[SummaryRow]) -> list[list[Any]]:

@@ -35,7 +35,8 @@ if TYPE_CHECKING:  # the input module registers findings through this one: annot
 
 CheckFn = Callable[["ReviewInput"], Iterator["Finding"]]
 
-SEVERITIES = ("error", "warning", "info")
+SEVERITIES = ("error", "warning", "info")  # most severe first
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}  # as a reader sees them
 DOC_SECTIONS = ("**何时触发**", "**为什么重要**", "**示例**")
 INTERNAL_ERROR = "internal-error"  # the finding of a rule that raised (not a registered rule)
 INTERNAL_ERROR_CODE = "J900"

@@ -18,12 +18,19 @@ from jixiao.store import access
 from jixiao.store.errors import InvalidInput, PermissionDenied
 from jixiao.store.models import Correction, Report, StatusChange, User
 from jixiao.store.reports import get_report
-from jixiao.store.values import apply_corrections
+from jixiao.store.values import Effective, apply_corrections
 from jixiao.store.workflow import task_progress
 
 MEDIA_TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                ".html": "text/html; charset=utf-8",
                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _as_analysed(report: Report) -> tuple[ReportModel, ScoreCard | None, Effective]:
+    """A stored report as its last analysis gave it, corrections applied: the model, the score card, the corrections."""
+    eff = apply_corrections(report.extracted, report.corrections)
+    model = ReportModel.from_json({**eff.data, "source": report.filename, "findings": report.findings or []})
+    return model, ScoreCard.model_validate(report.score) if report.score else None, eff
 
 
 def render_input(db: Session, actor: User, report_id: int) -> RenderInput:
@@ -33,9 +40,7 @@ def render_input(db: Session, actor: User, report_id: int) -> RenderInput:
         selectinload(Report.status_changes).selectinload(StatusChange.user)])
     if report.extracted is None or report.analysis != "done":
         raise InvalidInput("该报告尚未分析完成，暂不能生成文书")
-    eff = apply_corrections(report.extracted, report.corrections)
-    model = ReportModel.from_json({**eff.data, "source": report.filename, "findings": report.findings or []})
-    card = ScoreCard.model_validate(report.score) if report.score else None
+    model, card, eff = _as_analysed(report)
     changes = sorted(report.status_changes, key=lambda s: (s.at, s.id))
     reviewer = changes[-1].user if changes else None
     corrected = {path[len("facts."):]: model.fact_value(path[len("facts."):])
@@ -70,9 +75,7 @@ def task_summary(db: Session, actor: User, task_id: int, suffix: str = ".docx") 
                          .options(selectinload(Report.corrections)).order_by(Report.id)).all()
     rows = []
     for report in reports:
-        eff = apply_corrections(report.extracted, report.corrections)
-        model = ReportModel.from_json({**eff.data, "source": report.filename, "findings": report.findings or []})
-        card = ScoreCard.model_validate(report.score) if report.score else None
+        model, card, _ = _as_analysed(report)
         rows.append(summary_row(model, card, report.filename, report.status))
     scope = task.title or f"{task.year}年度"
     with tempfile.TemporaryDirectory(prefix="jixiao-doc-") as tmp:

@@ -14,10 +14,11 @@ from typing import Any
 
 from jixiao.jsonout import decimal_text
 from jixiao.model import COMPARATOR_SIGNS, REPORT_KINDS
+from jixiao.review.registry import SEVERITY_NAMES
 from jixiao.store.clock import BEIJING, beijing_text
 
 STATIC_DIR = Path(__file__).with_name("static")
-SEVERITIES = {"error": "错误", "warning": "警告", "info": "提示"}  # finding severities
+SEVERITIES = SEVERITY_NAMES  # finding severities
 SEVERITY_ORDER = ("error", "warning", "info")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
