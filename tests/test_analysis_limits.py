@@ -142,7 +142,7 @@ def big_text() -> bytes:
 
 @pytest.mark.parametrize(("limits", "reason"), [
     (AnalysisLimits(cpu_seconds=1), "CPU 时间超过上限（1 秒）"),
-    (AnalysisLimits(timeout_seconds=2), "分析超时（超过 2 秒）"),
+    (AnalysisLimits(timeout_seconds=0.5), "分析超时（超过 0.5 秒）"),
 ])
 def test_child_limits_end_the_analysis_with_a_reason_and_the_pool_goes_on(big_text, limits, reason):
     sandbox = Sandbox(1, limits)

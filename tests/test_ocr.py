@@ -4,17 +4,23 @@ other finding rests on it; without the engine, a clear Chinese reason."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
-from jixiao import pipeline
+from jixiao import batch, pipeline
+from jixiao.batch.cache import Cache, pipeline_version
+from jixiao.batch.records import record_of
 from jixiao.errors import IngestError
 from jixiao.ingest import load, ocr
 from jixiao.review import load_config
+from jixiao.store.analysis import analyse_upload
+from jixiao.store.sandbox import Sandbox
 from ocr_support import font_path, page_images, scanned_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,3 +128,49 @@ def test_tesseract_as_the_second_engine(tmp_path, monkeypatch):
     kept = sum(got.get(k) == v for k, v in expected.items())
     assert kept >= 0.85 * len(expected), {k: (v, got.get(k)) for k, v in expected.items()}
     assert analysis.report.ocr_lines and all(0 <= o.confidence <= 1 for o in analysis.report.ocr_lines)
+
+
+def test_batch_reads_the_pages_of_a_scan_in_parallel(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    pdf = scanned_pdf(_part(100), src / "扫描件.pdf", 150)
+    frames = page_images(_part(20), 150)
+    frames[0].save(src / "自评表.tif", save_all=True, append_images=[frames[0]])
+    pages = len(pdfium.PdfDocument(str(pdf))) + 2
+    assert pages >= 5
+    out, cache = tmp_path / "r.jsonl", tmp_path / "c.sqlite"
+    opts = batch.BatchOptions(workers=2, cache=cache)
+    summary = batch.run_batch([src], out, opts)
+    assert summary.errors == 0 and summary.analysed == 2 and summary.ocr_pages == pages
+    rows = {Path(r["source"]).name: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert rows["自评表.tif"]["format"] == "image" and rows["自评表.tif"]["unit_name"] == "示例市示范区司法局"
+    version = pipeline_version(opts.pipeline)
+    sha = rows["扫描件.pdf"]["sha256"]
+
+    def same(record: dict) -> dict:
+        record["row"].pop("seconds")
+        return record
+
+    one_go = same(record_of(pipeline.analyse(pdf, opts.pipeline), 0.0, version))  # the file read in one process
+    assert same(Cache(cache).get(sha, version)) == one_go
+    db = sqlite3.connect(cache)
+    assert db.execute("SELECT COUNT(*) FROM pages").fetchone()[0] == pages  # each page kept as it was read
+    db.execute("DELETE FROM records")  # as if killed after its pages were read, before the files' analyses
+    db.commit()
+    again = batch.run_batch([src], tmp_path / "r2.jsonl", batch.BatchOptions(workers=2, cache=cache, resume=True))
+    assert again.analysed == 2 and again.errors == 0 and again.ocr_pages == 0  # no page read twice
+    assert same(Cache(cache).get(sha, version)) == one_go
+
+
+def test_the_workspace_sandbox_reads_a_scans_pages_in_parallel(tmp_path):
+    pdf = scanned_pdf(_part(80), tmp_path / "扫描件.pdf", 150)
+    data = pdf.read_bytes()
+    one_go = analyse_upload("扫描件.pdf", data)  # in this process, pages one after another
+    assert one_go.error is None and one_go.pages_wanted is None and one_go.file_format == "pdf"
+    sandbox = Sandbox(2, max_tasks=5)
+    try:
+        wanted = sandbox.wait(sandbox.submit(analyse_upload, "扫描件.pdf", data, None, None, None, 1, True), "扫描件.pdf")[0]
+        assert wanted.pages_wanted == list(range(len(pdfium.PdfDocument(data))))  # handed out, not read in one child
+        assert sandbox.analyse("扫描件.pdf", data) == one_go
+    finally:
+        sandbox.close()

@@ -54,6 +54,8 @@ def _print_summary(s: batch.Summary) -> None:
     out.print(f"共 {s.total} 个文件：新分析 {s.analysed}，取自缓存 {s.cached}，无法分析 {s.errors}"
               + (f"，跳过其他类型文件 {s.skipped}" if s.skipped else "")
               + f"；用时 {s.seconds:.1f} 秒（{rate:.1f} 份/秒）")
+    if s.ocr_pages:
+        out.print(f"扫描件逐页并行 OCR 识别 {s.ocr_pages} 页")
     out.print(_counter_table("按报告类型", s.by_kind, _KIND_CN))
     out.print(_counter_table("按省份", s.by_province))
     out.print(_counter_table("审核发现（按级别）", s.by_severity, _SEVERITY_CN))

@@ -1,4 +1,5 @@
-"""The batch's local cache: one record per (content hash, pipeline version), in a SQLite file.
+"""The batch's local cache: one record per (content hash, pipeline version), in a SQLite file — and, for a scanned
+file read page by page, each page's OCR as it ends.
 
 A record is committed as soon as its analysis ends (WAL journal), so a run killed at any moment —
 ``kill -9`` included — keeps every record it had finished, and a rerun with ``--resume`` analyses
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import __version__, pipeline
+from jixiao.ingest import ocr
 from jixiao.jsonout import dumps
 from jixiao.lexicon import data_dir
 
@@ -27,6 +29,13 @@ CREATE TABLE IF NOT EXISTS records (
     version TEXT NOT NULL,
     record TEXT NOT NULL,
     PRIMARY KEY (sha256, version)
+);
+CREATE TABLE IF NOT EXISTS pages (
+    sha256 TEXT NOT NULL,
+    version TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    result TEXT NOT NULL,
+    PRIMARY KEY (sha256, version, page)
 )
 """
 
@@ -47,8 +56,8 @@ def _tree_files(root) -> Iterator[tuple[str, bytes]]:
 
 def pipeline_version(options: pipeline.Options) -> str:
     """What the results of an analysis depend on besides the file: the package's version and the
-    digest of its code and data files, the user's data folder and the options (rules, thresholds,
-    scoring). Two runs with the same version give the same record for the same bytes."""
+    digest of its code and data files, the user's data folder, the options (rules, thresholds,
+    scoring) and the OCR engine in use. Two runs with the same version give the same record for the same bytes."""
     digest = hashlib.sha256()
     for name, data in _tree_files(resources.files("jixiao")):
         digest.update(name.encode() + b"\0" + data)
@@ -59,7 +68,7 @@ def pipeline_version(options: pipeline.Options) -> str:
                 digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     chosen = {"review": options.review, "select": list(options.select) if options.select is not None else None,
               "ignore": list(options.ignore), "config": options.config, "score": options.score,
-              "framework": options.framework, "form_rules": options.form_rules}
+              "framework": options.framework, "form_rules": options.form_rules, "ocr": ocr.engine_name()}
     digest.update(dumps(chosen).encode())
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
@@ -73,7 +82,7 @@ class Cache:
         self._db = sqlite3.connect(self.path, isolation_level=None)  # autocommit: each put is durable
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        self._db.executescript(_SCHEMA)
 
     def get(self, sha256: str, version: str) -> dict[str, Any] | None:
         """The record stored for this content and version, or None."""
@@ -85,6 +94,17 @@ class Cache:
         """Store (or replace) a record; committed when this returns."""
         self._db.execute("INSERT OR REPLACE INTO records (sha256, version, record) VALUES (?, ?, ?)",
                          (sha256, version, dumps(record)))
+
+    def get_page(self, sha256: str, version: str, page: int) -> dict[str, Any] | None:
+        """The OCR of page ``page`` (from 0) of this content stored by an earlier task, or None."""
+        row = self._db.execute("SELECT result FROM pages WHERE sha256 = ? AND version = ? AND page = ?",
+                               (sha256, version, page)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_page(self, sha256: str, version: str, page: int, result: dict[str, Any]) -> None:
+        """Store a page's OCR; committed when this returns."""
+        self._db.execute("INSERT OR REPLACE INTO pages (sha256, version, page, result) VALUES (?, ?, ?, ?)",
+                         (sha256, version, page, dumps(result)))
 
     def close(self) -> None:
         self._db.close()

@@ -21,7 +21,7 @@ from jixiao import pipeline
 from jixiao.jsonout import decimal_text
 from jixiao.model import FACT_KEYS, FACT_LABELS, Report
 from jixiao.review import RULES
-from jixiao.store.analysis import analyse_checked
+from jixiao.store.analysis import analyse_sharing_pages
 from jixiao.store.limits import AnalysisLimits
 
 SEVERITIES = ("error", "warning", "info")
@@ -128,10 +128,16 @@ def error_record(reason: str, version: str, seconds: float = 0.0) -> dict[str, A
 
 
 def analyse_record(name: str, data: bytes, limits: AnalysisLimits, options: pipeline.Options,
-                   version: str) -> dict[str, Any]:
-    """Analyse one file's bytes (review and score) into its record; never raises for the file's sake."""
+                   version: str, pages: dict[int, dict] | None = None, threads: int = 0) -> dict[str, Any]:
+    """Analyse one file's bytes (review and score) into its record; never raises for the file's sake.
+
+    A file with several pages to OCR is not read here: the record is ``{"pages_wanted": [...]}`` (pages from 0), for
+    the batch to OCR them in parallel (:func:`jixiao.store.analysis.read_ocr_page`) and call again with ``pages``
+    (page → its JSON). ``threads``: OCR threads in this process (0: one per core)."""
     started = time.perf_counter()
-    analysis = analyse_checked(name, data, limits, options)
+    analysis = analyse_sharing_pages(name, data, limits, options, pages, threads)
+    if isinstance(analysis, list):
+        return {"pages_wanted": analysis}
     seconds = time.perf_counter() - started
     if isinstance(analysis, str):
         return error_record(analysis, version, seconds)

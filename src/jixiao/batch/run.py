@@ -1,25 +1,21 @@
 """A batch run: the sources of the inputs analysed in parallel, each record stored in the cache as it
 ends, then the outputs written from the cache in the order of the inputs.
 
-Where the analyses run is an *executor*:
+Where they run is an executor (:mod:`jixiao.batch.executors`: child processes of this machine, or Ray tasks on a
+cluster). Tasks are started with a bounded number in flight, so memory does not grow with the number of files.
 
-* :class:`LocalExecutor` — child processes on this machine (:class:`jixiao.store.sandbox.Sandbox`: the
-  workspace's pool, with its per-file CPU, memory and wall-clock limits, so a pathological file is
-  stopped and reported as an error while the run goes on);
-* :class:`RayExecutor` — Ray tasks on a cluster (``--ray ADDRESS``; ``local`` starts Ray on this
-  machine). The same function makes the same record; a task past the time limit is cancelled.
-
-Both take ``(key, name, bytes)`` jobs and yield ``(key, record)`` as analyses end, with a bounded
-number in flight, so memory does not grow with the number of files.
+A scanned file with several pages is read page by page in parallel: its analysis answers with the pages it would
+OCR (:func:`jixiao.batch.records.analyse_record`), each page becomes a task of its own (its result kept in the cache,
+so a rerun after a kill repeats no page), and once all are read the file is analysed with them. Pending pages go
+before new files, so a long scan is spread over every worker instead of holding one.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import os
 import resource
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,14 +23,12 @@ from typing import Any
 
 from jixiao import pipeline
 from jixiao.batch.cache import Cache, content_hash, pipeline_version
+from jixiao.batch.executors import LocalExecutor, RayExecutor, Task
 from jixiao.batch.outputs import check_format, table_paths, write_errors, writer
 from jixiao.batch.records import analyse_record, error_record
 from jixiao.batch.sources import Source, SourceError, close_archives, expand
-from jixiao.store.analysis import max_upload_bytes
+from jixiao.store.analysis import internal_reason, max_upload_bytes, read_ocr_page
 from jixiao.store.limits import AnalysisLimits
-from jixiao.store.sandbox import Sandbox, timeout_reason
-
-Job = tuple[str, str, bytes]  # (content hash, file name, bytes)
 
 
 @dataclass
@@ -88,6 +82,7 @@ class Summary:
     rules_failed: int = 0
     slowest: list[tuple[float, str]] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    ocr_pages: int = 0
     parent_peak_mb: float = 0.0
     worker_peak_mb: float = 0.0
 
@@ -100,99 +95,100 @@ class Summary:
         return 1 if self.by_severity.get("error") else 0
 
 
-def _top_up(pending: dict, jobs: Iterator[Job], limit: int, submit: Callable[[Job], tuple[Any, Any]]) -> bool:
-    """Start jobs until ``limit`` are in flight (``pending``: handle → what the executor keeps of the job);
-    False once the jobs are exhausted."""
-    while len(pending) < limit:
-        job = next(jobs, None)
-        if job is None:
-            return False
-        handle, kept = submit(job)
-        pending[handle] = kept
-    return True
+@dataclass
+class _Scan:
+    """A file whose pages are being read in parallel: the pages still wanted and those read (page → JSON)."""
+
+    name: str
+    data: bytes
+    wanted: set[int]
+    read: dict[int, dict] = field(default_factory=dict)
+    failed: bool = False
 
 
-class LocalExecutor:
-    """Analyses in child processes of this machine, under the limits."""
+class _Schedule:
+    """The tasks of one run: each file's analysis, and the pages of scanned files, kept ``in_flight`` at a time;
+    each file's record goes to ``finish`` as it ends."""
 
-    def __init__(self, options: BatchOptions, version: str):
-        self._sandbox = Sandbox(options.worker_count(), options.limits, max_tasks=500)
-        self._options, self._version = options, version
-        self.in_flight = options.worker_count() * 4
-        self.worker_peak_mb = 0.0
+    def __init__(self, executor, files: Iterator[tuple[str, str, bytes]], cache: Cache, version: str,
+                 options: BatchOptions, finish: Callable[[str, dict[str, Any]], None], summary: Summary):
+        self.executor, self.files, self.cache, self.version = executor, files, cache, version
+        self.options, self.finish, self.summary = options, finish, summary
+        self.ready: deque[tuple[str, Task]] = deque()  # tasks to start before new files
+        self.scans: dict[str, _Scan] = {}
+        # OCR threads of a task: the cores shared among the workers here; one per task on a cluster (a Ray task has a CPU)
+        self.threads = 1 if options.ray else max(1, (os.cpu_count() or 1) // options.worker_count())
 
-    def _submit(self, job: Job) -> tuple[concurrent.futures.Future, tuple[str, str]]:
-        key, name, data = job
-        future = self._sandbox.submit(analyse_record, name, data, self._options.limits, self._options.pipeline,
-                                      self._version)
-        return future, (key, name)
+    def _analysis(self, name: str, data: bytes, pages: dict[int, dict] | None = None) -> Task:
+        opts = self.options
+        return Task(analyse_record, (name, data, opts.limits, opts.pipeline, self.version, pages, self.threads), name)
 
-    def run(self, jobs: Iterable[Job]) -> Iterator[tuple[str, dict[str, Any]]]:
-        pending: dict[concurrent.futures.Future, tuple[str, str]] = {}
-        jobs, more = iter(jobs), True
-        while more or pending:
-            more = more and _top_up(pending, jobs, self.in_flight, self._submit)
+    def _next(self) -> tuple[str, Task] | None:
+        while self.ready:
+            sha, task = self.ready.popleft()
+            if sha not in self.scans or not self.scans[sha].failed:
+                return sha, task
+        item = next(self.files, None)
+        if item is None:
+            return None
+        sha, name, data = item
+        return sha, self._analysis(name, data)
+
+    def run(self) -> None:
+        pending: dict[Any, tuple[str, Task]] = {}
+        while True:
+            while len(pending) < self.executor.in_flight and (item := self._next()) is not None:
+                pending[self.executor.submit(item[1])] = item
             if not pending:
-                break
-            done, _ = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
-            for future in done:
-                key, name = pending.pop(future)
-                record, reason = self._sandbox.wait(future, name)
-                if self._sandbox.last_usage is not None:
-                    self.worker_peak_mb = max(self.worker_peak_mb, self._sandbox.last_usage.peak_rss_mb)
-                yield key, record if reason is None else error_record(reason, self._version)
+                return
+            tasks = {handle: task for handle, (_, task) in pending.items()}
+            for handle, value, reason in self.executor.finished(tasks):
+                sha, task = pending.pop(handle)
+                if task.fn is read_ocr_page:
+                    self._page_read(sha, task, value, reason)
+                elif reason is not None:
+                    self.finish(sha, error_record(reason, self.version))
+                elif "pages_wanted" in value:
+                    self._scan(sha, task, value["pages_wanted"])
+                else:
+                    scan = self.scans.pop(sha, None)
+                    if scan is not None and value["ok"]:  # the file's time is its pages' and its analysis'
+                        pages = sum(page.get("seconds") or 0.0 for page in scan.read.values())
+                        value["row"]["seconds"] = round(value["row"]["seconds"] + pages, 4)
+                    self.finish(sha, value)
 
-    def close(self) -> None:
-        self._sandbox.close()
-
-
-class RayExecutor:
-    """Analyses as Ray tasks (one per file, no retry), on the cluster at ``address``."""
-
-    def __init__(self, options: BatchOptions, version: str):
-        import ray  # optional: only --ray runs on a cluster (an extra: pip install jixiao[cluster])
-
-        self._ray = ray
-        if not ray.is_initialized():
-            if options.ray == "local":
-                ray.init(num_cpus=options.worker_count(), include_dashboard=False, log_to_driver=False)
+    def _scan(self, sha: str, task: Task, pages: list[int]) -> None:
+        """The analysis of ``sha`` wants ``pages`` read: take those the cache has, make tasks of the others."""
+        name, data = task.args[0], task.args[1]
+        if sha in self.scans:  # asked again with its pages given: cannot happen unless the reader changed
+            self.scans.pop(sha)
+            self.finish(sha, error_record(internal_reason(RuntimeError("pages asked twice")), self.version))
+            return
+        scan = self.scans[sha] = _Scan(name, data, set(pages))
+        for page in pages:
+            stored = self.cache.get_page(sha, self.version, page)
+            if stored is not None:
+                scan.read[page] = stored
             else:
-                ray.init(address=options.ray, log_to_driver=False)
-        self._task = ray.remote(max_retries=0)(analyse_record)
-        self._options, self._version = options, version
-        self.in_flight = max(options.worker_count(), int(ray.cluster_resources().get("CPU", 1))) * 4
-        self.worker_peak_mb = 0.0
+                self.ready.append((sha, Task(read_ocr_page, (data, page, self.threads), name)))
+        self._maybe_analyse(sha, scan)
 
-    def _submit(self, job: Job) -> tuple[Any, tuple[str, float]]:
-        key, name, data = job
-        ref = self._task.remote(name, data, self._options.limits, self._options.pipeline, self._version)
-        return ref, (key, time.monotonic())
+    def _page_read(self, sha: str, task: Task, value: dict | None, reason: str | None) -> None:
+        scan, page = self.scans.get(sha), task.args[1]
+        if scan is None or scan.failed:
+            return
+        if reason is not None:
+            scan.failed, scan.data = True, b""
+            self.finish(sha, error_record(f"第 {page + 1} 页 OCR 识别失败：{reason}", self.version))
+            return
+        self.cache.put_page(sha, self.version, page, value)
+        self.summary.ocr_pages += 1
+        scan.read[page] = value
+        self._maybe_analyse(sha, scan)
 
-    def run(self, jobs: Iterable[Job]) -> Iterator[tuple[str, dict[str, Any]]]:
-        ray, lim = self._ray, self._options.limits
-        pending: dict[Any, tuple[str, float]] = {}
-        jobs, more = iter(jobs), True
-        while more or pending:
-            more = more and _top_up(pending, jobs, self.in_flight, self._submit)
-            if not pending:
-                break
-            done, _ = ray.wait(list(pending), num_returns=1, timeout=1.0)
-            for ref in done:
-                key, _ = pending.pop(ref)
-                try:
-                    record = ray.get(ref)
-                except Exception as err:  # noqa: BLE001 - a task that died is this file's error
-                    record = error_record(f"分析任务失败（{type(err).__name__}），文件内容异常或过大，未分析", self._version)
-                yield key, record
-            now = time.monotonic()
-            for ref, (key, started) in list(pending.items()):
-                if now - started > lim.timeout_seconds:
-                    ray.cancel(ref, force=True)
-                    del pending[ref]
-                    yield key, error_record(timeout_reason(lim), self._version)
-
-    def close(self) -> None:
-        pass  # the Ray instance belongs to the process (a local one ends with it)
+    def _maybe_analyse(self, sha: str, scan: _Scan) -> None:
+        if scan.wanted <= scan.read.keys():
+            self.ready.appendleft((sha, self._analysis(scan.name, scan.data, scan.read)))
 
 
 def default_cache(out: Path) -> Path:
@@ -226,7 +222,7 @@ def run_batch(inputs: Iterable[str | Path], out: Path, options: BatchOptions | N
         if on_progress:
             on_progress(Progress(done=done, total=summary.total, errors=errors, cached=summary.cached, source=source))
 
-    def jobs() -> Iterator[Job]:
+    def files() -> Iterator[tuple[str, str, bytes]]:
         nonlocal done, errors
         limit = max_upload_bytes()
         for src in expansion.sources:
@@ -249,17 +245,21 @@ def run_batch(inputs: Iterable[str | Path], out: Path, options: BatchOptions | N
             wanted[sha] = [src.name]
             yield sha, src.name, data
 
-    executor = RayExecutor(options, version) if options.ray else LocalExecutor(options, version)
+    def finish(sha: str, record: dict[str, Any]) -> None:
+        nonlocal done, errors
+        cache.put(sha, version, record)
+        finished.add(sha)
+        summary.analysed += 1
+        for name in wanted.pop(sha, []):
+            done += 1
+            errors += 0 if record["ok"] else 1
+            tell(name)
+
+    workers = options.worker_count()
+    executor = (RayExecutor(options.ray, workers, options.limits) if options.ray
+                else LocalExecutor(workers, options.limits))
     try:
-        for sha, record in executor.run(jobs()):
-            cache.put(sha, version, record)
-            names = wanted.pop(sha, [])
-            finished.add(sha)
-            summary.analysed += 1
-            for name in names:
-                done += 1
-                errors += 0 if record["ok"] else 1
-                tell(name)
+        _Schedule(executor, files(), cache, version, options, finish, summary).run()
     finally:
         executor.close()
         close_archives()

@@ -6,7 +6,12 @@ on the page, laid out as lines (:func:`jixiao.ingest.positioned.layout_lines`); 
 from where the pieces stand, as for a PDF. Every OCR'd line keeps its confidence (``Document.ocr_lines``): the review
 flags a figure read with low confidence (``ocr-uncertain``) and raises no other finding on it.
 
-Without the package a scanned page cannot be read: the file is refused with a Chinese reason saying how to add it."""
+Without the package a scanned page cannot be read: the file is refused with a Chinese reason saying how to add it.
+
+Pages in parallel: a reader asks :func:`pages_for` for its OCR'd pages. Inside :func:`sharing_pages` with
+``hand_out`` set, a file with two pages or more still to read raises :class:`PagesWanted` instead, naming them; the
+caller (``jixiao batch``) reads each page in its own task (:func:`jixiao.pipeline.ocr_page`) and reads the file again
+with the pages given — the same document as read in one go."""
 
 from __future__ import annotations
 
@@ -17,13 +22,16 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from jixiao.errors import IngestError
+from jixiao.errors import IngestError, PagesWanted
 from jixiao.ingest.document import Document
 from jixiao.ingest.layout import text_index
 from jixiao.ingest.normalize import normalize
@@ -62,9 +70,11 @@ def available() -> bool:
 
 
 @lru_cache(maxsize=1)
-def _engine():
+def _engine(threads: int):
     from rapidocr_onnxruntime import RapidOCR  # optional: the ocr extra
 
+    if threads > 0:  # ONNX Runtime's threads for one page (default: one per core)
+        return RapidOCR(intra_op_num_threads=min(threads, os.cpu_count() or 1), inter_op_num_threads=1)
     return RapidOCR()
 
 
@@ -75,6 +85,46 @@ class OcrPage:
     text: str
     words: list[dict]
     lines: list[OcrLine] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The page as plain JSON (a batch's cache keeps it)."""
+        return {"text": self.text, "words": self.words, "lines": [line.model_dump() for line in self.lines]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> OcrPage:
+        return cls(text=data["text"], words=data["words"], lines=[OcrLine(**line) for line in data["lines"]])
+
+
+_GIVEN: ContextVar[dict[int, OcrPage] | None] = ContextVar("jixiao_ocr_given", default=None)
+_HAND_OUT: ContextVar[bool] = ContextVar("jixiao_ocr_hand_out", default=False)
+_THREADS: ContextVar[int] = ContextVar("jixiao_ocr_threads", default=0)
+
+
+@contextmanager
+def sharing_pages(given: dict[int, OcrPage] | None = None, *, hand_out: bool = False,
+                  threads: int = 0) -> Iterator[None]:
+    """Within: the pages ``given`` (from 0) are taken as read, with ``hand_out`` a file with two pages or more left
+    to read raises :class:`PagesWanted` (see the module's doc), and a page is read with ``threads`` threads (0: one
+    per core; a batch reading pages in parallel gives each process its share of the cores)."""
+    tokens = _GIVEN.set(given or {}), _HAND_OUT.set(hand_out), _THREADS.set(max(0, threads))
+    try:
+        yield
+    finally:
+        _GIVEN.reset(tokens[0])
+        _HAND_OUT.reset(tokens[1])
+        _THREADS.reset(tokens[2])
+
+
+def pages_for(source: str, pages: Sequence[int], images: Callable[[list[int]], dict[int, Image.Image]]
+              ) -> dict[int, OcrPage]:
+    """The OCR'd ``pages`` (from 0) of a file: those given (:func:`sharing_pages`), the others rendered by ``images``
+    and read here — or :class:`PagesWanted` when handing out and two or more are left."""
+    given = _GIVEN.get() or {}
+    missing = [i for i in pages if i not in given]
+    if _HAND_OUT.get() and len(missing) >= 2:
+        raise PagesWanted(source, missing)
+    rendered = images(missing) if missing else {}
+    return {i: given[i] if i in given else read_page(rendered[i]) for i in pages}
 
 
 def read_page(image: Image.Image) -> OcrPage:
@@ -120,7 +170,7 @@ def _rapidocr(image: Image.Image) -> list[dict]:
     import numpy  # optional: the ocr extra brings it; the engine takes an array
 
     with _LOCK:
-        result, _ = _engine()(numpy.asarray(image))
+        result, _ = _engine(_THREADS.get())(numpy.asarray(image))
     words = []
     for box, text, confidence in result or []:
         text = str(text).strip()
@@ -206,8 +256,15 @@ def read_image(path: Path, source: str) -> Document:
     """An image file (.png/.jpg/.tif, every frame of a multi-page TIFF a page) read by OCR."""
     require(source, "图片")
     with Image.open(path) as img:
-        frames = []
-        for i in range(getattr(img, "n_frames", 1)):
+        count = getattr(img, "n_frames", 1)
+    read = pages_for(source, range(count), lambda wanted: _frames(path, wanted))
+    return document([read[i] for i in range(count)], source, "image")
+
+
+def _frames(path: Path, wanted: list[int]) -> dict[int, Image.Image]:
+    with Image.open(path) as img:
+        frames = {}
+        for i in wanted:
             img.seek(i)
-            frames.append(img.copy())
-    return document([read_page(f) for f in frames], source, "image")
+            frames[i] = img.copy()
+    return frames

@@ -34,6 +34,7 @@ from PIL import Image, ImageDraw
 from jixiao.errors import IngestError, scanned_pdf
 from jixiao.ingest import ocr
 from jixiao.ingest.aligned import page_tables
+from jixiao.ingest.detect import HEAD_BYTES
 from jixiao.ingest.document import Document, Table
 from jixiao.ingest.layout import text_index
 from jixiao.ingest.normalize import normalize
@@ -53,8 +54,8 @@ def read(path: Path, source: str, *, tables: bool = True) -> Document:
     page_texts = _page_texts(path, source)
     scanned = [i for i, page in enumerate(page_texts) if not has_text_layer([page])]
     if scanned and ocr.available():  # scanned pages (all, or some of a mixed file) are read by OCR, page by page
-        images = _page_images(path, source, scanned)
-        pages = [ocr.read_page(images[i]) if i in images else text for i, text in enumerate(page_texts)]
+        read = ocr.pages_for(source, scanned, lambda wanted: _page_images(path, wanted))
+        pages = [read.get(i, text) for i, text in enumerate(page_texts)]
         doc = ocr.document(pages, source, "pdf")
         if not doc.text.strip():
             raise IngestError(source, "扫描件（PDF 中没有文字层），OCR 也未识别出文字：页面可能是空白页，或图像过于模糊")
@@ -78,14 +79,26 @@ def read(path: Path, source: str, *, tables: bool = True) -> Document:
     return doc
 
 
-def _page_images(path: Path, source: str, pages: list[int]) -> dict:
-    """Pages ``pages`` (from 0) rendered at the OCR resolution, as PIL images."""
+def _page_images(path: Path | bytes, pages: list[int]) -> dict:
+    """Pages ``pages`` (from 0) of a PDF (its path or bytes) rendered at the OCR resolution, as PIL images."""
     with _PDFIUM_LOCK:
-        pdf = pdfium.PdfDocument(str(path))
+        pdf = pdfium.PdfDocument(path if isinstance(path, bytes) else str(path))
         try:
             return {i: pdf[i].render(scale=ocr.DPI / 72).to_pil() for i in pages}
         finally:
             pdf.close()
+
+
+def ocr_page(data: bytes, page: int) -> ocr.OcrPage:
+    """Page ``page`` (from 0) of a scanned PDF — or a frame of an image file — held in memory, read by OCR (a
+    batch reads a file's pages in parallel this way; see :func:`jixiao.ingest.ocr.sharing_pages`)."""
+    if b"%PDF-" in data[:HEAD_BYTES]:
+        image = _page_images(data, [page])[page]
+    else:
+        with Image.open(io.BytesIO(data)) as img:
+            img.seek(page)
+            image = img.copy()
+    return ocr.read_page(image)
 
 
 def _page_texts(path: Path, source: str) -> list[str]:

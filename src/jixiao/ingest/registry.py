@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml.etree import XMLSyntaxError
 
-from jixiao.errors import IngestError
+from jixiao.errors import IngestError, PagesWanted
 from jixiao.ingest import docx, ocr, ofd, pdf, txt, xlsx
 from jixiao.ingest.convert import converted
 from jixiao.ingest.detect import HEAD_BYTES, detect
@@ -83,7 +83,7 @@ def load(path: str | os.PathLike, *, source: str | None = None, max_mb: float | 
     fmt = detect(path, source, head, max_bytes)
     try:
         doc = READERS[fmt](path, source)
-    except IngestError:
+    except (IngestError, PagesWanted):
         raise
     except _CORRUPT as e:
         raise IngestError(source, "文件已损坏或不完整，请重新导出或重新上传") from e

@@ -17,12 +17,14 @@ import logging
 import os
 import re
 import resource
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jixiao import jsonout, pipeline
-from jixiao.errors import IngestError, InternalError, JixiaoError
+from jixiao.errors import IngestError, InternalError, JixiaoError, PagesWanted
+from jixiao.ingest import ocr, pdf
 from jixiao.ingest.archive import REPORT_SUFFIXES, SUFFIX_LIST
 from jixiao.ingest.registry import max_mb_setting
 from jixiao.store.errors import UploadRejected
@@ -88,6 +90,7 @@ class StoredAnalysis:
     extracted: dict[str, Any] | None = None
     findings: list[Any] | None = None
     score: dict[str, Any] | None = None
+    pages_wanted: list[int] | None = None  # not an analysis yet: these pages are to be read by OCR first
 
 
 def _jsonable(obj: Any) -> Any:
@@ -151,6 +154,8 @@ def analyse_checked(filename: str, data: bytes, limits: AnalysisLimits | None = 
             return MEMORY_REASON
         log.warning("analysis of %s failed", filename, exc_info=err.cause)
         return internal_reason(err.cause)
+    except PagesWanted:
+        raise  # the batch reads the pages in parallel (jixiao.ingest.ocr.sharing_pages)
     except IngestError as err:
         if isinstance(err.__cause__, MemoryError) and limits.memory_mb:
             return MEMORY_REASON  # reading ran out of the memory the limits allow
@@ -170,8 +175,11 @@ def analyse_checked(filename: str, data: bytes, limits: AnalysisLimits | None = 
 def out_of_memory(err: BaseException | None) -> bool:
     """Whether ``err`` is the analysis running out of the memory it may use: a MemoryError, ENOMEM, or — under an
     address-space limit (the sandbox's children) — a C extension whose allocation failed without setting an
-    exception (``SystemError: error return without exception set``)."""
+    exception (``SystemError: error return without exception set``); a C++ library's failed allocation
+    (``std::bad_alloc`` in its message: ONNX Runtime's, for OCR) is one too."""
     if isinstance(err, MemoryError) or (isinstance(err, OSError) and err.errno == errno.ENOMEM):
+        return True
+    if err is not None and "bad_alloc" in str(err):
         return True
     if isinstance(err, SystemError) and "without exception set" in str(err):
         soft, _ = resource.getrlimit(resource.RLIMIT_AS)
@@ -184,11 +192,39 @@ def internal_reason(err: BaseException) -> str:
     return f"处理时发生内部错误（{type(err).__name__}），请将文件反馈给开发者"
 
 
+def analyse_sharing_pages(filename: str, data: bytes, limits: AnalysisLimits | None, options: pipeline.Options,
+                          pages: dict[int, dict] | None = None, threads: int = 0, *,
+                          hand_out: bool = True) -> pipeline.Analysis | str | list[int]:
+    """:func:`analyse_checked` for a caller that reads a scan's pages in parallel: with two pages or more to OCR that
+    ``pages`` (page from 0 → :func:`read_ocr_page`'s JSON) does not hold, the list of the pages to read (from 0)
+    instead of an analysis; ``threads``: OCR threads in this process (0: one per core)."""
+    given = {int(i): ocr.OcrPage.from_json(page) for i, page in (pages or {}).items()}
+    try:
+        with ocr.sharing_pages(given, hand_out=hand_out, threads=threads):
+            return analyse_checked(filename, data, limits, options)
+    except PagesWanted as wanted:
+        return wanted.pages
+
+
+def read_ocr_page(data: bytes, page: int, threads: int = 0) -> dict[str, Any]:
+    """Page ``page`` (from 0) of a scanned PDF or image file read by OCR with ``threads`` threads (0: one per core),
+    as JSON, with the seconds it took (a task of its own: its own time, CPU and memory limits)."""
+    started = time.perf_counter()
+    with ocr.sharing_pages(threads=threads):
+        read = pdf.ocr_page(data, page).to_json()
+    return {**read, "seconds": round(time.perf_counter() - started, 4)}
+
+
 def analyse_upload(filename: str, data: bytes, limits: AnalysisLimits | None = None,
-                   data_folder: str | None = None) -> StoredAnalysis:
+                   data_folder: str | None = None, pages: dict[int, dict] | None = None,
+                   threads: int = 0, hand_out: bool = False) -> StoredAnalysis:
     """Analyse one stored file through the pipeline (review and score), as :func:`analyse_checked` does;
-    ``data_folder`` is the user's data folder (``--data``) when the caller runs in another process."""
-    analysis = analyse_checked(filename, data, limits, pipeline.Options(score=True, data=data_folder))
+    ``data_folder`` is the user's data folder (``--data``) when the caller runs in another process. With
+    ``hand_out``, a scan with several pages to read gives ``pages_wanted`` (see :func:`analyse_sharing_pages`)."""
+    analysis = analyse_sharing_pages(filename, data, limits, pipeline.Options(score=True, data=data_folder),
+                                     pages, threads, hand_out=hand_out)
+    if isinstance(analysis, list):
+        return StoredAnalysis(pages_wanted=analysis)
     if isinstance(analysis, str):
         return StoredAnalysis(error=analysis)
     out = analysis.report.to_json()
