@@ -8,6 +8,7 @@ import json
 import shutil
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -133,6 +134,12 @@ def test_without_the_engine_the_reason_says_how_to_add_it(tmp_path, monkeypatch)
         with pytest.raises(IngestError) as err:
             load(path)
         assert "OCR" in err.value.reason and "jixiao[ocr]" in err.value.reason
+    # the command: exit 2, the reason in Chinese, no traceback (only Tesseract asked for, and none on the PATH)
+    done = subprocess.run([str(Path(sys.executable).with_name("jixiao")), "extract", str(pdf), str(REPORT_TXT)],
+                          capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/nonexistent", "HOME": str(tmp_path), "JIXIAO_OCR_ENGINE": "tesseract"})
+    assert done.returncode == 2 and "需要 OCR 识别" in done.stderr and "Traceback" not in done.stderr
+    assert "示例市示范区司法局" in done.stdout  # the other file is read all the same
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed (sh tests/system_setup.sh ocr)")

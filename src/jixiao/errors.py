@@ -58,12 +58,6 @@ def unsupported_format(path: str, kind: str) -> IngestError:
     return IngestError(path, f"不支持的文件格式（{kind}），请提供 Word（.docx/.doc/.wps）、PDF、OFD、Excel（.xlsx/.xls/.et）、文本或图片文件")
 
 
-def scanned_pdf(path: str) -> IngestError:
-    """The error for a PDF without a text layer."""
-    return IngestError(path, "扫描件（PDF 中没有可提取的文字层），需要 OCR 识别，本机未安装 OCR 组件"
-                             "（pip install 'jixiao[ocr]'，模型随包提供，无需联网）")
-
-
 class PagesWanted(JixiaoError):
     """Not an error: a file would OCR several pages and the caller reads them itself, in parallel
     (:func:`jixiao.ingest.ocr.sharing_pages`); ``pages`` are from 0."""

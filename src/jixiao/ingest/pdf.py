@@ -31,7 +31,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
-from jixiao.errors import IngestError, scanned_pdf
+from jixiao.errors import IngestError
 from jixiao.ingest import ocr
 from jixiao.ingest.aligned import page_tables
 from jixiao.ingest.detect import HEAD_BYTES
@@ -63,7 +63,8 @@ def read(path: Path, source: str, *, tables: bool = True) -> Document:
             doc.tables += _tables(path, doc.text, [*doc.page_starts, len(doc.text)])
         return doc
     if not has_text_layer(page_texts):
-        raise scanned_pdf(source)
+        ocr.require(source, "扫描件（PDF 中没有可提取的文字层）")
+        raise IngestError(source, "扫描件（PDF 中没有可提取的文字层），未能识别")  # (require raised: no engine)
     origin = "\n".join(page_texts)
     text, offsets = normalize(origin)
     page_starts = []  # normalised start of each page
