@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("batch")
     def batch_cmd(
-        inputs: Annotated[list[str], typer.Argument(help="报告文件、目录（递归）、通配符或 .zip 压缩包，可多个")],
+        inputs: Annotated[list[str], typer.Argument(help="报告文件、目录（递归）、通配符、.zip 压缩包或对象存储地址（s3://桶/前缀/），可多个")],
         out: Annotated[Path, typer.Option("--out", "-o", help="输出文件：.parquet、.xlsx、.csv 或 .jsonl"
                                                             "（长表写在同名 _metrics/_items/_findings/_projects 文件或工作表）")],
         workers: Annotated[int, typer.Option("--workers", "-j", help="并行分析进程数（默认为 CPU 核数）")] = 0,

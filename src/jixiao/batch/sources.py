@@ -9,6 +9,11 @@ one :class:`Source` per report file, in a stable order.
   the upload size limit in memory; a member past it is an error of its own, the others go on).
 * A file named explicitly whose type is not a report's is an error (“不支持的文件类型”); a path or
   pattern that names nothing is one too.
+* An object storage URL (``s3://bucket/prefix/``, or any protocol of :mod:`fsspec` whose driver is installed — s3fs
+  for S3, MinIO, and the S3 interfaces of OSS/OBS/COS) stands for the object, or every object under the prefix, as a
+  folder does; credentials and endpoint come from the driver's usual settings (``AWS_ACCESS_KEY_ID``,
+  ``AWS_SECRET_ACCESS_KEY``, ``AWS_ENDPOINT_URL`` …). Objects are read by the batch's parent (and handed to the
+  workers, on this machine or on Ray), one at a time.
 
 A source's bytes are read when the batch needs them (:meth:`Source.read`), never all at once.
 """
@@ -16,10 +21,12 @@ A source's bytes are read when the batch needs them (:meth:`Source.read`), never
 from __future__ import annotations
 
 import glob
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from jixiao.ingest.archive import (
     REPORT_SUFFIXES,
@@ -34,33 +41,60 @@ from jixiao.ingest.archive import (
 
 ARCHIVE_SUFFIXES = (".zip",)
 _GLOB_CHARS = set("*?[")
-_OPEN: dict[Path, zipfile.ZipFile] = {}  # archives kept open while their members are read
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_OPEN: dict[str, zipfile.ZipFile] = {}  # archives kept open while their members are read
 
 
 class SourceError(ArchiveError):
     """A source that cannot be read; ``reason`` is the Chinese message for the errors file."""
 
 
+@dataclass(frozen=True, eq=False)
+class Remote:
+    """An object in object storage: its file system (:mod:`fsspec`), key and size."""
+
+    fs: Any
+    key: str
+    size: int
+
+    def open(self):
+        return self.fs.open(self.key, "rb")
+
+
 @dataclass(frozen=True)
 class Source:
-    """One report file of a batch: a file on disk, or a member of a .zip archive.
+    """One report file of a batch: a file on disk or an object in object storage (``remote``), or a member of a
+    .zip archive that is either.
 
-    ``name`` is what the outputs call it: the path as given (under a folder: the folder's path joined
+    ``name`` is what the outputs call it: the path or URL as given (under a folder: the folder's path joined
     with the file's), and ``archive.zip!member/path`` for a member.
     """
 
     name: str
     path: Path
     member: Member | None = None
+    remote: Remote | None = None
 
     def read(self, max_bytes: int) -> bytes:
         """The file's bytes; :class:`SourceError` when it cannot be read or passes ``max_bytes``."""
+        if self.remote is None:
+            return self._read(max_bytes)
+        try:
+            return self._read(max_bytes)
+        except SourceError:
+            raise
+        except Exception as err:  # noqa: BLE001 - the driver's own errors: the network, the service, the credentials
+            raise SourceError(f"读取对象失败（{type(err).__name__}：{str(err)[:200]}）") from None
+
+    def _read(self, max_bytes: int) -> bytes:
         try:
             if self.member is not None:
-                return read_member(_archive_file(self.path), self.member, max_bytes)
-            size = self.path.stat().st_size
+                return read_member(_archive_file(self.path, self.remote), self.member, max_bytes)
+            size = self.remote.size if self.remote is not None else self.path.stat().st_size
             if size > max_bytes:
                 raise SourceError(f"文件过大（{size / 2**20:.1f} MB），超过单个文件 {max_bytes / 2**20:.0f} MB 的上限，未分析")
+            if self.remote is not None:
+                return self.remote.fs.cat_file(self.remote.key)
             return self.path.read_bytes()
         except ArchiveError as err:
             raise SourceError(err.reason) from None
@@ -72,11 +106,12 @@ class Source:
             raise SourceError("这是一个目录，不是文件") from None
 
 
-def _archive_file(path: Path) -> zipfile.ZipFile:
-    if path not in _OPEN:
+def _archive_file(path: Path, remote: Remote | None = None) -> zipfile.ZipFile:
+    token = remote.fs.unstrip_protocol(remote.key) if remote is not None else str(path)
+    if token not in _OPEN:
         close_archives()  # members are read archive by archive: one kept open at a time
-        _OPEN[path] = open_archive(path)
-    return _OPEN[path]
+        _OPEN[token] = open_archive(remote.open() if remote is not None else path)
+    return _OPEN[token]
 
 
 def close_archives() -> None:
@@ -96,22 +131,29 @@ class Expansion:
     skipped: int = 0
 
 
-def _archive(path: Path, shown: str, out: Expansion) -> None:
+def _archive(path: Path, shown: str, out: Expansion, remote: Remote | None) -> None:
     try:
-        members, skipped = report_members(path)
+        if remote is not None:
+            with remote.open() as f:
+                members, skipped = report_members(f)
+        else:
+            members, skipped = report_members(path)
     except ArchiveError as err:
         out.errors.append((shown, err.reason))
         return
+    except Exception as err:  # noqa: BLE001 - object storage: the driver's own errors
+        out.errors.append((shown, f"读取对象失败（{type(err).__name__}：{str(err)[:200]}）"))
+        return
     out.skipped += skipped
-    out.sources.extend(Source(name=f"{shown}!{m.name}", path=path, member=m) for m in members)
+    out.sources.extend(Source(name=f"{shown}!{m.name}", path=path, member=m, remote=remote) for m in members)
 
 
-def _file(path: Path, shown: str, out: Expansion, *, explicit: bool) -> None:
+def _file(path: Path, shown: str, out: Expansion, *, explicit: bool, remote: Remote | None = None) -> None:
     suffix = path.suffix.lower()
     if suffix in ARCHIVE_SUFFIXES:
-        _archive(path, shown, out)
+        _archive(path, shown, out, remote)
     elif suffix in REPORT_SUFFIXES:
-        out.sources.append(Source(name=shown, path=path))
+        out.sources.append(Source(name=shown, path=path, remote=remote))
     elif explicit:
         out.errors.append((shown, f"不支持的文件类型（{suffix or '无扩展名'}），可处理 {SUFFIX_LIST} 及其 .zip 压缩包"))
     else:
@@ -126,13 +168,48 @@ def _folder(path: Path, shown: str, out: Expansion) -> None:
         _file(child, str(Path(shown) / rel), out, explicit=False)
 
 
+def _storage(url: str, out: Expansion) -> None:
+    """The objects at ``url``: the object it names, or every object under it (as a folder's files)."""
+    try:
+        import fsspec  # optional: object storage (pip install 'jixiao[cluster]': fsspec and s3fs)
+
+        fs, root = fsspec.core.url_to_fs(url)
+    except ImportError as err:
+        out.errors.append((url, f"读取对象存储需要安装其驱动（{err.name or 'fsspec'}；pip install 'jixiao[cluster]'）"))
+        return
+    except ValueError as err:
+        out.errors.append((url, f"无法识别的地址（{err}）"))
+        return
+    try:
+        if fs.isfile(root):
+            objects = {root: fs.info(root)}
+        elif fs.isdir(root):
+            objects = fs.find(root, detail=True)
+        else:
+            out.errors.append((url, "对象存储中没有该对象或前缀"))
+            return
+    except Exception as err:  # noqa: BLE001 - the driver's own errors: the network, the service, the credentials
+        out.errors.append((url, f"无法访问对象存储（{type(err).__name__}：{str(err)[:200]}）"))
+        return
+    base = root.rstrip("/")
+    for key in sorted(objects):
+        rel = key[len(base):].lstrip("/") if key != root else PurePosixPath(key).name
+        if any(hidden(p) for p in rel.split("/")) or objects[key].get("type") != "file":
+            continue
+        shown = url if key == root else f"{url.rstrip('/')}/{rel}"
+        remote = Remote(fs, key, int(objects[key].get("size") or 0))
+        _file(Path(key), shown, out, explicit=key == root, remote=remote)
+
+
 def expand(inputs: Iterable[str | Path]) -> Expansion:
     """The sources the inputs stand for, in order (each input's own sorted), each file once."""
     out = Expansion(sources=[], errors=[])
     for given in inputs:
         text = str(given)
         path = Path(text).expanduser()
-        if path.is_dir():
+        if _URL.match(text):
+            _storage(text, out)
+        elif path.is_dir():
             _folder(path, text, out)
         elif path.is_file():
             _file(path, text, out, explicit=True)
