@@ -37,6 +37,8 @@ def facts(text: str) -> dict:
     ("核定事业编制三百一十名，年末在编职工二百九十八人。", "staff_actual", 298),
     ("核定编制64名，在岗职工61人，另有编外聘用人员9人。", "staff_actual", 61),
     ("局机关内设4个股室，下设县园林绿化服务中心、县环卫所3个事业单位。", "subordinate_units", 3),
+    ("本年度一般公共预算财政拨款年初预算1,204.60万元，全年支出1,198.37万元。", "budget", Decimal("1204.60")),
+    ("2025年财政拨款年初预算518.20万元。", "budget", Decimal("518.20")),
 ])
 def test_wording(text, key, value):
     assert facts(text).get(key) == value
@@ -83,3 +85,16 @@ def test_budget_columns_headed_with_the_year():
     report = analyse_document(load_bytes(text.encode(), "report.txt")).report
     assert report.fact_value("budget") == Decimal("790.00")
     assert report.fact_value("expenditure_total") == Decimal("836.15")
+
+
+def test_a_project_section_lists_projects_whatever_their_names():
+    """Under “重点项目实施情况” each line is a project, though its name ends in none of the usual words; their budgets
+    are not the department's."""
+    text = ("一、部门整体支出情况\n本年度一般公共预算财政拨款年初预算930.15万元。\n二、绩效情况\n（一）重点项目实施情况\n"
+            "1.乡村学校少年宫运行：年初预算45.20万元，实际支出43.80万元，完成年初预算的96.90%。\n"
+            "2.特殊教育随班就读：年初预算18.00万元，实际支出18.00万元。\n（二）履职成效\n全年开展活动36场。\n")
+    norm, _ = normalize(text)
+    report = extract_text(norm)
+    assert report.fact_value("budget") == Decimal("930.15")
+    assert [(i.name, i.budget, i.actual) for i in report.project_items] == [
+        ("乡村学校少年宫运行", Decimal("45.20"), Decimal("43.80")), ("特殊教育随班就读", Decimal("18.00"), Decimal("18.00"))]
