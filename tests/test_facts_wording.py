@@ -39,6 +39,7 @@ def facts(text: str) -> dict:
     ("局机关内设4个股室，下设县园林绿化服务中心、县环卫所3个事业单位。", "subordinate_units", 3),
     ("本年度一般公共预算财政拨款年初预算1,204.60万元，全年支出1,198.37万元。", "budget", Decimal("1204.60")),
     ("2025年财政拨款年初预算518.20万元。", "budget", Decimal("518.20")),
+    ("本年度“三公”经费财政拨款支出决算数为6.41万元，比上年减少0.37万元。", "three_public_total", Decimal("6.41")),
 ])
 def test_wording(text, key, value):
     assert facts(text).get(key) == value
@@ -52,6 +53,10 @@ def test_wording(text, key, value):
 ])
 def test_not_the_departments_figure(text, key):
     assert key not in facts(text)
+
+
+def test_a_three_public_budget_is_not_its_spending():
+    assert facts("“三公”经费财政拨款支出预算为12.00万元，支出决算为10.26万元。").get("three_public_total") != Decimal("12.00")
 
 
 def test_table_in_thousand_yuan(tmp_path):
