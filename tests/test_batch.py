@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from jixiao import batch, pipeline
+from jixiao.batch.cache import Cache
 from jixiao.batch.sources import expand
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -219,3 +220,18 @@ def test_ray_on_this_machine_gives_the_rows_of_the_process_pool(folder, parquet_
         a = pq.read_table(parquet_run[0].with_name(f"结果_{table}.parquet")).to_pylist()
         b = pq.read_table(tmp_path / f"r_{table}.parquet").to_pylist()
         assert a == b, table
+
+
+def test_the_cache_keeps_records_compressed_and_reads_plain_ones(tmp_path):
+    record = {"ok": True, "row": {"unit_name": "示例市示范区司法局", "budget": "1530.16"},
+              "findings": [["sum-mismatch", "J101", "error", "项目支出与分项之和不符。" * 20]]}
+    cache = Cache(tmp_path / "c.sqlite")
+    cache.put("a" * 64, "v1", record)
+    raw = sqlite3.connect(tmp_path / "c.sqlite").execute("SELECT record FROM records").fetchone()[0]
+    assert isinstance(raw, bytes) and len(raw) < len(json.dumps(record, ensure_ascii=False).encode()) / 3
+    assert cache.get("a" * 64, "v1") == record
+    db = sqlite3.connect(tmp_path / "c.sqlite")  # a record written by an earlier version: plain JSON text
+    db.execute("INSERT INTO records VALUES (?, ?, ?)", ("b" * 64, "v1", json.dumps(record, ensure_ascii=False)))
+    db.commit()
+    assert cache.get("b" * 64, "v1") == record and cache.get("c" * 64, "v1") is None
+    cache.close()

@@ -1,5 +1,5 @@
 """The batch's local cache: one record per (content hash, pipeline version), in a SQLite file — and, for a scanned
-file read page by page, each page's OCR as it ends.
+file read page by page, each page's OCR as it ends. Values are JSON compressed with zlib.
 
 A record is committed as soon as its analysis ends (WAL journal), so a run killed at any moment —
 ``kill -9`` included — keeps every record it had finished, and a rerun with ``--resume`` analyses
@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -27,14 +28,14 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     sha256 TEXT NOT NULL,
     version TEXT NOT NULL,
-    record TEXT NOT NULL,
+    record BLOB NOT NULL,
     PRIMARY KEY (sha256, version)
 );
 CREATE TABLE IF NOT EXISTS pages (
     sha256 TEXT NOT NULL,
     version TEXT NOT NULL,
     page INTEGER NOT NULL,
-    result TEXT NOT NULL,
+    result BLOB NOT NULL,
     PRIMARY KEY (sha256, version, page)
 )
 """
@@ -73,6 +74,16 @@ def pipeline_version(options: pipeline.Options) -> str:
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
 
+def _pack(value: dict[str, Any]) -> bytes:
+    """JSON compressed with zlib (a record's JSON, mostly evidence text, shrinks about fivefold)."""
+    return zlib.compress(dumps(value).encode("utf-8"), 6)
+
+
+def _unpack(stored: bytes | str) -> dict[str, Any]:
+    """A stored value: compressed (a BLOB) or, written by an earlier version, plain JSON text."""
+    return json.loads(zlib.decompress(stored) if isinstance(stored, bytes) else stored)
+
+
 class Cache:
     """The records of one cache file (created with its folder when missing)."""
 
@@ -88,23 +99,23 @@ class Cache:
         """The record stored for this content and version, or None."""
         row = self._db.execute("SELECT record FROM records WHERE sha256 = ? AND version = ?",
                                (sha256, version)).fetchone()
-        return json.loads(row[0]) if row else None
+        return _unpack(row[0]) if row else None
 
     def put(self, sha256: str, version: str, record: dict[str, Any]) -> None:
         """Store (or replace) a record; committed when this returns."""
         self._db.execute("INSERT OR REPLACE INTO records (sha256, version, record) VALUES (?, ?, ?)",
-                         (sha256, version, dumps(record)))
+                         (sha256, version, _pack(record)))
 
     def get_page(self, sha256: str, version: str, page: int) -> dict[str, Any] | None:
         """The OCR of page ``page`` (from 0) of this content stored by an earlier task, or None."""
         row = self._db.execute("SELECT result FROM pages WHERE sha256 = ? AND version = ? AND page = ?",
                                (sha256, version, page)).fetchone()
-        return json.loads(row[0]) if row else None
+        return _unpack(row[0]) if row else None
 
     def put_page(self, sha256: str, version: str, page: int, result: dict[str, Any]) -> None:
         """Store a page's OCR; committed when this returns."""
         self._db.execute("INSERT OR REPLACE INTO pages (sha256, version, page, result) VALUES (?, ?, ?, ?)",
-                         (sha256, version, page, dumps(result)))
+                         (sha256, version, page, _pack(result)))
 
     def close(self) -> None:
         self._db.close()
