@@ -40,7 +40,7 @@ FLOORS = {
     "heldout_forms": (0.98, 0.95, 0.0, 0.95, 0.90, 1),
     "heldout_forms2": (0.97, 0.95, 0.0, 0.95, 0.90, 0),
     "heldout_accounts": (0.83, 0.0, 0.0, 0.0, 0.5, 3),
-    "dev_accounts3": (0.95, 0.0, 0.9, 0.0, 0.85, 1),  # its false flag: a trap whose subject the right finding computes
+    "dev_accounts3": (0.95, 0.5, 0.9, 0.0, 0.9, 2),  # its false flags: a trap whose subject the right finding computes, and a trap (the unit's short form) that the right unit-name-mismatch names
     "heldout_accounts2": (0.82, 0.0, 0.9, 0.0, 0.45, 1),  # first run: facts 327/391 findings 11/23 ff 1
 }
 
