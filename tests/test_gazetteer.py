@@ -155,6 +155,8 @@ NOT_PLACES = [
     "新疆",
     "台湾事务办公室",
     "退役军人事务局",
+    "澄沙县融媒体中心",  # an invented county whose name holds a real one (沙县, 福建三明): not that county
+    "溪泾县司法局",  # ... 泾县 (安徽宣城)
 ]
 
 
@@ -352,3 +354,8 @@ def test_organ_words_do_not_disturb_the_county_before_them():
             if locate(d.name + word).get("county") != d.name:
                 wrong.append(d.name + word)
     assert not wrong, wrong[:20]
+
+
+def test_a_real_county_in_a_name_is_still_found_after_its_prefix():
+    assert locate("中共沙县县委宣传部")["county"] == "沙县"
+    assert locate("泾县司法局")["county"] == "泾县"

@@ -133,3 +133,20 @@ def test_candidates_in_json_with_spans():
     for c in cands:
         for ev in c["evidence"]:
             assert norm[ev["start"]:ev["end"]] == ev["text"]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("鹤屿市地方志办公室2023年度部门决算\n鹤屿市地方志办公室是河北省鹤屿市人民政府管理的事业单位。\n",
+     {"province": "河北省", "city": "鹤屿市"}),
+    ("青岚县妇幼保健院2022年度部门决算\n青岚县妇幼保健院是福建省鹭汀市青岚县卫生健康局所属的公益一类事业单位。\n",
+     {"province": "福建省", "city": "鹭汀市", "county": "青岚县"}),
+    ("澄汐县融媒体中心2025年度部门决算\n澄汐县融媒体中心是县委直属的公益一类事业单位，地处广东省西部。\n",
+     {"province": "广东省", "county": "澄汐县"}),
+])
+def test_the_province_the_text_places_an_unknown_city_or_county_in(text, want):
+    got, _ = facts(text)
+    assert {k: got.get(k) for k in want} == want
+
+
+def test_a_province_elsewhere_in_the_text_is_not_the_units():
+    assert "province" not in facts("槐汀县供销合作社联合社2022年度部门决算\n槐汀县供销合作社联合社与浙江省的企业开展合作。\n")[0]

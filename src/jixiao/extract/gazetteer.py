@@ -308,6 +308,8 @@ def _mentions(name: str, year: int | None) -> list[_Mention]:
             i += tlen
             boundary.add(i)
             continue
+        if length and i - max(b for b in boundary if b <= i) == 1 and "\u4e00" <= name[i - 1] <= "\u9fff":
+            length = 0  # one unknown character before it: a longer name not in the data ("澄沙县" holds 沙县)
         if length:
             chains = {}
             for e in entries:

@@ -393,7 +393,29 @@ def unit_name(ctx: Context, chosen: IdentityCandidate | None, year: int | None =
 _NAME_DIVISIONS = re.compile(r"^(?:中共|中国共产党)?(?P<province>[\u4e00-\u9fff]{2,3}(?:省|自治区))?"
                              r"(?P<city>[\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))?"
                              r"(?P<county>[\u4e00-\u9fff]{1,4}?(?:区|县|旗|市))?")
-_PROVINCE_MENTION = re.compile(r"([\u4e00-\u9fff]{2})省(?=财政厅|人民政府|委|司法厅|政府|级|厅)")
+# "湖南省财政厅", "位于广东省西部": a province the text places the unit in (or its finance department in)
+_PROVINCE_MENTION = re.compile(r"(?:(?<=位于)|(?<=地处)|(?=[\u4e00-\u9fff]{2}省(?:财政厅|人民政府|委|司法厅|政府|级|厅)))"
+                               r"([\u4e00-\u9fff]{2})省")
+
+
+def _province_before(text: str, places: list[str], year: int | None) -> tuple[re.Match[str], re.Match[str] | None] | None:
+    """A province written just before the unit's own city or county, perhaps with the city between ("是河北省鸣琴市人民政府
+    办公室管理的…", "福建省鹭屿市蓝岙县卫生健康局所属"): the match of the province (group 1 its name without 省, as
+    :data:`_PROVINCE_MENTION` gives it) and of the city between (or None); None when the text has no such place."""
+    for place in places:
+        for m in re.finditer(re.escape(place), text):
+            lead = max(0, m.start() - 12)
+            for start in range(lead, m.start() - 2):
+                got = _PROVINCE_LEAD.fullmatch(text, start, m.start())
+                if got and gazetteer.locate(got.group(1) + "省", year).get("province") == got.group(1) + "省":
+                    city = _WORD.match(text, got.start("city"), got.end("city")) if got.group("city") else None
+                    return _PROVINCE_NAME.match(text, start, got.end(1) + 1), city
+    return None
+
+
+_PROVINCE_LEAD = re.compile(r"(\w{2,3})省(?P<city>\w{2,5}?(?:市|自治州|州|地区|盟))?")
+_PROVINCE_NAME = re.compile(r"(\w+)省")
+_WORD = re.compile(r"\w+")
 
 
 def divisions(ctx: Context, name_fact: Fact | None, cands: list[IdentityCandidate],
@@ -424,7 +446,11 @@ def divisions(ctx: Context, name_fact: Fact | None, cands: list[IdentityCandidat
                 break
     facts = [Fact(key=k, value=v, evidence=evidence) for k, v in loc.items()]
     if loc and "province" not in loc:
-        found = _PROVINCE_MENTION.search(ctx.text)
+        before = _province_before(ctx.text, [loc[k] for k in ("city", "county") if loc.get(k)], year)
+        if before and before[1] and "city" not in loc:
+            city = before[1]
+            facts.append(Fact(key="city", value=city.group(), evidence=[ctx.span(city.start(), city.end())]))
+        found = before[0] if before else _PROVINCE_MENTION.search(ctx.text)
         if found:
             facts.append(Fact(key="province", value=found.group(1) + "省",
                               evidence=[ctx.span(found.start(), found.end())]))
