@@ -330,6 +330,28 @@ def test_tables_laid_out_in_columns_with_spaces():
     assert [p.split("/")[-1] for p in spending.panes[0]][:4] == ["本年支出合计", "基本支出", "项目支出", "上缴上级支出"]
 
 
+def test_a_tables_number_and_its_unit_lines_are_not_its_header():
+    """A 决算 copied from a PDF with the table's number (公开03表) and its 编制单位 line between the title and the header:
+    those lines are no column's name, so the columns are read by their own headers."""
+    text = """溪口县档案馆2023年度部门决算
+
+支出决算表
+公开03表
+编制单位：溪口县档案馆                                                              单位：万元
+科目编码  科目名称                          本年支出合计  基本支出  项目支出  上缴上级支出
+          合计                                     402.66    351.20     51.46
+207       文化旅游体育与传媒支出                   402.66    351.20     51.46
+20701     文化和旅游                               402.66    351.20     51.46
+2070104   档案馆                                   402.66    351.20     51.46
+"""
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    assert report.fact_value("basic_expenditure") == Decimal("351.20")
+    assert report.fact_value("project_expenditure") == Decimal("51.46")
+    document = load_bytes(text.encode("utf-8"), "决算.txt")
+    (spending,) = [t for t in read_accounts(Context.of(document.text, document.tables), document.tables)
+                   if t.kind == "expenditure"]
+    assert [p.split("/")[-1] for p in spending.panes[0]][:3] == ["本年支出合计", "基本支出", "项目支出"]
+
 def test_a_pdf_table_drawn_without_ruling_lines(tmp_path):
     """A PDF 支出决算表 with no lines: the columns come from where the words stand (a header word wrapped in its
     cell, a column without figures, blank cells), and the table goes on over the next page under 续表."""

@@ -150,3 +150,8 @@ def test_the_province_the_text_places_an_unknown_city_or_county_in(text, want):
 
 def test_a_province_elsewhere_in_the_text_is_not_the_units():
     assert "province" not in facts("槐汀县供销合作社联合社2022年度部门决算\n槐汀县供销合作社联合社与浙江省的企业开展合作。\n")[0]
+
+
+def test_a_page_number_above_the_title_is_not_part_of_it():
+    got, _ = facts("第 1 页\n青岚县气象局2024年度部门决算\n第 2 页\n目录\n")
+    assert got["unit_name"] == "青岚县气象局"

@@ -272,6 +272,7 @@ def _split_header(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[C
     """The leading header rows (no figure, no code or numbered class name in the first cell) and the rest;
     a 栏次 row (1, 2, 3 … under the headers) is dropped, as are the lines above a table that a text file gives
     as a row of it (编制单位：… 单位：万元)."""
+    rows = [[_header_cell(c) for c in r] for r in rows]
     rows = [r for r in rows if not any(lexicon()["_chrome_row"].match(_clean(c)) for c in r)
             and not all(_RULE_CELL.match(_clean(c)) for c in r)]  # a markdown table's |---|---| line
     n = 0
@@ -285,6 +286,23 @@ def _split_header(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[C
             break
         n += 1
     return rows[:n], rows[n:]
+
+
+# the lines above a table that a space-aligned text gives as the top of its header cells ("公开03表/编制单位：X/科目编码",
+# "单位：万元项目支出"): not the column's name
+_HEADER_CHROME = re.compile(r"^(?:公开\d+表|(?:附)?表\s*[\d一二三四五六七八九十]+|(?:编制|填报|编报)单位[：:].*|"
+                            r"(?:金额)?单位[：:]\s*(?:万元|千元|元))$")
+_UNIT_LEAD = re.compile(r"^(?:金额)?单位[：:]\s*(?:万元|千元|元)(?=\S)")
+
+
+def _header_cell(cell: Cell) -> Cell:
+    """A cell without the chrome a text table's reader put on top of it (its path segments, a unit run into it)."""
+    text = cell.text
+    if "/" in text:
+        kept = [part for part in text.split("/") if not _HEADER_CHROME.match(part.strip())]
+        text = "/".join(kept) if kept else text
+    text = _UNIT_LEAD.sub("", text.strip())
+    return cell if text == cell.text else Cell(text, cell.start, cell.end)
 
 
 def _columns(header: list[list[Cell]], width: int) -> tuple[list[list[str]], list[tuple[int, bool | None, str]]]:

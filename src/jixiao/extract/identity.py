@@ -20,6 +20,7 @@ from jixiao.extract import gazetteer
 from jixiao.extract.chrome import Chrome, find_chrome
 from jixiao.extract.context import Context
 from jixiao.extract.numbers import cn_numeral
+from jixiao.ingest.aligned import FOOTER
 from jixiao.lexicon import data_cache, load_yaml
 from jixiao.model import Fact, IdentityCandidate
 from jixiao.textlines import lines
@@ -115,7 +116,7 @@ def find_title(text: str, chrome: Chrome | None = None) -> Title | None:
         s = line.strip()
         if not s:
             continue
-        if chrome.covers(pos):
+        if chrome.covers(pos) or FOOTER.match(s):  # a page number ("第 1 页") is no title's head
             prev = []
             continue
         compact = re.sub(r"\s", "", s)
