@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 from conftest import SHARED
 from corpus_score import score_folder
 from jixiao.cli import app
-from jixiao.extract.accounts import read_accounts
+from jixiao.extract.accounts import _header_cell, read_accounts
 from jixiao.extract.context import Context
 from jixiao.extract.outline import build_sections
+from jixiao.ingest.document import Cell
 from jixiao.pipeline import analyse, load_bytes
 from jixiao.review import ReviewInput, load_config
 
@@ -351,6 +352,17 @@ def test_a_tables_number_and_its_unit_lines_are_not_its_header():
     (spending,) = [t for t in read_accounts(Context.of(document.text, document.tables), document.tables)
                    if t.kind == "expenditure"]
     assert [p.split("/")[-1] for p in spending.panes[0]][:3] == ["本年支出合计", "基本支出", "项目支出"]
+
+
+@pytest.mark.parametrize(("cell", "name"), [
+    ("公开03表/编制单位：溪口县档案馆/科目编码", "科目编码"),
+    ("单位：万元项目支出", "项目支出"),
+    ("公开08表编制单位：溪口县档案馆单位：万元项目", "项目"),  # a PDF's lines run together
+    ("编制单位：溪口县档案馆", "编制单位：溪口县档案馆"),  # a whole chrome cell: the row is dropped, not renamed
+    ("本年支出合计", "本年支出合计"),
+])
+def test_the_column_name_under_the_lines_above_a_table(cell, name):
+    assert _header_cell(Cell(cell, 0, len(cell))).text == name
 
 def test_a_pdf_table_drawn_without_ruling_lines(tmp_path):
     """A PDF 支出决算表 with no lines: the columns come from where the words stand (a header word wrapped in its

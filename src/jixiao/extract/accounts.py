@@ -292,7 +292,9 @@ def _split_header(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[C
 # "单位：万元项目支出"): not the column's name
 _HEADER_CHROME = re.compile(r"^(?:公开\d+表|(?:附)?表\s*[\d一二三四五六七八九十]+|(?:编制|填报|编报)单位[：:].*|"
                             r"(?:金额)?单位[：:]\s*(?:万元|千元|元))$")
-_UNIT_LEAD = re.compile(r"^(?:金额)?单位[：:]\s*(?:万元|千元|元)(?=\S)")
+# ... or run into it without a separator ("公开06表编制单位：X单位：万元人员经费")
+_UNIT_LEAD = re.compile(r"^(?:公开\d{1,2}表)?(?:(?:编制|填报|编报)单位[：:][^：:/]*?(?=(?:金额)?单位[：:]))?"
+                        r"(?:(?:金额)?单位[：:]\s*(?:万元|千元|元))(?=\S)|^公开\d{1,2}表(?=\S)")
 
 
 def _header_cell(cell: Cell) -> Cell:
