@@ -1,4 +1,9 @@
-from jixiao.extract.outline import build_sections
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jixiao.extract.outline import TABLE_TITLE, build_sections
 
 HUNAN_MIXED = """一、部门基本情况
 （一）职能职责
@@ -83,3 +88,17 @@ def test_parts_put_every_numbering_style_one_level_down():
     goal = sections["（一）年度绩效目标"]
     assert goal.level == 3 and goal.end > text.index("2.效益指标")  # the goals are inside it
     assert sections["第二部分 存在的问题"].level == 1
+
+
+_TITLE_PATTERN = re.compile(r"[^\n\d\s.,]{0,40}决算(?:总)?表[ \t]*$", re.M)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("决算总表收支出 \t\n.,1２x三公经费")), max_size=160),
+       st.integers(min_value=0, max_value=160))
+def test_table_titles_are_those_of_their_pattern(text, pos):
+    """The 决算 table titles found from their ends are the pattern's own matches."""
+    assert [m.span() for m in TABLE_TITLE.finditer(text)] == [m.span() for m in _TITLE_PATTERN.finditer(text)]
+    want = _TITLE_PATTERN.search(text, pos)
+    got = TABLE_TITLE.search(text, pos)
+    assert (got and got.span()) == (want and want.span())
