@@ -281,6 +281,22 @@ def test_tables_written_one_cell_per_line():
     assert any("851.29" in m for m in cross), cross  # its 合计 row is not 基本 + 项目, nor the 总表's 本年支出合计
 
 
+def test_one_cell_per_line_under_income_and_spending_heads_with_blank_cells_beside_them():
+    """The 总表's pane heads 收入 / 支出 each with a blank cell beside it (a merged cell copied line by line), then the
+    column heads: the rows are read under 项目 / 决算数 twice, in 元."""
+    cells = ["收入", "", "支出", "", "项目", "决算数", "项目", "决算数",
+             "一、一般公共预算财政拨款收入", "2684307.55", "一、一般公共服务支出", "2391044.02",
+             "二、事业收入", "", "二、卫生健康支出", "258763.53",
+             "本年收入合计", "2684307.55", "本年支出合计", "2649807.55",
+             "年初结转和结余", "12000.00", "年末结转和结余", "46500.00",
+             "总计", "2696307.55", "总计", "2696307.55"]
+    text = ("沐川县档案馆2023年度部门决算\n收入支出决算总表\n公开01表\n编制单位：沐川县档案馆\n单位：元\n"
+            + "\n".join(cells) + "\n\n第三部分 情况说明\n本年收入合计268.43万元。\n")
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    assert report.fact_value("revenue_total") == Decimal("268.430755")
+    assert report.fact_value("expenditure_total") == Decimal("264.980755")
+    assert report.fact_value("carryover_end") == Decimal("4.65")
+
 def test_tables_laid_out_in_columns_with_spaces():
     """A 决算 as a PDF-to-text conversion keeps it (pdftotext -layout): columns where the characters stand, blank
     cells, header words wrapped over lines, a column no row has a figure in, the 总表 going on under 续表 after a

@@ -151,9 +151,15 @@ def _cell_per_line(lines: list[tuple[int, str]], k: int, offsets: list[int], tex
     while k < len(lines) and (not lines[k][1].strip() or is_chrome(lines[k][1])):
         k += 1
     header = []
-    while (k < len(lines) and _HEADER_CELL.match(lines[k][1].strip() or "-") and not is_title(lines[k][1])
-           and not _NUMBERED.match(lines[k][1].strip())):
-        header.append(lines[k])
+    while k < len(lines) and not is_title(lines[k][1]) and not _NUMBERED.match(lines[k][1].strip()):
+        cell = lines[k][1].strip()
+        if not cell and header and _accounts()[3].match(header[-1][1].strip()) and k + 1 < len(lines) \
+                and _HEADER_CELL.match(lines[k + 1][1].strip() or "-"):
+            header.append(lines[k])  # the blank head beside a pane's 收入 / 支出, with heads after it
+        elif not _HEADER_CELL.match(cell or "-"):
+            break
+        else:
+            header.append(lines[k])
         k += 1
     best: tuple[list[list[Cell]], int] = ([], k)
     for heads in _header_readings(header):  # the reading that takes in the most lines (the first, if equal)
@@ -173,7 +179,8 @@ def _header_readings(header: list[tuple[int, str]]) -> list[list[tuple[int, str]
     项目 over the figure heads and 科目编码, 科目名称 after them), its lower heads in their order."""
     label = _accounts()[1]
     heads = [h.strip() for _, h in header]
-    while len(heads) > 2 and _accounts()[3].match(heads[0]) and any(label.search(h) for h in heads[1:]):
+    # (收入 / 支出 over two panes, with the blank cells beside them)
+    while len(heads) > 2 and (_accounts()[3].match(heads[0]) or not heads[0]) and any(label.search(h) for h in heads[1:]):
         header, heads = header[1:], heads[1:]
     out = [header]
     i = next((i for i in range(1, len(heads)) if label.search(heads[i]) and not label.search(heads[i - 1])), None)
