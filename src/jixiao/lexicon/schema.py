@@ -380,6 +380,7 @@ Severity = Literal["error", "warning", "info"]
 
 class LowExecutionConfig(_Model):
     threshold: Number = 80
+    ceilings: Regex | None = None
 
 
 class TargetFarExceededConfig(_Model):

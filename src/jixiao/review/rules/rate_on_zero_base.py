@@ -14,8 +14,14 @@ from jixiao.review.rules.common import fmt, in_table, num
 def _patterns(bases: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     # "完成年初预算的95.89%", "占年初预算95%", "年初预算执行率为95%"
     on_base = re.compile(rf"(?:完成|占|达到|为)?\s*(?P<base>{bases})(?:数|金额)?\s*(?:的|执行率|完成率)\s*(?:为|达到?|是)?\s*$")
-    zero = re.compile(rf"(?P<base>{bases})(?:数|金额)?\s*(?:为|是|[:：])?\s*(?:0(?:\.0+)?|零)\s*(?:万元|元|千元)?(?![\d.])")
-    return on_base, zero
+    # a statement of a base: "年初预算为0", "年初预算为223.14万元" (zero or not)
+    stated = re.compile(rf"(?P<base>{bases})(?:数|金额)?\s*(?:为|是|[:：])?\s*(?P<num>[\d,]+(?:\.\d+)?|零)\s*(?:万元|元|千元)?(?![\d.])")
+    return on_base, stated
+
+
+def _is_zero(m: re.Match[str]) -> bool:
+    n = m.group("num")
+    return n == "零" or not n.replace(",", "").replace("0", "").replace(".", "")
 
 
 _COLUMN = {"budget_full": "全年（调整后）预算数", "budget": "年初预算数"}
@@ -40,13 +46,12 @@ def check(rc):
                          evidence=[b.span for _, b in r.bases] + [r.actual.span, r.rate.span], base=base,
                          stated=f"执行率{r.rate.span.text.strip()}")
     yield from _table_bases(rc)
-    on_base, zero = _patterns(rc.config.get("rate_on_zero_base", {}).get("bases", "年初预算"))
+    on_base, stated = _patterns(rc.config.get("rate_on_zero_base", {}).get("bases", "年初预算"))
     text = rc.text
-    zeros = [(m.group("base"), m) for m in zero.finditer(text)]
+    statements = [m for m in stated.finditer(text) if not in_table(rc, m.start("num"))]
     budget = rc.report.facts.get("budget")
-    if budget is not None and budget.value == 0 and budget.evidence:
-        zeros.append(("年初预算", None))
-    if not zeros:
+    zero_budget = budget is not None and budget.value == 0 and bool(budget.evidence)
+    if not zero_budget and not any(_is_zero(m) for m in statements):
         return
     for q in rc.quantities:
         if q.kind != "percent" or q.approx or q.comparator or q.value <= 0:
@@ -56,14 +61,28 @@ def check(rc):
         if not m:
             continue
         base = m.group("base")
-        hit = next(((b, z) for b, z in zeros if b.startswith(base[:2])), None)
-        if hit is None:
+        hit = _zero_base(text, statements, base, q.start)
+        if hit is None and not (zero_budget and base.startswith("年初") and not statements):
             continue
-        evidence = [rc.span(hit[1].start(), hit[1].end())] if hit[1] else list(budget.evidence[:1])
+        evidence = [rc.span(hit.start(), hit.end())] if hit is not None else list(budget.evidence[:1])
         start = rc.clause_start(q.num_start) + m.start()
         evidence.append(rc.span(start, q.end))
         yield rc.finding("rate-on-zero-base", values={"stated": num(q.value), "base": base},
                          evidence=evidence, base=base, stated=text[start:q.end].strip() or fmt(q.value))
+
+
+def _zero_base(text: str, statements: list[re.Match[str]], base: str, at: int) -> re.Match[str] | None:
+    """The statement of ``base`` as zero that a rate at ``at`` rests on: the last statement of that base in the rate's
+    paragraph when there is one (a paragraph that states it as 223.14 is not about the 0 of another line), else the
+    document's when every statement of it there is zero."""
+    same = [m for m in statements if m.group("base").startswith(base[:2])]
+    paragraph = text.rfind("\n", 0, at) + 1
+    own = [m for m in same if paragraph <= m.start() < at]
+    if own:
+        return own[-1] if _is_zero(own[-1]) else None
+    if same and all(_is_zero(m) for m in same):
+        return same[0]
+    return None
 
 
 _COMPLETION = re.compile(r"完成(?:年初|全年)?预算(?:数)?的?\s*$")
