@@ -103,3 +103,9 @@ def test_a_project_section_lists_projects_whatever_their_names():
     assert report.fact_value("budget") == Decimal("930.15")
     assert [(i.name, i.budget, i.actual) for i in report.project_items] == [
         ("乡村学校少年宫运行", Decimal("45.20"), Decimal("43.80")), ("特殊教育随班就读", Decimal("18.00"), Decimal("18.00"))]
+
+
+def test_a_retired_count_and_a_count_with_the_long_retired_are_not_in_conflict():
+    norm, _ = normalize("年末在职人员58人，退休人员97人。\n……\n离退休人员99人，其中离休2人。\n")
+    fact = extract_text(norm).facts["staff_retired"]
+    assert fact.value == 97 and not fact.others

@@ -213,7 +213,7 @@ def staff_facts(ctx: Context, found: dict) -> None:
                                                  evidence=[ctx.span(cs + m.start(), end)]))
                     ctx.consumed.add(qi)
                     break
-            add_fact(found, key, 1 if fallback else 0, _fact(ctx, key, q, cs + m.start(), int(q.value)))
+            add_fact(found, key, 2 if fallback else 0, _fact(ctx, key, q, cs + m.start(), int(q.value)))
             ctx.consumed.add(qi)
             break
         else:
