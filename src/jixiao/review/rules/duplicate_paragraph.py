@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from jixiao.review.registry import rule
-from jixiao.review.rules.common import num
+from jixiao.review.rules.common import in_table, num
 from jixiao.textlines import lines
 
 N = 4  # characters per gram
@@ -35,7 +35,8 @@ def check(rc):
     min_chars = int(cfg.get("min_chars", 40))
     high, low = Decimal(str(cfg.get("similarity", 0.85))).as_integer_ratio()
     boilerplate = re.compile(cfg.get("boilerplate") or r"(?!)")
-    paras = [p for p in _paragraphs(rc.text, min_chars) if not boilerplate.match(p[1])]
+    paras = [p for p in _paragraphs(rc.text, min_chars) if not boilerplate.match(p[1])
+             and not in_table(rc, p[0][0])]  # a table's header repeated on its next page is a table's
     pieces = [_pieces(p[1]) for p in paras]
     grams: list[set[str] | None] = [None] * len(paras)
     index: dict[str, list[int]] = defaultdict(list)
