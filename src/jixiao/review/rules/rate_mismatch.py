@@ -216,6 +216,12 @@ def _shares(rc, skip: set[int], accept_trunc: bool, cfg: dict):
                     continue
                 part, before = spent[-1], [q for q in before if q is not spent[-1]] + [part]
             candidates = [q for q in before if base_name[:2] in _label(rc, q)] or before
+            # the budget a completion rate is on is stated in its own sentence ("…年初预算为223.14万元，支出决算为
+            # 218.22万元，完成年初预算的97.80%"); one of an earlier sentence is another line's (the “三公” total's
+            # budget for 公务接待费's rate, whose own budget only the table gives)
+            sentence = rc.sentence_start(rate.start)
+            candidates = [q for q in candidates if q.start >= sentence]
+            before = [q for q in before if q.start >= sentence]
         elif base_name:
             candidates = [q for q in before if base_name in re.sub(r"\s", "", _label(rc, q))] or \
                 _named_fact(rc, base_name)
@@ -229,6 +235,8 @@ def _shares(rc, skip: set[int], accept_trunc: bool, cfg: dict):
             continue  # some amount of the paragraph gives it, at the precision the figures are written with
         base = candidates[-1]
         computed = rate_agrees(rate.value, rate.decimals, part.value, base.value, accept_trunc)[1]
+        if computed == rate.value:
+            continue  # written as it computes (a part a rounding above its total: 515.50 of 515.495498 is 100.00%)
         yield rc.finding(
             "rate-mismatch",
             values={"stated": num(rate.value), "computed": num(computed), "numerator": num(part.value),
