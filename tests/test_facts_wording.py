@@ -109,3 +109,10 @@ def test_a_retired_count_and_a_count_with_the_long_retired_are_not_in_conflict()
     norm, _ = normalize("年末在职人员58人，退休人员97人。\n……\n离退休人员99人，其中离休2人。\n")
     fact = extract_text(norm).facts["staff_retired"]
     assert fact.value == 97 and not fact.others
+
+
+def test_another_years_figure_in_the_keyword_itself_is_not_this_years():
+    norm, _ = normalize("伊宁县教育局2024年度部门整体支出绩效自评报告\n一、部门整体支出情况\n全年支出1741.03万元。"
+                        "与上年相比，2023年支出1689.10万元，增加51.93万元。\n")
+    fact = extract_text(norm).facts["expenditure_total"]
+    assert fact.value == Decimal("1741.03") and not fact.others

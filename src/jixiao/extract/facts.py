@@ -128,7 +128,7 @@ def money_facts(ctx: Context, found: dict) -> None:
             continue  # "财政拨款支出年初预算为0万元": the amount is a qualifier of the keyword
         if lx["_change"].search(window, kw_end):
             continue  # "支出决算减少0.15万元": a change, not the figure
-        if _of_another_year(ctx, window[:start]):
+        if _of_another_year(ctx, window[:kw_end]):
             continue  # "作为参照，2018年全年支出2287.53万元", "上年支出…": another year's figure
         if f.get("sentence_requires") and not re.search(f["sentence_requires"], ctx.text[ss:cs + start]):
             continue
