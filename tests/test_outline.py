@@ -102,3 +102,11 @@ def test_table_titles_are_those_of_their_pattern(text, pos):
     want = _TITLE_PATTERN.search(text, pos)
     got = TABLE_TITLE.search(text, pos)
     assert (got and got.span()) == (want and want.span())
+
+
+def test_a_table_of_contents_opens_no_section():
+    text = ("目 录\n一、部门概况…………………………3\n二、存在的问题…………………………9\n"
+            "一、部门概况\n本局负责全县水利工作。\n二、部门整体支出情况\n全年支出512.30万元。\n")
+    titles = [s.title for s in build_sections(text)]
+    assert not any("…" in t for t in titles)
+    assert not any(s.key == "problems" for s in build_sections(text))  # the contents line is no 存在的问题 section

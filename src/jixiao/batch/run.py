@@ -27,7 +27,13 @@ from jixiao.batch.executors import LocalExecutor, RayExecutor, Task
 from jixiao.batch.outputs import check_format, table_paths, write_errors, writer
 from jixiao.batch.records import analyse_record, error_record
 from jixiao.batch.sources import Source, SourceError, close_archives, expand
-from jixiao.store.analysis import internal_reason, max_upload_bytes, read_ocr_page
+from jixiao.store.analysis import (
+    PAGES_ASKED_TWICE,
+    max_upload_bytes,
+    ocr_threads,
+    page_failure,
+    read_ocr_page,
+)
 from jixiao.store.limits import AnalysisLimits
 
 
@@ -117,7 +123,7 @@ class _Schedule:
         self.ready: deque[tuple[str, Task]] = deque()  # tasks to start before new files
         self.scans: dict[str, _Scan] = {}
         # OCR threads of a task: the cores shared among the workers here; one per task on a cluster (a Ray task has a CPU)
-        self.threads = 1 if options.ray else max(1, (os.cpu_count() or 1) // options.worker_count())
+        self.threads = 1 if options.ray else ocr_threads(options.worker_count())
 
     def _analysis(self, name: str, data: bytes, pages: dict[int, dict] | None = None) -> Task:
         opts = self.options
@@ -160,9 +166,9 @@ class _Schedule:
     def _scan(self, sha: str, task: Task, pages: list[int]) -> None:
         """The analysis of ``sha`` wants ``pages`` read: take those the cache has, make tasks of the others."""
         name, data = task.args[0], task.args[1]
-        if sha in self.scans:  # asked again with its pages given: cannot happen unless the reader changed
+        if sha in self.scans:  # asked again with its pages given
             self.scans.pop(sha)
-            self.finish(sha, error_record(internal_reason(RuntimeError("pages asked twice")), self.version))
+            self.finish(sha, error_record(PAGES_ASKED_TWICE, self.version))
             return
         scan = self.scans[sha] = _Scan(name, data, set(pages))
         for page in pages:
@@ -179,7 +185,7 @@ class _Schedule:
             return
         if reason is not None:
             scan.failed, scan.data = True, b""
-            self.finish(sha, error_record(f"第 {page + 1} 页 OCR 识别失败：{reason}", self.version))
+            self.finish(sha, error_record(page_failure(page, reason), self.version))
             return
         self.cache.put_page(sha, self.version, page, value)
         self.summary.ocr_pages += 1

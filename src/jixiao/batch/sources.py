@@ -84,7 +84,7 @@ class Source:
         except SourceError:
             raise
         except Exception as err:  # noqa: BLE001 - the driver's own errors: the network, the service, the credentials
-            raise SourceError(f"读取对象失败（{type(err).__name__}：{str(err)[:200]}）") from None
+            raise SourceError(_driver_failure("读取对象失败", err)) from None
 
     def _read(self, max_bytes: int) -> bytes:
         try:
@@ -142,7 +142,7 @@ def _archive(path: Path, shown: str, out: Expansion, remote: Remote | None) -> N
         out.errors.append((shown, err.reason))
         return
     except Exception as err:  # noqa: BLE001 - object storage: the driver's own errors
-        out.errors.append((shown, f"读取对象失败（{type(err).__name__}：{str(err)[:200]}）"))
+        out.errors.append((shown, _driver_failure("读取对象失败", err)))
         return
     out.skipped += skipped
     out.sources.extend(Source(name=f"{shown}!{m.name}", path=path, member=m, remote=remote) for m in members)
@@ -168,6 +168,11 @@ def _folder(path: Path, shown: str, out: Expansion) -> None:
         _file(child, str(Path(shown) / rel), out, explicit=False)
 
 
+def _driver_failure(what: str, err: Exception) -> str:
+    """The reason an object storage driver gave (the network, the service, the credentials), shortened."""
+    return f"{what}（{type(err).__name__}：{str(err)[:200]}）"
+
+
 def _storage(url: str, out: Expansion) -> None:
     """The objects at ``url``: the object it names, or every object under it (as a folder's files)."""
     try:
@@ -189,7 +194,7 @@ def _storage(url: str, out: Expansion) -> None:
             out.errors.append((url, "对象存储中没有该对象或前缀"))
             return
     except Exception as err:  # noqa: BLE001 - the driver's own errors: the network, the service, the credentials
-        out.errors.append((url, f"无法访问对象存储（{type(err).__name__}：{str(err)[:200]}）"))
+        out.errors.append((url, _driver_failure("无法访问对象存储", err)))
         return
     base = root.rstrip("/")
     for key in sorted(objects):

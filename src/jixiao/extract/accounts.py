@@ -288,11 +288,9 @@ def _split_header(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[C
     return rows[:n], rows[n:]
 
 
-# the lines above a table that a space-aligned text gives as the top of its header cells ("公开03表/编制单位：X/科目编码",
-# "单位：万元项目支出"): not the column's name
-_HEADER_CHROME = re.compile(r"^(?:公开\d+表|(?:附)?表\s*[\d一二三四五六七八九十]+|(?:编制|填报|编报)单位[：:].*|"
-                            r"(?:金额)?单位[：:]\s*(?:万元|千元|元))$")
-# ... or run into it without a separator ("公开06表编制单位：X单位：万元人员经费")
+# the lines above a table (accounts.yaml ``chrome_row``) that a space-aligned text gives as the top of its header cells
+# ("公开03表/编制单位：X/科目编码") are no part of the column's name; nor are they run into it without a separator
+# ("公开06表编制单位：X单位：万元人员经费", "单位：万元项目支出")
 _UNIT_LEAD = re.compile(r"^(?:公开\d{1,2}表)?(?:(?:编制|填报|编报)单位[：:][^：:/]*?(?=(?:金额)?单位[：:]))?"
                         r"(?:(?:金额)?单位[：:]\s*(?:万元|千元|元))(?=\S)|^公开\d{1,2}表(?=\S)")
 
@@ -301,7 +299,8 @@ def _header_cell(cell: Cell) -> Cell:
     """A cell without the chrome a text table's reader put on top of it (its path segments, a unit run into it)."""
     text = cell.text
     if "/" in text:
-        kept = [part for part in text.split("/") if not _HEADER_CHROME.match(part.strip())]
+        chrome = lexicon()["_chrome_row"]
+        kept = [part for part in text.split("/") if not chrome.match(_WS.sub("", part))]
         text = "/".join(kept) if kept else text
     text = _UNIT_LEAD.sub("", text.strip())
     return cell if text == cell.text else Cell(text, cell.start, cell.end)

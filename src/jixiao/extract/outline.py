@@ -62,6 +62,8 @@ class _TableTitles:
 
 
 TABLE_TITLE = _TableTitles()
+# a line of a table of contents: its title, leader dots and a page number ("一、部门概况…………3")
+CONTENTS_ENTRY = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|-{4,}|_{4,})\s*\d{1,3}\s*$")
 _SECOND_ITEM = re.compile(rf"\s[{_CN}]{{1,3}}、\S")  # "二、…收入 二、外交支出": two panes of one table row
 
 
@@ -154,6 +156,8 @@ def find_headings(text: str) -> list[Heading]:
         stripped = line.lstrip()
         if not stripped:
             continue
+        if CONTENTS_ENTRY.search(stripped):
+            continue  # a line of a table of contents opens nothing
         m = _NUMBERING.match(stripped)
         if not m:
             lm = _LABEL_LINE.match(line)

@@ -206,6 +206,20 @@ def analyse_sharing_pages(filename: str, data: bytes, limits: AnalysisLimits | N
         return wanted.pages
 
 
+def ocr_threads(workers: int) -> int:
+    """OCR threads of one of ``workers`` analysing processes on this machine: its share of the cores."""
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+def page_failure(page: int, reason: str) -> str:
+    """The reason a file is not analysed when its page ``page`` (from 0) could not be read."""
+    return f"第 {page + 1} 页 OCR 识别失败：{reason}"
+
+
+# a file asked for its pages again when they were given: cannot happen unless the reader changed
+PAGES_ASKED_TWICE = "处理时发生内部错误（扫描件各页已识别后再次要求识别），请将文件反馈给开发者"
+
+
 def read_ocr_page(data: bytes, page: int, threads: int = 0) -> dict[str, Any]:
     """Page ``page`` (from 0) of a scanned PDF or image file read by OCR with ``threads`` threads (0: one per core),
     as JSON, with the seconds it took (a task of its own: its own time, CPU and memory limits)."""

@@ -22,7 +22,6 @@ import ctypes
 import logging
 import math
 import multiprocessing
-import os
 import resource
 import signal
 import threading
@@ -35,10 +34,13 @@ from pebble import ProcessExpired, ProcessPool
 
 from jixiao.store.analysis import (
     MEMORY_REASON,
+    PAGES_ASKED_TWICE,
     StoredAnalysis,
     analyse_upload,
     internal_reason,
+    ocr_threads,
     out_of_memory,
+    page_failure,
     read_ocr_page,
 )
 from jixiao.store.limits import AnalysisLimits
@@ -130,7 +132,7 @@ class Sandbox:
         """Analyse one file in a child; never raises for the file's sake (the reason is returned). A scan with several
         pages to OCR has each page read in a child of its own (in parallel, each under the limits), then the file
         analysed with them."""
-        threads = max(1, (os.cpu_count() or 1) // self.workers)  # OCR threads of a child: its share of the cores
+        threads = ocr_threads(self.workers)
         future = self.submit(analyse_upload, filename, data, self.limits, data_folder, None, threads, True)
         result, reason = self.wait(future, filename)
         if reason is None and result.pages_wanted:
@@ -138,8 +140,8 @@ class Sandbox:
             if reason is None:
                 future = self.submit(analyse_upload, filename, data, self.limits, data_folder, pages, threads)
                 result, reason = self.wait(future, filename)
-        if reason is None and result.pages_wanted:  # asked again: cannot happen unless the reader changed
-            reason = internal_reason(RuntimeError("pages asked twice"))
+        if reason is None and result.pages_wanted:
+            reason = PAGES_ASKED_TWICE
         return StoredAnalysis(error=reason) if reason is not None else result
 
     def _read_pages(self, filename: str, data: bytes, wanted: list[int], threads: int
@@ -151,7 +153,7 @@ class Sandbox:
             if reason is not None:
                 for other in futures.values():
                     other.cancel()
-                return {}, f"第 {page + 1} 页 OCR 识别失败：{reason}"
+                return {}, page_failure(page, reason)
             pages[page] = value
         return pages, None
 

@@ -36,7 +36,7 @@ def check(rc):
         if not empty.match(content):
             continue
         if not content and (last_of_title[s.title] != i or _in_contents_list(rc.text, sections, i)
-                            or _CONTENTS_ENTRY.search(s.title) or TABLE_TITLE.search(s.title)):
+                            or TABLE_TITLE.search(s.title)):
             continue  # a table of contents (目录), the same heading again later, or a 决算 table's title
         title = _NUMBERING.sub("", s.title).strip()
         start = s.body_start + (len(body) - len(body.lstrip()))
@@ -46,10 +46,6 @@ def check(rc):
             values={"section": s.key, "content": content},
             evidence=[rc.span(s.start, s.body_start), *([rc.span(start, end)] if end > start else [])],
             title=title, content=content or "（空白）")
-
-
-# a line of a table of contents: its title, leader dots and a page number ("一、部门概况…………3")
-_CONTENTS_ENTRY = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|-{4,}|_{4,})\s*\d{1,3}\s*$")
 
 
 def _in_contents_list(text: str, sections, i: int) -> bool:
