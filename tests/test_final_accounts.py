@@ -370,6 +370,42 @@ def test_a_tables_number_and_its_unit_lines_are_not_its_header():
     assert [p.split("/")[-1] for p in spending.panes[0]][:3] == ["本年支出合计", "基本支出", "项目支出"]
 
 
+def test_figures_run_into_the_next_panes_label_under_a_parts_title():
+    """A two-pane 总表 copied from a PDF whose columns stood too close: a figure runs into the label beside it
+    (“1203.40一、文化旅游体育与传媒支出”), and the table's title comes right under the part's own
+    (第二部分 2023年度部门决算表), with its number and 编制单位 lines. The figures are still the 决算数 of their pane,
+    and a unit written after a figure is not cut off it."""
+    text = """青禾市图书馆2023年度部门决算
+
+第二部分  2023年度部门决算表
+
+收入支出决算总表
+公开01表
+编制单位：青禾市图书馆                                     单位：万元
+收入                                    支出
+项目                          决算数   项目                          决算数
+一、一般公共预算财政拨款收入    1203.40一、文化旅游体育与传媒支出      1150.25
+二、政府性基金预算财政拨款收入         二、社会保障和就业支出          96.30
+五、事业收入                      40.15
+本年收入合计                    1243.55本年支出合计                  1246.55
+年初结转和结余                    12.70年末结转和结余                   9.70
+总计                            1256.25总计                          1256.25
+
+第三部分  2023年度部门决算情况说明
+本年收入合计1243.55万元，本年支出合计1246.55万元。
+"""
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    assert report.fact_value("revenue_total") == Decimal("1243.55")
+    assert report.fact_value("expenditure_total") == Decimal("1246.55")
+    assert report.fact_value("carryover_end") == Decimal("9.70")
+    assert not [f.message for f in report.findings if f.rule in ("cross-table-mismatch", "text-table-mismatch")]
+    document = load_bytes(text.encode("utf-8"), "决算.txt")
+    (total,) = [t for t in read_accounts(Context.of(document.text, document.tables), document.tables)
+                if t.kind == "summary"]
+    assert len(total.panes) == 2
+    assert all("编制单位" not in p and "公开" not in p for pane in total.panes for p in pane)
+
+
 @pytest.mark.parametrize(("cell", "name"), [
     ("公开03表/编制单位：溪口县档案馆/科目编码", "科目编码"),
     ("单位：万元项目支出", "项目支出"),

@@ -30,6 +30,9 @@ _SEPARATOR = re.compile(r"(?: {2,}|\u3000+)")
 _FIGURE = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
 FOOTER = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\f)\s*$")
 _NOTE = re.compile(r"^\s*(?:注|说明)[：:0-9一二三]")
+# a figure run into the next cell's label when the columns stood too close (“1376.92一、教育支出”), not into its
+# unit (“12.50万元”)
+_GLUED = re.compile(r"^(-?\d[\d,]*\.\d+)(?=[\u4e00-\u9fff（(])(?!万|亿|千元|元|个百分点|倍)")
 # a table going on (续表, 续表三, （续）, 续表6 金额单位：元)
 CONTINUED = re.compile(r"^\s*(?:续表|[（(]续[）)]|续[一二三四五六七八九十\d]?\s*$)")
 
@@ -73,7 +76,17 @@ def _segments(pos: int, line: str) -> list[Segment]:
         if len(stripped) < len(s.text):
             shift = len(s.text) - len(stripped)
             s.left, s.start, s.text = s.left + shift, s.start + shift, stripped
-    return out
+    return [part for s in out for part in _unglued(s)]
+
+
+def _unglued(s: Segment) -> list[Segment]:
+    """A segment whose figure runs into the next column's label, as two segments."""
+    m = _GLUED.match(s.text)
+    if m is None:
+        return [s]
+    cut = m.end()
+    mid = s.left + cut  # the figure's characters are half-width
+    return [Segment(s.left, mid, s.start, s.text[:cut]), Segment(mid, s.right, s.start + cut, s.text[cut:])]
 
 
 def _is_body(segments: list[Segment]) -> bool:
@@ -85,7 +98,7 @@ def _columns(body: list[list[Segment]]) -> list[tuple[float, float]]:
     spans = sorted((s.left, s.right) for row in body for s in row)
     out: list[list[int]] = []
     for left, right in spans:
-        if out and left <= out[-1][1]:
+        if out and left < out[-1][1]:  # spans that only touch are two columns (a figure run into a label)
             out[-1][1] = max(out[-1][1], right)
         else:
             out.append([left, right])
@@ -288,7 +301,8 @@ def aligned_tables(origin: str, offsets: list[int], text: str, is_title, is_chro
         line = lines[i][1]
         if is_title(line):
             i, after_table = i + 1, False
-            while i < len(lines) and (not lines[i][1].strip() or is_chrome(lines[i][1])):
+            # the lines around the title, and the table's own title under a part's (第二部分 2022年度部门决算表)
+            while i < len(lines) and (not lines[i][1].strip() or is_chrome(lines[i][1]) or is_title(lines[i][1])):
                 i += 1
             table, i = _block(lines, i, offsets, text, with_header=True)
         elif after_table and (not line.strip() or FOOTER.match(line) or CONTINUED.match(line) or is_chrome(line)):
