@@ -143,6 +143,22 @@ def test_the_tables_are_read_by_title_header_and_code():
     assert not [f for f in analysis.report.findings if f.rule in ("cross-table-mismatch", "sum-mismatch")]
 
 
+@pytest.mark.parametrize(("stated", "flagged"), [("100.00", False), ("100.0", False), ("110.00", True)])
+def test_a_line_of_the_classification_in_the_text_against_its_row(stated, flagged):
+    """“档案事务（款）档案馆（项）。年初预算为95.00万元，支出决算为N万元” is the 决算 of the row 档案馆 under 档案事务 of the
+    table its section explains; its budget and last year's figure are not."""
+    text = _accounts() + ("二、支出决算情况说明\n"
+                          f"1.一般公共服务支出（类）档案事务（款）档案馆（项）。年初预算为95.00万元，支出决算为{stated}万元，"
+                          "上年支出决算为110.00万元。\n"
+                          "2.一般公共服务支出（类）档案事务（款）行政运行（项）。年初预算为250.00万元，支出决算为252.10万元。\n")
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    hits = [f.message for f in report.findings if f.rule == "text-table-mismatch"]
+    if flagged:
+        assert len(hits) == 1 and "档案馆（项）" in hits[0] and f"{stated}万元" in hits[0] and "100.00" in hits[0], hits
+    else:
+        assert not hits
+
+
 def test_a_broken_identity_names_the_table_row_and_column():
     report = analyse(_accounts(expenditure_total="390.20").encode("utf-8"), name="决算.txt").report
     hits = [f for f in report.findings if f.rule == "cross-table-mismatch"]

@@ -580,13 +580,16 @@ class AccountsFile(Checked):
     total_row: Regex
     same: list[SameFigure]
     explained_by: list[Explained]
-    text_figures: dict[Identifier, dict[Identifier, AccountsRef]]
+    text_figures: dict[Identifier, dict[Identifier, AccountsRef | None]]
     text_labels: dict[Identifier, Regex]
     text_totals: dict[Identifier, AccountsRef]
     text_filler: Regex
     text_not_this: Regex
     text_actual_only: Regex
     text_budget_tail: Regex
+    text_item_part: Regex
+    text_item_actual: Regex
+    text_item_table: Identifier
     budget_of: dict[str, list[AccountsRef]] = Field(default_factory=dict)
 
     def cross_check(self) -> Iterator[tuple[tuple, str]]:
@@ -597,8 +600,10 @@ class AccountsFile(Checked):
         refs += [(("code_sums", i), t) for i, t in enumerate(self.code_sums)]
         refs += [(("same", i, side), getattr(s, side).table) for i, s in enumerate(self.same) for side in "ab"]
         refs += [(("explained_by", i), e.table) for i, e in enumerate(self.explained_by)]
-        refs += [(("text_figures", k, t), r.table) for k, by in self.text_figures.items() for t, r in by.items()]
+        refs += [(("text_figures", k, t), r.table) for k, by in self.text_figures.items() for t, r in by.items()
+                 if r is not None]
         refs += [(("text_figures", k), t) for k, by in self.text_figures.items() for t in by]
+        refs.append((("text_item_table",), self.text_item_table))
         for place, table in refs:
             if table not in kinds:
                 yield place, f"未定义的表：{table}（unknown table id; known: {', '.join(sorted(kinds))}）"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from decimal import Decimal
 
 from jixiao.extract.accounts import figures_of, lexicon, where
@@ -35,8 +36,11 @@ def check(rc):
     **示例**：正文“2022年决算支出3,836.88万元，其中基本支出636.18万元”，预算执行情况表中基本支出决算数
     638.16万元。
     """
-    checked = set(lexicon()["text_labels"]) if rc.accounts else set()
+    # in a 决算 the tables' figures are held against the text by the section that explains them (_accounts); a
+    # fact read from an empty table (0) or a part of an item (公务用车运行维护费 of 公务用车购置及运行维护费) is no statement
+    checked = set(lexicon()["text_labels"]) | set(lexicon()["facts"]) if rc.accounts else set()
     yield from _accounts(rc)
+    yield from _classification_lines(rc)
     for key, fact in rc.report.facts.items():
         if key in checked:
             continue  # the 决算 tables' figures, each held against the table its section explains
@@ -152,6 +156,75 @@ def _accounts(rc):
             where=place)
 
 
+def _classification_lines(rc):
+    """A line of the functional classification in a 决算's explanation (“气象事务（款）气象探测（项）。年初预算为62.90万元，
+    支出决算为61.11万元”) against that line's row of the table its section explains (accounts.yaml ``text_item_*``):
+    the row of that name whose parent has the name written before it."""
+    if not rc.accounts:
+        return
+    lx = lexicon()
+    part, actual = re.compile(lx["text_item_part"]), re.compile(lx["text_item_actual"])
+    not_this = re.compile(lx["text_not_this"])
+    starts = [q.start for q in rc.quantities]
+    text = rc.text
+    for m in re.finditer(rf"(?:{part.pattern}\s*)+", text):
+        if in_table(rc, m.start()):
+            continue
+        parts = [(p.group("name").strip("、“”"), p.group("level")) for p in part.finditer(m.group())]
+        stop = text.find("\n", m.end())
+        stop = len(text) if stop < 0 else stop
+        nxt = part.search(text, m.end(), stop)
+        stop = nxt.start() if nxt else stop  # the figures up to the next line of the classification are this one's
+        q = next((q for q in rc.quantities[bisect_left(starts, m.end()):] if q.start < stop and q.kind == "money"
+                  and not q.approx and actual.search(text, rc.clause_start(q.num_start), q.num_start)
+                  and not not_this.search(text, rc.clause_start(q.num_start), q.num_start)), None)
+        if q is None:
+            continue
+        found = _classification_row(rc, parts, _section_table(rc, m.start(), lx) or lx["text_item_table"])
+        if found is None:
+            continue
+        table, row, (column, fig) = found
+        if fig.span is None or not differs(q.value, fig.value, q.decimals, fig.decimals):
+            continue
+        name, level = parts[-1]
+        yield rc.finding(
+            "text-table-mismatch", values={"key": row.code or name, "stated": num(q.value), "computed": num(fig.value),
+                                           "table": table.name},
+            evidence=[rc.span(q.start, q.end), fig.span],
+            label=f"{name}（{level}）支出决算", text_value=fmt(q.value), table_value=wan(fig.value),
+            gap=wan(abs(q.value - fig.value)), where=where(table, row, column))
+
+
+def _section_table(rc, pos: int, lx: dict) -> str | None:
+    titles = [s.title for s in rc.index.path(pos)]
+    for spec in lx["explained_by"]:
+        if any(re.compile(spec["section"]).search(t) for t in reversed(titles)):
+            return spec["table"]
+    return None
+
+
+_LEVEL = {"类": 1, "款": 2, "项": 3}
+
+
+def _classification_row(rc, parts: list[tuple[str, str]], kind: str):
+    """The one row of the table of ``kind`` named as the last part, at its level when the row has a code, whose
+    parent (the part before) has the name written; with the figure of its first column."""
+    tables = [t for t in rc.accounts if t.kind == kind]
+    if len(tables) != 1:
+        return None
+    table = tables[0]
+    names = {r.code: r.name for r in table.rows if r.code}
+    name, level = parts[-1]
+    parent = parts[-2][0] if len(parts) > 1 else None
+    rows = [r for r in table.rows if r.name == name and (r.level in (0, _LEVEL[level]))]
+    if parent is not None:
+        rows = [r for r in rows if not r.code or r.level < 2 or names.get(r.code[:2 * r.level - 1]) == parent]
+    if len(rows) != 1:
+        return None
+    got = table.column(rows[0], None)
+    return (table, rows[0], got) if got else None
+
+
 def _reference(rc, key: str, pos: int, lx: dict) -> dict | None:
     """The table figure a fact stated at ``pos`` is: the one of the table its section explains, else its
     figure in ``facts``."""
@@ -162,7 +235,7 @@ def _reference(rc, key: str, pos: int, lx: dict) -> dict | None:
         if any(re.compile(spec["section"]).search(t) for t in reversed(titles)):
             by_table = lx["text_figures"].get(key, {})
             if spec["table"] in by_table:
-                return by_table[spec["table"]]
+                return by_table[spec["table"]]  # None: that section's figure of this name is another one
             break
     return lx["facts"].get(key)
 
