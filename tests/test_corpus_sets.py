@@ -43,7 +43,7 @@ FLOORS = {
     "dev_accounts3": (0.95, 0.5, 0.9, 0.0, 0.9, 2),  # its false flags: a trap whose subject the right finding computes, and a trap (the unit's short form) that the right unit-name-mismatch names
     "heldout_accounts2": (0.82, 0.0, 0.9, 0.0, 0.45, 1),  # first run: facts 327/391 findings 11/23 ff 1
     "dev_accounts4": (0.93, 0.9, 0.0, 0.9, 0.6, 1),  # first run (as heldout_accounts3): facts 250/298 findings 13/23 ff 1
-    "dev_accounts5": (0.97, 0.0, 0.0, 0.0, 0.45, 1),  # first run at 6da8716+: facts 320/324 findings 28/60 ff 1
+    "dev_accounts5": (0.97, 0.0, 0.0, 0.0, 0.52, 1),  # first run at 6da8716+: facts 320/324 findings 28/60 ff 1
     "heldout_accounts5": (0.89, 0.9, 0.0, 0.9, 0.5, 2),  # first run at 554de5d: facts 279/306 findings 13/25 ff 2
 }
 

@@ -159,6 +159,30 @@ def test_a_line_of_the_classification_in_the_text_against_its_row(stated, flagge
         assert not hits
 
 
+@pytest.mark.parametrize(("revenue", "line", "wages", "flagged"), [
+    ("3802000.00", "3521000.00", "2486000.00", []),
+    ("3812000.00", "3521000.00", "2486000.00", ["3812000.00元", "3802000.00元"]),
+    ("3802000.00", "3531000.00", "2486000.00", ["3531000.00元", "3521000.00元"]),
+    ("3802000.00", "3521000.00", "2468000.00", ["2468000.00元", "2486000.00元"]),
+])
+def test_figures_of_a_final_account_in_yuan_against_its_tables(revenue, line, wages, flagged):
+    """A 决算 in 元 states its figures in 元 in the text too: each is held against its table figure, and the finding
+    tells both in 元 as printed (not 381.2万元 against 3802000.00)."""
+    text = _accounts(unit="元", scale=10000) + (
+        "二、收入决算情况说明\n"
+        f"本年收入合计3802000.00元，其中：一般公共预算财政拨款收入{revenue}元。\n"
+        "三、支出决算情况说明\n"
+        f"一般公共服务支出（类）{line}元，占本年支出合计的92.61%。\n"
+        "四、一般公共预算财政拨款基本支出决算情况说明\n"
+        f"人员经费2486000.00元，其中：工资福利支出{wages}元；其他工资福利支出9.55元不在此列。\n")
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    hits = [f.message for f in report.findings if f.rule == "text-table-mismatch"]
+    if not flagged:
+        assert not hits
+    else:
+        assert len(hits) == 1 and all(w in hits[0] for w in flagged), hits
+
+
 def test_a_broken_identity_names_the_table_row_and_column():
     report = analyse(_accounts(expenditure_total="390.20").encode("utf-8"), name="决算.txt").report
     hits = [f for f in report.findings if f.rule == "cross-table-mismatch"]
@@ -420,6 +444,35 @@ def test_figures_run_into_the_next_panes_label_under_a_parts_title():
                 if t.kind == "summary"]
     assert len(total.panes) == 2
     assert all("编制单位" not in p and "公开" not in p for pane in total.panes for p in pane)
+
+
+def test_a_space_aligned_table_under_a_unit_line_of_three_pieces_is_read_once():
+    """The 编制单位 line above a space-aligned table split into three pieces (unit, year, 单位：万元) is no row of another
+    reading of the same table: the figures come from the table's cells, codes run into their names."""
+    text = """淮岭县农机服务中心2025年度部门决算
+
+                    支出决算表
+公开03表
+编制单位：淮岭县农机服务中心    2025年度    单位：万元
+科目编码   科目名称                           本年支出合计   基本支出   项目支出
+           合计                                        552.93     341.64     211.28
+        208社会保障和就业支出                           52.25      52.25
+      20805行政事业单位养老支出                         52.25      52.25
+        213农林水支出                                  500.68     289.39     211.28
+      21301农业农村                                    500.68     289.39     211.28
+
+第三部分 情况说明
+本年支出合计552.93万元，其中：基本支出341.64万元，占61.79%；项目支出211.28万元，占38.21%。
+"""
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    fact = report.facts["basic_expenditure"]
+    assert fact.value == Decimal("341.64")
+    document = load_bytes(text.encode("utf-8"), "决算.txt")
+    assert [e.text for e in fact.evidence[:2]] == ["合计", "341.64"]  # the table's row and cell come first
+    assert fact.evidence[1].start < document.text.index("第三部分")
+    (spending,) = [t for t in read_accounts(Context.of(document.text, document.tables), document.tables)
+                   if t.kind == "expenditure"]
+    assert [r.code for r in spending.rows] == [None, "208", "20805", "213", "21301"]
 
 
 @pytest.mark.parametrize(("cell", "name"), [

@@ -48,7 +48,8 @@ def read(path: Path, source: str) -> Document:
     # normalisation made of them are not tables of their own
     read = cell_per_line_tables(origin, offsets, text) + aligned_tables(origin, offsets, text, is_title, is_chrome)
     if read:
-        tables = [t for t in tables if not any(s.start <= t.start < s.end for s in read)] + read
+        # (a row normalisation made of the 编制单位 line above a table starts before it, and overlaps it)
+        tables = [t for t in tables if not any(t.start < s.end and s.start < t.end for s in read)] + read
         tables.sort(key=lambda t: t.start)
     return Document(source=source, format="txt", text=text, origin=origin, offsets=offsets,
                     encoding=encoding, tables=tables)

@@ -589,6 +589,7 @@ class AccountsFile(Checked):
     text_budget_tail: Regex
     text_item_part: Regex
     text_item_actual: Regex
+    text_item_direct: Regex
     text_item_table: Identifier
     budget_of: dict[str, list[AccountsRef]] = Field(default_factory=dict)
 

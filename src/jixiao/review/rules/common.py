@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from jixiao.jsonout import decimal_text
@@ -51,3 +52,15 @@ def text_against_table(rc, a, b) -> bool:
     if not (a.evidence and b.evidence):
         return False
     return in_table(rc, a.evidence[0].start) != in_table(rc, b.evidence[0].start)
+
+
+_OTHER_YEAR = re.compile(r"(\d{4})\s*年|上年|上一年|去年")
+
+
+def names_last_year(rc, q) -> bool:
+    """Whether the clause of amount ``q`` calls it another year's: 上年, or a year before the report's."""
+    year = rc.report.fact_value("fiscal_year")
+    for m in _OTHER_YEAR.finditer(rc.text, rc.clause_start(q.num_start), q.num_start):
+        if m.group(1) is None or (year and int(m.group(1)) < int(year)):
+            return True
+    return False

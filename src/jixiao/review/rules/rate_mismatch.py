@@ -11,7 +11,7 @@ from jixiao.lexicon import vocab_pattern
 from jixiao.model import fact_label
 from jixiao.review.registry import rule
 from jixiao.review.relations import identities
-from jixiao.review.rules.common import fmt, in_table, num
+from jixiao.review.rules.common import fmt, in_table, names_last_year, num
 from jixiao.review.tolerance import rate_agrees, rate_within
 
 
@@ -168,6 +168,10 @@ def _changes(rc, accept_trunc: bool):
         if up != (word.group("dir") in ("增长", "增加", "上升")):
             continue  # 增加 … 下降: said otherwise, another rule's matter
         before = current.value - change.value if up else current.value + change.value
+        den_label = f"上年数（{fmt(current.value)}{'−' if up else '+'}{fmt(change.value)}）"
+        if names_last_year(rc, current):
+            # "2024年度决算总计631.84万元，与上年相比…减少48.61万元，下降7.69%": the base itself
+            before, den_label = current.value, "上年数"
         if before <= 0 or change.value <= 0:
             continue
         ok, computed = rate_agrees(rate.value, rate.decimals, change.value, before, accept_trunc)
@@ -179,8 +183,8 @@ def _changes(rc, accept_trunc: bool):
                     "denominator": num(before), "decimals": rate.decimals},
             evidence=[rc.span(current.start, current.end), rc.span(change.start, change.end),
                       rc.span(rate.start, rate.end)],
-            label="变动幅度", stated=fmt(rate.value), den_label=f"上年数（{fmt(current.value)}{'−' if up else '+'}"
-            f"{fmt(change.value)}）", den=fmt(before), num_label="变动额", numv=fmt(change.value), computed=fmt(computed))
+            label="变动幅度", stated=fmt(rate.value), den_label=den_label, den=fmt(before), num_label="变动额",
+            numv=fmt(change.value), computed=fmt(computed))
 
 
 def _shares(rc, skip: set[int], accept_trunc: bool, cfg: dict):

@@ -43,7 +43,12 @@ def check(rc):
         if diff > 0 and not rel.exhaustive and _some_prefix_agrees(rel):
             continue  # the list ran past its parts ("其中A 143人，B 70人，对…47人")
         decimals = max([rel.total.decimals, *(p.decimals for p in rel.parts)] + [0])
-        unit = rel.unit
+        unit, scale, shift = rel.unit, Decimal(1), 0
+        if rel.kind == "money" and _in_yuan(rel.total.figure.text):
+            unit, scale, shift = "元", Decimal(10000), 4  # a total written in 元 is told in 元, not as 88.421914万元
+
+        def show(v: Decimal, written: int | None = None, scale: Decimal = scale, shift: int = shift) -> str:
+            return fmt(v * scale, None if written is None else max(0, written - shift))
         severity = cfg.get("severity_money", "error") if rel.kind == "money" else cfg.get("severity_count", "warning")
         yield rc.finding(
             "sum-mismatch", severity=severity,
@@ -52,8 +57,14 @@ def check(rc):
                     "exhaustive": rel.exhaustive, "source": rel.source},
             # the parts are grounded by their figures; their labels are in the text around them
             evidence=[rel.total.span, *(p.figure for p in rel.parts)],
-            subject=_subject(rel.subject), total=fmt(total), unit=unit, computed=fmt(parts_sum, decimals),
-            n=len(rel.parts), parts=" + ".join(fmt(p.value) for p in rel.parts), diff=fmt(abs(diff), decimals))
+            subject=_subject(rel.subject), total=show(total, rel.total.decimals if shift else None), unit=unit,
+            computed=show(parts_sum, decimals), n=len(rel.parts),
+            parts=" + ".join(show(p.value, p.decimals if shift else None) for p in rel.parts),
+            diff=show(abs(diff), decimals))
+
+
+def _in_yuan(figure: str) -> bool:
+    return figure.rstrip().endswith("元") and not figure.rstrip().endswith(("万元", "亿元", "千元"))
 
 
 def _subject(label: str) -> str:

@@ -21,7 +21,7 @@ _COLUMN_NAMES = {"actual": "执行数", "budget": "年初预算"}
 
 
 @rule("text-table-mismatch", "J118", "warning", "正文数字与表格不符",
-      "正文称{label}{text_value}万元，与{where}{table_value}万元不符，相差{gap}万元。")
+      "正文称{label}{text_value}，与{where}{table_value}不符，相差{gap}。")
 def check(rc):
     """正文中的数字与同一文档表格中的同一数字不一致（按书写精度比较）。
 
@@ -118,7 +118,7 @@ def _accounts(rc):
     actual_only, budget_tail = re.compile(lx["text_actual_only"]), re.compile(lx["text_budget_tail"])
     year = rc.report.fact_value("fiscal_year")
     for qi, q in enumerate(rc.quantities):
-        if q.kind != "money" or q.approx or q.unit != "万元" or in_table(rc, q.start):
+        if q.kind != "money" or q.approx or in_table(rc, q.start):
             continue
         cs = max(rc.clause_start(q.num_start), rc.prev_quantity_end(qi))
         window = filler.sub("", rc.text[cs:q.num_start])
@@ -152,7 +152,8 @@ def _accounts(rc):
             "text-table-mismatch", values={"key": key, "stated": num(q.value), "computed": num(value),
                                            "table": table.name},
             evidence=[rc.span(q.start, q.end)] + [f.span for *_, f in got],
-            label=m.group(0), text_value=fmt(q.value), table_value=wan(value), gap=wan(abs(q.value - value)),
+            label=m.group(0), text_value=_amount(q.value, q.unit), table_value=_amount(value, table.unit),
+            gap=_amount(abs(q.value - value), q.unit),
             where=place)
 
 
@@ -164,20 +165,23 @@ def _classification_lines(rc):
         return
     lx = lexicon()
     part, actual = re.compile(lx["text_item_part"]), re.compile(lx["text_item_actual"])
+    direct = re.compile(lx["text_item_direct"])
     not_this = re.compile(lx["text_not_this"])
     starts = [q.start for q in rc.quantities]
     text = rc.text
     for m in re.finditer(rf"(?:{part.pattern}\s*)+", text):
         if in_table(rc, m.start()):
             continue
-        parts = [(p.group("name").strip("、“”"), p.group("level")) for p in part.finditer(m.group())]
+        parts = [(_WS.sub("", p.group("name")).strip("、“”"), p.group("level")) for p in part.finditer(m.group())]
         stop = text.find("\n", m.end())
         stop = len(text) if stop < 0 else stop
         nxt = part.search(text, m.end(), stop)
         stop = nxt.start() if nxt else stop  # the figures up to the next line of the classification are this one's
         q = next((q for q in rc.quantities[bisect_left(starts, m.end()):] if q.start < stop and q.kind == "money"
-                  and not q.approx and actual.search(text, rc.clause_start(q.num_start), q.num_start)
-                  and not not_this.search(text, rc.clause_start(q.num_start), q.num_start)), None)
+                  and not q.approx and (direct.fullmatch(text, m.end(), q.num_start)
+                                        or (actual.search(text, rc.clause_start(q.num_start), q.num_start)
+                                            and not not_this.search(text, rc.clause_start(q.num_start), q.num_start)))),
+                 None)
         if q is None:
             continue
         found = _classification_row(rc, parts, _section_table(rc, m.start(), lx) or lx["text_item_table"])
@@ -191,8 +195,8 @@ def _classification_lines(rc):
             "text-table-mismatch", values={"key": row.code or name, "stated": num(q.value), "computed": num(fig.value),
                                            "table": table.name},
             evidence=[rc.span(q.start, q.end), fig.span],
-            label=f"{name}（{level}）支出决算", text_value=fmt(q.value), table_value=wan(fig.value),
-            gap=wan(abs(q.value - fig.value)), where=where(table, row, column))
+            label=f"{name}（{level}）支出决算", text_value=_amount(q.value, q.unit), table_value=_amount(fig.value, table.unit),
+            gap=_amount(abs(q.value - fig.value), q.unit), where=where(table, row, column))
 
 
 def _section_table(rc, pos: int, lx: dict) -> str | None:
@@ -204,6 +208,7 @@ def _section_table(rc, pos: int, lx: dict) -> str | None:
 
 
 _LEVEL = {"类": 1, "款": 2, "项": 3}
+_WS = re.compile(r"\s+")
 
 
 def _classification_row(rc, parts: list[tuple[str, str]], kind: str):
@@ -244,5 +249,12 @@ def _finding(rc, label: str, key: str, text_value, table_value, evidence):
     return rc.finding(
         "text-table-mismatch",
         values={"key": key, "stated": num(text_value), "computed": num(table_value)},
-        evidence=evidence, label=label, text_value=fmt(text_value), table_value=fmt(table_value), where="表格中的",
-        gap=fmt(abs(text_value - table_value)))
+        evidence=evidence, label=label, text_value=fmt(text_value) + "万元", table_value=fmt(table_value) + "万元",
+        where="表格中的", gap=fmt(abs(text_value - table_value)) + "万元")
+
+
+def _amount(value: Decimal, unit: str | None) -> str:
+    """A 万元 amount told in the unit its document wrote it in (a 元 table's figure in 元, as printed)."""
+    if unit == "元":
+        return f"{fmt(value * 10000, 2)}元"
+    return f"{wan(value)}万元"

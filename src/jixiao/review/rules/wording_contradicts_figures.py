@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from jixiao.review.registry import rule
-from jixiao.review.rules.common import fmt, num
+from jixiao.review.rules.common import fmt, names_last_year, num
 from jixiao.review.tolerance import half_unit
 
 # "较上年的7.92万元", "比年初预算2961.68万元", "与上年（120人）": the marker and what it compares with
@@ -39,6 +39,7 @@ def check(rc):
     up, down, flat = _words(cfg.get("up", "增加"), cfg.get("down", "减少"), cfg.get("flat", "持平"))
     tolerance = Decimal(str(cfg.get("flat_tolerance", 5)))
     yield from _verdicts(rc, cfg, tolerance)
+    yield from _against_last_years(rc, up, down, flat, tolerance)
     text, qs = rc.text, rc.quantities
     for i, b in enumerate(qs):
         if i == 0 or b.approx or b.comparator or b.kind == "percent":
@@ -73,11 +74,7 @@ def check(rc):
         a = min((q for q in (candidates[0], total) if q is not None), key=lambda q: _distance(q.value, b.value))
         if b.value < 0 or a.value < 0:
             continue
-        wrong = (direction == "up" and a.value < b.value) or (direction == "down" and a.value > b.value)
-        if direction == "flat":
-            big = max(a.value, b.value)
-            wrong = big > 0 and abs(a.value - b.value) / big * 100 > tolerance
-        if not wrong:
+        if not _contradicts(direction, a.value, b.value, tolerance):
             continue
         a_label = text[rc.clause_start(a.num_start):a.num_start].strip() or "本期"
         yield rc.finding(
@@ -86,6 +83,49 @@ def check(rc):
             evidence=[rc.span(a.start, a.end), rc.span(marker.start(), word.end())],
             claim=text[marker.start():word.end()].strip(), a_label=a_label, a=fmt(a.value) + a.unit,
             b_label="比较的数字为", b=fmt(b.value) + b.unit)
+
+
+# "与上年相比，收入、支出总计各减少…", "比上年基本持平": a comparison with last year that names no figure itself
+_LAST_YEAR_SAID = re.compile(r"(?:与上年(?:度|同期)?相比|比上年(?:度|同期)?|较上年(?:度|同期)?)[，,\s]*(?:[^，,。；;\d]{0,12}?)(?=基本|略有|有所|明显|大幅|增|减|上升|下降|持平)")
+
+
+def _against_last_years(rc, up, down, flat, tolerance: Decimal):
+    """"2024年度决算总计823.28万元，2023年度决算总计762.30万元，与上年相比，…减少60.98万元": a comparison with last
+    year after the sentence stated this year's figure and then last year's (named by its year or 上年), held against
+    those two."""
+    text, qs = rc.text, rc.quantities
+    starts = rc.quantity_starts
+    for m in _LAST_YEAR_SAID.finditer(text):
+        after = _BETWEEN.match(text, m.end()).end()
+        said = next(((d, w) for d, rx in (("up", up), ("down", down), ("flat", flat)) if (w := rx.match(text, after))),
+                    None)
+        if said is None:
+            continue
+        sentence = rc.sentence_start(m.start())
+        before = [q for q in qs[bisect_left(starts, sentence):bisect_left(starts, m.start())]
+                  if q.kind == "money" and not q.approx and not q.comparator]
+        if len(before) < 2:
+            continue
+        a, b = before[-2], before[-1]  # this year's, then last year's
+        if a.unit != b.unit or not names_last_year(rc, b) or names_last_year(rc, a):
+            continue
+        direction, word = said
+        if not _contradicts(direction, a.value, b.value, tolerance):
+            continue
+        yield rc.finding(
+            "wording-contradicts-figures",
+            values={"stated": num(a.value), "computed": num(b.value), "direction": direction},
+            evidence=[rc.span(a.start, a.end), rc.span(b.start, b.end), rc.span(m.start(), word.end())],
+            claim=text[m.start():word.end()].strip(), a_label="本年", a=fmt(a.value) + a.unit,
+            b_label="上年", b=fmt(b.value) + b.unit)
+
+
+def _contradicts(direction: str, a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
+    """Whether "up" / "down" / "flat" (within ``tolerance`` %) is wrong of ``a`` against ``b``."""
+    if direction == "flat":
+        big = max(a, b)
+        return big > 0 and abs(a - b) / big * 100 > tolerance
+    return (direction == "up" and a < b) or (direction == "down" and a > b)
 
 
 _BUDGET = re.compile(r"预算(?:数)?(?:为|是)?\s*$")
