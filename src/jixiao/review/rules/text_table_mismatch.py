@@ -167,7 +167,7 @@ def _classification_lines(rc):
     part, actual = re.compile(lx["text_item_part"]), re.compile(lx["text_item_actual"])
     direct = re.compile(lx["text_item_direct"])
     not_this = re.compile(lx["text_not_this"])
-    starts = [q.start for q in rc.quantities]
+    starts = rc.quantity_starts
     text = rc.text
     for m in re.finditer(rf"(?:{part.pattern}\s*)+", text):
         if in_table(rc, m.start()):
@@ -200,6 +200,8 @@ def _classification_lines(rc):
 
 
 def _section_table(rc, pos: int, lx: dict) -> str | None:
+    """The table the section around ``pos`` explains (accounts.yaml ``explained_by``: the first entry whose section
+    pattern a heading over ``pos`` matches), or None."""
     titles = [s.title for s in rc.index.path(pos)]
     for spec in lx["explained_by"]:
         if any(re.compile(spec["section"]).search(t) for t in reversed(titles)):
@@ -235,13 +237,10 @@ def _reference(rc, key: str, pos: int, lx: dict) -> dict | None:
     figure in ``facts``."""
     if key in lx["text_totals"]:
         return lx["text_totals"][key]
-    titles = [s.title for s in rc.index.path(pos)]
-    for spec in lx["explained_by"]:
-        if any(re.compile(spec["section"]).search(t) for t in reversed(titles)):
-            by_table = lx["text_figures"].get(key, {})
-            if spec["table"] in by_table:
-                return by_table[spec["table"]]  # None: that section's figure of this name is another one
-            break
+    table = _section_table(rc, pos, lx)
+    by_table = lx["text_figures"].get(key, {})
+    if table in by_table:
+        return by_table[table]  # None: that section's figure of this name is another one
     return lx["facts"].get(key)
 
 
