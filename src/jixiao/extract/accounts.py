@@ -199,6 +199,8 @@ def read_accounts(view: TextView, tables: Sequence[Table]) -> list[AccountsTable
             if not header:  # a text table whose header line was not read as its row
                 header = _text_header(text, end, table.start, _width(table))
             current.panes, current.layout = _columns(header, _width(table))
+            if kind == "three_public":
+                current.panes, current.layout = _three_public_columns(header, current.panes, current.layout)
         else:
             if current.pages and page is not None and page - current.pages[-1] > 1:
                 continue  # not on the next page: not a continuation
@@ -340,6 +342,56 @@ def _columns(header: list[list[Cell]], width: int) -> tuple[list[list[str]], lis
             panes[pane].append(path or f"第{c + 1}列")
         layout.append((pane, is_label, path or f"第{c + 1}列"))
     return panes, layout
+
+
+def _three_public_columns(header: list[list[Cell]], panes: list[list[str]],
+                          layout: list[tuple[int, bool | None, str]]) -> tuple[list[list[str]], list[tuple[int, bool | None, str]]]:
+    """A 三公 table's figure columns named again from the words of its header when the header came out of order
+    (a column with no item or two, two columns of one name: “公务接待费/公务用车运行维护费/决算数”): the items in
+    the order the header names them, the car's parts in their standard order, under 预算数 and 决算数 as the header
+    interleaves (预算数 决算数 under each item) or groups them; unchanged when that does not give as many columns."""
+    spec = lexicon()["three_public_header"]
+    car = re.compile(spec["car"])
+    parts = [re.compile(p) for p in spec["car_parts"]]
+    leaf_rxs = [re.compile(p) for p in spec["items"] if p != spec["car"]] + parts
+    figures = [path for _, is_label, path in layout if is_label is False]
+
+    def leaves(path: str) -> int:
+        found = sum(bool(rx.search(path)) for rx in leaf_rxs)
+        return found or int(bool(car.search(path)))
+    if len(set(figures)) == len(figures) and all(leaves(p) == 1 for p in figures):
+        return panes, layout
+    words = "/".join(_clean(c) for row in header for c in row)
+    names = re.compile("|".join(f"(?:{p})" for p in [*spec["items"], *spec["car_parts"], *spec["per"]]))
+    seen = [m.group(0) for m in names.finditer(words)]
+    group = next((w for w in seen if car.fullmatch(w)), None)
+    firsts: dict[str, int] = {}
+    for k, w in enumerate(seen):
+        item = next((p for p in spec["items"] if re.fullmatch(p, w)), None)
+        if item is None and any(rx.fullmatch(w) for rx in parts):
+            item = spec["car"]
+        if item is not None:
+            firsts.setdefault(item, k)
+    cols: list[str] = []
+    for item in sorted(firsts, key=firsts.get):
+        if item == spec["car"]:
+            found = [next(w for w in seen if rx.fullmatch(w)) for rx in parts if any(rx.fullmatch(w) for w in seen)]
+            cols += [f"{group or '公务用车购置及运行维护费'}/{w}" for w in found] or [group or item]
+        else:
+            cols.append(next(w for w in seen if re.fullmatch(item, w)))
+    pers = [w for w in seen if w in spec["per"]]
+    if len(figures) == len(cols):
+        named = cols
+    elif len(figures) == 2 * len(cols) and len(pers) == len(figures):
+        named = [f"{c}/{pers[2 * k + j]}" for k, c in enumerate(cols) for j in range(2)]  # interleaved
+    elif len(figures) == 2 * len(cols) and len(pers) == 2:
+        named = [f"{p}/{c}" for p in pers for c in cols]  # grouped: 预算数 over the items, then 决算数
+    else:
+        return panes, layout
+    it = iter(named)
+    layout = [(pane, is_label, next(it) if is_label is False else path) for pane, is_label, path in layout]
+    renamed = iter(named)
+    return [[next(renamed) for _ in pane] for pane in panes], layout
 
 
 _SPILLED = re.compile(r"^[\u4e00-\u9fff）)]{1,3}(-?[\d,]+\.\d{1,2})$")

@@ -537,11 +537,15 @@ class AccountsRef(_Model):
     column: Regex | None = None
 
 
+TableSumRule = Literal["cross-table-mismatch", "sum-mismatch"]
+
+
 class ColumnSum(_Model):
     table: Identifier
     total: Regex
     parts: Fragments
     per: list[str] | None = None
+    rule: TableSumRule = "cross-table-mismatch"  # the rule that reports a row where it fails
 
 
 class RowSum(_Model):
@@ -549,6 +553,14 @@ class RowSum(_Model):
     total: Regex
     parts: Fragments | Literal["ordinal", "classes"]
     codes: list[str] | None = None  # for ``classes``: the class codes a total is made of, wherever they sit
+    rule: TableSumRule = "cross-table-mismatch"
+
+
+class CodeSums(_Model):
+    """Tables whose rows carry classification codes: a 合计 row is the sum of its 类, a 类 of its 款, a 款 of its 项."""
+
+    rule: TableSumRule = "sum-mismatch"
+    tables: list[Identifier]
 
 
 class SameFigure(_Model):
@@ -562,6 +574,15 @@ class Explained(_Model):
     section: Regex
 
 
+class ThreePublicHeader(_Model):
+    """The names of a 三公 table's columns, to read them again when a header came out of order."""
+
+    items: list[Regex] = Field(min_length=2)
+    car: Regex
+    car_parts: list[Regex] = Field(min_length=1)
+    per: list[str] = Field(min_length=2, max_length=2)
+
+
 class AccountsFile(Checked):
     """The 部门决算 table model: table kinds, facts, identities, and which table a section of the text explains."""
 
@@ -571,12 +592,13 @@ class AccountsFile(Checked):
     empty_note: Regex
     empty_note_topics: dict[Identifier, Regex]
     label_column: Regex
+    three_public_header: ThreePublicHeader
     chrome_row: Regex
     pane_head: Regex
     facts: dict[Identifier, AccountsRef | list[AccountsRef]]
     column_sums: list[ColumnSum]
     row_sums: list[RowSum]
-    code_sums: list[Identifier]
+    code_sums: CodeSums
     total_row: Regex
     same: list[SameFigure]
     explained_by: list[Explained]
@@ -598,7 +620,7 @@ class AccountsFile(Checked):
         refs = [(("facts", k), r.table) for k, rs in self.facts.items() for r in (rs if isinstance(rs, list) else [rs])]
         refs += [(("column_sums", i), c.table) for i, c in enumerate(self.column_sums)]
         refs += [(("row_sums", i), c.table) for i, c in enumerate(self.row_sums)]
-        refs += [(("code_sums", i), t) for i, t in enumerate(self.code_sums)]
+        refs += [(("code_sums", "tables", i), t) for i, t in enumerate(self.code_sums.tables)]
         refs += [(("same", i, side), getattr(s, side).table) for i, s in enumerate(self.same) for side in "ab"]
         refs += [(("explained_by", i), e.table) for i, e in enumerate(self.explained_by)]
         refs += [(("text_figures", k, t), r.table) for k, by in self.text_figures.items() for t, r in by.items()

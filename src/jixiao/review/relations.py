@@ -260,17 +260,25 @@ def fact_identities(ri: ReviewInput, report: Report) -> list[Relation]:
             funds = ("gov_fund_expenditure", "soe_capital_expenditure", "social_insurance_expenditure")
             complete = complete and not any(f in facts and facts[f].value for f in funds)
         # (where each was read: its first evidence — a table fact's row, before the sentences saying the same)
-        if ri.accounts and len({id(table_at(ri.accounts, f.evidence[0].start)) for f in (total, *parts)}) > 1:
-            continue  # 决算 tables of different scope (all sources, 财政拨款), or a table and the text: the
-            # table identities (cross-table-mismatch) and the text-table check hold them against each other
+        held = [table_at(ri.accounts, f.evidence[0].start) for f in (total, *parts)] if ri.accounts else []
+        where = {f.key: f.evidence[0] for f in (total, *parts)}
+        if any(t is not None for t in held):
+            # 决算 tables of different scope (all sources, 财政拨款), or a table and the text: the table identities
+            # (cross-table-mismatch) and the text-table check hold them against each other; one table: its own
+            # totals (sum-mismatch, cross-table-mismatch), unless the text says the total and its parts again
+            said = {f.key: next((ev for ev in f.evidence if table_at(ri.accounts, ev.start) is None), None)
+                    for f in (total, *parts)}
+            if len({id(t) for t in held}) > 1 or None in said.values():
+                continue
+            where = said
         if _broken_down_from_another(ri, [ev for f in (total, *total.others) for ev in f.evidence],
                                      [p.evidence[-1] for p in parts]):
             continue  # "预算总金额9846.25万元，其中基本支出…、项目支出…": the parts of the budget
         if not complete and ident["exhaustive"]:
             complete = _listed_as_composition(ri, fact_label(total.key), parts)
-        refs = [Term(fact_label(p.key), Decimal(p.value), p.decimals or 0, p.evidence[0], _figure(ri, p.evidence[-1]))
+        refs = [Term(fact_label(p.key), Decimal(p.value), p.decimals or 0, where[p.key], _figure(ri, p.evidence[-1]))
                 for p in parts]
-        tev = total.evidence[0]
+        tev = where[total.key]
         out.append(Relation(Term(fact_label(total.key), Decimal(total.value), total.decimals or 0, tev, _figure(ri, tev)),
                             refs, ident["exhaustive"] and complete, "money", "万元", "identity", fact_label(total.key)))
     return out

@@ -30,6 +30,19 @@ def wan(v: Decimal, decimals: int | None = None) -> str:
     return fmt(v, 2) if written > 2 else fmt(v, decimals)
 
 
+def figure_in(value: Decimal, unit: str | None, decimals: int | None = None) -> str:
+    """A 万元 figure as told in the unit its table or text wrote it in: a 元 figure in 元 as printed (two
+    decimals), any other in 万元 (``wan``)."""
+    if unit == "元":
+        return fmt(value * 10000, 2)
+    return wan(value, decimals)
+
+
+def amount(value: Decimal, unit: str | None, decimals: int | None = None) -> str:
+    """``figure_in`` with its unit: 元 or 万元."""
+    return figure_in(value, unit, decimals) + ("元" if unit == "元" else "万元")
+
+
 def pct(numerator: Decimal, denominator: Decimal, decimals: int = 1) -> Decimal:
     """numerator ÷ denominator × 100, rounded half up to ``decimals``."""
     return round_to(Decimal(numerator) / Decimal(denominator) * 100, decimals)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+from jixiao.extract.accounts import where
 from jixiao.review.registry import rule
 from jixiao.review.relations import all_relations
-from jixiao.review.rules.common import fmt, num
+from jixiao.review.rules.common import figure_in, fmt, num
+from jixiao.review.table_sums import gaps
 
 
 @rule("sum-mismatch", "J101", "error", "合计与分项之和不符",
-      "{subject}{total}{unit}，与所列{n}个分项之和{computed}{unit}（{parts}）不符，相差{diff}{unit}。")
+      "{subject}{total}{unit}，与{of}之和{computed}{unit}（{parts}）不符，相差{diff}{unit}。")
 def check(rc):
     """合计数与其分项之和不符（超出按书写精度允许的舍入误差）。
 
@@ -24,6 +27,9 @@ def check(rc):
     分项之和小于合计不算错误，超过合计才算；但所列正是合计按定义的全部组成时（基本支出的人员经费与公用经费、
     政府采购的货物工程服务……，``data/identities.yaml`` 的 ``compositions``），少了也算。以“；”分隔、逐项带有
     “主要包括……”的列举，只要后一项与第一项同类（人员经费 / 公用经费）就仍是同一列举；“与上年……”的数字不是分项。
+    部门决算表中，一行与其下级科目之和不符也在此报告：合计行＝各“类”之和，“类”＝其“款”之和，“款”＝其“项”之和，
+    总表的本年收入（支出）合计＝所列各项之和，人员经费合计、公用经费合计＝其经济分类各类之和（``data/accounts.yaml``
+    中 ``rule: sum-mismatch`` 的关系），按表的单位（万元或元）给出表名、行、列和页码。
 
     **为什么重要**：合计对不上是自评报告最常见、也最容易被人工漏看的错误，往往意味着漏列、重列或抄错。
 
@@ -58,9 +64,33 @@ def check(rc):
             # the parts are grounded by their figures; their labels are in the text around them
             evidence=[rel.total.span, *(p.figure for p in rel.parts)],
             subject=_subject(rel.subject), total=show(total, rel.total.decimals if shift else None), unit=unit,
-            computed=show(parts_sum, decimals), n=len(rel.parts),
+            computed=show(parts_sum, decimals), of=f"所列{len(rel.parts)}个分项",
             parts=" + ".join(show(p.value, p.decimals if shift else None) for p in rel.parts),
             diff=show(abs(diff), decimals))
+    yield from _table_gaps(rc, cfg)
+
+
+def _table_gaps(rc, cfg: dict):
+    """A row of a 部门决算 table against the rows below it (合计 = Σ类, 类 = Σ款, 款 = Σ项 …), told in the
+    table's unit with the table, row, column and page."""
+    for gap in gaps(rc.accounts, "sum-mismatch"):
+        unit = gap.table.unit
+
+        def show(v: Decimal, unit: str | None = unit, decimals: int = gap.decimals) -> str:
+            return figure_in(v, unit, decimals)
+        diff = gap.computed - gap.total.value
+        parts = [f for _, _, f in gap.parts]
+        printed = {"stated_printed": re.sub(r"[,，\s]", "", gap.total.span.text)} if gap.total.span else {}
+        yield rc.finding(
+            "sum-mismatch", severity=cfg.get("severity_money", "error"),
+            values={"stated": num(gap.total.value), "computed": num(gap.computed), "difference": num(diff),
+                    "parts": [num(f.value) for f in parts], "exhaustive": True, "source": "table",
+                    "table": gap.table.name, "row": gap.row.label, "column": gap.column,
+                    "pages": sorted({f.page for f in [gap.total, *parts] if f.page}), **printed},
+            evidence=[f.span for f in [gap.total, *parts] if f.span is not None],
+            subject=where(gap.table, gap.row, gap.column), total=show(gap.total.value), unit="元" if unit == "元" else "万元",
+            of=gap.label.removesuffix("之和"), computed=show(gap.computed),
+            parts=" + ".join(show(f.value) for f in parts), diff=show(abs(diff)))
 
 
 def _in_yuan(figure: str) -> bool:

@@ -12,7 +12,7 @@ from jixiao.extract.numbers import parse_number
 from jixiao.extract.outline import TABLE_TITLE
 from jixiao.model import fact_label
 from jixiao.review.registry import rule
-from jixiao.review.rules.common import fmt, in_table, num, text_against_table, wan
+from jixiao.review.rules.common import amount, fmt, in_table, num, text_against_table
 from jixiao.review.tolerance import differs, half_unit
 
 # what a statement of the running text says of a project, and the table column that says the same
@@ -152,8 +152,8 @@ def _accounts(rc):
             "text-table-mismatch", values={"key": key, "stated": num(q.value), "computed": num(value),
                                            "table": table.name},
             evidence=[rc.span(q.start, q.end)] + [f.span for *_, f in got],
-            label=m.group(0), text_value=_amount(q.value, q.unit), table_value=_amount(value, table.unit),
-            gap=_amount(abs(q.value - value), q.unit),
+            label=m.group(0), text_value=amount(q.value, q.unit), table_value=amount(value, table.unit),
+            gap=amount(abs(q.value - value), q.unit),
             where=place)
 
 
@@ -195,8 +195,8 @@ def _classification_lines(rc):
             "text-table-mismatch", values={"key": row.code or name, "stated": num(q.value), "computed": num(fig.value),
                                            "table": table.name},
             evidence=[rc.span(q.start, q.end), fig.span],
-            label=f"{name}（{level}）支出决算", text_value=_amount(q.value, q.unit), table_value=_amount(fig.value, table.unit),
-            gap=_amount(abs(q.value - fig.value), q.unit), where=where(table, row, column))
+            label=f"{name}（{level}）支出决算", text_value=amount(q.value, q.unit), table_value=amount(fig.value, table.unit),
+            gap=amount(abs(q.value - fig.value), q.unit), where=where(table, row, column))
 
 
 def _section_table(rc, pos: int, lx: dict) -> str | None:
@@ -250,10 +250,3 @@ def _finding(rc, label: str, key: str, text_value, table_value, evidence):
         values={"key": key, "stated": num(text_value), "computed": num(table_value)},
         evidence=evidence, label=label, text_value=fmt(text_value) + "万元", table_value=fmt(table_value) + "万元",
         where="表格中的", gap=fmt(abs(text_value - table_value)) + "万元")
-
-
-def _amount(value: Decimal, unit: str | None) -> str:
-    """A 万元 amount told in the unit its document wrote it in (a 元 table's figure in 元, as printed)."""
-    if unit == "元":
-        return f"{fmt(value * 10000, 2)}元"
-    return f"{wan(value)}万元"
