@@ -583,6 +583,14 @@ class ThreePublicHeader(_Model):
     per: list[str] = Field(min_length=2, max_length=2)
 
 
+class ClassRows(_Model):
+    """The 类 rows of a 总表 (``a``, numbered 一、…) against the rows of the same class in another table (``b``)."""
+
+    label: str
+    a: AccountsRef
+    b: AccountsRef
+
+
 class AccountsFile(Checked):
     """The 部门决算 table model: table kinds, facts, identities, and which table a section of the text explains."""
 
@@ -601,6 +609,7 @@ class AccountsFile(Checked):
     code_sums: CodeSums
     total_row: Regex
     same: list[SameFigure]
+    class_rows: list[ClassRows]
     explained_by: list[Explained]
     text_figures: dict[Identifier, dict[Identifier, AccountsRef | None]]
     text_labels: dict[Identifier, Regex]
@@ -622,6 +631,7 @@ class AccountsFile(Checked):
         refs += [(("row_sums", i), c.table) for i, c in enumerate(self.row_sums)]
         refs += [(("code_sums", "tables", i), t) for i, t in enumerate(self.code_sums.tables)]
         refs += [(("same", i, side), getattr(s, side).table) for i, s in enumerate(self.same) for side in "ab"]
+        refs += [(("class_rows", i, side), getattr(s, side).table) for i, s in enumerate(self.class_rows) for side in "ab"]
         refs += [(("explained_by", i), e.table) for i, e in enumerate(self.explained_by)]
         refs += [(("text_figures", k, t), r.table) for k, by in self.text_figures.items() for t, r in by.items()
                  if r is not None]

@@ -20,7 +20,7 @@ def check(rc):
     **何时触发**：按 ``data/accounts.yaml`` 所列关系核对九张决算表：一行的合计等于基本支出、项目支出等各列
     之和；收入支出决算总表中本年收入合计＋使用非财政拨款结余＋年初结转和结余＝总计＝本年支出合计＋结余分配＋
     年末结转和结余；同一数字（本年支出合计、一般公共预算财政拨款基本支出＝人员经费＋公用经费……）在不同表中相同；
-    “三公”经费合计等于三项之和。比较按两处书写的精度（n 个分项各 ±0.005），不用百分比容差。空白单元格视为
+    “三公”经费合计等于三项之和；总表中每一类支出（一、一般公共服务支出……）等于明细表中同一“类”行。比较按两处书写的精度（n 个分项各 ±0.005），不用百分比容差。空白单元格视为
     未填写，不参与核对。一行与其下级科目之和（合计行＝各类之和，类＝款之和，款＝项之和）不符由 sum-mismatch 报告。
 
     **为什么重要**：决算表之间的勾稽关系是财政审核的第一道关；关系不成立，说明表格填报或转录有误。
@@ -38,8 +38,37 @@ def check(rc):
                        [gap.total] + [f for _, _, f in gap.parts],
                        {"table": gap.table.name, "row": gap.row.label, "column": gap.column, "parts": figures},
                        decimals=gap.decimals, parts=figures, unit=unit)
-    for spec in lexicon()["same"]:
+    lx = lexicon()
+    for spec in lx["same"]:
         yield from _same(rc, tables, spec)
+    for spec in lx["class_rows"]:
+        yield from _class_rows(rc, tables, spec)
+
+
+_CLASS_TAIL = re.compile(r"[（(]类[)）]$")
+
+
+def _class_rows(rc, tables: list[AccountsTable], spec: dict):
+    """Each numbered class row of a 总表 against the 类 row of the same name in the table that details it."""
+    ta = next((t for t in tables if t.kind == spec["a"]["table"]), None)
+    tb = next((t for t in tables if t.kind == spec["b"]["table"]), None)
+    if ta is None or tb is None:
+        return
+    col_a = re.compile(spec["a"]["column"]) if spec["a"].get("column") else None
+    col_b = re.compile(spec["b"]["column"]) if spec["b"].get("column") else None
+    classes = {_CLASS_TAIL.sub("", r.name): r for r in tb.rows if r.level == 1}
+    for ra in (r for r in ta.rows if r.ordinal):
+        rb = classes.get(_CLASS_TAIL.sub("", ra.name))
+        a = ta.column(ra, col_a)
+        b = tb.column(rb, col_b) if rb is not None else None
+        if a is None or b is None:
+            continue
+        (ca, fa), (cb, fb) = a, b
+        if abs(fa.value - fb.value) <= half_unit(fa.decimals) + half_unit(fb.decimals):
+            continue
+        unit = "元" if ta.unit == tb.unit == "元" else None
+        yield _finding(rc, where(ta, ra, ca), fa.value, where(tb, rb, cb), fb.value, [fa, fb],
+                       {"table": ta.name, "other_table": tb.name, "label": ra.name + spec["label"]}, unit=unit)
 
 
 def _same(rc, tables: list[AccountsTable], spec: dict):
