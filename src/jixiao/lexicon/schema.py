@@ -445,6 +445,7 @@ class YearMismatchConfig(_Model):
     topic: Regex = "执行"
     plan: Regex = "计划"
     before_year: Regex = "截至"
+    year_end: Regex | None = None
 
 
 class UnitNameMismatchConfig(_Model):

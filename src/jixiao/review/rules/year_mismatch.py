@@ -28,7 +28,8 @@ def check(rc):
 
     **为什么重要**：年度写错多半是套用上年模板未改，表中数字可能也是上年的。
 
-    部门决算的表格，表题下单独一行的年度（“2022年度”）也核对。
+    部门决算的表格，表题下单独一行或编制单位行中的年度（“2022年度”）也核对；部门决算正文“截至2020年12月31日”
+    （国有资产占有使用情况、车辆）所写的年末也应是决算年度的年末。
 
     **示例**：瑞金市人大常委会办公室2021年度部门整体支出绩效自评报告……附：2020年度部门整体支出绩效自评表。
     """
@@ -61,7 +62,9 @@ def check(rc):
     yield from _table_years(rc, int(year), seen)
 
 
-_YEAR_LINE = re.compile(r"^[ \t]*(?:(?:19|20)\d{2})[ \t]*年度?[ \t]*$", re.M)
+# a year on a line of its own, or standing apart on the 编制单位 line (“编制单位：X县交通运输局 2022年度 单位：万元”)
+_YEAR_LINE = re.compile(r"^[ \t]*(?:(?:19|20)\d{2})[ \t]*年度?[ \t]*$"
+                        r"|^[ \t]*(?:编制|填报|编报)单位[：:][^\n]*?[ \t](?:19|20)\d{2}[ \t]*年度?(?=[ \t]|$)", re.M)
 
 
 def _table_years(rc, year: int, seen: set[int]):
@@ -69,9 +72,26 @@ def _table_years(rc, year: int, seen: set[int]):
     for table in rc.accounts:
         stop = min((r.span.start for r in table.rows if r.span is not None), default=table.title.end + 200)
         for m in _YEAR_LINE.finditer(rc.text, table.title.end, max(table.title.end, stop)):
-            stated = int(re.search(r"\d{4}", m.group()).group())
+            y = re.search(r"((?:19|20)\d{2})[ \t]*年度?[ \t]*$", m.group())
+            stated = int(y.group(1))
             if stated != year and stated not in seen:
                 seen.add(stated)
                 yield rc.finding("year-mismatch", values={"stated": stated, "computed": year},
-                                 evidence=[rc.span(m.start() + len(m.group()) - len(m.group().lstrip()), m.end())],
-                                 title=table.name, stated=stated, year=year)
+                                 evidence=[rc.span(m.start() + y.start(), m.end())],
+                                 title=f"{table.name} {y.group().strip()}", stated=stated, year=year)
+    yield from _year_end(rc, year, seen)
+
+
+def _year_end(rc, year: int, seen: set[int]):
+    """A 决算's “截至YYYY年12月31日” (its 国有资产占有使用情况, its vehicles): the end of the year it accounts for."""
+    pattern = rc.config.get("year_mismatch", {}).get("year_end")
+    if not pattern or rc.report.fact_value("report_kind") != "final_accounts":
+        return
+    for m in re.finditer(pattern, rc.text):
+        stated = int(m.group("year"))
+        if stated != year and stated not in seen:
+            seen.add(stated)
+            stop = min((k for k in (rc.text.find(c, m.end()) for c in "，。；\n") if k >= 0), default=m.end())
+            yield rc.finding("year-mismatch", values={"stated": stated, "computed": year},
+                             evidence=[rc.span(m.start(), m.end())],
+                             title=rc.text[m.start():min(stop, m.start() + 30)], stated=stated, year=year)
