@@ -86,6 +86,8 @@ def check(rc):
 
 
 # "与上年相比，收入、支出总计各减少…", "比上年基本持平": a comparison with last year that names no figure itself
+# the amount and the percent that follow the word of a change (“减少60.98万元，下降8.00%”): quoted with it
+_CHANGE_TAIL = re.compile(r"(?:\s*-?[\d,]+(?:\.\d+)?\s*(?:亿元|万元|元))?(?:[，,]?\s*(?:增长|下降|上升|减少|增加|降低)了?\s*-?[\d.]+\s*[%％])?")
 _LAST_YEAR_SAID = re.compile(r"(?:与上年(?:度|同期)?相比|比上年(?:度|同期)?|较上年(?:度|同期)?)[，,\s]*(?:[^，,。；;\d]{0,12}?)(?=基本|略有|有所|明显|大幅|增|减|上升|下降|持平)")
 
 
@@ -112,11 +114,12 @@ def _against_last_years(rc, up, down, flat, tolerance: Decimal):
         direction, word = said
         if not _contradicts(direction, a.value, b.value, tolerance):
             continue
+        end = _CHANGE_TAIL.match(text, word.end()).end()
         yield rc.finding(
             "wording-contradicts-figures",
             values={"stated": num(a.value), "computed": num(b.value), "direction": direction},
-            evidence=[rc.span(a.start, a.end), rc.span(b.start, b.end), rc.span(m.start(), word.end())],
-            claim=text[m.start():word.end()].strip(), a_label="本年", a=fmt(a.value) + a.unit,
+            evidence=[rc.span(a.start, a.end), rc.span(b.start, b.end), rc.span(m.start(), end)],
+            claim=text[m.start():end].strip(), a_label="本年", a=fmt(a.value) + a.unit,
             b_label="上年", b=fmt(b.value) + b.unit)
 
 
