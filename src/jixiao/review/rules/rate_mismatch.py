@@ -146,7 +146,7 @@ def _table_rates(rc, accept_trunc: bool):
             num_label="执行数", numv=fmt(actual), computed=fmt(computed))
 
 
-_COMPARED = re.compile(r"^[。；;，,\s]*(?:与|比|较)\s*(?:上年|上一年|去年|上年度|\d{4}\s*年度?)\s*(?:相比|比较)?\s*[，,]\s*"
+_COMPARED = re.compile(r"^[。；;，,\s]*(?:与|比|较)\s*(?:上年|上一年|去年|上年度|\d{4}\s*年度?)\s*(?:相比|比较)?\s*[，,]?\s*"
                        r"[^，,。；;\d]{0,30}?(?P<dir>增加|减少|增长|下降)\s*$")
 _RATE_WORD = re.compile(r"^[，,\s]*(?P<dir>增长|下降|增加|减少|上升|降低)\s*$")
 
