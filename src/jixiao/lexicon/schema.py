@@ -465,6 +465,12 @@ class OcrUncertainConfig(_Model):
     threshold: float = Field(default=0.9, ge=0, le=1)
 
 
+class ConflictingValuesConfig(_Model):
+    # counts of what a unit holds at the year's end, said the same way in several places (“公务用车保有量为2辆”):
+    # each a pattern whose group ``n`` is the count; every statement of one must give the same count
+    stocks: dict[str, Regex] = Field(default_factory=dict)
+
+
 class ReviewFile(_Model):
     """Thresholds and options of the review rules (``jixiao check --config`` overrides them)."""
 
@@ -474,6 +480,7 @@ class ReviewFile(_Model):
     empty_section: EmptySectionConfig = Field(default_factory=EmptySectionConfig)
     rate_mismatch: RateMismatchConfig = Field(default_factory=RateMismatchConfig)
     sum_mismatch: SumMismatchConfig = Field(default_factory=SumMismatchConfig)
+    conflicting_values: ConflictingValuesConfig = Field(default_factory=ConflictingValuesConfig)
     placeholder_text: PlaceholderConfig = Field(default_factory=PlaceholderConfig)
     rate_on_zero_base: ZeroBaseConfig = Field(default_factory=ZeroBaseConfig)
     wording_contradicts_figures: WordingConfig = Field(default_factory=WordingConfig)

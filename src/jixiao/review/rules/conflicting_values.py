@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from jixiao.model import fact_label
 from jixiao.review.registry import rule
-from jixiao.review.rules.common import fmt, num, text_against_table
+from jixiao.review.rules.common import fmt, in_table, num, text_against_table
 from jixiao.review.tolerance import differs
 
 
@@ -23,6 +25,9 @@ def check(rc):
 
     没有标准指标的数字，只在至少一处写明是全年（全县、累计……）合计、指标名称相同、计量单位相同（人次、件等
     计数）、另一处不是“其中”的分项时比较：“全年接待游客1,865万人次”与“接待游客1,568万人次”。
+
+    同一存量计数（“公务用车保有量为2辆”……“年末公务用车保有量3辆”，``data/review.yaml`` 的
+    ``conflicting_values.stocks``）在几处写法相同、数值不同，也属此类。
 
     **示例**：全年累计受理法援案件612件……累计受理法援案件669件。
     """
@@ -57,6 +62,7 @@ def check(rc):
             continue
         by_kpi.setdefault(m.kpi, []).append(m)
     yield from _whole_totals(rc, goal)
+    yield from _stocks(rc)
     for kpi, ms in by_kpi.items():
         yield from _metric_conflict(rc, {"kpi": kpi}, ms)
 
@@ -76,6 +82,26 @@ def _metric_conflict(rc, values: dict, ms: list):
         evidence=[m.evidence[0] for m in distinct], label=distinct[0].label,
         listing="、".join(f"{fmt(m.value)}{m.unit}（“{m.evidence[0].text}”）" for m in distinct))
 
+
+
+_EARLIER = re.compile(r"上年|去年|上一年|年初|同期")  # a count of another time: “上年公务用车保有量4辆”
+
+
+def _stocks(rc):
+    """A count said the same way in several places (“公务用车保有量为2辆” … “年末公务用车保有量3辆”) with two values
+    (``data/review.yaml`` ``conflicting_values.stocks``)."""
+    for label, pattern in rc.config.get("conflicting_values", {}).get("stocks", {}).items():
+        said = [m for m in re.finditer(pattern, rc.text) if not in_table(rc, m.start())
+                and not _EARLIER.search(rc.text[max(rc.clause_start(m.start()), m.start() - 20):m.start()])]
+        counts = list(dict.fromkeys(int(m.group("n")) for m in said))
+        if len(counts) < 2:
+            continue
+        firsts = [next(m for m in said if int(m.group("n")) == n) for n in counts]
+        yield rc.finding(
+            "conflicting-values", values={"label": label, "values": counts, "stated": counts[0], "computed": counts[1]},
+            evidence=[rc.span(m.start(), m.end()) for m in firsts], label=label,
+            listing="、".join(f"{n}{m.group(0)[m.end('n') - m.start():].strip()}（“{m.group(0)}”）"
+                             for n, m in zip(counts, firsts, strict=True)))
 
 
 _COUNTED = ("%", "万元", "元", "亿元", "千元", "分")
