@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from jixiao.extract.accounts import figures_of, lexicon
 from jixiao.review.registry import rule
-from jixiao.review.rules.common import fmt, in_table, num
+from jixiao.review.rules.common import fmt, in_table, names_last_year, num
 
 
 @lru_cache(maxsize=8)
@@ -34,7 +34,7 @@ def check(rc):
 
     **何时触发**：报告写明年初预算（或 ``data/review.yaml`` 的 ``rate_on_zero_base.bases`` 所列的其他
     基数）为0，又称“完成年初预算的××%”之类；或自评表某一资金行的预算数（全年/调整后及年初）都为0，却有执行数并写了
-    执行率。按调整后预算计算的执行率不在此列。
+    执行率。按调整后预算计算的执行率不在此列。上年数写明为0（“2024年度“三公”经费支出为0万元”），却称“比上年增长100%”，也属此类。
 
     **为什么重要**：以零为基数的比率无从计算，说明口径写错了（多半应为调整后预算或下达数）。
 
@@ -46,6 +46,7 @@ def check(rc):
                          evidence=[b.span for _, b in r.bases] + [r.actual.span, r.rate.span], base=base,
                          stated=f"执行率{r.rate.span.text.strip()}")
     yield from _table_bases(rc)
+    yield from _growth_on_zero(rc)
     on_base, stated = _patterns(rc.config.get("rate_on_zero_base", {}).get("bases", "年初预算"))
     text = rc.text
     statements = [m for m in stated.finditer(text) if not in_table(rc, m.start("num"))]
@@ -83,6 +84,30 @@ def _zero_base(text: str, statements: list[re.Match[str]], base: str, at: int) -
     if same and all(_is_zero(m) for m in same):
         return same[0]
     return None
+
+
+_GROWTH = re.compile(r"(?:比上年|较上年|同比)?\s*(?:增长|上升|增加)了?\s*$")
+
+
+def _growth_on_zero(rc):
+    """"2024年度“三公”经费支出为0万元，本年比上年增长100%": a growth on last year's amount that the paragraph states
+    as 0 (the nearest amount before the rate that is called last year's)."""
+    text = rc.text
+    for i, q in enumerate(rc.quantities):
+        if q.kind != "percent" or q.approx or q.comparator or q.value <= 0 or in_table(rc, q.start):
+            continue
+        grew = _GROWTH.search(text, rc.clause_start(q.num_start), q.num_start)
+        if grew is None:
+            continue
+        paragraph = text.rfind("\n", 0, q.start) + 1
+        last = next((b for b in reversed(rc.quantities[:i]) if b.kind == "money" and max(paragraph, q.start - 150) <= b.start
+                     and names_last_year(rc, b)), None)
+        if last is None or last.value != 0 or last.approx:
+            continue
+        yield rc.finding("rate-on-zero-base", values={"stated": num(q.value), "base": "上年数"},
+                         evidence=[rc.span(last.start, last.end), rc.span(grew.start(), q.end)],
+                         base=f"上年数（“{text[rc.clause_start(last.num_start):last.end].strip()}”）",
+                         stated=text[grew.start():q.end].strip())
 
 
 _COMPLETION = re.compile(r"完成(?:年初|全年)?预算(?:数)?的?\s*$")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from jixiao.review.registry import rule
-from jixiao.review.rules.common import fmt, names_last_year, num
+from jixiao.review.rules.common import amount, fmt, names_last_year, num
 from jixiao.review.tolerance import half_unit
 
 # "较上年的7.92万元", "比年初预算2961.68万元", "与上年（120人）": the marker and what it compares with
@@ -77,17 +77,18 @@ def check(rc):
         if not _contradicts(direction, a.value, b.value, tolerance):
             continue
         a_label = text[rc.clause_start(a.num_start):a.num_start].strip() or "本期"
+        end = _CHANGE_TAIL.match(text, word.end()).end()
         yield rc.finding(
             "wording-contradicts-figures",
             values={"stated": num(a.value), "computed": num(b.value), "direction": direction},
-            evidence=[rc.span(a.start, a.end), rc.span(marker.start(), word.end())],
-            claim=text[marker.start():word.end()].strip(), a_label=a_label, a=fmt(a.value) + a.unit,
-            b_label="比较的数字为", b=fmt(b.value) + b.unit)
+            evidence=[rc.span(a.start, a.end), rc.span(marker.start(), end)],
+            claim=text[marker.start():end].strip(), a_label=a_label, a=_said(a.value, a.unit),
+            b_label="比较的数字为", b=_said(b.value, b.unit))
 
 
-# "与上年相比，收入、支出总计各减少…", "比上年基本持平": a comparison with last year that names no figure itself
 # the amount and the percent that follow the word of a change (“减少60.98万元，下降8.00%”): quoted with it
 _CHANGE_TAIL = re.compile(r"(?:\s*-?[\d,]+(?:\.\d+)?\s*(?:亿元|万元|元))?(?:[，,]?\s*(?:增长|下降|上升|减少|增加|降低)了?\s*-?[\d.]+\s*[%％])?")
+# "与上年相比，收入、支出总计各减少…", "比上年基本持平": a comparison with last year that names no figure itself
 _LAST_YEAR_SAID = re.compile(r"(?:与上年(?:度|同期)?相比|比上年(?:度|同期)?|较上年(?:度|同期)?)[，,\s]*(?:[^，,。；;\d]{0,12}?)(?=基本|略有|有所|明显|大幅|增|减|上升|下降|持平)")
 
 
@@ -119,8 +120,8 @@ def _against_last_years(rc, up, down, flat, tolerance: Decimal):
             "wording-contradicts-figures",
             values={"stated": num(a.value), "computed": num(b.value), "direction": direction},
             evidence=[rc.span(a.start, a.end), rc.span(b.start, b.end), rc.span(m.start(), end)],
-            claim=text[m.start():end].strip(), a_label="本年", a=fmt(a.value) + a.unit,
-            b_label="上年", b=fmt(b.value) + b.unit)
+            claim=text[m.start():end].strip(), a_label="本年", a=_said(a.value, a.unit),
+            b_label="上年", b=_said(b.value, b.unit))
 
 
 def _contradicts(direction: str, a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
@@ -131,6 +132,7 @@ def _contradicts(direction: str, a: Decimal, b: Decimal, tolerance: Decimal) -> 
     return (direction == "up" and a < b) or (direction == "down" and a > b)
 
 
+_BUDGET_KIND = re.compile(r"(年初|全年|调整后)预算")
 _BUDGET = re.compile(r"预算(?:数)?(?:为|是)?\s*$")
 _SPENT = re.compile(r"(?:支出)?决算(?:数)?(?:为|是)?\s*$")
 
@@ -151,7 +153,10 @@ def _verdicts(rc, cfg: dict, tolerance: Decimal):
         lo = m.end()
         # the words just before each amount, across a line break ("全年预算为\n321.02万元")
         label = {id(q): re.sub(r"\s", "", text[max(0, q.num_start - 12):q.num_start]) for q in window}
-        budget = next((q for q in reversed(window) if _BUDGET.search(label[id(q)])), None)
+        budgets = [q for q in reversed(window) if _BUDGET.search(label[id(q)])]
+        # the verdict names its budget (“决算数大于年初预算数”): that one, not the 全年预算 said after it
+        named = _BUDGET_KIND.search(m.group(0))
+        budget = next((q for q in budgets if named and named.group(1) in label[id(q)]), budgets[0] if budgets else None)
         spent = next((q for q in reversed(window) if _SPENT.search(label[id(q)])), None)
         if rel is None or budget is None or spent is None or budget.start > spent.start:
             continue
@@ -164,7 +169,12 @@ def _verdicts(rc, cfg: dict, tolerance: Decimal):
         yield rc.finding(
             "wording-contradicts-figures", values={"stated": num(a), "computed": num(b), "direction": rel},
             evidence=[rc.span(budget.start, budget.end), rc.span(spent.start, spent.end), rc.span(m.start(), m.end())],
-            claim=m.group(0), a_label="决算数", a=fmt(a) + spent.unit, b_label="预算数", b=fmt(b) + budget.unit)
+            claim=m.group(0), a_label="决算数", a=_said(a, spent.unit), b_label="预算数", b=_said(b, budget.unit))
+
+
+def _said(value: Decimal, unit: str) -> str:
+    """An amount as its sentence wrote it: one in 元 in 元 (quantities hold 万元), any other as written."""
+    return amount(value, unit) if unit == "元" else fmt(value) + unit
 
 
 def _distance(a: Decimal, b: Decimal) -> Decimal:
