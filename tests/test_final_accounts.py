@@ -446,6 +446,37 @@ def test_figures_run_into_the_next_panes_label_under_a_parts_title():
     assert all("编制单位" not in p and "公开" not in p for pane in total.panes for p in pane)
 
 
+def test_a_two_pane_basic_table_with_flush_left_pane_heads_and_figures_run_into_codes():
+    """A two-pane 基本支出 table copied from a PDF: its pane heads (人员经费, 公用经费) set flush left over their three
+    columns, and each 人员经费 figure run into the 公用经费 code beside it (“1030.40302” is 1030.40 and 302). The
+    classes are read with their codes, each pane's figures under its own head."""
+    text = """泓川县档案馆2022年度部门决算
+
+第二部分  2022年度部门决算表
+
+一般公共预算财政拨款基本支出决算表
+编制单位：泓川县档案馆                                                     单位：万元
+人员经费                                                 公用经费
+经济分类科目编码  科目名称                      决算数   经济分类科目编码  科目名称            决算数
+301               工资福利支出                    1030.40302               商品和服务支出        103.69
+30101             基本工资                         192.7630201             办公费                 13.93
+303               对个人和家庭的补助               145.94310               资本性支出              6.20
+30302             退休费                           145.9431002             办公设备购置            6.20
+人员经费合计                                      1176.34公用经费合计                            109.89
+
+第三部分  2022年度部门决算情况说明
+"""
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    assert report.fact_value("wages_welfare") == Decimal("1030.40")
+    assert report.fact_value("goods_services") == Decimal("103.69")
+    assert report.fact_value("household_subsidies") == Decimal("145.94")
+    assert report.fact_value("capital_expenditure") == Decimal("6.20")
+    document = load_bytes(text.encode("utf-8"), "决算.txt")
+    (basic,) = [t for t in read_accounts(Context.of(document.text, document.tables), document.tables)
+                if t.kind == "basic"]
+    assert [p[0].split("/")[0] for p in basic.panes] == ["人员经费", "公用经费"]
+
+
 def test_a_space_aligned_table_under_a_unit_line_of_three_pieces_is_read_once():
     """The 编制单位 line above a space-aligned table split into three pieces (unit, year, 单位：万元) is no row of another
     reading of the same table: the figures come from the table's cells, codes run into their names."""

@@ -33,6 +33,9 @@ _NOTE = re.compile(r"^\s*(?:注|说明)[：:0-9一二三]")
 # a figure run into the next cell's label when the columns stood too close (“1376.92一、教育支出”), not into its
 # unit (“12.50万元”)
 _GLUED = re.compile(r"^(-?\d[\d,]*\.\d+)(?=[\u4e00-\u9fff（(])(?!万|亿|千元|元|个百分点|倍)")
+# a two-decimal figure run into the classification code of the next pane (“1030.40302” is 1030.40 | 302, “192.7630201”
+# is 192.76 | 30201): a code of 3, 5 or 7 digits (类 / 款 / 项, 301 / 30101) after exactly two decimals
+_GLUED_CODE = re.compile(r"^(-?\d[\d,]*\.\d{2})(?=[2-5](?:\d{2}|\d{4}|\d{6})$)")
 # a table going on (续表, 续表三, （续）, 续表6 金额单位：元)
 CONTINUED = re.compile(r"^\s*(?:续表|[（(]续[）)]|续[一二三四五六七八九十\d]?\s*$)")
 
@@ -80,8 +83,8 @@ def _segments(pos: int, line: str) -> list[Segment]:
 
 
 def _unglued(s: Segment) -> list[Segment]:
-    """A segment whose figure runs into the next column's label, as two segments."""
-    m = _GLUED.match(s.text)
+    """A segment whose figure runs into the next column's label or code, as two segments."""
+    m = _GLUED.match(s.text) or _GLUED_CODE.match(s.text)
     if m is None:
         return [s]
     cut = m.end()
@@ -127,6 +130,7 @@ class _HeaderCell:
     top: int  # line of its first piece
     bottom: int  # line of its last piece
     group: bool = False  # a heading over several columns (_mark_groups)
+    flush: bool = False  # such a heading set flush left over its columns, not centred
 
     @property
     def center(self) -> float:
@@ -156,15 +160,19 @@ def _header_cells(header: list[list[Segment]], unit: float) -> list[_HeaderCell]
 
 
 def _mark_groups(cells: list[_HeaderCell]) -> None:
-    """Mark the headings over several columns: a cell with cells wholly below it on both sides of its centre,
-    within its reach (up to halfway to the cells beside it on its line)."""
+    """Mark the headings over several columns: a cell with cells wholly below it on both sides of its centre, or
+    with two or more starting under it or to its right (a heading set flush left), within its reach (up to halfway
+    to the cells beside it on its line)."""
     for c in cells:
         beside = [o for o in cells if o is not c and o.top <= c.bottom and o.bottom >= c.top]
         lo = max((o.right for o in beside if o.right <= c.left), default=float("-inf"))
         hi = min((o.left for o in beside if o.left >= c.right), default=float("inf"))
         lo, hi = (lo + c.left) / 2 if lo > float("-inf") else lo, (hi + c.right) / 2 if hi < float("inf") else hi
         under = [o for o in cells if o.top > c.bottom and lo <= o.center <= hi]
+        # (centred over them, or set flush left over two or more: “人员经费” over 经济分类科目编码 · 科目名称 · 决算数)
         c.group = any(o.center <= c.center for o in under) and any(o.center >= c.center for o in under)
+        c.flush = not c.group and len(under) >= 2 and all(o.left >= c.left - 1 for o in under)
+        c.group = c.group or c.flush
 
 
 def _header_paths(cells: list[_HeaderCell], columns: list[tuple[float, float]],
@@ -179,7 +187,10 @@ def _header_paths(cells: list[_HeaderCell], columns: list[tuple[float, float]],
         for k, (a, b) in enumerate(regions):
             hits = [g for g in line if min(b, g.right) - max(a, g.left) > 0]
             if not hits and n == 0 and len(line) >= 2:  # (the top headings share out all the columns)
-                hits = [min(line, key=lambda g: abs(g.center - (a + b) / 2))]
+                mid = (a + b) / 2
+                left = [g for g in line if g.left <= mid]
+                hits = [max(left, key=lambda g: g.left)] if left and any(g.flush for g in line) else \
+                    [min(line, key=lambda g: abs(g.center - mid))]  # flush left: the heading it is under
             if hits:
                 paths[k].append(max(hits, key=lambda g: min(b, g.right) - max(a, g.left)).pieces)
     for k, (a, b) in enumerate(regions):
