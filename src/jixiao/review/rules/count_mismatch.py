@@ -102,15 +102,20 @@ def _split_names(s: str, w: _Words) -> list[str] | None:
     return parts
 
 
+# where a list ends: a sentence's end, or a line break not right after a 、 or ， (a list wrapped at its separator
+# goes on: “…信息科、药剂科、\n后勤保障部。”)
+_LIST_END = re.compile(r"[。；;]|(?<![、，,])\s*\n")
+
+
 def _list_after(text: str, pos: int, ri, w: _Words):
     m = w.list_after.match(text, pos)
     if not m or not w.opener.search(m.group(0)):
         return None, None
-    end = re.search(r"[。；;\n]", text[m.end():])
-    if end is None or (end.group() == "\n" and not text[m.end():m.end() + end.start()].rstrip().endswith(("。", "；", "等"))
-                       and m.end() + end.start() >= len(text.rstrip())):
+    end = _LIST_END.search(text, m.end())
+    stop = end.start() if end else len(text)
+    if end is None or ("\n" in end.group() and not text[m.end():stop].rstrip().endswith(("。", "；", "等"))
+                       and stop >= len(text.rstrip())):
         return None, None  # the text ends inside the list: what is cut is not counted
-    stop = m.end() + end.start()
     names = _names(ri, m.end(), stop, w)
     return names, ri.span(m.end(), stop)
 
