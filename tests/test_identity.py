@@ -155,3 +155,20 @@ def test_a_province_elsewhere_in_the_text_is_not_the_units():
 def test_a_page_number_above_the_title_is_not_part_of_it():
     got, _ = facts("第 1 页\n青岚县气象局2024年度部门决算\n第 2 页\n目录\n")
     assert got["unit_name"] == "青岚县气象局"
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("岑溪县气象局2023年度部门决算\n岑溪县气象局（以下简称“县气象局”）是甘肃省气象部门和岑溪县人民政府双重领导的机构。\n",
+     {"province": "甘肃省", "county": "岑溪县"}),
+    ("峨屿彝族自治县民族宗教事务局2024年度部门决算\n峨屿彝族自治县民族宗教事务局是云南省峨屿彝族自治县人民政府工作部门。\n",
+     {"province": "云南省", "county": "峨屿彝族自治县"}),
+])
+def test_the_province_of_a_body_the_unit_belongs_to(text, want):
+    got, _ = facts(text)
+    assert {k: got.get(k) for k in want} == want
+
+
+def test_two_provinces_named_as_seats_of_bodies_give_none():
+    text = ("岑溪县气象局2023年度部门决算\n岑溪县气象局是甘肃省气象部门和岑溪县人民政府双重领导的机构，"
+            "与陕西省气象局开展协作。\n")
+    assert "province" not in facts(text)[0]

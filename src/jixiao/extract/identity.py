@@ -393,7 +393,7 @@ def unit_name(ctx: Context, chosen: IdentityCandidate | None, year: int | None =
 
 _NAME_DIVISIONS = re.compile(r"^(?:中共|中国共产党)?(?P<province>[\u4e00-\u9fff]{2,3}(?:省|自治区))?"
                              r"(?P<city>[\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))?"
-                             r"(?P<county>[\u4e00-\u9fff]{1,4}?(?:区|县|旗|市))?")
+                             r"(?P<county>[\u4e00-\u9fff]{1,8}?自治(?:县|旗)|[\u4e00-\u9fff]{1,4}?(?:区|县|旗|市))?")
 # "湖南省财政厅", "位于广东省西部": a province the text places the unit in (or its finance department in)
 _PROVINCE_MENTION = re.compile(r"(?:(?<=位于)|(?<=地处)|(?=[\u4e00-\u9fff]{2}省(?:财政厅|人民政府|委|司法厅|政府|级|厅)))"
                                r"([\u4e00-\u9fff]{2})省")
@@ -414,6 +414,26 @@ def _province_before(text: str, places: list[str], year: int | None) -> tuple[re
     return None
 
 
+def _only_province(text: str, year: int | None) -> re.Match[str] | None:
+    """The one province the text names as the seat of a body (“是甘肃省气象部门和岑川县人民政府双重领导的…”), when it
+    names only one so: its first mention (group 1 its name without 省); None when it names none or several."""
+    found: dict[str, re.Match[str]] = {}
+    for m in _SHENG.finditer(text):
+        for n in (3, 2):  # 黑龙江省, 甘肃省
+            name = text[max(0, m.start() - n):m.end()]
+            if len(name) == n + 1 and gazetteer.locate(name, year).get("province") == name:
+                if name not in found and _PROVINCE_BODY.match(text, m.end()):
+                    found[name] = _PROVINCE_SHORT.match(text, m.start() - n)
+                break
+        if len(found) > 1:
+            return None
+    return next(iter(found.values()), None)
+
+
+_SHENG = re.compile("省")
+# a body of the province the unit belongs to (甘肃省气象部门, 云南省民族宗教委员会), not a thing of it (浙江省的企业)
+_PROVINCE_BODY = re.compile(r"[^\W的]{0,6}?(?:部门|系统|厅|局|委员会|委|办公室|人民政府|政府)")
+_PROVINCE_SHORT = re.compile(r"(\w{2,3}?)省")
 _PROVINCE_LEAD = re.compile(r"(\w{2,3})省(?P<city>\w{2,5}?(?:市|自治州|州|地区|盟))?")
 _PROVINCE_NAME = re.compile(r"(\w+)省")
 _WORD = re.compile(r"\w+")
@@ -451,7 +471,7 @@ def divisions(ctx: Context, name_fact: Fact | None, cands: list[IdentityCandidat
         if before and before[1] and "city" not in loc:
             city = before[1]
             facts.append(Fact(key="city", value=city.group(), evidence=[ctx.span(city.start(), city.end())]))
-        found = before[0] if before else _PROVINCE_MENTION.search(ctx.text)
+        found = before[0] if before else _PROVINCE_MENTION.search(ctx.text) or _only_province(ctx.text, year)
         if found:
             facts.append(Fact(key="province", value=found.group(1) + "省",
                               evidence=[ctx.span(found.start(), found.end())]))
