@@ -104,6 +104,9 @@ def _totals(rc):
 
 
 _YEAR = re.compile(r"(\d{4})\s*年")
+# a line that runs on into the next (no sentence's or clause's end before its break)
+_GOES_ON = re.compile(r"[^\s。；;：:！？!?，,、]\n$")
+_WRAPPED_LINE = 20  # characters: a line of running text wrapped by its page, not a table's cell on a line of its own
 
 
 def _accounts(rc):
@@ -122,6 +125,11 @@ def _accounts(rc):
             continue
         cs = max(rc.clause_start(q.num_start), rc.prev_quantity_end(qi))
         window = filler.sub("", rc.text[cs:q.num_start])
+        if not window.strip() and _GOES_ON.search(rc.text, max(0, cs - 40), cs) and \
+                cs - 1 - rc.text.rfind("\n", 0, cs - 1) > _WRAPPED_LINE:
+            # a figure that opens a line the line before runs into (“…年末结转和结余\n2161.65万元”): its label is there
+            cs = max(rc.clause_start(cs - 1), rc.prev_quantity_end(qi))
+            window = filler.sub("", re.sub(r"\s", "", rc.text[cs:q.num_start]))
         if actual_only.match(window) or (not window.strip() and "决算" in rc.text[cs:q.num_start]):
             # "“三公”经费财政拨款支出预算为2.80万元，支出决算为1.69万元": the 决算 of what the sentence opened with
             ss = rc.sentence_start(q.start)
