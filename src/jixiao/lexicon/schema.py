@@ -427,6 +427,7 @@ class WordingConfig(_Model):
     flat_tolerance: Number = 5
     verdict: Regex = "决算数(?P<rel>大于|小于|等于)预算数"
     verdict_words: dict[str, Literal["up", "down", "equal", "flat"]] = Field(default_factory=dict)
+    items: dict[Regex, Identifier] = Field(default_factory=dict)  # an item's name → the fact of its amount
 
 
 class TotalOfTable(_Model):

@@ -31,6 +31,9 @@ def check(rc):
     支出决算为…”之后写“决算数大于（小于、等于）预算数”，与这两个数不符。词表在 ``data/review.yaml``
     的 ``wording_contradicts_figures`` 中。
 
+    句中没有本年数时（“3.公务接待费。比上年增加0.47万元（上年公务接待费决算数为3.44万元）”），按该行开头所写的项目
+    （``items``）取报告中该项的本年数（部门决算取自表格）核对。
+
     **为什么重要**：文字结论与数字相反，读者会被误导；多半是改写上年报告时只改了数字。
 
     **示例**：“三公”经费支出8.46万元……较上年的7.92万元有所下降。
@@ -108,6 +111,7 @@ def _against_last_years(rc, up, down, flat, tolerance: Decimal):
         before = [q for q in qs[bisect_left(starts, sentence):bisect_left(starts, m.start())]
                   if q.kind == "money" and not q.approx and not q.comparator]
         if len(before) < 2:
+            yield from _item_against_last_year(rc, m, said, tolerance)
             continue
         a, b = before[-2], before[-1]  # this year's, then last year's
         if a.unit != b.unit or not names_last_year(rc, b) or names_last_year(rc, a):
@@ -122,6 +126,39 @@ def _against_last_years(rc, up, down, flat, tolerance: Decimal):
             evidence=[rc.span(a.start, a.end), rc.span(b.start, b.end), rc.span(m.start(), end)],
             claim=text[m.start():end].strip(), a_label="本年", a=_said(a.value, a.unit),
             b_label="上年", b=_said(b.value, b.unit))
+
+
+_DIGIT = re.compile(r"\d")
+_LAST_YEAR_AFTER = re.compile(r"[（(]\s*上年[^）)]{0,24}?(?:为|是|[:：])?\s*$")
+
+
+def _item_against_last_year(rc, m: re.Match[str], said, tolerance: Decimal):
+    """"3.公务接待费。比上年增加0.47万元（上年公务接待费决算数为3.44万元）": no amount of this year in the sentence; the
+    item its line opens with (review.yaml ``wording_contradicts_figures.items``) has its figure in the report's facts
+    (a 决算's table), last year's stated in brackets after the word; the word held against the two."""
+    items = rc.config.get("wording_contradicts_figures", {}).get("items") or {}
+    text, qs = rc.text, rc.quantities
+    direction, word = said
+    line = rc.line_of(m.start())[0]
+    named = max(((mm.end(), key) for pattern, key in items.items() for mm in re.finditer(pattern, text[line:m.start()])),
+                default=None)
+    fact = rc.report.facts.get(named[1]) if named else None
+    if fact is None or fact.computed or not fact.evidence:
+        return
+    stop = text.find("。", word.end())
+    stop = len(text) if stop < 0 else stop
+    b = next((q for q in qs if word.end() <= q.start < stop and q.kind == "money" and not q.approx
+              and _LAST_YEAR_AFTER.search(text, max(word.end(), q.num_start - 30), q.num_start)), None)
+    if b is None or not _contradicts(direction, Decimal(fact.value), b.value, tolerance):
+        return
+    end = _CHANGE_TAIL.match(text, word.end()).end()
+    a = Decimal(fact.value)
+    yield rc.finding(
+        "wording-contradicts-figures",
+        values={"stated": num(a), "computed": num(b.value), "direction": direction, "key": fact.key},
+        evidence=[next((ev for ev in fact.evidence if _DIGIT.search(ev.text)), fact.evidence[0]), rc.span(b.start, b.end),
+                  rc.span(m.start(), end)],
+        claim=text[m.start():end].strip(), a_label="本年", a=fmt(a) + "万元", b_label="上年", b=_said(b.value, b.unit))
 
 
 def _contradicts(direction: str, a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
