@@ -147,6 +147,8 @@ def text_breakdowns(ri: ReviewInput) -> list[Relation]:
             gap = ri.text[qs[pj - 1].end:p.num_start] if pj > qi + 1 else ri.text[m.end():p.num_start]
             if pj > qi + 1 and ("其中" in gap or (in_parens and re.search(r"[）)]", gap))):
                 break
+            if p.kind == "percent" and q.kind == "money" and _SHARE.search(gap):
+                continue  # "一般公共服务支出（类）608.16万元，占52.25%；…": a part's share, not a part
             if p.kind != q.kind or (q.kind == "count" and p.unit != q.unit) or p.approx or p.comparator:
                 break
             if _depth(ri.text, m.end(), p.start) > 0:
@@ -168,6 +170,7 @@ def text_breakdowns(ri: ReviewInput) -> list[Relation]:
     return out
 
 
+_SHARE = re.compile(r"占[^，。；;\d]{0,24}$")
 _COMPARED = re.compile(r"^(?:与|较|比|同比)(?:上年|上一年|去年|上年度|\d{4}\s*年)")
 
 
@@ -182,12 +185,14 @@ def _composition(total: str, parts: list[str]) -> bool:
 
 def _parts_after_semicolons(ri: ReviewInput, parts: list[tuple[int, Quantity]], end: int, q: Quantity,
                             w: _Words) -> list[tuple[int, Quantity]]:
-    """"其中：人员经费324.02万元，主要包括：基本工资、…；公用经费74.73万元，主要包括…": a list whose parts are
+    """"其中：人员经费324.02万元，主要包括：基本工资、…；公用经费74.73万元，主要包括…" (or any list its intro opens:
+    "主要用于以下方面：A（类）…，占…%；B（类）…"): a list whose parts are
     separated by "；" goes on past it while the next clause opens with a part named like the first one (人员经费 /
     公用经费: the same last two characters), never with one named like the total's siblings."""
     text, qs = ri.text, ri.quantities
     first = _part_label(ri, parts[0][0], w)[0]
-    if len(first) < 2 or "其中" not in text[qs[parts[0][0] - 1].end if parts[0][0] else 0:qs[parts[0][0]].num_start]:
+    before_first = qs[parts[0][0] - 1].end if parts[0][0] else 0
+    if len(first) < 2 or not any(w.intro.match(text, k) for k in range(before_first, qs[parts[0][0]].num_start)):
         return []
     out: list[tuple[int, Quantity]] = []
     last = parts[-1][0]
