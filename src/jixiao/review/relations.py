@@ -192,7 +192,7 @@ def _parts_after_semicolons(ri: ReviewInput, parts: list[tuple[int, Quantity]], 
     text, qs = ri.text, ri.quantities
     first = _part_label(ri, parts[0][0], w)[0]
     before_first = qs[parts[0][0] - 1].end if parts[0][0] else 0
-    if len(first) < 2 or not any(w.intro.match(text, k) for k in range(before_first, qs[parts[0][0]].num_start)):
+    if len(first) < 2 or not w.intro.search(text, before_first, qs[parts[0][0]].num_start):
         return []
     out: list[tuple[int, Quantity]] = []
     last = parts[-1][0]

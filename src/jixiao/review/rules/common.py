@@ -38,6 +38,11 @@ def figure_in(value: Decimal, unit: str | None, decimals: int | None = None) -> 
     return wan(value, decimals)
 
 
+def as_written(value: Decimal, unit: str | None) -> str:
+    """An amount of running text as its sentence wrote it (quantities hold 万元): one in 元 in 元, any other as is."""
+    return figure_in(value, "元") if unit == "元" else fmt(value)
+
+
 def amount(value: Decimal, unit: str | None, decimals: int | None = None) -> str:
     """``figure_in`` with its unit: 元 or 万元."""
     return figure_in(value, unit, decimals) + ("元" if unit == "元" else "万元")

@@ -11,7 +11,7 @@ from jixiao.lexicon import vocab_pattern
 from jixiao.model import fact_label
 from jixiao.review.registry import rule
 from jixiao.review.relations import identities
-from jixiao.review.rules.common import figure_in, fmt, in_table, names_last_year, num
+from jixiao.review.rules.common import as_written, fmt, in_table, names_last_year, num
 from jixiao.review.tolerance import rate_agrees, rate_within
 
 
@@ -120,8 +120,8 @@ def _execution_rates(rc, checked: set[int], accept_trunc: bool):
             values={"stated": num(m.value), "computed": num(computed), "numerator": num(spent.value),
                     "denominator": num(base.value), "decimals": m.decimals},
             evidence=[m.evidence[0], rc.span(base.start, base.end), rc.span(spent.start, spent.end)],
-            label=m.label, stated=fmt(m.value), den_label=base_label, den=_shown(base),
-            num_label=spent_label, numv=_shown(spent), computed=fmt(computed))
+            label=m.label, stated=fmt(m.value), den_label=base_label, den=as_written(base.value, base.unit),
+            num_label=spent_label, numv=as_written(spent.value, spent.unit), computed=fmt(computed))
 
 
 _BASE_LABEL = {"budget_full": "全年预算数", "budget": "年初预算数"}
@@ -168,7 +168,7 @@ def _changes(rc, accept_trunc: bool):
         if up != (word.group("dir") in ("增长", "增加", "上升")):
             continue  # 增加 … 下降: said otherwise, another rule's matter
         before = current.value - change.value if up else current.value + change.value
-        den_label = f"上年数（{_shown(current)}{'−' if up else '+'}{_shown(change)}）"
+        den_label = f"上年数（{as_written(current.value, current.unit)}{'−' if up else '+'}{as_written(change.value, change.unit)}）"
         if names_last_year(rc, current):
             # "2024年度决算总计631.84万元，与上年相比…减少48.61万元，下降7.69%": the base itself
             before, den_label = current.value, "上年数"
@@ -183,8 +183,8 @@ def _changes(rc, accept_trunc: bool):
                     "denominator": num(before), "decimals": rate.decimals},
             evidence=[rc.span(current.start, current.end), rc.span(change.start, change.end),
                       rc.span(rate.start, rate.end)],
-            label="变动幅度", stated=fmt(rate.value), den_label=den_label, den=_shown(current, before), num_label="变动额",
-            numv=_shown(change), computed=fmt(computed))
+            label="变动幅度", stated=fmt(rate.value), den_label=den_label, den=as_written(before, current.unit), num_label="变动额",
+            numv=as_written(change.value, change.unit), computed=fmt(computed))
 
 
 def _shares(rc, skip: set[int], accept_trunc: bool, cfg: dict):
@@ -247,14 +247,9 @@ def _shares(rc, skip: set[int], accept_trunc: bool, cfg: dict):
                     "denominator": num(base.value), "decimals": rate.decimals},
             evidence=[rc.span(rate.start, rate.end), rc.span(base.start, base.end), rc.span(part.start, part.end)],
             label=_label(rc, part) + ("完成率" if is_completion else "占比"), stated=fmt(rate.value),
-            den_label=base_name if isinstance(base, _Stated) else (_label(rc, base) or "合计"), den=_shown(base), num_label=_label(rc, part) or "分项",
-            numv=_shown(part), computed=fmt(computed))
-
-
-def _shown(q, value: Decimal | None = None) -> str:
-    """An amount of the text (``value``: another amount in its unit) as written: one in 元 in 元 (quantities hold 万元)."""
-    v = q.value if value is None else value
-    return figure_in(v, "元") if getattr(q, "unit", None) == "元" else fmt(v)
+            den_label=base_name if isinstance(base, _Stated) else (_label(rc, base) or "合计"),
+            den=as_written(base.value, getattr(base, "unit", None)), num_label=_label(rc, part) or "分项",
+            numv=as_written(part.value, part.unit), computed=fmt(computed))
 
 
 class _Stated(NamedTuple):

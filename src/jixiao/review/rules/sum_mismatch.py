@@ -75,9 +75,6 @@ def _table_gaps(rc, cfg: dict):
     table's unit with the table, row, column and page."""
     for gap in gaps(rc.accounts, "sum-mismatch"):
         unit = gap.table.unit
-
-        def show(v: Decimal, unit: str | None = unit, decimals: int = gap.decimals) -> str:
-            return figure_in(v, unit, decimals)
         diff = gap.computed - gap.total.value
         parts = [f for _, _, f in gap.parts]
         printed = {"stated_printed": re.sub(r"[,，\s]", "", gap.total.span.text)} if gap.total.span else {}
@@ -88,9 +85,10 @@ def _table_gaps(rc, cfg: dict):
                     "table": gap.table.name, "row": gap.row.label, "column": gap.column,
                     "pages": sorted({f.page for f in [gap.total, *parts] if f.page}), **printed},
             evidence=[f.span for f in [gap.total, *parts] if f.span is not None],
-            subject=where(gap.table, gap.row, gap.column), total=show(gap.total.value), unit="元" if unit == "元" else "万元",
-            of=gap.label.removesuffix("之和"), computed=show(gap.computed),
-            parts=" + ".join(show(f.value) for f in parts), diff=show(abs(diff)))
+            subject=where(gap.table, gap.row, gap.column), total=figure_in(gap.total.value, unit, gap.decimals), unit="元" if unit == "元" else "万元",
+            of=gap.label.removesuffix("之和"), computed=figure_in(gap.computed, unit, gap.decimals),
+            parts=" + ".join(figure_in(f.value, unit, gap.decimals) for f in parts),
+            diff=figure_in(abs(diff), unit, gap.decimals))
 
 
 def _in_yuan(figure: str) -> bool:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from jixiao.review.registry import rule
-from jixiao.review.rules.common import amount, fmt, names_last_year, num
+from jixiao.review.rules.common import as_written, fmt, names_last_year, num
 from jixiao.review.tolerance import half_unit
 
 # "较上年的7.92万元", "比年初预算2961.68万元", "与上年（120人）": the marker and what it compares with
@@ -85,8 +85,8 @@ def check(rc):
             "wording-contradicts-figures",
             values={"stated": num(a.value), "computed": num(b.value), "direction": direction},
             evidence=[rc.span(a.start, a.end), rc.span(marker.start(), end)],
-            claim=text[marker.start():end].strip(), a_label=a_label, a=_said(a.value, a.unit),
-            b_label="比较的数字为", b=_said(b.value, b.unit))
+            claim=text[marker.start():end].strip(), a_label=a_label, a=as_written(a.value, a.unit) + a.unit,
+            b_label="比较的数字为", b=as_written(b.value, b.unit) + b.unit)
 
 
 # the amount and the percent that follow the word of a change (“减少60.98万元，下降8.00%”): quoted with it
@@ -124,8 +124,8 @@ def _against_last_years(rc, up, down, flat, tolerance: Decimal):
             "wording-contradicts-figures",
             values={"stated": num(a.value), "computed": num(b.value), "direction": direction},
             evidence=[rc.span(a.start, a.end), rc.span(b.start, b.end), rc.span(m.start(), end)],
-            claim=text[m.start():end].strip(), a_label="本年", a=_said(a.value, a.unit),
-            b_label="上年", b=_said(b.value, b.unit))
+            claim=text[m.start():end].strip(), a_label="本年", a=as_written(a.value, a.unit) + a.unit,
+            b_label="上年", b=as_written(b.value, b.unit) + b.unit)
 
 
 _DIGIT = re.compile(r"\d")
@@ -158,7 +158,7 @@ def _item_against_last_year(rc, m: re.Match[str], said, tolerance: Decimal):
         values={"stated": num(a), "computed": num(b.value), "direction": direction, "key": fact.key},
         evidence=[next((ev for ev in fact.evidence if _DIGIT.search(ev.text)), fact.evidence[0]), rc.span(b.start, b.end),
                   rc.span(m.start(), end)],
-        claim=text[m.start():end].strip(), a_label="本年", a=fmt(a) + "万元", b_label="上年", b=_said(b.value, b.unit))
+        claim=text[m.start():end].strip(), a_label="本年", a=fmt(a) + "万元", b_label="上年", b=as_written(b.value, b.unit) + b.unit)
 
 
 def _contradicts(direction: str, a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
@@ -206,12 +206,7 @@ def _verdicts(rc, cfg: dict, tolerance: Decimal):
         yield rc.finding(
             "wording-contradicts-figures", values={"stated": num(a), "computed": num(b), "direction": rel},
             evidence=[rc.span(budget.start, budget.end), rc.span(spent.start, spent.end), rc.span(m.start(), m.end())],
-            claim=m.group(0), a_label="决算数", a=_said(a, spent.unit), b_label="预算数", b=_said(b, budget.unit))
-
-
-def _said(value: Decimal, unit: str) -> str:
-    """An amount as its sentence wrote it: one in 元 in 元 (quantities hold 万元), any other as written."""
-    return amount(value, unit) if unit == "元" else fmt(value) + unit
+            claim=m.group(0), a_label="决算数", a=as_written(a, spent.unit) + spent.unit, b_label="预算数", b=as_written(b, budget.unit) + budget.unit)
 
 
 def _distance(a: Decimal, b: Decimal) -> Decimal:
