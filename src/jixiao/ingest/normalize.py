@@ -36,6 +36,9 @@ _TOKEN = re.compile(
     r"|(?P<tab>\t)"
     r"|(?P<sp>[^\S\n\r\t\x0b\x0c\u2028\u2029]+)"
 )
+# the characters of literal runs that change (full-width digits, letters, ％): found by one C-level scan,
+# where translating every run cost a dictionary look-up per character
+_FW_CHARS = re.compile("[\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 _WIDE = "\x00"  # placeholder for a run of 3+ spaces until the line is known to be a table row or not
 _DECIMAL_POINT = re.compile(r"(?<=\d)[．·](?=\d)")
 
@@ -45,6 +48,9 @@ def normalize(origin: str) -> tuple[str, list[int]]:
 
     ``len(offsets) == len(text) + 1``; the last entry maps the end of the text.
     """
+    source = origin  # as written: the width of a line on the page counts full-width characters as two
+    if _FW_CHARS.search(origin):  # 1:1, so every offset stays
+        origin = _FW_CHARS.sub(lambda m: m.group().translate(_FW_TABLE), origin)
     out: list[str] = []
     out_pos: list[int] = []
     line: list[tuple[str, int]] = []  # pieces of the current line: (text, origin start), 1:1 mapped
@@ -80,7 +86,7 @@ def normalize(origin: str) -> tuple[str, list[int]]:
     last = 0
     for m in _TOKEN.finditer(origin):
         if m.start() > last:
-            line.append((origin[last:m.start()].translate(_FW_TABLE), last))
+            line.append((origin[last:m.start()], last))
         last = m.end()
         kind = m.lastgroup
         if kind == "nl":
@@ -96,7 +102,7 @@ def normalize(origin: str) -> tuple[str, list[int]]:
                 line.append((_WIDE if wide_run else " ", m.start()))
         # artefacts are dropped
     if last < len(origin):
-        line.append((origin[last:].translate(_FW_TABLE), last))
+        line.append((origin[last:], last))
     end_line(None)
     while out and out[-1] == "\n":
         out.pop()
@@ -106,7 +112,7 @@ def normalize(origin: str) -> tuple[str, list[int]]:
     text, out_pos = pipe_rows(text, out_pos)
     text = space_rows(text)
     text = cell_lines(text)
-    text, out_pos = rejoin_hard_wraps(text, out_pos, origin)
+    text, out_pos = rejoin_hard_wraps(text, out_pos, source)
     text, out_pos = prose_repair(text, out_pos)
     if "万兀" in text:
         text = text.replace("万兀", "万元")  # an OCR look-alike that cannot be anything else

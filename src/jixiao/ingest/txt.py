@@ -97,14 +97,19 @@ def _accounts() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(lx[k]) for k in ("title_line", "label_column", "chrome_row", "pane_head"))
 
 
+_SPACE = re.compile(r"\s")
+
+
 def is_title(line: str) -> bool:
     """A line titling a 决算 table (data/accounts.yaml ``title_line``)."""
-    t = re.sub(r"\s", "", line)
+    if "决" not in line:
+        return False
+    t = _SPACE.sub("", line)
     return "决算" in t and bool(_accounts()[0].search(t))
 
 
 def is_chrome(line: str) -> bool:
-    return bool(_accounts()[2].match(re.sub(r"\s", "", line)))
+    return bool(_accounts()[2].match(_SPACE.sub("", line)))
 
 
 def cell_per_line_tables(origin: str, offsets: list[int], text: str) -> list[Table]:
