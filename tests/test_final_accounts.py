@@ -616,3 +616,122 @@ def test_a_county_the_gazetteer_does_not_know_under_a_city_it_knows():
     assert (report.fact_value("city"), report.fact_value("county")) == ("洛阳市", "青禾县")
     other = analyse("长沙市矿区管理局2024年度部门决算\n一、部门职责\n负责矿区管理。\n".encode(), name="b.txt").report
     assert other.fact_value("county") is None
+
+
+def test_places_the_gazetteer_does_not_know_after_a_province_it_knows():
+    """"河南省泓州市伊源县水利局": the province is known, city and county are not (newer, or invented): taken as the
+    name writes them. "沂泉市栖凤县档案馆" holds 凤县 (a real county of 宝鸡市) inside 栖凤县: not placed in 陕西省."""
+    report = analyse("河南省泓州市伊源县水利局2025年度部门决算\n一、部门职责\n负责全县水利工作。\n".encode(), name="a.txt").report
+    assert [report.fact_value(k) for k in ("province", "city", "county")] == ["河南省", "泓州市", "伊源县"]
+    assert locate_places("沂泉市栖凤县档案馆") == {}
+    assert locate_places("宝鸡市凤县档案馆")["county"] == "凤县"
+
+
+def locate_places(name: str) -> dict:
+    from jixiao.extract.gazetteer import locate
+    return locate(name, 2023)
+
+
+def test_a_city_body_is_not_the_county_body_of_the_same_kind():
+    from jixiao.extract.unitnames import named_alike
+    assert not named_alike("沂泉市档案馆", "沂泉市栖凤县档案馆")
+    assert named_alike("栖凤县档案馆", "沂泉市栖凤县档案馆") and named_alike("县档案馆", "沂泉市栖凤县档案馆")
+    assert named_alike("泓州市城管局", "泓州市城市管理局")  # 城市 is no county
+
+
+def test_markdown_titles_and_one_cell_per_line_tables_of_every_kind():
+    """A text copied as markdown (“**收入支出决算总表**” over a pipe table) and tables one cell per line: the 基本支出表
+    under its pane heads 人员经费 / 公用经费, the 政府性基金 table whose 本年支出 heads 合计 / 基本支出 / 项目支出 stand between
+    年初结转和结余 and 年末结转和结余, and the 三公 table of one row of figures under its items and 预算数 / 决算数."""
+    def lines(*cells: str) -> str:
+        return "\n".join(cells) + "\n"
+    text = ("示例县实验小学2024年度部门决算\n**收入支出决算总表**\n\n编制单位：示例县实验小学 2024年度 单位：万元\n\n"
+            "| 收入 |  | 支出 |  |\n| 项目 | 决算数 | 项目 | 决算数 |\n|---|---|---|---|\n"
+            "| 一、一般公共预算财政拨款收入 | 512.30 | 一、教育支出 | 480.10 |\n|  |  | 二、其他支出 | 20.60 |\n"
+            "| 本年收入合计 | 512.30 | 本年支出合计 | 500.70 |\n| 年初结转和结余 | 0.00 | 年末结转和结余 | 11.60 |\n"
+            "| 总计 | 512.30 | 总计 | 512.30 |\n\n"
+            "一般公共预算财政拨款基本支出决算表\n编制单位：示例县实验小学\n单位：万元\n"
+            + lines("人员经费", "公用经费", "科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数",
+                    "301", "工资福利支出", "380.00", "302", "商品和服务支出", "60.50",
+                    "30101", "基本工资", "380.00", "30201", "办公费", "60.50",
+                    "303", "对个人和家庭的补助", "9.40", "310", "资本性支出", "3.20")
+            + "政府性基金预算财政拨款收入支出决算表\n编制单位：示例县实验小学\n单位：万元\n"
+            + lines("项目", "年初结转和结余", "本年收入", "本年支出", "年末结转和结余", "科目编码", "科目名称", "合计",
+                    "基本支出", "项目支出", "", "合计", "2.00", "20.60", "22.60", "", "22.60", "",
+                    "229", "其他支出", "2.00", "20.60", "22.60", "", "22.60", "")
+            + "财政拨款“三公”经费支出决算表\n编制单位：示例县实验小学\n单位：万元\n"
+            + lines("合计", "因公出国（境）费", "公务用车购置及运行维护费", "公务接待费", "小计", "公务用车购置费",
+                    "公务用车运行维护费", *["预算数", "决算数"] * 6,
+                    "3.00", "2.46", "0.00", "0.00", "2.20", "1.98", "0.00", "0.00", "2.20", "1.98", "0.80", "0.48"))
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    assert report.fact_value("expenditure_total") == Decimal("500.70")  # the right pane's row, not 总计
+    assert report.fact_value("wages_welfare") == Decimal("380.00")
+    assert report.fact_value("goods_services") == Decimal("60.50")
+    assert report.fact_value("capital_expenditure") == Decimal("3.20")
+    assert report.fact_value("gov_fund_expenditure") == Decimal("22.60")
+    assert [report.fact_value(k) for k in ("three_public_total", "three_public_vehicle", "three_public_reception")] \
+        == [Decimal("2.46"), Decimal("1.98"), Decimal("0.48")]
+    assert not [f.message for f in report.findings if f.rule in ("cross-table-mismatch", "sum-mismatch")]
+
+
+def test_row_names_wrapped_onto_a_second_line_in_a_space_aligned_table():
+    """pdftotext -layout keeps a long row name wrapped under itself (“年初财政拨款结转” over “和结余”): one row, so the
+    总表's identities hold; a row with no figures keeps its wrapped name too (“三、国有资本经营” / “预算财政拨款”)."""
+    text = ("示例县水利局2025年度部门决算\n财政拨款收入支出决算总表\n编制单位：示例县水利局      单位：万元\n"
+            "收入                        支出\n"
+            "项目              决算数    项目                  合计\n"
+            "一、一般公共预算    1292.81   一、农林水支出        1278.97\n"
+            "财政拨款\n"
+            "三、国有资本经营              \n"
+            "预算财政拨款\n"
+            "本年收入合计       1292.81   本年支出合计          1278.97\n"
+            "年初财政拨款结转     47.68   年末财政拨款结转和      61.52\n"
+            "和结余                      结余\n"
+            "总计               1340.49   总计                  1340.49\n\n")
+    report = analyse(text.encode("utf-8"), name="决算.txt").report
+    assert not [f.message for f in report.findings if f.rule == "cross-table-mismatch"]
+    broken = text.replace("      61.52", "      62.52")
+    found = [f for f in analyse(broken.encode("utf-8"), name="决算.txt").report.findings
+             if f.rule == "cross-table-mismatch"]
+    assert len(found) == 1 and found[0].values["computed"] == 1341.49, [f.message for f in found]
+
+
+def test_a_two_pane_pdf_table_whose_panes_stand_close(tmp_path):
+    """A 基本支出表 of two panes drawn without ruling lines, the left pane's figures a few points from the right
+    pane's codes (“825.20” then “302”): two cells, not one; and “项目自评平均得分” is not the unit's own score."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "决算.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.setFont("STSong-Light", 9)
+    c.drawString(40, 800, "示例县人民法院2022年度部门决算")
+    c.drawString(40, 780, "本院对5个项目开展绩效自评，项目自评平均得分93.6分。")
+    c.drawCentredString(297, 750, "一般公共预算财政拨款基本支出决算表")
+    c.drawString(40, 732, "编制单位：示例县人民法院")
+    c.drawString(480, 732, "单位：万元")
+    c.drawString(150, 712, "人员经费")
+    c.drawString(400, 712, "公用经费")
+    for x, word in ((40, "科目编码"), (90, "科目名称"), (260, "决算数"), (300, "科目编码"), (350, "科目名称"), (520, "决算数")):
+        c.drawString(x, 696, word)
+    rows = [("301", "工资福利支出", "825.20", "302", "商品和服务支出", "129.92"),
+            ("30101", "基本工资", "620.10", "30201", "办公费", "60.00"),
+            ("30102", "津贴补贴", "205.10", "30211", "差旅费", "69.92"),
+            ("303", "对个人和家庭的补助", "5.66", "310", "资本性支出", "36.38")]
+    for k, (code, name, fig, code2, name2, fig2) in enumerate(rows):
+        y = 678 - 16 * k
+        c.drawString(40, y, code)
+        c.drawString(90, y, name)
+        c.drawRightString(296, y, fig)  # 4 points before the next pane's code
+        c.drawString(300, y, code2)
+        c.drawString(350, y, name2)
+        c.drawRightString(555, y, fig2)
+    c.save()
+    report = analyse(path).report
+    assert [report.fact_value(k) for k in ("wages_welfare", "goods_services", "household_subsidies",
+                                           "capital_expenditure")] == [Decimal("825.20"), Decimal("129.92"),
+                                                                       Decimal("5.66"), Decimal("36.38")]
+    assert not [f.message for f in report.findings if f.rule == "sum-mismatch"]
+    assert report.fact_value("self_score") is None

@@ -170,3 +170,50 @@ def test_an_amount_column_is_the_years_spending_under_a_spending_title_only():
 def test_short_lines_that_are_not_a_table_stay_lines():
     text = "单位名称：样板县水务局\n报告日期：2024年3月5日\n一、部门概况\n内设股室5个\n下属单位3个\n2023\n2024\n"
     assert normalize(text)[0] == text.rstrip("\n")
+
+
+RAGGED = [  # a PDF's lines as its text layer gives them: each paragraph's first line indented, lines broken short
+    "　　一、机构设置",
+    "　　示例县气象局内设机构5个，分别为办公室、业务科、防灾减灾科、",
+    "计划财务科和人事科；另设示例县气象台1个。",
+    "　　本局核定编制22名，其中行政编制14名、事业编制8名。年末实有人员",
+    "21人，退休人员9人。",
+    "　　二、收入支出决算总体情况说明",
+    "　　示例县气象局2024年度收入、支出总计612.40万元，与2023年度相比，",
+    "增加31.20万元，增长5.37%。主要原因是：气象监测站点维护费用增",
+    "第 3 页 共 18 页",
+    "加。",
+    "2.气象事务（款）气象探测（项）。年初预算为62.90万元，支出决算为61.11万元，完成年初预算的97.15%。决算数小于年",
+    "初预算数的主要原因是：设备采购节约。",
+    "　　三、收入决算情况说明",
+    "　　本年收入合计612.40万元，其中财政拨款收入600.00万元，占97.98%；其他收入",
+    "12.40万元，占2.02%。",
+]
+
+
+def test_a_ragged_pdf_text_with_indented_paragraphs_is_rejoined():
+    """No common measure (the lines are broken short, as a PDF's text layer gives them) but each paragraph's first line
+    indented: a line at the margin goes on with the paragraph above unless it ends a sentence or starts a numbered
+    item; a page footer inside a paragraph is dropped with its line breaks; a numbered item written as prose is a
+    paragraph too; headings stay lines of their own."""
+    text, offsets = normalize("\n".join(RAGGED))
+    assert "分别为办公室、业务科、防灾减灾科、计划财务科和人事科；另设" in text
+    assert "年末实有人员21人，退休人员9人。" in text
+    assert "气象监测站点维护费用增加。" in text and "第 3 页" not in text
+    assert "决算数小于年初预算数的主要原因" in text
+    assert "其他收入12.40万元，占2.02%。" in text
+    assert "\n三、收入决算情况说明\n" in text and "\n二、收入支出决算总体情况说明\n" in text
+    assert len(offsets) == len(text) + 1
+
+
+def test_text_that_is_not_laid_out_so_is_left_alone_by_the_paragraph_rule():
+    """Lines with no paragraph indentation (a heading, then lines each a paragraph) are not joined."""
+    lines = [line.lstrip("　") for line in RAGGED if not line.startswith("第 3 页")]
+    text, _ = normalize("\n".join(lines))
+    assert "防灾减灾科、\n计划财务科" in text
+
+
+def test_a_page_footer_run_into_a_line_of_text_is_dropped():
+    text, offsets = normalize("机关事业单位基本养老保险缴费支— 13 —出（项）。按标准- 21 -安排。2021-2023年，第3-5页")
+    assert text == "机关事业单位基本养老保险缴费支出（项）。按标准安排。2021-2023年，第3-5页"
+    assert len(offsets) == len(text) + 1

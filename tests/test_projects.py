@@ -448,3 +448,17 @@ def test_a_unitless_target_written_as_a_bound_one_cell_per_line():
     row = p.indicators[-1]
     assert (row.label, row.target, row.actual, row.comparator, row.unit) == (
         "渠系水利用系数", Decimal("0.62"), Decimal("0.65"), ">=", "")
+
+
+def test_a_numbered_list_of_projects_and_a_source_of_funds_before_it():
+    """Under "项目支出…主要包括：" each numbered line names a project, whatever its name ends with ("高中部教学设备购置");
+    the source's share that opens the list ("一般公共预算财政拨款项目支出217.42万元") is no project, and "另有…" is no
+    part of the next name."""
+    text = ("示例县第一中学2024年度部门整体支出绩效自评报告\n二、部门整体支出情况\n（三）项目支出情况。"
+            "一般公共预算财政拨款项目支出217.42万元，主要包括：\n1.校舍维修改造项目，年初预算63.68万元，实际支出58.96万元；\n"
+            "2.初中部课后服务补助，年初预算82.80万元，实际支出78.82万元；\n3.高中部教学设备购置，年初预算82.00万元，"
+            "实际支出79.64万元。\n另有用于教育事业的彩票公益金支出27.94万元。\n")
+    items = {it.name: it for it in analyse(text.encode("utf-8"), name="a.txt").report.project_items}
+    assert items["高中部教学设备购置"].actual == Decimal("79.64")
+    assert not any("一般公共预算" in name for name in items)
+    assert "用于教育事业的彩票公益金" in items

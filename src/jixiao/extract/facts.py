@@ -330,7 +330,8 @@ _SELF_SCORE = re.compile(r"(?:自评|综合|总|绩效评价|整体支出评价|
 
 
 def self_score(ctx: Context, found: dict) -> None:
-    """"自评得分98.89分", "…绩效自评报告得分100分" — not a part score ("预算执行率得分9.89分")."""
+    """"自评得分98.89分", "…绩效自评报告得分100分" — not a part score ("预算执行率得分9.89分") nor the average of
+    the projects' scores ("项目自评平均得分93.6分")."""
     for qi, q in enumerate(ctx.quantities):
         if q.unit != "分" or q.approx:
             continue
@@ -338,7 +339,7 @@ def self_score(ctx: Context, found: dict) -> None:
         cs = max(cs, ctx.text.rfind("，", cs, q.num_start) + 1)  # the clause, but across a "："
         window = ctx.text[cs:q.num_start]
         m = _SELF_SCORE.search(window)
-        if m and not re.search(r"分值|满分|权重|执行率得分|指标得分", window):
+        if m and not re.search(r"分值|满分|权重|执行率得分|指标得分|平均", window):  # (an average of projects)
             add_fact(found, "self_score", 0, _fact(ctx, "self_score", q, cs + m.start()))
             ctx.consumed.add(qi)
 

@@ -308,8 +308,8 @@ def _mentions(name: str, year: int | None) -> list[_Mention]:
             i += tlen
             boundary.add(i)
             continue
-        if length and i - max(b for b in boundary if b <= i) == 1 and "\u4e00" <= name[i - 1] <= "\u9fff":
-            length = 0  # one unknown character before it: a longer name not in the data ("澄沙县" holds 沙县)
+        if length and _inside_unknown(name[max(b for b in boundary if b <= i):i]):
+            length = 0  # the tail of a longer name not in the data ("澄沙县" holds 沙县, "沂泉市栖凤县" 凤县)
         if length:
             chains = {}
             for e in entries:
@@ -324,6 +324,20 @@ def _mentions(name: str, year: int | None) -> list[_Mention]:
             continue
         i += 1
     return found
+
+
+_DIVISION_END = "省市县区州旗盟"
+
+
+def _inside_unknown(run: str) -> bool:
+    """Whether a division found after ``run`` (the characters since the last division read) is the tail of a
+    longer name: one unknown character before it ("澄沙县"), or one or two after an unknown division's own
+    ending ("沂泉市栖凤县": 栖凤县, not 凤县). A longer run is a word of its own ("中共长沙市委")."""
+    if not run or not "\u4e00" <= run[-1] <= "\u9fff":
+        return False
+    cut = max(run.rfind(c) for c in _DIVISION_END)
+    tail = run[cut + 1:]
+    return len(tail) == 1 or (cut >= 1 and 0 < len(tail) <= 2 and all("\u4e00" <= c <= "\u9fff" for c in tail))
 
 
 def _extends(chain: Chain, base: Chain) -> bool:

@@ -392,7 +392,7 @@ def unit_name(ctx: Context, chosen: IdentityCandidate | None, year: int | None =
 
 
 _NAME_DIVISIONS = re.compile(r"^(?:中共|中国共产党)?(?P<province>[\u4e00-\u9fff]{2,3}(?:省|自治区))?"
-                             r"(?P<city>[\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))?"
+                             r"(?P<city>[\u4e00-\u9fff]{2,10}?自治州|[\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))?"
                              r"(?P<county>[\u4e00-\u9fff]{1,8}?自治(?:县|旗)|[\u4e00-\u9fff]{1,4}?(?:区|县|旗|市))?")
 # "湖南省财政厅", "位于广东省西部": a province the text places the unit in (or its finance department in)
 _PROVINCE_MENTION = re.compile(r"(?:(?<=位于)|(?<=地处)|(?=[\u4e00-\u9fff]{2}省(?:财政厅|人民政府|委|司法厅|政府|级|厅)))"
@@ -454,6 +454,10 @@ def divisions(ctx: Context, name_fact: Fact | None, cands: list[IdentityCandidat
             # a county of a known city that the gazetteer knows nowhere (created after its data); a county it knows
             # elsewhere (长沙市矿区…: 矿区 is 阳泉's) contradicts the city and stays out
             loc["county"] = m.group("county")
+        if set(loc) == {"province"} and m and m.group("province") == loc["province"] and m.group("city") \
+                and len(name_fact.value) - m.end() >= 2 and not gazetteer.locate(m.group("city"), year):
+            # a province the gazetteer knows, then a city and county it does not (newer, or invented): as the name says
+            loc.update({k: v for k, v in m.groupdict().items() if v and k != "province"})
         if not loc:
             m = _NAME_DIVISIONS.match(name_fact.value)
             rest = name_fact.value[m.end():] if m else ""

@@ -139,8 +139,8 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
         if subject and not named and (lex.generic.match(name) or (explicit_role and not name_suffix.search(name)
                                                                    and (current is None or name))):
             name = subject  # "项目预算168.42万元" / "截至年底实际支出…" in a report about one project
-        if any(rx.fullmatch(name) for rx in fact_money):
-            continue  # a total such as 项目支出, read as a fact
+        if any(rx.fullmatch(name) for rx in fact_money) or (not named and len(name) >= 2 and lex.not_project.match(name)):
+            continue  # a total such as 项目支出, read as a fact; a source's share (一般公共预算财政拨款项目支出)
         if len(name) < 2 and current is not None and role in _SPENT + ("budget", "carryover"):
             # "；丙工程因设计变更，完成支付180.20万元": a project named after the last amount, in a clause
             # of its own, is the one this amount belongs to (not the item before it)
@@ -155,7 +155,7 @@ def extract_items(ctx: Context, zones_in: list[tuple[int, int]] | None = None,
         elif current is None:
             # "一是公共法律服务工作经费，上年结余结转0.16万元" or "1、X经费。年初预算120.00万元":
             # the name stands alone before, in the same sentence or at the head of the line
-            current = _lead_item(ctx, items, lex, sentence, cs, line_start, in_sections or explicit_role)
+            current = _lead_item(ctx, items, lex, sentence, cs, line_start, in_sections or explicit_role, in_list)
             if current is None:
                 continue
         if role == "carryover_start":
@@ -198,16 +198,23 @@ def _named_between(text: str, a: int, b: int, lex: ItemWords) -> str:
 
 
 def _lead_item(ctx: Context, items: list[ProjectItem], lex: ItemWords, sentence: int,
-               cs: int, line_start: int, allowed: bool) -> ProjectItem | None:
+               cs: int, line_start: int, allowed: bool, listed: bool = False) -> ProjectItem | None:
+    """The item a line or sentence names before its amounts. Its name must look like a project's (name_suffix),
+    except at the head of a numbered line of a list of projects ("3.高中部教学设备购置，年初预算…")."""
     if not allowed:
         return None
+    numbered = listed and bool(_NUMBERED_LINE.match(ctx.text, line_start))
     for a, b in ((sentence, cs), (line_start, ctx.sentence_end(line_start) + 1)):
         if a >= b:
             continue
         lead = clean_name(strip_parens(ctx.text[a:b]).strip("，,：:。 "), lex)
-        if 2 <= len(lead) <= 30 and not re.search(r"\d|[，,。]", lead) and lex.name_suffix.search(lead):
+        if 2 <= len(lead) <= 30 and not re.search(r"\d|[，,。]", lead) \
+                and (lex.name_suffix.search(lead) or numbered and len(lead) >= 4 and not lex.not_project.match(lead)):
             return _find_or_add(items, lead)
     return None
+
+
+_NUMBERED_LINE = re.compile(r"[ \t]*(?:\d{1,2}[.、．]|[（(][\d一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、是])")
 
 
 def _unchanged_adjustment(ctx: Context, item: ProjectItem, explicit: set[str], after: int, lex: ItemWords) -> None:

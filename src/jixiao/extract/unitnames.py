@@ -125,5 +125,20 @@ def named_alike(a: str, b: str, year: int | None = None) -> bool:
     if pa and pb and _depth(pa) != _depth(pb):
         return False
     short, long = sorted((a, b), key=len)
+    if city_body_of(short, long):
+        return False
     core = strip_places(short, [*pa.values(), *pb.values()])
     return not Counter(core) - Counter(long)
+
+
+# a name's leading places as written, for places the gazetteer does not know (newer or invented)
+_LEAD = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}(?:省|自治区))?(?P<city>[\u4e00-\u9fff]{2,10}?(?:自治州|市|州|盟|地区))"
+                   r"(?P<county>[\u4e00-\u9fff]{2,8}?(?:自治县|县|区|旗))?")
+
+
+def city_body_of(short: str, long: str) -> bool:
+    """Whether ``short`` is the body of a city (沂泉市档案馆) and ``long`` one of a county of that city
+    (沂泉市栖凤县档案馆), from the places as written: another unit, one level up."""
+    s, lg = _LEAD.match(short), _LEAD.match(long)
+    return bool(s and lg and s.group("city") == lg.group("city") and lg.group("county") and not s.group("county")
+                and len(short) - s.end() >= 2)

@@ -230,7 +230,36 @@ def layout(header: list[list[Segment]], body: list[list[Segment]],
         for seg in line:
             row[_column_of(seg, columns)].append(seg)
         rows.append(row)
-    return _header_paths(cells, columns, unit), rows
+    return _header_paths(cells, columns, unit), _wrapped_labels(rows, unit)
+
+
+_NOT_GOING_ON = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d|合\s*计|总\s*计|小\s*计|其中)")
+
+
+def _wrapped_labels(rows: list[list[list[Segment]]], unit: float) -> list[list[list[Segment]]]:
+    """Rows whose long labels wrapped onto the next line (“年初财政拨款结转” over “和结余”, “三、国有资本经营” over
+    “预算财政拨款”) as one row: a line with no figure whose every piece starts where the label above it starts, in a
+    column that label fills (as wide as the column's widest piece), and does not start a row of its own (一、, 合计,
+    其中 …), is the rest of those labels."""
+    widths = [max((sg.right - sg.left for row in rows for sg in row[k]), default=0) for k in range(len(rows[0]))] \
+        if rows else []
+    out: list[list[list[Segment]]] = []
+    for row in rows:
+        pieces = [(k, segs) for k, segs in enumerate(row) if segs]
+        above = out[-1] if out else None
+        if above is not None and pieces and all(
+                len(segs) == 1 and not _FIGURE.match(segs[0].text.replace(" ", "")) and above[k]
+                and not _NOT_GOING_ON.match(segs[0].text) and abs(segs[0].left - above[k][0].left) <= unit
+                and above[k][-1].right - above[k][0].left >= widths[k] - 2 * unit
+                and not any(_FIGURE.match(sg.text.replace(" ", "")) for sg in above[k])
+                for k, segs in pieces):
+            for k, segs in pieces:
+                last = above[k][-1]
+                above[k][-1] = Segment(last.left, max(last.right, segs[0].right), last.start, last.text)
+                above[k].append(Segment(segs[0].left, segs[0].right, segs[0].start, segs[0].text))
+            continue
+        out.append(row)
+    return out
 
 
 def _apart(cells: list[_HeaderCell], columns: list[tuple[float, float]], unit: float) -> list[_HeaderCell]:
@@ -416,7 +445,9 @@ def page_tables(words: list[dict], is_title, is_chrome) -> list[list[list[str]]]
 def _word_segments(line: list[dict], unit: float) -> list[Segment]:
     out: list[Segment] = []
     for w in line:
-        if out and w["x0"] - out[-1].right < 1.5 * unit:
+        # (two figures apart are two cells — a pane's last figure and the next pane's code, “825.20  302” — however close)
+        figures = out and out[-1].text[-1:].isdigit() and w["text"][:1].isdigit()
+        if out and w["x0"] - out[-1].right < (0.6 if figures else 1.5) * unit:
             last = out[-1]
             joint = " " if last.text[-1:].isascii() and w["text"][:1].isascii() else ""
             out[-1] = Segment(last.left, w["x1"], -1, last.text + joint + w["text"])

@@ -3,7 +3,8 @@
 What changes (only where it changes no meaning):
 - full-width digits and Latin letters → ASCII; ``％`` → ``%``; ``．`` between digits → ``.``;
   full-width/no-break/ideographic spaces → space;
-- conversion artefacts such as ``[bookmark: _GoBack]`` removed; zero-width characters removed;
+- conversion artefacts such as ``[bookmark: _GoBack]`` removed; zero-width characters removed; a page footer
+  run into the middle of a line of text ("缴费支— 13 —出") removed;
 - runs of horizontal whitespace folded into one space (tabs, the table cell separator, kept);
   spaces at line starts/ends dropped; more than one blank line folded into one;
 - tables written as text brought to one form, a row per line and cells separated by tabs: rows
@@ -31,7 +32,9 @@ _FW_TABLE.update({0x3000: ord(" "), 0x00A0: ord(" "), 0x2002: ord(" "), 0x2003: 
                   0x202F: ord(" "), 0x000B: ord("\n"), 0x000C: ord("\n"), 0x2028: ord("\n"),
                   0x2029: ord("\n"), 0x0D: ord("\n")})
 _TOKEN = re.compile(
-    r"(?P<art>\[(?:bookmark|Bookmark)[:：] ?[^\]\n]*\]|[\u200b\u200c\u200d\ufeff\u00ad])"
+    r"(?P<art>\[(?:bookmark|Bookmark)[:：] ?[^\]\n]*\]|[\u200b\u200c\u200d\ufeff\u00ad]"
+    # a page footer the text layer ran into the middle of a line ("缴费支— 13 —出", "均按标准- 21 -安排")
+    r"|(?<=[\u4e00-\u9fff])[ \t]*[—－-][ \t]*\d{1,3}[ \t]*[—－-][ \t]*(?=[\u4e00-\u9fff]))"
     r"|(?P<nl>\r\n|[\n\r\x0b\x0c\u2028\u2029])"
     r"|(?P<tab>\t)"
     r"|(?P<sp>[^\S\n\r\t\x0b\x0c\u2028\u2029]+)"
@@ -425,7 +428,7 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
             at += len(line) + 1
     measure = _measure(widths)
     if measure is None:
-        return text, pos
+        return _drop_breaks(text, pos, _indented_paragraph_breaks(lines, widths, indents), [])
     # a full line: within a column of the measure, or full once the figure or word that starts
     # the next line (and did not fit) is counted
     # (a line a few columns short whose sentence goes on — no 。；：at its end — is full too: ragged-right text)
@@ -444,6 +447,90 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
             continue
         (space if _LATIN.match(a[-1]) and _LATIN.match(b[0]) else drop).append(at)
         at += 1
+    drop += _across_footers(lines, lambda i, k: full[i] and bool(lines[i]) and lines[i][-1] not in _SENTENCE_END
+                            and widths[k] > 0 and indents[k] <= margin and not _PARAGRAPH_START.match(lines[k]))
+    return _drop_breaks(text, pos, sorted(drop), space)
+
+
+def _line_starts(lines: list[str]) -> list[int]:
+    out = [0]
+    for line in lines:
+        out.append(out[-1] + len(line) + 1)
+    return out
+
+
+def _after_footer(lines: list[str], i: int) -> int | None:
+    """The line after a page footer (- 5 -, 第 5 页 共 22 页) that follows line ``i`` (blank lines around it
+    allowed): where a paragraph broken by the page goes on; None when no footer follows."""
+    j = i + 1
+    while j < len(lines) and not lines[j]:
+        j += 1
+    if not lines[i] or j >= len(lines) or not _FOOTER_LINE.match(lines[j]):
+        return None
+    k = j + 1
+    while k < len(lines) and not lines[k]:
+        k += 1
+    return k if k < len(lines) and not _FOOTER_LINE.match(lines[k]) else None
+
+
+def _across_footers(lines: list[str], goes_on) -> list[int]:
+    """The offsets of what stands between a line and its continuation on the next page (the line break, the page
+    footer and blank lines around it), where ``goes_on(i, k)`` says line k continues line i."""
+    out: list[int] = []
+    starts = _line_starts(lines)
+    for i in range(len(lines) - 2):
+        k = _after_footer(lines, i)
+        if k is not None and goes_on(i, k):
+            out.extend(range(starts[i] + len(lines[i]), starts[k]))
+    return out
+
+
+def _indented_paragraph_breaks(lines: list[str], widths: list[int], indents: list[int]) -> list[int]:
+    """The line breaks inside the paragraphs of a ragged text (no measure) that indents each paragraph's first
+    line: a line at the margin that follows a line of the paragraph (its indented start, or a line joined to
+    it) that does not end a sentence or clause (。；：）…) goes on with that paragraph, unless it starts a
+    heading, list item or bullet. The margin is the indentation most lines of prose have (continuations stand
+    there; the smaller if two tie); a paragraph starts at the indentation most indented prose lines have (a
+    title centred above a table stands elsewhere). Needs three paragraph starts followed by a continuation."""
+    prose = [w > 0 and bool(_PROSE.search(line)) for line, w in zip(lines, widths, strict=True)]
+    seen = Counter(ind for ind, p in zip(indents, prose, strict=True) if p)
+    if not seen:
+        return []
+    margin = min(seen.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    indented = Counter(ind for ind, n in seen.items() for _ in range(n) if ind >= margin + 2)
+    if not indented:
+        return []
+    lead = min(indented.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    # (an item of a numbered list at the margin, written as prose — "2.社会保障和就业支出（类）…。年初预算为…" — is a
+    # paragraph's start too; a heading, with no clause in it, is not)
+    starts = {i for i, (w, ind) in enumerate(zip(widths, indents, strict=True))
+              if w > 0 and (abs(ind - lead) <= 1 and _CJK_RUN.search(lines[i])
+                            or ind <= margin + 1 and prose[i] and _PARAGRAPH_START.match(lines[i]))}
+    if sum(1 for i in starts if i + 1 < len(lines) and widths[i + 1] > 0 and indents[i + 1] <= margin + 1) < 3:
+        return []
+    joins: list[int] = []
+    at = _line_starts(lines)
+    in_paragraph = [i in starts for i in range(len(lines))]
+
+    def goes_on(i: int, k: int) -> bool:
+        a, b = lines[i], lines[k]
+        return (in_paragraph[i] and bool(a) and a[-1] not in _OPEN_END and widths[k] > 0 and bool(b)
+                and indents[k] <= margin + 1 and not _PARAGRAPH_START.match(b) and not _FOOTER_LINE.match(b))
+    for i in range(len(lines) - 1):
+        k = i + 1 if goes_on(i, i + 1) else _after_footer(lines, i)  # (on the next page, past its footer)
+        if k is not None and goes_on(i, k):
+            joins.extend(range(at[i] + len(lines[i]), at[k]))
+            in_paragraph[k] = True
+    return joins
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4}")
+_PROSE = re.compile(r"[\u4e00-\u9fff].*[，、；。]")
+_FOOTER_LINE = re.compile(r"\s*(?:[-—－]\s*\d+\s*[-—－]|第\s*\d+\s*页|\d+\s*/\s*\d+)\s*(?:共\s*\d+\s*页)?\s*$")
+
+
+def _drop_breaks(text: str, pos: list[int], drop: list[int], space: list[int]) -> tuple[str, list[int]]:
+    """``text`` (and its offsets) with the line breaks at ``drop`` removed and those at ``space`` made spaces."""
     if not drop and not space:
         return text, pos
     chars = list(text)

@@ -94,7 +94,7 @@ _FIGURE_HEAD = re.compile(r"合计|小计|决算|预算|金额|支出|收入|结
 def _accounts() -> tuple[re.Pattern[str], ...]:
     """The 决算 table title, label-column header, chrome-line and pane-head patterns (data/accounts.yaml)."""
     lx = load_yaml("accounts.yaml")
-    return tuple(re.compile(lx[k]) for k in ("title_line", "label_column", "chrome_row", "pane_head"))
+    return tuple(re.compile(lx[k]) for k in ("title_line", "label_column", "chrome_row", "pane_head", "pane_group_head"))
 
 
 _SPACE = re.compile(r"\s")
@@ -174,9 +174,40 @@ def _cell_per_line(lines: list[tuple[int, str]], k: int, offsets: list[int], tex
             best = rows, end
     rows, k = best
     if len(rows) < 2:
+        rows, k = _heads_then_figures(lines, k, header, offsets, text)
+    if len(rows) < 2:
         return None, k
     found = [c for r in rows for c in r if c.start >= 0]
     return Table(rows, min(c.start for c in found), max(c.end for c in found)), k
+
+
+_PER_HEAD = re.compile(r"^(?:预算数|决算数|预算|决算)$")
+
+
+def _heads_then_figures(lines: list[tuple[int, str]], k: int, header: list[tuple[int, str]], offsets: list[int],
+                        text: str) -> tuple[list[list[Cell]], int]:
+    """A table of one row and no label column (the 三公 table: 合计 / 因公出国（境）费 / … over 预算数 决算数 under each
+    item), one cell per line: as many figures after the heads as there are 预算数 / 决算数 heads. Rows: the item heads
+    (padded), the 预算数 / 决算数 heads, the figures; the table reader names the columns from the heads' words."""
+    pers = [h for h in header if _PER_HEAD.match(h[1].strip())]
+    items = [h for h in header if h[1].strip() and not _PER_HEAD.match(h[1].strip())]
+    if len(pers) < 2 or not items or any(_accounts()[1].search(h[1].strip()) for h in items):
+        return [], k
+    j, figures = k, []
+    while j < len(lines) and len(figures) < len(pers):
+        cell = lines[j][1].strip()
+        if cell and not _FIGURE.match(cell.replace(" ", "")):
+            break
+        if cell:
+            figures.append(lines[j])
+        j += 1
+    if len(figures) != len(pers):
+        return [], k
+    width = len(pers)
+    heads = [_cell(p, t, offsets, text) for p, t in items][:width]
+    rows = [heads + [Cell("", -1, -1)] * (width - len(heads)), [_cell(p, t, offsets, text) for p, t in pers],
+            [_cell(p, t, offsets, text) for p, t in figures]]
+    return rows, j
 
 
 def _header_readings(header: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
@@ -186,7 +217,7 @@ def _header_readings(header: list[tuple[int, str]]) -> list[list[tuple[int, str]
     label = _accounts()[1]
     heads = [h.strip() for _, h in header]
     # (收入 / 支出 over two panes, with the blank cells beside them)
-    while len(heads) > 2 and (_accounts()[3].match(heads[0]) or not heads[0]) and any(label.search(h) for h in heads[1:]):
+    while len(heads) > 2 and (_accounts()[4].match(heads[0]) or not heads[0]) and any(label.search(h) for h in heads[1:]):
         header, heads = header[1:], heads[1:]
     out = [header]
     i = next((i for i in range(1, len(heads)) if label.search(heads[i]) and not label.search(heads[i - 1])), None)
@@ -194,7 +225,22 @@ def _header_readings(header: list[tuple[int, str]]) -> list[list[tuple[int, str]
         tail = header[i:]
         out.append(tail)  # the groups above dropped
         out.append(tail + header[1:i])  # 项目 dropped, the figure heads after its own heads
+        under = _grouped_under(heads[1:i], [h for h in heads[i:] if not label.search(h)])
+        if under is not None:  # 本年支出 over 合计 / 基本支出 / 项目支出, between 年初结转和结余 and 年末结转和结余
+            own = [h for h in tail if label.search(h[1].strip())]
+            lower = [h for h in tail if not label.search(h[1].strip())]
+            out.insert(0, own + header[1:1 + under] + lower + header[2 + under:i])
     return out
+
+
+def _grouped_under(upper: list[str], lower: list[str]) -> int | None:
+    """Which of the upper figure heads the lower ones sit under: the only one whose last word (支出) ends every
+    lower head but a 合计/小计 (基本支出, 项目支出)."""
+    parts = [h for h in lower if h not in ("合计", "小计")]
+    if len(upper) < 2 or len(parts) < 2:
+        return None
+    found = [g for g, u in enumerate(upper) if len(u) >= 3 and all(p.endswith(u[-2:]) for p in parts)]
+    return found[0] if len(found) == 1 else None
 
 
 def _cell_rows(lines: list[tuple[int, str]], k: int, header: list[tuple[int, str]], offsets: list[int],

@@ -612,6 +612,7 @@ class AccountsFile(Checked):
     three_public_header: ThreePublicHeader
     chrome_row: Regex
     pane_head: Regex
+    pane_group_head: Regex
     facts: dict[Identifier, AccountsRef | list[AccountsRef]]
     column_sums: list[ColumnSum]
     row_sums: list[RowSum]
@@ -622,7 +623,7 @@ class AccountsFile(Checked):
     explained_by: list[Explained]
     text_figures: dict[Identifier, dict[Identifier, AccountsRef | None]]
     text_labels: dict[Identifier, Regex]
-    text_totals: dict[Identifier, AccountsRef]
+    text_totals: dict[Identifier, AccountsRef | list[AccountsRef]]
     text_filler: Regex
     text_not_this: Regex
     text_actual_only: Regex

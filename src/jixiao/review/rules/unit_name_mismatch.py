@@ -6,7 +6,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from jixiao.extract.unitnames import named_alike, normalise_name, places_of, strip_places
+from jixiao.extract.unitnames import city_body_of, named_alike, normalise_name, places_of, strip_places
 from jixiao.review.registry import rule
 
 
@@ -104,9 +104,12 @@ def _accounts_names(rc, unit: str, cfg: dict, year: int | None):
         if head < 0:
             continue
         name = name[head:]
+        at = m.end() - len(name)
         if named_alike(name, unit, year) or SequenceMatcher(None, name, unit).ratio() < similar:
             continue
-        yield "正文", name, rc.span(m.end() - len(name), m.end())
+        if city_body_of(name, normalise_name(unit)) and text[text.rfind("\n", 0, at) + 1:at].strip():
+            continue  # the city's body of the same kind named in a sentence: its superior (“接受岚川市农业农村局的指导”)
+        yield "正文", name, rc.span(at, m.end())
 
 
 _NAME_RUN = re.compile(r"[\u4e00-\u9fff（）()]+$")  # the characters of a name before its ending

@@ -92,7 +92,9 @@ def check(rc):
 # the amount and the percent that follow the word of a change (“减少60.98万元，下降8.00%”): quoted with it
 _CHANGE_TAIL = re.compile(r"(?:\s*-?[\d,]+(?:\.\d+)?\s*(?:亿元|万元|元))?(?:[，,]?\s*(?:增长|下降|上升|减少|增加|降低)了?\s*-?[\d.]+\s*[%％])?")
 # "与上年相比，收入、支出总计各减少…", "比上年基本持平": a comparison with last year that names no figure itself
-_LAST_YEAR_SAID = re.compile(r"(?:与上年(?:度|同期)?相比|比上年(?:度|同期)?|较上年(?:度|同期)?)[，,\s]*(?:[^，,。；;\d]{0,12}?)(?=基本|略有|有所|明显|大幅|增|减|上升|下降|持平)")
+# (“与2024年度相比” too, when that year is the one before the report's: checked against the figures)
+_LAST_YEAR_SAID = re.compile(r"(?:与(?:上年|(?P<year>\d{4})年)(?:度|同期)?相比|比上年(?:度|同期)?|较上年(?:度|同期)?)[，,\s]*"
+                             r"(?P<subject>[^，,。；;\d]{0,12}?)(?=基本|略有|有所|明显|大幅|增|减|上升|下降|持平)")
 
 
 def _against_last_years(rc, up, down, flat, tolerance: Decimal):
@@ -107,9 +109,14 @@ def _against_last_years(rc, up, down, flat, tolerance: Decimal):
                     None)
         if said is None:
             continue
+        year = rc.report.fact_value("fiscal_year")
+        if m.group("year") and (not year or int(m.group("year")) != int(year) - 1):
+            continue
         sentence = rc.sentence_start(m.start())
         before = [q for q in qs[bisect_left(starts, sentence):bisect_left(starts, m.start())]
                   if q.kind == "money" and not q.approx and not q.comparator]
+        if not before and m.group("subject"):
+            yield from _subject_against_last_year(rc, m, said, tolerance)
         if len(before) < 2:
             yield from _item_against_last_year(rc, m, said, tolerance)
             continue
@@ -119,17 +126,11 @@ def _against_last_years(rc, up, down, flat, tolerance: Decimal):
         direction, word = said
         if not _contradicts(direction, a.value, b.value, tolerance):
             continue
-        end = _CHANGE_TAIL.match(text, word.end()).end()
-        yield rc.finding(
-            "wording-contradicts-figures",
-            values={"stated": num(a.value), "computed": num(b.value), "direction": direction},
-            evidence=[rc.span(a.start, a.end), rc.span(b.start, b.end), rc.span(m.start(), end)],
-            claim=text[m.start():end].strip(), a_label="本年", a=as_written(a.value, a.unit) + a.unit,
-            b_label="上年", b=as_written(b.value, b.unit) + b.unit)
+        yield _against_last_year(rc, m, word, direction, a, b)
 
 
 _DIGIT = re.compile(r"\d")
-_LAST_YEAR_AFTER = re.compile(r"[（(]\s*上年[^）)]{0,24}?(?:为|是|[:：])?\s*$")
+_LAST_YEAR_AFTER = re.compile(r"[（(]\s*(?:上年|\d{4}年)[^）)]{0,24}?(?:为|是|[:：])?\s*$")
 
 
 def _item_against_last_year(rc, m: re.Match[str], said, tolerance: Decimal):
@@ -159,6 +160,41 @@ def _item_against_last_year(rc, m: re.Match[str], said, tolerance: Decimal):
         evidence=[next((ev for ev in fact.evidence if _DIGIT.search(ev.text)), fact.evidence[0]), rc.span(b.start, b.end),
                   rc.span(m.start(), end)],
         claim=text[m.start():end].strip(), a_label="本年", a=fmt(a) + "万元", b_label="上年", b=as_written(b.value, b.unit) + b.unit)
+
+
+def _subject_against_last_year(rc, m: re.Match[str], said, tolerance: Decimal):
+    """"收入、支出总计1348.77万元。与2024年度相比，收入、支出总计减少94.41万元（2024年度为1254.36万元）": a sentence
+    that opens with the comparison and names its subject, held against the amount of that subject the sentence
+    before stated (its clause ends with the subject's last two characters) and last year's amount in brackets."""
+    text, qs = rc.text, rc.quantities
+    direction, word = said
+    subject = re.sub(r"\s", "", m.group("subject"))[-2:]
+    if len(subject) < 2:
+        return
+    before = rc.sentence_start(max(0, rc.sentence_start(m.start()) - 1))
+    a = next((q for q in reversed(qs) if before <= q.start < m.start() and q.kind == "money" and not q.approx
+              and not q.comparator and subject in text[rc.clause_start(q.num_start):q.num_start]
+              and not names_last_year(rc, q)), None)
+    stop = text.find("。", word.end())
+    stop = len(text) if stop < 0 else stop
+    b = next((q for q in qs if word.end() <= q.start < stop and q.kind == "money" and not q.approx
+              and _LAST_YEAR_AFTER.search(text, max(word.end(), q.num_start - 30), q.num_start)), None)
+    if a is None or b is None or a.unit != b.unit or not names_last_year(rc, b) \
+            or not _contradicts(direction, a.value, b.value, tolerance):
+        return
+    yield _against_last_year(rc, m, word, direction, a, b)
+
+
+def _against_last_year(rc, m: re.Match[str], word: re.Match[str], direction: str, a, b):
+    """The finding of a comparison with last year (``m`` to the change after ``word``) that amounts ``a`` (this
+    year's) and ``b`` (last year's) contradict."""
+    end = _CHANGE_TAIL.match(rc.text, word.end()).end()
+    return rc.finding(
+        "wording-contradicts-figures",
+        values={"stated": num(a.value), "computed": num(b.value), "direction": direction},
+        evidence=[rc.span(a.start, a.end), rc.span(b.start, b.end), rc.span(m.start(), end)],
+        claim=rc.text[m.start():end].strip(), a_label="本年", a=as_written(a.value, a.unit) + a.unit,
+        b_label="上年", b=as_written(b.value, b.unit) + b.unit)
 
 
 def _contradicts(direction: str, a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
