@@ -516,17 +516,23 @@ def test_a_space_aligned_table_under_a_unit_line_of_three_pieces_is_read_once():
 def test_the_column_name_under_the_lines_above_a_table(cell, name):
     assert _header_cell(Cell(cell, 0, len(cell))).text == name
 
-def test_a_pdf_table_drawn_without_ruling_lines(tmp_path):
-    """A PDF 支出决算表 with no lines: the columns come from where the words stand (a header word wrapped in its
-    cell, a column without figures, blank cells), and the table goes on over the next page under 续表."""
+def _canvas(path: Path, size: tuple[int, int], font_size: int):
+    """A reportlab canvas writing Chinese with a CID font (no font file needed)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # a CID font: no font file needed
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=size)
+    c.setFont("STSong-Light", font_size)
+    return c
+
+
+def test_a_pdf_table_drawn_without_ruling_lines(tmp_path):
+    """A PDF 支出决算表 with no lines: the columns come from where the words stand (a header word wrapped in its
+    cell, a column without figures, blank cells), and the table goes on over the next page under 续表."""
     path = tmp_path / "决算.pdf"
-    c = canvas.Canvas(str(path), pagesize=(842, 595))
-    c.setFont("STSong-Light", 10)
+    c = _canvas(path, (842, 595), 10)
 
     def right(x: float, y: float, value: str) -> None:
         c.drawRightString(x, y, value)
@@ -699,23 +705,14 @@ def test_row_names_wrapped_onto_a_second_line_in_a_space_aligned_table():
 def test_a_two_pane_pdf_table_whose_panes_stand_close(tmp_path):
     """A 基本支出表 of two panes drawn without ruling lines, the left pane's figures a few points from the right
     pane's codes (“825.20” then “302”): two cells, not one; and “项目自评平均得分” is not the unit's own score."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     path = tmp_path / "决算.pdf"
-    c = canvas.Canvas(str(path), pagesize=(595, 842))
-    c.setFont("STSong-Light", 9)
-    c.drawString(40, 800, "示例县人民法院2022年度部门决算")
-    c.drawString(40, 780, "本院对5个项目开展绩效自评，项目自评平均得分93.6分。")
+    c = _canvas(path, (595, 842), 9)
     c.drawCentredString(297, 750, "一般公共预算财政拨款基本支出决算表")
-    c.drawString(40, 732, "编制单位：示例县人民法院")
-    c.drawString(480, 732, "单位：万元")
-    c.drawString(150, 712, "人员经费")
-    c.drawString(400, 712, "公用经费")
-    for x, word in ((40, "科目编码"), (90, "科目名称"), (260, "决算数"), (300, "科目编码"), (350, "科目名称"), (520, "决算数")):
-        c.drawString(x, 696, word)
+    for x, y, words in ((40, 800, "示例县人民法院2022年度部门决算"), (40, 780, "本院对5个项目开展绩效自评，项目自评平均得分93.6分。"),
+                        (40, 732, "编制单位：示例县人民法院"), (480, 732, "单位：万元"), (150, 712, "人员经费"),
+                        (400, 712, "公用经费"), (40, 696, "科目编码"), (90, 696, "科目名称"), (260, 696, "决算数"),
+                        (300, 696, "科目编码"), (350, 696, "科目名称"), (520, 696, "决算数")):
+        c.drawString(x, y, words)
     rows = [("301", "工资福利支出", "825.20", "302", "商品和服务支出", "129.92"),
             ("30101", "基本工资", "620.10", "30201", "办公费", "60.00"),
             ("30102", "津贴补贴", "205.10", "30211", "差旅费", "69.92"),
@@ -728,6 +725,11 @@ def test_a_two_pane_pdf_table_whose_panes_stand_close(tmp_path):
         c.drawString(300, y, code2)
         c.drawString(350, y, name2)
         c.drawRightString(555, y, fig2)
+    # the totals' labels wrapped in their cells, the figures at the cells' middle height; the page number under them
+    for x, y, words in ((90, 606, "人员经费"), (350, 606, "公用经费"), (90, 590, "合计"), (350, 590, "合计"), (296, 560, "8")):
+        c.drawString(x, y, words)
+    c.drawRightString(296, 598, "830.86")
+    c.drawRightString(555, 598, "166.30")
     c.save()
     report = analyse(path).report
     assert [report.fact_value(k) for k in ("wages_welfare", "goods_services", "household_subsidies",
@@ -735,3 +737,33 @@ def test_a_two_pane_pdf_table_whose_panes_stand_close(tmp_path):
                                                                        Decimal("5.66"), Decimal("36.38")]
     assert not [f.message for f in report.findings if f.rule == "sum-mismatch"]
     assert report.fact_value("self_score") is None
+    assert [report.fact_value(k) for k in ("personnel_expenditure", "public_expenditure")] == \
+        [Decimal("830.86"), Decimal("166.30")]
+
+
+def test_a_three_public_header_whose_car_subtotal_was_lost():
+    """The 三公 table's header words came out without 小计 (a wrapped cell read apart): the car's parts are named,
+    twelve figures stand under six items, so 小计 is put back first among the car's parts."""
+    from jixiao.extract.accounts import _three_public_columns
+    words = ["合计", "因公出国（境）费", "公务用车购置及运行维护费", "公务接待费", "公务用车购置费", "公务用车运行维护费",
+             *["预算数", "决算数"] * 6]
+    header = [[Cell(w, 0, len(w)) for w in words]]
+    layout = [(0, False, f"第{k + 1}列") for k in range(12)]
+    _, named = _three_public_columns(header, [[p for _, _, p in layout]], layout)
+    assert [p for _, _, p in named][4:8] == ["公务用车购置及运行维护费/小计/预算数", "公务用车购置及运行维护费/小计/决算数",
+                                             "公务用车购置及运行维护费/公务用车购置费/预算数",
+                                             "公务用车购置及运行维护费/公务用车购置费/决算数"]
+
+
+def test_a_centre_counting_its_own_staff_and_a_fund_tables_subtotal_column():
+    """"市交易中心编制数45人" in the 交易中心's own 决算 is its quota (in a 司法局's, "司法所在编人员8人" is not); the
+    政府性基金 table's "本年支出小计" column gives the fund's spending."""
+    text = ("示例市公共资源交易中心2024年度部门决算\n三、人员情况\n市交易中心编制数45人，年末实有在职人员39人。\n"
+            "政府性基金预算财政拨款收入支出决算表\n编制单位：示例市公共资源交易中心\t单位：万元\n"
+            "科目编码\t科目名称\t年初结转和结余\t本年收入\t本年支出小计\t基本支出\t项目支出\t年末结转和结余\n"
+            "\t合计\t\t185.00\t185.00\t\t185.00\t\n212\t城乡社区支出\t\t185.00\t185.00\t\t185.00\t\n")
+    report = analyse(text.encode("utf-8"), name="a.txt").report
+    assert report.fact_value("staff_authorized") == 45
+    assert report.fact_value("gov_fund_expenditure") == Decimal("185.00")
+    other = analyse("示例县司法局2024年度部门决算\n三、人员情况\n司法所在编人员8人。\n".encode(), name="b.txt").report
+    assert other.fact_value("staff_actual") is None

@@ -205,8 +205,10 @@ def read_accounts(view: TextView, tables: Sequence[Table]) -> list[AccountsTable
             if current.pages and page is not None and page - current.pages[-1] > 1:
                 continue  # not on the next page: not a continuation
             header, body = _split_header(table.rows)
-            if header and not current.rows:
+            if header and not current.rows:  # (the table above was its header alone)
                 current.panes, current.layout = _columns(header, _width(table))
+                if current.kind == "three_public":
+                    current.panes, current.layout = _three_public_columns(header, current.panes, current.layout)
             elif len(current.layout) < _width(table):
                 continue  # another layout with no title: not a continuation we can read
         layout = current.layout
@@ -380,6 +382,10 @@ def _three_public_columns(header: list[list[Cell]], panes: list[list[str]],
         else:
             cols.append(next(w for w in seen if re.fullmatch(item, w)))
     pers = [w for w in seen if w in spec["per"]]
+    car_parts = [k for k, c in enumerate(cols) if c.startswith(f"{group or '公务用车购置及运行维护费'}/")]
+    if car_parts and not any(c.endswith("/小计") for c in cols) and len(figures) in (len(cols) + 1, 2 * len(cols) + 2):
+        # the car's parts named, its 小计 lost in the header's words (a wrapped cell): it stands first, as always
+        cols.insert(car_parts[0], f"{group or '公务用车购置及运行维护费'}/小计")
     if len(figures) == len(cols):
         named = cols
     elif len(figures) == 2 * len(cols) and len(pers) == len(figures):

@@ -35,6 +35,7 @@ class Context(TextView):
     subject: str | None = None  # the project a 项目自评报告 is about (from its title)
     kind: str | None = None  # the report kind (identity), for rules that depend on it
     year: int | None = None  # the fiscal year (identity): figures said to be of another year are not its facts
+    unit: str | None = None  # the unit's name (identity)
     _ends: list[int] | None = None
     _starts: list[int] | None = None
     _marks: list[int] | None = None

@@ -201,7 +201,7 @@ def staff_facts(ctx: Context, found: dict) -> None:
             if q.unit == "个" and key != "staff_authorized":
                 continue
             m = _last_match(rx, window)
-            if m is None or len(window) - m.end() > 8 or not _staff_head_ok(text, ss, cs + m.start(), key):
+            if m is None or len(window) - m.end() > 8 or not _staff_head_ok(text, ss, cs + m.start(), key, ctx.unit):
                 continue  # the keyword must stand right before its number ("编制数45人", "编制为行政60人")
             if _in_change_note(text, ss, q.start):
                 break  # "比上年增加1人（调入3人、退休1人）": the parts of a change, not head counts
@@ -275,14 +275,20 @@ def _unit_count(ctx: Context, found: dict, qi: int, window: str, cs: int) -> Non
 
 
 _SUB_SUBJECT = re.compile(r"(?:所属|下属|直属|局属|系统内)[^，,。；;]{0,6}(?:单位|机构)")  # the sentence is about them
-_SUB_BODY = re.compile(r"(?:[^机]所|中心|站|队|事业单位|下属单位|所属单位|二级单位|直属单位)(?:的|共|现|有|仅)?$")
+_SUB_BODY = re.compile(r"(?:[^机](所)|(中心|站|队|事业单位|下属单位|所属单位|二级单位|直属单位))(?:的|共|现|有|仅)?$")
 
 
-def _staff_head_ok(text: str, sentence_start: int, kw_start: int, key: str) -> bool:
+def _staff_head_ok(text: str, sentence_start: int, kw_start: int, key: str, unit: str | None = None) -> bool:
     """A staffing keyword inside the breakdown of another head count ("实有人数30人（其中：
-    行政编制29人…）", "在职人数47人，其中：…工勤编制6人") is a part, not the fact."""
+    行政编制29人…）", "在职人数47人，其中：…工勤编制6人") is a part, not the fact; a body's count is another body's
+    staff unless the unit is a body of that kind ("市交易中心编制数45人" in the 交易中心's own report)."""
     before = text[sentence_start:kw_start]
-    if (key in ("staff_actual", "staff_authorized") and (_SUB_BODY.search(before) or _SUB_SUBJECT.search(before))
+    body = _SUB_BODY.search(before)
+    word = body and (body.group(1) or body.group(2))
+    if word and unit and word not in ("事业单位", "下属单位", "所属单位", "二级单位", "直属单位") \
+            and unit.endswith(word) and not _SUB_SUBJECT.search(before):
+        body = None  # the unit itself (a 中心's report naming the 中心)
+    if (key in ("staff_actual", "staff_authorized") and (body or _SUB_SUBJECT.search(before))
             and not re.search(r"(?:机关|本级|全局|本部门|全系统)(?:及|和|与|、|连同)", before)):
         return False  # "司法所在编人员仅8人", "所属事业单位核定编制300人": another body's staff
     breakdown = "其中" in before or "含" in before

@@ -637,5 +637,6 @@ def identity_facts(ctx: Context) -> tuple[list[Fact], list[IdentityCandidate]]:
         facts.append(kind)
     ctx.kind = kind.value if kind else None
     ctx.year = int(y.value) if y else None
+    ctx.unit = name.value if name else None
     ctx.subject = title_subject(title, name.value if name else None) if kind and kind.value == "project_self_evaluation" else None
     return facts, cands

@@ -88,7 +88,8 @@ def _unglued(s: Segment) -> list[Segment]:
     if m is None:
         return [s]
     cut = m.end()
-    mid = s.left + cut  # the figure's characters are half-width
+    # the figure's characters are half-width: its share of the segment's width (display columns or points)
+    mid = s.left + (s.right - s.left) * cut / max(1, sum(_width(c) for c in s.text))
     return [Segment(s.left, mid, s.start, s.text[:cut]), Segment(mid, s.right, s.start + cut, s.text[cut:])]
 
 
@@ -233,6 +234,37 @@ def layout(header: list[list[Segment]], body: list[list[Segment]],
     return _header_paths(cells, columns, unit), _wrapped_labels(rows, unit)
 
 
+def _is_figure(seg: Segment) -> bool:
+    return bool(_FIGURE.match(seg.text.replace(" ", "")))
+
+
+def _centred_figures(rows: list[list[list[Segment]]], unit: float) -> list[list[list[Segment]]]:
+    """A row whose label wrapped in its cell with the figures set at the cell's middle height comes out as three
+    lines: the label's top (人员经费 · 公用经费), the figures alone, the label's rest (合计 · 合计). One row: the labels
+    above and below joined around the figures (人员经费合计 9150949.89 · 公用经费合计 2929257.62)."""
+    def labels_only(row):
+        return any(row) and not any(_is_figure(sg) for segs in row for sg in segs)
+    out: list[list[list[Segment]]] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        figures = [k for k, segs in enumerate(row) if segs]
+        if (out and labels_only(out[-1]) and figures and all(_is_figure(sg) for k in figures for sg in row[k])
+                and not any(row[k] for k, segs in enumerate(out[-1]) if segs)):
+            top = out.pop()
+            merged = [list(a) + list(b) for a, b in zip(top, row, strict=True)]
+            below = rows[i + 1] if i + 1 < len(rows) else None
+            if below is not None and labels_only(below) and all(
+                    top[k] and abs(segs[0].left - top[k][0].left) <= unit for k, segs in enumerate(below) if segs):
+                merged = [list(m) + list(b) for m, b in zip(merged, below, strict=True)]
+                i += 1
+            out.append(merged)
+        else:
+            out.append(row)
+        i += 1
+    return out
+
+
 _NOT_GOING_ON = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d|合\s*计|总\s*计|小\s*计|其中)")
 
 
@@ -241,6 +273,7 @@ def _wrapped_labels(rows: list[list[list[Segment]]], unit: float) -> list[list[l
     “预算财政拨款”) as one row: a line with no figure whose every piece starts where the label above it starts, in a
     column that label fills (as wide as the column's widest piece), and does not start a row of its own (一、, 合计,
     其中 …), is the rest of those labels."""
+    rows = _centred_figures(rows, unit)
     widths = [max((sg.right - sg.left for row in rows for sg in row[k]), default=0) for k in range(len(rows[0]))] \
         if rows else []
     out: list[list[list[Segment]]] = []
@@ -424,8 +457,8 @@ def page_tables(words: list[dict], is_title, is_chrome) -> list[list[list[str]]]
         body: list[list[Segment]] = []
         while i < len(pieces) and not is_title(texts[i]):
             t = texts[i]
-            if FOOTER.match(t) or _NOTE.match(t) or "。" in t:
-                break
+            if FOOTER.match(t) or _NOTE.match(t) or "。" in t or (len(pieces[i]) == 1 and _PAGE_NUMBER.match(t)):
+                break  # (a number alone on a line of the page is its page number, no row)
             if _is_body(pieces[i]) or body:
                 body.append(pieces[i])
             else:
@@ -442,15 +475,19 @@ def page_tables(words: list[dict], is_title, is_chrome) -> list[list[list[str]]]
     return out
 
 
+_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+
+
 def _word_segments(line: list[dict], unit: float) -> list[Segment]:
     out: list[Segment] = []
     for w in line:
-        # (two figures apart are two cells — a pane's last figure and the next pane's code, “825.20  302” — however close)
+        # (two figures apart are two cells — a pane's last figure and the next pane's code, “825.20  302” — however
+        # close: the words of one figure are one word already)
         figures = out and out[-1].text[-1:].isdigit() and w["text"][:1].isdigit()
-        if out and w["x0"] - out[-1].right < (0.6 if figures else 1.5) * unit:
+        if out and not figures and w["x0"] - out[-1].right < 1.5 * unit:
             last = out[-1]
             joint = " " if last.text[-1:].isascii() and w["text"][:1].isascii() else ""
             out[-1] = Segment(last.left, w["x1"], -1, last.text + joint + w["text"])
         else:
             out.append(Segment(w["x0"], w["x1"], -1, w["text"]))
-    return out
+    return [part for seg in out for part in _unglued(seg)]
