@@ -9,8 +9,9 @@ What changes (only where it changes no meaning):
   spaces at line starts/ends dropped; more than one blank line folded into one;
 - tables written as text brought to one form, a row per line and cells separated by tabs: rows
   of ``| a | b |`` (:func:`pipe_rows`), and one cell per line (:func:`cell_lines`);
-- hard line breaks inside paragraphs (text taken from a PDF, every line filled to the same measure)
-  removed, see :func:`rejoin_hard_wraps`.
+- hard line breaks inside paragraphs (text taken from a PDF, every line filled to the same measure, or set
+  ragged with each paragraph's first line indented; a page footer inside a paragraph with them) removed, see
+  :func:`rejoin_hard_wraps`.
 Chinese punctuation (，（）：) is kept: it is the normal form of Chinese text.
 
 The text is scanned token by token (artefacts, space runs, tabs, line breaks); the literal runs in
@@ -396,6 +397,10 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
     sentence end (。；) the next line is joined only when it is itself full or ends a sentence —
     otherwise it is a new paragraph (a label such as "履职完成情况："). Chinese is joined without a
     space, two Latin letters with one (the break becomes the space; a figure is never broken at one).
+
+    A line that runs on to the next page (past its footer: - 5 -, 第 5 页 共 22 页) is joined the same way, the
+    footer dropped. A ragged text with no measure is rejoined by its paragraphs' indentation instead
+    (:func:`_indented_paragraph_breaks`).
 
     Texts with paragraphs longer than any page's line (nearly every report not taken from a PDF)
     are recognised from their line lengths alone and returned unchanged.
