@@ -367,6 +367,7 @@ def _three_public_columns(header: list[list[Cell]], panes: list[list[str]],
     names = re.compile("|".join(f"(?:{p})" for p in [*spec["items"], *spec["car_parts"], *spec["per"]]))
     seen = [m.group(0) for m in names.finditer(words)]
     group = next((w for w in seen if car.fullmatch(w)), None)
+    car_group = group or "公务用车购置及运行维护费"
     firsts: dict[str, int] = {}
     for k, w in enumerate(seen):
         item = next((p for p in spec["items"] if re.fullmatch(p, w)), None)
@@ -378,14 +379,14 @@ def _three_public_columns(header: list[list[Cell]], panes: list[list[str]],
     for item in sorted(firsts, key=firsts.get):
         if item == spec["car"]:
             found = [next(w for w in seen if rx.fullmatch(w)) for rx in parts if any(rx.fullmatch(w) for w in seen)]
-            cols += [f"{group or '公务用车购置及运行维护费'}/{w}" for w in found] or [group or item]
+            cols += [f"{car_group}/{w}" for w in found] or [group or item]
         else:
             cols.append(next(w for w in seen if re.fullmatch(item, w)))
     pers = [w for w in seen if w in spec["per"]]
-    car_parts = [k for k, c in enumerate(cols) if c.startswith(f"{group or '公务用车购置及运行维护费'}/")]
+    car_parts = [k for k, c in enumerate(cols) if c.startswith(f"{car_group}/")]
     if car_parts and not any(c.endswith("/小计") for c in cols) and len(figures) in (len(cols) + 1, 2 * len(cols) + 2):
         # the car's parts named, its 小计 lost in the header's words (a wrapped cell): it stands first, as always
-        cols.insert(car_parts[0], f"{group or '公务用车购置及运行维护费'}/小计")
+        cols.insert(car_parts[0], f"{car_group}/小计")
     if len(figures) == len(cols):
         named = cols
     elif len(figures) == 2 * len(cols) and len(pers) == len(figures):

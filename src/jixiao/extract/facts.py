@@ -275,7 +275,8 @@ def _unit_count(ctx: Context, found: dict, qi: int, window: str, cs: int) -> Non
 
 
 _SUB_SUBJECT = re.compile(r"(?:所属|下属|直属|局属|系统内)[^，,。；;]{0,6}(?:单位|机构)")  # the sentence is about them
-_SUB_BODY = re.compile(r"(?:[^机](所)|(中心|站|队|事业单位|下属单位|所属单位|二级单位|直属单位))(?:的|共|现|有|仅)?$")
+# (the body's kind word: a unit of that kind names itself so — a 中心's report says "市交易中心")
+_SUB_BODY = re.compile(r"(?:[^机](?P<body>所)|(?P<kind>中心|站|队)|事业单位|下属单位|所属单位|二级单位|直属单位)(?:的|共|现|有|仅)?$")
 
 
 def _staff_head_ok(text: str, sentence_start: int, kw_start: int, key: str, unit: str | None = None) -> bool:
@@ -284,9 +285,8 @@ def _staff_head_ok(text: str, sentence_start: int, kw_start: int, key: str, unit
     staff unless the unit is a body of that kind ("市交易中心编制数45人" in the 交易中心's own report)."""
     before = text[sentence_start:kw_start]
     body = _SUB_BODY.search(before)
-    word = body and (body.group(1) or body.group(2))
-    if word and unit and word not in ("事业单位", "下属单位", "所属单位", "二级单位", "直属单位") \
-            and unit.endswith(word) and not _SUB_SUBJECT.search(before):
+    word = body and (body.group("body") or body.group("kind"))
+    if word and unit and unit.endswith(word) and not _SUB_SUBJECT.search(before):
         body = None  # the unit itself (a 中心's report naming the 中心)
     if (key in ("staff_actual", "staff_authorized") and (body or _SUB_SUBJECT.search(before))
             and not re.search(r"(?:机关|本级|全局|本部门|全系统)(?:及|和|与|、|连同)", before)):

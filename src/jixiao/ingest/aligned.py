@@ -24,11 +24,11 @@ from dataclasses import dataclass
 
 from jixiao.ingest.document import Cell, Table
 from jixiao.ingest.layout import text_index
+from jixiao.ingest.normalize import FOOTER
 from jixiao.textlines import lines
 
 _SEPARATOR = re.compile(r"(?: {2,}|\u3000+)")
 _FIGURE = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
-FOOTER = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\f)\s*$")
 _NOTE = re.compile(r"^\s*(?:注|说明)[：:0-9一二三]")
 # a figure run into the next cell's label when the columns stood too close (“1376.92一、教育支出”), not into its
 # unit (“12.50万元”)
@@ -93,8 +93,12 @@ def _unglued(s: Segment) -> list[Segment]:
     return [Segment(s.left, mid, s.start, s.text[:cut]), Segment(mid, s.right, s.start + cut, s.text[cut:])]
 
 
+def _is_figure(seg: Segment) -> bool:
+    return bool(_FIGURE.match(seg.text.replace(" ", "")))
+
+
 def _is_body(segments: list[Segment]) -> bool:
-    return len(segments) >= 2 and any(_FIGURE.match(s.text.replace(" ", "")) for s in segments)
+    return len(segments) >= 2 and any(_is_figure(s) for s in segments)
 
 
 def _columns(body: list[list[Segment]]) -> list[tuple[float, float]]:
@@ -231,11 +235,7 @@ def layout(header: list[list[Segment]], body: list[list[Segment]],
         for seg in line:
             row[_column_of(seg, columns)].append(seg)
         rows.append(row)
-    return _header_paths(cells, columns, unit), _wrapped_labels(rows, unit)
-
-
-def _is_figure(seg: Segment) -> bool:
-    return bool(_FIGURE.match(seg.text.replace(" ", "")))
+    return _header_paths(cells, columns, unit), _wrapped_labels(_centred_figures(rows, unit), unit)
 
 
 def _centred_figures(rows: list[list[list[Segment]]], unit: float) -> list[list[list[Segment]]]:
@@ -248,8 +248,8 @@ def _centred_figures(rows: list[list[list[Segment]]], unit: float) -> list[list[
     i = 0
     while i < len(rows):
         row = rows[i]
-        figures = [k for k, segs in enumerate(row) if segs]
-        if (out and labels_only(out[-1]) and figures and all(_is_figure(sg) for k in figures for sg in row[k])
+        filled = [k for k, segs in enumerate(row) if segs]
+        if (out and labels_only(out[-1]) and filled and all(_is_figure(sg) for k in filled for sg in row[k])
                 and not any(row[k] for k, segs in enumerate(out[-1]) if segs)):
             top = out.pop()
             merged = [list(a) + list(b) for a, b in zip(top, row, strict=True)]
@@ -273,7 +273,6 @@ def _wrapped_labels(rows: list[list[list[Segment]]], unit: float) -> list[list[l
     “预算财政拨款”) as one row: a line with no figure whose every piece starts where the label above it starts, in a
     column that label fills (as wide as the column's widest piece), and does not start a row of its own (一、, 合计,
     其中 …), is the rest of those labels."""
-    rows = _centred_figures(rows, unit)
     widths = [max((sg.right - sg.left for row in rows for sg in row[k]), default=0) for k in range(len(rows[0]))] \
         if rows else []
     out: list[list[list[Segment]]] = []
@@ -281,15 +280,13 @@ def _wrapped_labels(rows: list[list[list[Segment]]], unit: float) -> list[list[l
         pieces = [(k, segs) for k, segs in enumerate(row) if segs]
         above = out[-1] if out else None
         if above is not None and pieces and all(
-                len(segs) == 1 and not _FIGURE.match(segs[0].text.replace(" ", "")) and above[k]
+                len(segs) == 1 and not _is_figure(segs[0]) and above[k]
                 and not _NOT_GOING_ON.match(segs[0].text) and abs(segs[0].left - above[k][0].left) <= unit
                 and above[k][-1].right - above[k][0].left >= widths[k] - 2 * unit
-                and not any(_FIGURE.match(sg.text.replace(" ", "")) for sg in above[k])
+                and not any(_is_figure(sg) for sg in above[k])
                 for k, segs in pieces):
             for k, segs in pieces:
-                last = above[k][-1]
-                above[k][-1] = Segment(last.left, max(last.right, segs[0].right), last.start, last.text)
-                above[k].append(Segment(segs[0].left, segs[0].right, segs[0].start, segs[0].text))
+                above[k].append(segs[0])
             continue
         out.append(row)
     return out

@@ -43,6 +43,8 @@ _TOKEN = re.compile(
 # the characters of literal runs that change (full-width digits, letters, ％): found by one C-level scan,
 # where translating every run cost a dictionary look-up per character
 _FW_CHARS = re.compile("[\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+# a page footer on a line of its own: - 5 -, — 5 —, 第 5 页 共 22 页, 5/22, a form feed
+FOOTER = re.compile(r"^\s*(?:[-—－]\s*\d+\s*[-—－]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\f)\s*$")
 _WIDE = "\x00"  # placeholder for a run of 3+ spaces until the line is known to be a table row or not
 _DECIMAL_POINT = re.compile(r"(?<=\d)[．·](?=\d)")
 
@@ -470,12 +472,12 @@ def _after_footer(lines: list[str], i: int) -> int | None:
     j = i + 1
     while j < len(lines) and not lines[j]:
         j += 1
-    if not lines[i] or j >= len(lines) or not _FOOTER_LINE.match(lines[j]):
+    if not lines[i] or j >= len(lines) or not FOOTER.match(lines[j]):
         return None
     k = j + 1
     while k < len(lines) and not lines[k]:
         k += 1
-    return k if k < len(lines) and not _FOOTER_LINE.match(lines[k]) else None
+    return k if k < len(lines) and not FOOTER.match(lines[k]) else None
 
 
 def _across_footers(lines: list[str], goes_on) -> list[int]:
@@ -502,10 +504,10 @@ def _indented_paragraph_breaks(lines: list[str], widths: list[int], indents: lis
     if not seen:
         return []
     margin = min(seen.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-    indented = Counter(ind for ind, n in seen.items() for _ in range(n) if ind >= margin + 2)
+    indented = [(ind, n) for ind, n in seen.items() if ind >= margin + 2]
     if not indented:
         return []
-    lead = min(indented.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    lead = min(indented, key=lambda kv: (-kv[1], kv[0]))[0]
     # (an item of a numbered list at the margin, written as prose — "2.社会保障和就业支出（类）…。年初预算为…" — is a
     # paragraph's start too; a heading, with no clause in it, is not)
     starts = {i for i, (w, ind) in enumerate(zip(widths, indents, strict=True))
@@ -520,7 +522,7 @@ def _indented_paragraph_breaks(lines: list[str], widths: list[int], indents: lis
     def goes_on(i: int, k: int) -> bool:
         a, b = lines[i], lines[k]
         return (in_paragraph[i] and bool(a) and a[-1] not in _OPEN_END and widths[k] > 0 and bool(b)
-                and indents[k] <= margin + 1 and not _PARAGRAPH_START.match(b) and not _FOOTER_LINE.match(b))
+                and indents[k] <= margin + 1 and not _PARAGRAPH_START.match(b) and not FOOTER.match(b))
     for i in range(len(lines) - 1):
         k = i + 1 if goes_on(i, i + 1) else _after_footer(lines, i)  # (on the next page, past its footer)
         if k is not None and goes_on(i, k):
@@ -531,7 +533,6 @@ def _indented_paragraph_breaks(lines: list[str], widths: list[int], indents: lis
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4}")
 _PROSE = re.compile(r"[\u4e00-\u9fff].*[，、；。]")
-_FOOTER_LINE = re.compile(r"\s*(?:[-—－]\s*\d+\s*[-—－]|第\s*\d+\s*页|\d+\s*/\s*\d+)\s*(?:共\s*\d+\s*页)?\s*$")
 
 
 def _drop_breaks(text: str, pos: list[int], drop: list[int], space: list[int]) -> tuple[str, list[int]]:

@@ -92,9 +92,12 @@ _FIGURE_HEAD = re.compile(r"合计|小计|决算|预算|金额|支出|收入|结
 
 @data_cache  # per data folder: a user's accounts.yaml counts here too
 def _accounts() -> tuple[re.Pattern[str], ...]:
-    """The 决算 table title, label-column header, chrome-line and pane-head patterns (data/accounts.yaml)."""
+    """The 决算 table title, label-column header, chrome-line, pane-head, pane-group-head and 三公 per-column head
+    patterns (data/accounts.yaml)."""
     lx = load_yaml("accounts.yaml")
-    return tuple(re.compile(lx[k]) for k in ("title_line", "label_column", "chrome_row", "pane_head", "pane_group_head"))
+    per = "|".join(re.escape(p) for p in lx["three_public_header"]["per"])  # 预算数 / 决算数 under each 三公 item
+    return (*(re.compile(lx[k]) for k in ("title_line", "label_column", "chrome_row", "pane_head", "pane_group_head")),
+            re.compile(f"^(?:{per})$"))
 
 
 _SPACE = re.compile(r"\s")
@@ -181,16 +184,14 @@ def _cell_per_line(lines: list[tuple[int, str]], k: int, offsets: list[int], tex
     return Table(rows, min(c.start for c in found), max(c.end for c in found)), k
 
 
-_PER_HEAD = re.compile(r"^(?:预算数|决算数|预算|决算)$")
-
-
 def _heads_then_figures(lines: list[tuple[int, str]], k: int, header: list[tuple[int, str]], offsets: list[int],
                         text: str) -> tuple[list[list[Cell]], int]:
     """A table of one row and no label column (the 三公 table: 合计 / 因公出国（境）费 / … over 预算数 决算数 under each
     item), one cell per line: as many figures after the heads as there are 预算数 / 决算数 heads. Rows: the item heads
     (padded), the 预算数 / 决算数 heads, the figures; the table reader names the columns from the heads' words."""
-    pers = [h for h in header if _PER_HEAD.match(h[1].strip())]
-    items = [h for h in header if h[1].strip() and not _PER_HEAD.match(h[1].strip())]
+    per_head = _accounts()[5]
+    pers = [h for h in header if per_head.match(h[1].strip())]
+    items = [h for h in header if h[1].strip() and not per_head.match(h[1].strip())]
     if len(pers) < 2 or not items or any(_accounts()[1].search(h[1].strip()) for h in items):
         return [], k
     j, figures = k, []

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from jixiao.review.registry import rule
-from jixiao.review.rules.common import as_written, fmt, names_last_year, num
+from jixiao.review.rules.common import as_written, names_last_year, num
 from jixiao.review.tolerance import half_unit
 
 # "较上年的7.92万元", "比年初预算2961.68万元", "与上年（120人）": the marker and what it compares with
@@ -103,13 +103,13 @@ def _against_last_years(rc, up, down, flat, tolerance: Decimal):
     those two."""
     text, qs = rc.text, rc.quantities
     starts = rc.quantity_starts
+    year = rc.report.fact_value("fiscal_year")
     for m in _LAST_YEAR_SAID.finditer(text):
         after = _BETWEEN.match(text, m.end()).end()
         said = next(((d, w) for d, rx in (("up", up), ("down", down), ("flat", flat)) if (w := rx.match(text, after))),
                     None)
         if said is None:
             continue
-        year = rc.report.fact_value("fiscal_year")
         if m.group("year") and (not year or int(m.group("year")) != int(year) - 1):
             continue
         sentence = rc.sentence_start(m.start())
@@ -126,7 +126,7 @@ def _against_last_years(rc, up, down, flat, tolerance: Decimal):
         direction, word = said
         if not _contradicts(direction, a.value, b.value, tolerance):
             continue
-        yield _against_last_year(rc, m, word, direction, a, b)
+        yield _against_last_year(rc, m, word, direction, a.value, a.unit, rc.span(a.start, a.end), b)
 
 
 _DIGIT = re.compile(r"\d")
@@ -138,7 +138,7 @@ def _item_against_last_year(rc, m: re.Match[str], said, tolerance: Decimal):
     item its line opens with (review.yaml ``wording_contradicts_figures.items``) has its figure in the report's facts
     (a 决算's table), last year's stated in brackets after the word; the word held against the two."""
     items = rc.config.get("wording_contradicts_figures", {}).get("items") or {}
-    text, qs = rc.text, rc.quantities
+    text = rc.text
     direction, word = said
     line = rc.line_of(m.start())[0]
     named = max(((mm.end(), key) for pattern, key in items.items() for mm in re.finditer(pattern, text[line:m.start()])),
@@ -146,20 +146,11 @@ def _item_against_last_year(rc, m: re.Match[str], said, tolerance: Decimal):
     fact = rc.report.facts.get(named[1]) if named else None
     if fact is None or fact.computed or not fact.evidence:
         return
-    stop = text.find("。", word.end())
-    stop = len(text) if stop < 0 else stop
-    b = next((q for q in qs if word.end() <= q.start < stop and q.kind == "money" and not q.approx
-              and _LAST_YEAR_AFTER.search(text, max(word.end(), q.num_start - 30), q.num_start)), None)
+    b = _bracketed_last_year(rc, word)
     if b is None or not _contradicts(direction, Decimal(fact.value), b.value, tolerance):
         return
-    end = _CHANGE_TAIL.match(text, word.end()).end()
-    a = Decimal(fact.value)
-    yield rc.finding(
-        "wording-contradicts-figures",
-        values={"stated": num(a), "computed": num(b.value), "direction": direction, "key": fact.key},
-        evidence=[next((ev for ev in fact.evidence if _DIGIT.search(ev.text)), fact.evidence[0]), rc.span(b.start, b.end),
-                  rc.span(m.start(), end)],
-        claim=text[m.start():end].strip(), a_label="本年", a=fmt(a) + "万元", b_label="上年", b=as_written(b.value, b.unit) + b.unit)
+    figure = next((ev for ev in fact.evidence if _DIGIT.search(ev.text)), fact.evidence[0])
+    yield _against_last_year(rc, m, word, direction, Decimal(fact.value), "万元", figure, b, key=fact.key)
 
 
 def _subject_against_last_year(rc, m: re.Match[str], said, tolerance: Decimal):
@@ -175,25 +166,33 @@ def _subject_against_last_year(rc, m: re.Match[str], said, tolerance: Decimal):
     a = next((q for q in reversed(qs) if before <= q.start < m.start() and q.kind == "money" and not q.approx
               and not q.comparator and subject in text[rc.clause_start(q.num_start):q.num_start]
               and not names_last_year(rc, q)), None)
-    stop = text.find("。", word.end())
-    stop = len(text) if stop < 0 else stop
-    b = next((q for q in qs if word.end() <= q.start < stop and q.kind == "money" and not q.approx
-              and _LAST_YEAR_AFTER.search(text, max(word.end(), q.num_start - 30), q.num_start)), None)
+    b = _bracketed_last_year(rc, word)
     if a is None or b is None or a.unit != b.unit or not names_last_year(rc, b) \
             or not _contradicts(direction, a.value, b.value, tolerance):
         return
-    yield _against_last_year(rc, m, word, direction, a, b)
+    yield _against_last_year(rc, m, word, direction, a.value, a.unit, rc.span(a.start, a.end), b)
 
 
-def _against_last_year(rc, m: re.Match[str], word: re.Match[str], direction: str, a, b):
-    """The finding of a comparison with last year (``m`` to the change after ``word``) that amounts ``a`` (this
-    year's) and ``b`` (last year's) contradict."""
+def _bracketed_last_year(rc, word: re.Match[str]):
+    """Last year's amount in brackets after the word of a change, in its sentence (“…（上年…为3.44万元）”,
+    “…（2024年度为1254.36万元）”), or None."""
+    text = rc.text
+    stop = text.find("。", word.end())
+    stop = len(text) if stop < 0 else stop
+    return next((q for q in rc.quantities if word.end() <= q.start < stop and q.kind == "money" and not q.approx
+                 and _LAST_YEAR_AFTER.search(text, max(word.end(), q.num_start - 30), q.num_start)), None)
+
+
+def _against_last_year(rc, m: re.Match[str], word: re.Match[str], direction: str, a: Decimal, a_unit: str,
+                       a_span, b, key: str | None = None):
+    """The finding of a comparison with last year (``m`` to the change after ``word``) that this year's amount ``a``
+    (written at ``a_span``) and last year's quantity ``b`` contradict."""
     end = _CHANGE_TAIL.match(rc.text, word.end()).end()
     return rc.finding(
         "wording-contradicts-figures",
-        values={"stated": num(a.value), "computed": num(b.value), "direction": direction},
-        evidence=[rc.span(a.start, a.end), rc.span(b.start, b.end), rc.span(m.start(), end)],
-        claim=rc.text[m.start():end].strip(), a_label="本年", a=as_written(a.value, a.unit) + a.unit,
+        values={"stated": num(a), "computed": num(b.value), "direction": direction, **({"key": key} if key else {})},
+        evidence=[a_span, rc.span(b.start, b.end), rc.span(m.start(), end)],
+        claim=rc.text[m.start():end].strip(), a_label="本年", a=as_written(a, a_unit) + a_unit,
         b_label="上年", b=as_written(b.value, b.unit) + b.unit)
 
 
