@@ -16,6 +16,7 @@ from jixiao.cli import app
 from jixiao.extract.accounts import _header_cell, read_accounts
 from jixiao.extract.context import Context
 from jixiao.extract.outline import build_sections
+from jixiao.ingest import load
 from jixiao.ingest.document import Cell
 from jixiao.pipeline import analyse, load_bytes
 from jixiao.review import ReviewInput, load_config
@@ -767,3 +768,31 @@ def test_a_centre_counting_its_own_staff_and_a_fund_tables_subtotal_column():
     assert report.fact_value("gov_fund_expenditure") == Decimal("185.00")
     other = analyse("示例县司法局2024年度部门决算\n三、人员情况\n司法所在编人员8人。\n".encode(), name="b.txt").report
     assert other.fact_value("staff_actual") is None
+
+
+def test_a_pdf_paragraph_indented_by_its_position_only(tmp_path):
+    """A PDF whose paragraphs are set ragged and indented by where their first line starts (no space characters in
+    the text layer): the lines of a paragraph are one sentence again, the next paragraph still starts apart, so “完成”
+    at a line's end and “年初预算的100.00%” on the next are read together."""
+    path = tmp_path / "决算.pdf"
+    c = _canvas(path, (595, 842), 10)
+    paragraphs = [
+        ["示例县档案馆2024年度一般公共预算财政拨款支出188.40万元，", "占本年支出合计的92.15%。主要用于档案保管。"],
+        ["1.文化旅游体育与传媒支出（类）档案（款）档案馆（项）支出12.50万元，年初预算0.00元，完成",
+         "年初预算的100.00%。主要原因是年中追加数字化项目。"],
+        ["2.社会保障和就业支出（类）行政事业单位养老支出（款）支出20.10万元，年初预算20.10万", "元，完成年初预算的100.00%。"],
+        ["一般公共预算财政拨款基本支出150.20万元，其中：人员经费130.10万元，", "公用经费20.10万元。"],
+    ]
+    y = 780
+    c.drawString(50, y, "五、一般公共预算财政拨款支出决算情况说明")
+    for lines in paragraphs:
+        for k, line in enumerate(lines):
+            y -= 16
+            c.drawString(70 if k == 0 else 50, y, line)
+    c.save()
+    text = load(path).text
+    assert "完成年初预算的100.00%。主要原因" in text
+    assert "年初预算20.10万元，完成" in text
+    assert "\n2.社会保障" in text and "\n一般公共预算财政拨款基本支出150.20" in text
+    findings = analyse(path).report.findings
+    assert [f.evidence[0].text for f in findings if f.rule == "rate-on-zero-base"] == ["年初预算0.00元"]

@@ -350,7 +350,7 @@ _NUMBER_TOKEN = re.compile(r"(?:^|(?<=\s))-?\d[\d,]*(?:\.\d+)?(?=\s|$)")
 _CLAUSE_MARK = re.compile(r"[，。；：]")
 
 
-def _figure_row(line: str) -> bool:
+def figure_row(line: str) -> bool:
     """A table row as a text layer gives it: two figures or more set apart by spaces, no sentence punctuation."""
     return not _CLAUSE_MARK.search(line) and len(_NUMBER_TOKEN.findall(line)) >= 2
 
@@ -425,7 +425,7 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
     margin = margin[0][0] if margin else 0
     # a table row (cells separated by tabs, or figures set apart by spaces with no sentence punctuation) has no
     # measure and is never joined
-    widths = [-1 if "\t" in line or _figure_row(line) else _width(line) + max(0, ind - margin)
+    widths = [-1 if "\t" in line or figure_row(line) else _width(line) + max(0, ind - margin)
               for line, ind in zip(lines, indents, strict=True)]
     if _NARROWED.search(origin):  # full-width digits were 2 columns wide on the page
         at = 0

@@ -25,6 +25,7 @@ import io
 import logging
 import re
 import threading
+from collections import Counter
 from pathlib import Path
 
 import pdfplumber
@@ -37,7 +38,7 @@ from jixiao.ingest.aligned import page_tables
 from jixiao.ingest.detect import HEAD_BYTES
 from jixiao.ingest.document import Document, Table
 from jixiao.ingest.layout import text_index
-from jixiao.ingest.normalize import normalize
+from jixiao.ingest.normalize import figure_row, normalize
 from jixiao.ingest.positioned import FIGURE_ROW, locate_table, may_hold_a_table
 from jixiao.ingest.txt import is_chrome, is_title
 
@@ -121,13 +122,50 @@ def _page_texts_unlocked(path: Path, source: str) -> list[str]:
             page = pdf[i]
             textpage = page.get_textpage()
             try:
-                texts.append(textpage.get_text_range())
+                texts.append(_with_indents(textpage, textpage.get_text_range()))
             finally:
                 textpage.close()
                 page.close()
         return texts
     finally:
         pdf.close()
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+MAX_INDENT = 4  # characters: a paragraph's first-line indent (a title centred, a table's code level are not one)
+
+
+def _with_indents(textpage, text: str) -> str:
+    """The page's text with each line indented as it stands on the page, in full-width spaces (one per character
+    width), as a typed indent would be: pdfium gives every line from its first character, so a paragraph indented
+    by its position (not by spaces) would lose its start, which the rejoin of ragged lines needs
+    (:func:`jixiao.ingest.normalize.rejoin_hard_wraps`). The margin is where most lines of the page start; only an
+    indent of one to four characters on a line of text (not a row of figures) is written."""
+    if textpage.count_chars() != len(text) or "\r\n" not in text:
+        return text  # characters and text not one to one (surrogates): left as it is
+    lines = text.split("\r\n")
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 2
+    lefts: list[tuple[int, float, float]] = []  # (line, x of its first character, character width)
+    for n, (line, at) in enumerate(zip(lines, starts, strict=True)):
+        if not line or line[0].isspace() or not _CJK.search(line) or figure_row(line):
+            continue
+        left, _, right, _ = textpage.get_charbox(at, loose=True)
+        cjk = _CJK.search(line).start()
+        if cjk:  # the width of a Chinese character is the measure of an indent
+            left_cjk, _, right, _ = textpage.get_charbox(at + cjk, loose=True)
+            right -= left_cjk - left
+        lefts.append((n, left, right - left))
+    if len(lefts) < 3:
+        return text
+    margin = Counter(round(x) for _, x, _ in lefts).most_common(1)[0][0]
+    for n, x, em in lefts:
+        chars = round((x - margin) / em) if em > 1 else 0
+        if 1 <= chars <= MAX_INDENT:
+            lines[n] = "\u3000" * chars + lines[n]
+    return "\r\n".join(lines)
 
 
 def has_text_layer(page_texts: list[str]) -> bool:
