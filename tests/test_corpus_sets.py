@@ -50,6 +50,8 @@ FLOORS = {
     "heldout_accounts6": (0.88, 0.5, 0.0, 0.9, 0.7, 3),  # first run at d924137: facts 290/327 findings 25/34 ff 3
     "dev_accounts7": (0.92, 0.9, 0.0, 0.95, 0.95, 0),  # first run at 314965a: facts 283/332 findings 15/26 ff 9
     "heldout_accounts7": (0.89, 0.6, 0.0, 0.95, 0.84, 2),  # first run at 314965a: facts 284/316 findings 22/26 ff 2
+    "dev_accounts8": (0.89, 0.9, 0.95, 0.9, 0.6, 6),  # first run at 0204b36: facts 300/332 findings 16/26 ff 6
+    "heldout_accounts8": (0.92, 0.9, 0.0, 0.9, 0.78, 4),  # first run at 0204b36: facts 299/318 findings 23/28 ff 4
 }
 
 
@@ -70,7 +72,7 @@ def test_fixture_set_floors(name):
 PAIR_FLOORS = {"dev_accounts": (0.6, 0), "dev_accounts2": (0.9, 0), "heldout_accounts": (0.9, 0),
                "dev_accounts3": (0.9, 0), "heldout_accounts2": (0.3, 0), "dev_accounts4": (0.9, 0),
                "heldout_accounts5": (0.9, 0), "heldout_accounts6": (0.9, 0), "dev_accounts7": (0.9, 0),
-               "heldout_accounts7": (0.9, 0)}
+               "heldout_accounts7": (0.9, 0), "dev_accounts8": (0.9, 0), "heldout_accounts8": (0.9, 0)}
 
 
 @pytest.mark.parametrize("name", sorted(PAIR_FLOORS))
