@@ -796,3 +796,56 @@ def test_a_pdf_paragraph_indented_by_its_position_only(tmp_path):
     assert "\n2.社会保障" in text and "\n一般公共预算财政拨款基本支出150.20" in text
     findings = analyse(path).report.findings
     assert [f.evidence[0].text for f in findings if f.rule == "rate-on-zero-base"] == ["年初预算0.00元"]
+
+
+def test_a_table_whose_next_page_repeats_its_title_with_xubiao_goes_on():
+    """A table running over pages whose next part has the title again, marked 续表 (“支出决算表（续表）”), with its header
+    repeated: one table, so the 合计 row is held against the 类 rows of both parts."""
+    head = "科目编码\t科目名称\t本年支出合计\t基本支出\t项目支出\n"
+    text = ("示例县妇女联合会2023年度部门决算\n\n支出决算表\n单位：万元\n" + head
+            + "\t合计\t200.00\t150.00\t50.00\n201\t一般公共服务支出\t170.00\t120.00\t50.00\n"
+            + "2012901\t行政运行\t120.00\t120.00\t\n2012999\t其他群众团体事务支出\t50.00\t\t50.00\n"
+            + "第 5 页\n\n支出决算表（续表）\n单位：万元\n" + head
+            + "208\t社会保障和就业支出\t30.00\t30.00\t\n2080505\t机关事业单位基本养老保险缴费支出\t30.00\t30.00\t\n")
+    analysis = analyse(text.encode("utf-8"), name="决算.txt")
+    doc = analysis.document
+    tables = read_accounts(Context.of(doc.text, doc.tables), doc.tables)
+    assert [t.kind for t in tables] == ["expenditure"]
+    assert [r.code for r in tables[0].rows] == [None, "201", "2012901", "2012999", "208", "2080505"]
+    assert not [f.message for f in analysis.report.findings if f.rule in ("sum-mismatch", "cross-table-mismatch")]
+
+
+def test_the_fund_drawn_to_cover_a_gap_is_part_of_the_total_and_checked_against_the_text():
+    """A 事业单位 that covers a gap from its 事业基金: the 收入支出决算总表's 总计 is 本年收入合计 + 用事业基金弥补收支差额 +
+    年初结转和结余, and the 情况说明's amount of it is held against the table's."""
+    def accounts(said: str) -> str:
+        return ("示例市农业科学研究院2023年度部门决算\n\n收入支出决算总表\n单位：万元\n项目\t决算数\t项目\t决算数\n"
+                "一、一般公共预算财政拨款收入\t400.00\t一、农林水支出\t430.00\n本年收入合计\t400.00\t本年支出合计\t430.00\n"
+                "用事业基金弥补收支差额\t28.55\t结余分配\t\n年初结转和结余\t15.30\t年末结转和结余\t13.85\n"
+                "总计\t443.85\t总计\t443.85\n\n第三部分 2023年度部门决算情况说明\n一、收入支出决算总体情况说明\n"
+                f"本年使用事业基金弥补收支差额{said}万元，用于弥补试验基地运行经费缺口。\n")
+    right = analyse(accounts("28.55").encode("utf-8"), name="决算.txt").report.findings
+    assert not [f.message for f in right if f.rule in ("cross-table-mismatch", "text-table-mismatch")]
+    wrong = analyse(accounts("26.55").encode("utf-8"), name="决算.txt").report.findings
+    assert [f.rule for f in wrong if "26.55" in f.message] == ["text-table-mismatch"]
+
+
+def test_a_pdf_page_number_written_as_a_bare_figure_is_not_read_into_a_paragraph(tmp_path):
+    """Page numbers printed as a bare figure at the foot of each page: a sentence running on to the next page is joined
+    past it, never with it (“年初预算为” / “16” / “28.80万元” is not 1628.80万元)."""
+    path = tmp_path / "决算.pdf"
+    c = _canvas(path, (595, 842), 10)
+    filler = "本单位严格执行预算管理制度，按照年初预算安排支出，加强资金管理，提高资金使用效益，"
+    for page in range(1, 5):
+        y = 800
+        c.drawString(70, y, "一、情况说明" if page == 1 else "二、续前页说明")
+        for k in range(6):
+            y -= 16
+            c.drawString(70 if k == 0 else 50, y, filler + ("" if k < 5 else "其他就业补助支出（项）年初预算为"))
+        c.drawString(295, 40, str(page + 2))
+        c.showPage()
+        c.setFont("STSong-Light", 10)
+        c.drawString(50, 800, "28.80万元，支出决算为24.00万元，完成年初预算的83.33%。")
+    c.save()
+    text = load(path).text
+    assert "年初预算为28.80万元" in text and "1628.80" not in text and "年初预算为3" not in text

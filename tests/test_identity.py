@@ -142,10 +142,26 @@ def test_candidates_in_json_with_spans():
      {"province": "福建省", "city": "鹭汀市", "county": "青岚县"}),
     ("澄汐县融媒体中心2025年度部门决算\n澄汐县融媒体中心是县委直属的公益一类事业单位，地处广东省西部。\n",
      {"province": "广东省", "county": "澄汐县"}),
+    # the seat written after the county
+    ("中共槐屿县委员会办公室2021年度部门决算\n一、主要职能\n槐屿县隶属江苏省澜江市。县委办公室是县委的综合办事机构。\n",
+     {"province": "江苏省", "city": "澜江市", "county": "槐屿县"}),
+    # a 共青团 committee of a city
+    ("共青团鹭岙市委员会2023年度部门决算\n团市委机关位于福建省鹭岙市行政中心。\n",
+     {"unit_name": "共青团鹭岙市委员会", "province": "福建省", "city": "鹭岙市"}),
+    # a county named as one the gazetteer knows in another province: the text's seat
+    ("柳河县青石镇卫生院2022年度部门决算\n青石镇卫生院位于湖北省荆岚市柳河县青石镇，是公益一类事业单位。\n",
+     {"province": "湖北省", "city": "荆岚市", "county": "柳河县"}),
 ])
 def test_the_province_the_text_places_an_unknown_city_or_county_in(text, want):
     got, _ = facts(text)
     assert {k: got.get(k) for k in want} == want
+
+
+def test_a_province_prefix_before_a_county_unit_is_dropped_as_the_text_does():
+    text = ("河北省鹤屿市青岚县水利局2024年度部门决算\n第一部分 青岚县水利局概况\n青岚县水利局是青岚县人民政府工作部门。"
+            "\n青岚县水利局内设3个股室。\n")
+    got, _ = facts(text)
+    assert (got["unit_name"], got["province"], got["city"], got["county"]) == ("青岚县水利局", "河北省", "鹤屿市", "青岚县")
 
 
 def test_a_province_elsewhere_in_the_text_is_not_the_units():

@@ -217,3 +217,25 @@ def test_a_page_footer_run_into_a_line_of_text_is_dropped():
     text, offsets = normalize("机关事业单位基本养老保险缴费支— 13 —出（项）。按标准- 21 -安排。2021-2023年，第3-5页")
     assert text == "机关事业单位基本养老保险缴费支出（项）。按标准安排。2021-2023年，第3-5页"
     assert len(offsets) == len(text) + 1
+
+
+def test_a_contents_page_drawn_out_by_leader_dots_does_not_stop_the_rejoin():
+    """Contents lines long with leader dots (“一、收入支出决算总表……………5”) are no paragraphs: the hard-wrapped
+    paragraphs after them are still rejoined."""
+    contents = "".join(f"{k}、收入支出决算情况说明" + "." * 120 + f"{k}\n" for k in range(1, 12))
+    prose = ("　　本单位内设机构5个，分别是：办公室、财务科、业务一科、业务二科、综合\n"
+             "科。本单位无下属单位，纳入本年度部门决算编制范围的为本级。\n") * 6
+    text, _ = normalize(contents + "\n" + prose)
+    assert "业务二科、综合科。本单位无下属单位" in text
+
+
+def test_a_numbered_heading_at_the_margin_is_not_joined_to_the_paragraph_under_it():
+    """A ragged text whose paragraphs are indented: a numbered heading at the margin (“二、收入决算情况说明”, whose only
+    clause mark is its number's) is no paragraph, so the line under it is not run into it."""
+    paras = ["　　本单位严格执行预算，加强资金管理，提高资金使用\n效益，按期完成各项工作任务。\n",
+             "　　全年共召开会议十二次，\n研究部署各项重点工作。\n",
+             "　　本单位认真落实过紧日子要求，严控一般性支出，压减会议费和培训费，\n节约资金用于民生项目。\n"]
+    text = "".join(paras) + "二、收入决算情况说明\n本年收入合计293.48万元，其中：财政拨款收入290.40万元，\n占98.95%。\n"
+    out, _ = normalize(text)
+    assert "\n二、收入决算情况说明\n本年收入合计293.48万元" in out
+    assert "资金使用效益，按期完成" in out

@@ -182,6 +182,9 @@ def read_accounts(view: TextView, tables: Sequence[Table]) -> list[AccountsTable
         prev = max(prev, anchor)
         page = _page(table)
         current = out[-1] if out else None
+        if title is not None and current is not None and title[2] == current.kind \
+                and _CONTINUED.search(text, title[0], title[1]):
+            title = None  # "支出决算表（续表）": the table above goes on
         if title is None:
             kind = _content_kind(table)
             if kind is not None and (current is None or current.kind != kind):
@@ -222,6 +225,9 @@ def read_accounts(view: TextView, tables: Sequence[Table]) -> list[AccountsTable
             if len(cells) == len(layout):  # a row whose cells cannot be told apart is not read
                 current.rows += _rows(view, cells, layout, factor, page)
     return out
+
+
+_CONTINUED = re.compile(r"[（(]?续(?:表|[一二三四五\d])?[）)]?\s*$")
 
 
 def _content_kind(table: Table) -> str | None:

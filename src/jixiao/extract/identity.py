@@ -368,13 +368,15 @@ def unit_name(ctx: Context, chosen: IdentityCandidate | None, year: int | None =
     text = ctx.text
     name, evidence = chosen.name, list(chosen.evidence)
     parts = _NAME_DIVISIONS.match(name)
-    if not parts.group("city") and not parts.group("province"):
+    if parts.group("province") and (parts.group("city") or parts.group("county")):
+        name, evidence = _below_the_province(ctx, name, parts, evidence)
+    elif not parts.group("city") and not parts.group("province"):
         loc = gazetteer.locate(name, year)
         known_city = None
         if loc.get("county") and name.startswith(loc["county"]):
             known_city = gazetteer.parent_city_of(loc["county"], year)
         prefixes: Counter[str] = Counter()
-        for m in re.finditer(r"([\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))" + re.escape(name), text):
+        for m in re.finditer(r"((?:(?!省)[\u4e00-\u9fff]){2,4}?(?:市|州|盟|地区))" + re.escape(name), text):
             city = m.group(1)
             if known_city and not city.endswith(known_city):
                 continue
@@ -391,7 +393,32 @@ def unit_name(ctx: Context, chosen: IdentityCandidate | None, year: int | None =
     return Fact(key="unit_name", value=name, evidence=evidence)
 
 
-_NAME_DIVISIONS = re.compile(r"^(?:中共|中国共产党)?(?P<province>[\u4e00-\u9fff]{2,3}(?:省|自治区))?"
+def _below_the_province(ctx: Context, name: str, parts: re.Match[str], evidence: list) -> tuple[str, list]:
+    """A unit below the province named with its province before it (a cover's “河南省泓州市伊源县水利局”): the name as
+    the text calls it without the province — without the city too where the text names a county's unit so on its
+    own more often than with its city (a district's unit keeps its city, :func:`unit_name`). Kept whole when the
+    text does not name the unit so at least twice."""
+    forms = [name[parts.end("province"):]]
+    county = parts.group("county")
+    if parts.group("city") and county and not county.endswith("区"):
+        forms.append(name[parts.start("county"):])
+    best: list[int] = []
+    for form in forms:
+        found = _standing_alone(ctx.text, form)
+        if len(found) > len(best):
+            best, name = found, form
+    if len(best) < 2:
+        return parts.string, evidence
+    return name, [ctx.span(best[0], best[0] + len(name))]
+
+
+def _standing_alone(text: str, form: str) -> list[int]:
+    """Where ``form`` stands in ``text`` not as the tail of a longer name (after punctuation, a line start or a space)."""
+    return [m.start() for m in re.finditer(re.escape(form), text)
+            if not text[max(0, m.start() - 1):m.start()].strip("，。；：、（）“”\n 　")]
+
+
+_NAME_DIVISIONS = re.compile(r"^(?:中共|中国共产党|共青团)?(?P<province>[\u4e00-\u9fff]{2,3}(?:省|自治区))?"
                              r"(?P<city>[\u4e00-\u9fff]{2,10}?自治州|[\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))?"
                              r"(?P<county>[\u4e00-\u9fff]{1,8}?自治(?:县|旗)|[\u4e00-\u9fff]{1,4}?(?:区|县|旗|市))?")
 # "湖南省财政厅", "位于广东省西部": a province the text places the unit in (or its finance department in)
@@ -411,7 +438,15 @@ def _province_before(text: str, places: list[str], year: int | None) -> tuple[re
                 if got and gazetteer.locate(got.group(1) + "省", year).get("province") == got.group(1) + "省":
                     city = _WORD.match(text, got.start("city"), got.end("city")) if got.group("city") else None
                     return _PROVINCE_NAME.match(text, start, got.end(1) + 1), city
+    for place in places:  # "桐溪县隶属湖南省湘岭市": the seat written after the place
+        for m in re.finditer(re.escape(place) + _SEAT_AFTER, text):
+            if gazetteer.locate(m.group(1) + "省", year).get("province") == m.group(1) + "省":
+                city = _WORD.match(text, m.start("city"), m.end("city")) if m.group("city") else None
+                return _PROVINCE_NAME.match(text, m.start(1), m.end(1) + 1), city
     return None
+
+
+_SEAT_AFTER = r"(?:隶属于?|属于|地处|位于)(\w{2,3})省(?P<city>\w{2,5}?(?:市|自治州|州|地区|盟))?"
 
 
 def _only_province(text: str, year: int | None) -> re.Match[str] | None:
@@ -437,6 +472,20 @@ _PROVINCE_SHORT = re.compile(r"(\w{2,3}?)省")
 _PROVINCE_LEAD = re.compile(r"(\w{2,3})省(?P<city>\w{2,5}?(?:市|自治州|州|地区|盟))?")
 _PROVINCE_NAME = re.compile(r"(\w+)省")
 _WORD = re.compile(r"\w+")
+
+
+def _as_the_text_seats(ctx: Context, loc: dict[str, str], evidence: list, year: int | None) -> tuple[dict, list]:
+    """A county the gazetteer places in one province that the text seats, in so many words, in another (“位于河南省
+    嵩阳市柳河县杏岭镇” where the gazetteer's 柳河县 is Jilin's; a name used twice, or one newer than its data): the
+    text's province and city."""
+    before = _province_before(ctx.text, [loc["county"]], year)
+    if before is None or before[0].group(1) + "省" == loc["province"]:
+        return loc, evidence
+    province, city = before
+    seat = {"province": province.group(1) + "省", "county": loc["county"]}
+    if city:
+        seat["city"] = city.group()
+    return seat, [ctx.span(province.start(), (city or province).end())]
 
 
 def divisions(ctx: Context, name_fact: Fact | None, cands: list[IdentityCandidate],
@@ -469,6 +518,8 @@ def divisions(ctx: Context, name_fact: Fact | None, cands: list[IdentityCandidat
             if got:
                 loc, evidence = got, c.evidence
                 break
+    if loc.get("province") and loc.get("county") and name_fact:
+        loc, evidence = _as_the_text_seats(ctx, loc, evidence, year)
     facts = [Fact(key=k, value=v, evidence=evidence) for k, v in loc.items()]
     if loc and "province" not in loc:
         before = _province_before(ctx.text, [loc[k] for k in ("city", "county") if loc.get(k)], year)

@@ -409,8 +409,9 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
     """
     lines = text.split("\n")
     lengths = [len(line) for line in lines]
-    if len(lines) < 8 or sum(1 for n in lengths if n > 120) > len(lines) // 50:
-        return text, pos
+    if len(lines) < 8 or sum(1 for line, n in zip(lines, lengths, strict=True)
+                             if n > 120 and not _LEADERS.search(line)) > len(lines) // 50:
+        return text, pos  # (a contents line drawn out by its leader dots is no paragraph)
     indents = []
     at = 0
     for line in lines:
@@ -423,9 +424,9 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
     # the left margin: the indentation of most long lines (the continuations of paragraphs)
     margin = Counter(ind for ind, n in zip(indents, lengths, strict=True) if n >= MIN_MEASURE // 2).most_common(1)
     margin = margin[0][0] if margin else 0
-    # a table row (cells separated by tabs, or figures set apart by spaces with no sentence punctuation) has no
-    # measure and is never joined
-    widths = [-1 if "\t" in line or figure_row(line) else _width(line) + max(0, ind - margin)
+    # a table row (cells separated by tabs, or figures set apart by spaces with no sentence punctuation) and a contents
+    # line drawn out by its leader dots have no measure and are never joined
+    widths = [-1 if "\t" in line or figure_row(line) or _LEADERS.search(line) else _width(line) + max(0, ind - margin)
               for line, ind in zip(lines, indents, strict=True)]
     if _NARROWED.search(origin):  # full-width digits were 2 columns wide on the page
         at = 0
@@ -456,7 +457,10 @@ def rejoin_hard_wraps(text: str, pos: list[int], origin: str) -> tuple[str, list
         at += 1
     drop += _across_footers(lines, lambda i, k: full[i] and bool(lines[i]) and lines[i][-1] not in _SENTENCE_END
                             and widths[k] > 0 and indents[k] <= margin and not _PARAGRAPH_START.match(lines[k]))
-    return _drop_breaks(text, pos, sorted(drop), space)
+    # a line broken short inside a paragraph whose start is indented (ragged text that also has a measure: the
+    # page's tables and contents give one) goes on as in a text without a measure
+    drop = sorted((set(drop) | set(_indented_paragraph_breaks(lines, widths, indents))) - set(space))
+    return _drop_breaks(text, pos, drop, space)
 
 
 def _line_starts(lines: list[str]) -> list[int]:
@@ -498,7 +502,9 @@ def _indented_paragraph_breaks(lines: list[str], widths: list[int], indents: lis
     it) that does not end a sentence or clause (。；：）…) goes on with that paragraph, unless it starts a
     heading, list item or bullet. The margin is the indentation most lines of prose have (continuations stand
     there; the smaller if two tie); a paragraph starts at the indentation most indented prose lines have (a
-    title centred above a table stands elsewhere). Needs three paragraph starts followed by a continuation."""
+    title centred above a table stands elsewhere) and is prose or has prose under it (a numbered heading with no
+    clause of its own, or a title over a table's header, set at that indent, starts none). Needs three paragraph starts followed by a continuation. Also used on a text that
+    has a measure (its tables and contents give one) whose paragraphs are set ragged."""
     prose = [w > 0 and bool(_PROSE.search(line)) for line, w in zip(lines, widths, strict=True)]
     seen = Counter(ind for ind, p in zip(indents, prose, strict=True) if p)
     if not seen:
@@ -510,9 +516,12 @@ def _indented_paragraph_breaks(lines: list[str], widths: list[int], indents: lis
     lead = min(indented, key=lambda kv: (-kv[1], kv[0]))[0]
     # (an item of a numbered list at the margin, written as prose — "2.社会保障和就业支出（类）…。年初预算为…" — is a
     # paragraph's start too; a heading, with no clause in it, is not)
+    # (a numbered heading with no clause of its own, or a title over lines that are no prose, starts nothing)
     starts = {i for i, (w, ind) in enumerate(zip(widths, indents, strict=True))
               if w > 0 and (abs(ind - lead) <= 1 and _CJK_RUN.search(lines[i])
-                            or ind <= margin + 1 and prose[i] and _PARAGRAPH_START.match(lines[i]))}
+                            and (prose[i] or i + 1 < len(lines) and prose[i + 1])
+                            and (_own_clause(lines[i]) or not _PARAGRAPH_START.match(lines[i]))
+                            or ind <= margin + 1 and prose[i] and _own_clause(lines[i]))}
     if sum(1 for i in starts if i + 1 < len(lines) and widths[i + 1] > 0 and indents[i + 1] <= margin + 1) < 3:
         return []
     joins: list[int] = []
@@ -531,7 +540,15 @@ def _indented_paragraph_breaks(lines: list[str], widths: list[int], indents: lis
     return joins
 
 
+def _own_clause(line: str) -> bool:
+    """A numbered item written as prose (“2.社会保障和就业支出（类）…，…”), not a numbered heading (“二、收入决算情况说明”:
+    its only clause mark is its number's)."""
+    m = _PARAGRAPH_START.match(line)
+    return bool(m) and bool(_PROSE.search(line, m.end()))
+
+
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4}")
+_LEADERS = re.compile(r"[.…·．]{6,}")
 _PROSE = re.compile(r"[\u4e00-\u9fff].*[，、；。]")
 
 

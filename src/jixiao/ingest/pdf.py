@@ -126,7 +126,7 @@ def _page_texts_unlocked(path: Path, source: str) -> list[str]:
             finally:
                 textpage.close()
                 page.close()
-        return texts
+        return _without_page_numbers(texts)
     finally:
         pdf.close()
 
@@ -166,6 +166,37 @@ def _with_indents(textpage, text: str) -> str:
         if 1 <= chars <= MAX_INDENT:
             lines[n] = "\u3000" * chars + lines[n]
     return "\r\n".join(lines)
+
+
+_BARE_NUMBER = re.compile(r"\s*(\d{1,4})\s*")
+
+
+def _without_page_numbers(texts: list[str]) -> list[str]:
+    """The pages' texts without their page numbers written as a bare figure (“16”) on the first or last line: a
+    paragraph running on to the next page would otherwise take the number into its figure (“年初预算为” / “16” /
+    “28.80万元”). A bare figure is a page number when it stands first or last on its page and the pages agree on it:
+    the number less the page's index is the same on most pages that have one (a cover and a contents page
+    before page 1 shift it), and on three pages at least."""
+    found: list[tuple[int, int, int]] = []  # (page, line index, number - page index)
+    for n, page in enumerate(texts):
+        lines = page.split("\r\n")
+        filled = [k for k, line in enumerate(lines) if line.strip()]
+        for k in {filled[0], filled[-1]} if filled else ():
+            m = _BARE_NUMBER.fullmatch(lines[k])
+            if m:
+                found.append((n, k, int(m.group(1)) - n))
+    if not found:
+        return texts
+    shift, count = Counter(d for _, _, d in found).most_common(1)[0]
+    if count < 3:
+        return texts
+    out = list(texts)
+    for n, k, d in sorted(found, reverse=True):  # (the last line of a page before its first)
+        if d == shift:
+            lines = out[n].split("\r\n")
+            del lines[k]
+            out[n] = "\r\n".join(lines)
+    return out
 
 
 def has_text_layer(page_texts: list[str]) -> bool:

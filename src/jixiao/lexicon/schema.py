@@ -206,6 +206,9 @@ class IdentitiesFile(_Model):
     kpis: list[SumIdentity] = Field(default_factory=list)
     rates: list[RateIdentity] = Field(default_factory=list)
     compositions: list[Composition] = Field(default_factory=list)
+    # two groups neither of which holds the other (在职 / 退休): a figure named with the second is no part of a total
+    # named with the first, after a "；" either
+    disjoint: list[tuple[Regex, Regex]] = Field(default_factory=list)
 
 
 # ── items.yaml ───────────────────────────────────────────────────────────────────────────

@@ -158,8 +158,8 @@ def text_breakdowns(ri: ReviewInput) -> list[Relation]:
             parts.append((pj, p))
         if not parts:
             continue
-        parts += _parts_after_semicolons(ri, parts, end, q, w)
         label, lstart = _part_label(ri, qi, w)
+        parts += _parts_after_semicolons(ri, parts, end, q, label, w)
         total = _term(ri, label or "合计", q, lstart)
         refs = [_term_at(ri, pj, w) for pj, _ in parts]
         exhaustive = exhaustive or _composition(label, [r.label for r in refs])
@@ -184,7 +184,7 @@ def _composition(total: str, parts: list[str]) -> bool:
 
 
 def _parts_after_semicolons(ri: ReviewInput, parts: list[tuple[int, Quantity]], end: int, q: Quantity,
-                            w: _Words) -> list[tuple[int, Quantity]]:
+                            total: str, w: _Words) -> list[tuple[int, Quantity]]:
     """"其中：人员经费324.02万元，主要包括：基本工资、…；公用经费74.73万元，主要包括…" (or any list its intro opens:
     "主要用于以下方面：A（类）…，占…%；B（类）…"): a list whose parts are
     separated by "；" goes on past it while the next clause opens with a part named like the first one (人员经费 /
@@ -210,11 +210,16 @@ def _parts_after_semicolons(ri: ReviewInput, parts: list[tuple[int, Quantity]], 
                     if i >= 0), default=len(text))
         label = _part_label(ri, nxt, w)[0]
         if (p.start >= stop or p.kind != q.kind or p.approx or p.comparator or "其中" in text[end:p.num_start]
-                or label[-2:] != first[-2:]):
+                or label[-2:] != first[-2:] or _disjoint(total, label)):
             break
         out.append((nxt, p))
         last, end = nxt, ri.sentence_end(p.end)
     return out
+
+
+def _disjoint(total: str, part: str) -> bool:
+    """Whether ``part`` names a group that is no part of the group ``total`` names (identities.yaml ``disjoint``)."""
+    return any(re.search(a, total) and re.search(b, part) for a, b in identities().get("disjoint", []))
 
 
 _LEVEL = re.compile(r"^(?:其中[：:]?)?[一二三四五六七八九1-9]级")
