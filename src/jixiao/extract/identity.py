@@ -439,14 +439,14 @@ def _province_before(text: str, places: list[str], year: int | None) -> tuple[re
                     city = _WORD.match(text, got.start("city"), got.end("city")) if got.group("city") else None
                     return _PROVINCE_NAME.match(text, start, got.end(1) + 1), city
     for place in places:  # "桐溪县隶属湖南省湘岭市": the seat written after the place
-        for m in re.finditer(re.escape(place) + _SEAT_AFTER, text):
+        for m in re.finditer(re.escape(place) + _SEAT_WORD + _PROVINCE_LEAD.pattern, text):
             if gazetteer.locate(m.group(1) + "省", year).get("province") == m.group(1) + "省":
                 city = _WORD.match(text, m.start("city"), m.end("city")) if m.group("city") else None
                 return _PROVINCE_NAME.match(text, m.start(1), m.end(1) + 1), city
     return None
 
 
-_SEAT_AFTER = r"(?:隶属于?|属于|地处|位于)(\w{2,3})省(?P<city>\w{2,5}?(?:市|自治州|州|地区|盟))?"
+_SEAT_WORD = r"(?:隶属于?|属于|地处|位于)"  # then the province and city as _PROVINCE_LEAD reads them
 
 
 def _only_province(text: str, year: int | None) -> re.Match[str] | None:

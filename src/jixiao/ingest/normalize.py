@@ -503,8 +503,9 @@ def _indented_paragraph_breaks(lines: list[str], widths: list[int], indents: lis
     heading, list item or bullet. The margin is the indentation most lines of prose have (continuations stand
     there; the smaller if two tie); a paragraph starts at the indentation most indented prose lines have (a
     title centred above a table stands elsewhere) and is prose or has prose under it (a numbered heading with no
-    clause of its own, or a title over a table's header, set at that indent, starts none). Needs three paragraph starts followed by a continuation. Also used on a text that
-    has a measure (its tables and contents give one) whose paragraphs are set ragged."""
+    clause of its own, or a title over a table's header, set at that indent, starts none). Needs three paragraph
+    starts followed by a continuation. Also used on a text that has a measure (its tables and contents give one)
+    whose paragraphs are set ragged."""
     prose = [w > 0 and bool(_PROSE.search(line)) for line, w in zip(lines, widths, strict=True)]
     seen = Counter(ind for ind, p in zip(indents, prose, strict=True) if p)
     if not seen:

@@ -152,12 +152,10 @@ def _with_indents(textpage, text: str) -> str:
     for n, (line, at) in enumerate(zip(lines, starts, strict=True)):
         if not line or line[0].isspace() or not _CJK.search(line) or figure_row(line):
             continue
-        left, _, right, _ = textpage.get_charbox(at, loose=True)
-        cjk = _CJK.search(line).start()
-        if cjk:  # the width of a Chinese character is the measure of an indent
-            left_cjk, _, right, _ = textpage.get_charbox(at + cjk, loose=True)
-            right -= left_cjk - left
-        lefts.append((n, left, right - left))
+        left = textpage.get_charbox(at, loose=True)[0]
+        # the width of the line's first Chinese character is the measure of an indent
+        cjk_left, _, cjk_right, _ = textpage.get_charbox(at + _CJK.search(line).start(), loose=True)
+        lefts.append((n, left, cjk_right - cjk_left))
     if len(lefts) < 3:
         return text
     margin = Counter(round(x) for _, x, _ in lefts).most_common(1)[0][0]
